@@ -1,0 +1,1 @@
+# analysis: sources are added by this folder's files

@@ -1,0 +1,25 @@
+/* cli/: the only code that decides what a person sees, and the only place exit codes are chosen. */
+#ifndef HVB_CLI_H
+#define HVB_CLI_H
+
+/* Exit codes of every command. */
+enum { HVB_EXIT_OK = 0, HVB_EXIT_FAIL = 1, HVB_EXIT_USAGE = 2, HVB_EXIT_INTERRUPTED = 130 };
+
+struct hvb_command {
+	const char *name;
+	const char *summary;
+	const char *usage;  /* the argument synopsis */
+	const char *help;   /* longer text for "hvbench help NAME" */
+	int (*run)(int argc, char **argv);
+};
+
+extern const struct hvb_command hvb_commands[];
+const struct hvb_command *hvb_command_find(const char *name);
+/* Prints "usage: hvbench NAME USAGE" to stderr and returns HVB_EXIT_USAGE. */
+int hvb_cli_usage(const char *name);
+/* The --db value, $HVBENCH_DB or ./hvbench.db */
+const char *hvb_cli_db(const char *opt);
+
+#define HVB_COMMAND(n) int cmd_##n(int argc, char **argv)
+HVB_COMMAND(help);
+#endif

@@ -1,0 +1,1 @@
+hvbench_SOURCES += cli/cli.h cli/main.c

@@ -1,0 +1,1 @@
+# configs: sources are added by this folder's files

@@ -1,0 +1,1 @@
+# hv: sources are added by this folder's files

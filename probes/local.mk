@@ -1,0 +1,1 @@
+# probes: sources are added by this folder's files

@@ -1,0 +1,203 @@
+/* results/: the bottom layer every other folder may include.
+ * The SQLite result store, and the base types the store holds: error codes, the
+ * one logging function, option tables with their parameter values, and metrics. */
+#ifndef HVB_RESULTS_H
+#define HVB_RESULTS_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- errors: one list, one hvb_strerror() ---- */
+enum hvb_err {
+	HVB_OK = 0,
+	HVB_EINVAL = -1,    /* bad input: config, request, file */
+	HVB_ENOMEM = -2,
+	HVB_EIO = -3,       /* system call failed */
+	HVB_ESKIP = -4,     /* cannot run on this host or build: skipped with a reason */
+	HVB_ETIMEDOUT = -5,
+	HVB_EPROTO = -6,    /* agent protocol violated */
+	HVB_EDB = -7,       /* SQLite error */
+	HVB_EINTR = -8,     /* interrupted by the user */
+	HVB_ENOENT = -9,    /* no such run, file or object */
+	HVB_ECHILD = -10,   /* an external program or the agent failed */
+	HVB_ETRUNC = -11,   /* input ends in the middle of a record */
+};
+const char *hvb_strerror(int err);
+
+/* ---- logging: the only way library code speaks ---- */
+enum hvb_log_level { HVB_LOG_ERROR, HVB_LOG_WARN, HVB_LOG_INFO, HVB_LOG_DEBUG };
+typedef void (*hvb_log_sink)(enum hvb_log_level lvl, const char *msg, void *arg);
+void hvb_log(enum hvb_log_level lvl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void hvb_log_set_sink(hvb_log_sink sink, void *arg);
+void hvb_log_set_level(enum hvb_log_level max);
+
+/* ---- option tables: drive config parsing, validation, help and docs ---- */
+enum hvb_opt_type {
+	HVB_OPT_INT,      /* integer within [min, max] */
+	HVB_OPT_SIZE,     /* bytes, with K M G T suffixes (binary) */
+	HVB_OPT_TIME,     /* seconds, with ns us ms s m suffixes; stored as seconds */
+	HVB_OPT_FLOAT,
+	HVB_OPT_BOOL,     /* on/off, yes/no, true/false, 1/0 */
+	HVB_OPT_ENUM,     /* one of choices[] */
+	HVB_OPT_STRING,
+};
+/* A LIST option keeps a comma list as one value inside a cell (memlat sizes);
+ * any other option with a comma list expands into the matrix. */
+#define HVB_OPT_LIST 0x1u
+#define HVB_OPT_AUTO 0x2u /* also accepts the word "auto" */
+
+struct hvb_option {
+	const char *name;
+	enum hvb_opt_type type;
+	const char *def;            /* default as text; NULL = required */
+	const char *help;
+	const char *const *choices; /* ENUM: NULL-terminated */
+	double min, max;            /* INT, SIZE, TIME, FLOAT when max > min */
+	unsigned flags;
+};
+
+const struct hvb_option *hvb_option_find(const struct hvb_option *table, const char *name);
+/* Checks one scalar value (one element of a list); on error writes what was expected. */
+int hvb_option_check(const struct hvb_option *o, const char *value, char *err, size_t len);
+/* Checks a value for a LIST option, or a scalar otherwise. */
+int hvb_option_check_value(const struct hvb_option *o, const char *value, char *err, size_t len);
+/* The closest name in names[] (edit distance), or NULL when nothing is close. */
+const char *hvb_did_you_mean(const char *word, const char *const *names, size_t n);
+const char *hvb_option_suggest(const struct hvb_option *table, const char *name);
+/* "one of a, b, c" or "an integer in [1, 64]" */
+void hvb_option_expect(const struct hvb_option *o, char *buf, size_t len);
+int hvb_parse_size(const char *s, uint64_t *out);
+int hvb_parse_time(const char *s, double *seconds);
+int hvb_parse_bool(const char *s, int *out);
+int hvb_parse_int(const char *s, int64_t *out);
+void hvb_format_size(uint64_t bytes, char *buf, size_t len);
+
+/* Parameter values for one option table, as canonical text. */
+struct hvb_params {
+	const struct hvb_option *table;
+	size_t n;
+	char **values; /* values[i] belongs to table[i]; defaults filled in */
+};
+int hvb_params_init(struct hvb_params *p, const struct hvb_option *table);
+void hvb_params_free(struct hvb_params *p);
+int hvb_params_set(struct hvb_params *p, const char *name, const char *value, char *err, size_t len);
+const char *hvb_param_str(const struct hvb_params *p, const char *name);
+int64_t hvb_param_int(const struct hvb_params *p, const char *name);
+uint64_t hvb_param_size(const struct hvb_params *p, const char *name);
+double hvb_param_time(const struct hvb_params *p, const char *name);
+double hvb_param_float(const struct hvb_params *p, const char *name);
+int hvb_param_bool(const struct hvb_params *p, const char *name);
+int hvb_param_is_auto(const struct hvb_params *p, const char *name);
+/* Splits a LIST value of sizes; returns the count or a negative error. */
+int hvb_param_sizes(const struct hvb_params *p, const char *name, uint64_t *out, int max);
+/* Splits a comma list into trimmed words (caller frees with hvb_words_free). */
+int hvb_split_list(const char *s, char ***words, size_t *n);
+void hvb_words_free(char **words, size_t n);
+
+/* ---- metrics: what a sample is made of ---- */
+enum hvb_better { HVB_LOWER = 0, HVB_HIGHER = 1, HVB_INFO = 2 /* context, not judged */ };
+struct hvb_metric {
+	char name[96];
+	char unit[16];
+	double value;
+	enum hvb_better better;
+};
+struct hvb_metrics {
+	size_t n, cap;
+	struct hvb_metric *m;
+};
+/* Documentation of a metric a workload or probe produces. */
+struct hvb_metric_doc {
+	const char *name; /* may contain a %s placeholder (e.g. "lat_ns.%s") */
+	const char *unit;
+	enum hvb_better better;
+	const char *help;
+};
+int hvb_metrics_add(struct hvb_metrics *ms, const char *name, double value, const char *unit,
+		    enum hvb_better better);
+int hvb_metrics_addf(struct hvb_metrics *ms, double value, const char *unit, enum hvb_better better,
+		     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+const struct hvb_metric *hvb_metrics_get(const struct hvb_metrics *ms, const char *name);
+void hvb_metrics_free(struct hvb_metrics *ms);
+const char *hvb_better_name(enum hvb_better b);
+int hvb_better_parse(const char *s, enum hvb_better *out);
+
+/* ---- the SQLite result store ---- */
+struct hvb_store;
+#define HVB_DEFAULT_DB "hvbench.db"
+/* path NULL: $HVBENCH_DB, else ./hvbench.db */
+struct hvb_store *hvb_store_open(const char *path, int readonly);
+void hvb_store_close(struct hvb_store *s);
+const char *hvb_store_path(const struct hvb_store *s);
+int hvb_store_schema_version(struct hvb_store *s);
+/* Raw handle for the analysis queries (sqlite3 *). */
+void *hvb_store_db(struct hvb_store *s);
+
+struct hvb_run_info {
+	int64_t id;
+	char label[128];
+	char experiment[128];
+	char status[16];      /* running, done, interrupted, failed */
+	double started, ended;/* unix seconds */
+	int lab;              /* measured in the QEMU lab: never performance */
+	char *config_path;
+	char *config_text;
+	char *host_json;
+	char version[32];
+};
+void hvb_run_info_free(struct hvb_run_info *r);
+
+int hvb_store_run_begin(struct hvb_store *s, const char *label, const char *experiment,
+			const char *config_path, const char *config_text, const char *host_json, int lab,
+			int64_t *run_id);
+int hvb_store_run_status(struct hvb_store *s, int64_t run_id, const char *status);
+int hvb_store_run_get(struct hvb_store *s, int64_t run_id, struct hvb_run_info *out);
+/* RUN as a number, "last", or a label (newest run with that label). */
+int hvb_store_run_resolve(struct hvb_store *s, const char *spec, int64_t *run_id);
+typedef int (*hvb_run_cb)(const struct hvb_run_info *r, int ncells, int nsamples, void *arg);
+int hvb_store_runs_foreach(struct hvb_store *s, hvb_run_cb cb, void *arg);
+
+struct hvb_cell_row {
+	int64_t id, run_id;
+	int idx;
+	char key[512];         /* canonical description of the cell */
+	char backend[32], mode[16], placement[32], workload[32], section[64];
+	int vcpus;
+	uint64_t memory;
+	char *params_json;
+	char status[16];       /* planned, done, skipped, failed, partial */
+	char *reason;
+	char *placement_json;  /* the plan and what was read back */
+};
+void hvb_cell_row_free(struct hvb_cell_row *c);
+int hvb_store_cell_put(struct hvb_store *s, struct hvb_cell_row *c); /* insert or find by (run, idx) */
+int hvb_store_cell_update(struct hvb_store *s, int64_t cell_id, const char *status, const char *reason,
+			  const char *placement_json);
+typedef int (*hvb_cell_cb)(const struct hvb_cell_row *c, void *arg);
+int hvb_store_cells_foreach(struct hvb_store *s, int64_t run_id, hvb_cell_cb cb, void *arg);
+
+struct hvb_sample_row {
+	int64_t id, cell_id;
+	int rep;               /* 0-based; warm-ups are not stored */
+	char status[16];       /* ok, failed, timeout */
+	char *reason;
+	uint64_t seed;
+	double started;        /* unix seconds */
+	double wall_s;         /* request sent to reply read */
+	double workload_s;     /* time the agent spent inside the workload */
+};
+/* Commits one sample and its metrics in one transaction. */
+int hvb_store_sample_add(struct hvb_store *s, struct hvb_sample_row *row, const struct hvb_metrics *ms);
+/* 1 when (cell, rep) already has an ok sample. */
+int hvb_store_sample_done(struct hvb_store *s, int64_t cell_id, int rep);
+int hvb_store_artifact_add(struct hvb_store *s, int64_t run_id, int64_t cell_id, int64_t sample_id,
+			   const char *name, const char *mime, const void *data, size_t len);
+typedef int (*hvb_value_cb)(int64_t sample_id, int rep, const char *metric, double value,
+			    const char *unit, const char *better, void *arg);
+/* The ok samples' metrics of one cell, ordered by metric then rep. */
+int hvb_store_values_foreach(struct hvb_store *s, int64_t cell_id, hvb_value_cb cb, void *arg);
+/* Counts of samples of a run by status; any pointer may be NULL. */
+int hvb_store_sample_counts(struct hvb_store *s, int64_t run_id, int *ok, int *failed);
+
+#endif

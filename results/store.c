@@ -1,0 +1,487 @@
+/* The SQLite result store: runs, cells, samples with their metrics, artifacts.
+ * WAL mode, and one transaction per sample, so that a killed run keeps
+ * everything it measured up to its last completed sample. */
+#include "config.h"
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include "results/results.h"
+#include "results/store-internal.h"
+
+int hvb_store_fail(struct hvb_store *s, const char *what)
+{
+	hvb_log(HVB_LOG_ERROR, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+	return HVB_EDB;
+}
+
+static double now_s(void)
+{
+	struct timeval tv;
+	gettimeofday(&tv, NULL);
+	return (double)tv.tv_sec + tv.tv_usec / 1e6;
+}
+
+struct hvb_store *hvb_store_open(const char *path, int readonly)
+{
+	struct hvb_store *s = calloc(1, sizeof(*s));
+	int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+
+	if (!path || !*path)
+		path = getenv("HVBENCH_DB");
+	if (!path || !*path)
+		path = HVB_DEFAULT_DB;
+	if (!s || !(s->path = strdup(path))) {
+		free(s);
+		return NULL;
+	}
+	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
+		hvb_log(HVB_LOG_ERROR, "%s: cannot open result store: %s", path,
+			s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		hvb_store_close(s);
+		return NULL;
+	}
+	sqlite3_busy_timeout(s->db, 10000);
+	if (sqlite3_exec(s->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL) != SQLITE_OK)
+		goto fail;
+	if (!readonly) {
+		if (sqlite3_exec(s->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL", NULL, NULL,
+				 NULL) != SQLITE_OK)
+			goto fail;
+		if (hvb_schema_migrate(s->db, path) < 0) {
+			hvb_store_close(s);
+			return NULL;
+		}
+	} else if (hvb_store_schema_version(s) != hvb_schema_latest()) {
+		hvb_log(HVB_LOG_ERROR, "%s: not an hvbench result store of schema %d", path, hvb_schema_latest());
+		hvb_store_close(s);
+		return NULL;
+	}
+	return s;
+fail:
+	hvb_store_fail(s, "cannot set up the database (is it an SQLite file?)");
+	hvb_store_close(s);
+	return NULL;
+}
+
+void hvb_store_close(struct hvb_store *s)
+{
+	if (!s)
+		return;
+	sqlite3_close(s->db);
+	free(s->path);
+	free(s);
+}
+
+const char *hvb_store_path(const struct hvb_store *s) { return s->path; }
+void *hvb_store_db(struct hvb_store *s) { return s->db; }
+
+int hvb_store_schema_version(struct hvb_store *s)
+{
+	sqlite3_stmt *st;
+	int v = -1;
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		return HVB_EDB;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static int prep(struct hvb_store *s, const char *sql, sqlite3_stmt **st)
+{
+	if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK)
+		return hvb_store_fail(s, "prepare");
+	return 0;
+}
+
+static char *col_dup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	return t ? strdup((const char *)t) : NULL;
+}
+
+static void col_copy(sqlite3_stmt *st, int i, char *dst, size_t len)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	snprintf(dst, len, "%s", t ? (const char *)t : "");
+}
+
+int hvb_store_run_begin(struct hvb_store *s, const char *label, const char *experiment,
+			const char *config_path, const char *config_text, const char *host_json, int lab,
+			int64_t *run_id)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = prep(s, "INSERT INTO runs(label, experiment, config_path, config_text, host_json, status,"
+			  " started, lab, version) VALUES(?,?,?,?,?,'running',?,?,?)", &st)) < 0)
+		return rc;
+	sqlite3_bind_text(st, 1, label ? label : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, experiment, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, config_path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, config_text, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, host_json, -1, SQLITE_STATIC);
+	sqlite3_bind_double(st, 6, now_s());
+	sqlite3_bind_int(st, 7, lab);
+	sqlite3_bind_text(st, 8, PACKAGE_VERSION, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : hvb_store_fail(s, "cannot record the run");
+	sqlite3_finalize(st);
+	*run_id = sqlite3_last_insert_rowid(s->db);
+	return rc;
+}
+
+int hvb_store_run_status(struct hvb_store *s, int64_t run_id, const char *status)
+{
+	sqlite3_stmt *st;
+	int rc, running = !strcmp(status, "running");
+
+	if ((rc = prep(s, running ? "UPDATE runs SET status=?, ended=NULL WHERE id=?"
+				  : "UPDATE runs SET status=?, ended=? WHERE id=?", &st)) < 0)
+		return rc;
+	sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
+	if (running)
+		sqlite3_bind_int64(st, 2, run_id);
+	else {
+		sqlite3_bind_double(st, 2, now_s());
+		sqlite3_bind_int64(st, 3, run_id);
+	}
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : hvb_store_fail(s, "cannot update the run's status");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+#define RUN_COLS "id, label, experiment, status, started, ended, lab, config_path, config_text, host_json, version"
+
+static void run_from_row(sqlite3_stmt *st, struct hvb_run_info *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->id = sqlite3_column_int64(st, 0);
+	col_copy(st, 1, r->label, sizeof(r->label));
+	col_copy(st, 2, r->experiment, sizeof(r->experiment));
+	col_copy(st, 3, r->status, sizeof(r->status));
+	r->started = sqlite3_column_double(st, 4);
+	r->ended = sqlite3_column_double(st, 5);
+	r->lab = sqlite3_column_int(st, 6);
+	r->config_path = col_dup(st, 7);
+	r->config_text = col_dup(st, 8);
+	r->host_json = col_dup(st, 9);
+	col_copy(st, 10, r->version, sizeof(r->version));
+}
+
+void hvb_run_info_free(struct hvb_run_info *r)
+{
+	free(r->config_path);
+	free(r->config_text);
+	free(r->host_json);
+	r->config_path = r->config_text = r->host_json = NULL;
+}
+
+int hvb_store_run_get(struct hvb_store *s, int64_t run_id, struct hvb_run_info *out)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = prep(s, "SELECT " RUN_COLS " FROM runs WHERE id=?", &st)) < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, run_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		run_from_row(st, out);
+		rc = 0;
+	} else
+		rc = rc == SQLITE_DONE ? HVB_ENOENT : hvb_store_fail(s, "cannot read the run");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int hvb_store_run_resolve(struct hvb_store *s, const char *spec, int64_t *run_id)
+{
+	sqlite3_stmt *st;
+	int64_t n;
+	int rc;
+
+	if (!strcmp(spec, "last"))
+		rc = prep(s, "SELECT id FROM runs ORDER BY id DESC LIMIT 1", &st);
+	else if (hvb_parse_int(spec, &n) == 0) {
+		*run_id = n;
+		struct hvb_run_info r;
+		rc = hvb_store_run_get(s, n, &r);
+		if (rc == 0)
+			hvb_run_info_free(&r);
+		return rc;
+	} else if ((rc = prep(s, "SELECT id FROM runs WHERE label=? ORDER BY id DESC LIMIT 1", &st)) == 0)
+		sqlite3_bind_text(st, 1, spec, -1, SQLITE_TRANSIENT);
+	if (rc < 0)
+		return rc;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*run_id = sqlite3_column_int64(st, 0);
+		rc = 0;
+	} else
+		rc = HVB_ENOENT;
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int hvb_store_runs_foreach(struct hvb_store *s, hvb_run_cb cb, void *arg)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = prep(s, "SELECT " RUN_COLS ", (SELECT count(*) FROM cells c WHERE c.run_id=runs.id),"
+			  " (SELECT count(*) FROM samples x JOIN cells c ON x.cell_id=c.id"
+			  "  WHERE c.run_id=runs.id AND x.status='ok') FROM runs ORDER BY id", &st)) < 0)
+		return rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct hvb_run_info r;
+		run_from_row(st, &r);
+		rc = cb(&r, sqlite3_column_int(st, 11), sqlite3_column_int(st, 12), arg);
+		hvb_run_info_free(&r);
+		if (rc)
+			break;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : rc;
+}
+
+void hvb_cell_row_free(struct hvb_cell_row *c)
+{
+	free(c->params_json);
+	free(c->reason);
+	free(c->placement_json);
+	c->params_json = c->reason = c->placement_json = NULL;
+}
+
+int hvb_store_cell_put(struct hvb_store *s, struct hvb_cell_row *c)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = prep(s, "SELECT id FROM cells WHERE run_id=? AND idx=?", &st)) < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, c->run_id);
+	sqlite3_bind_int(st, 2, c->idx);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		c->id = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+		return 0;
+	}
+	sqlite3_finalize(st);
+	if ((rc = prep(s, "INSERT INTO cells(run_id, idx, key, backend, mode, placement, vcpus, memory, workload,"
+			  " section, params_json, status, reason, placement_json) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+		       &st)) < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, c->run_id);
+	sqlite3_bind_int(st, 2, c->idx);
+	sqlite3_bind_text(st, 3, c->key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, c->backend, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, c->mode, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, c->placement, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 7, c->vcpus);
+	sqlite3_bind_int64(st, 8, (sqlite3_int64)c->memory);
+	sqlite3_bind_text(st, 9, c->workload, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 10, c->section, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 11, c->params_json ? c->params_json : "{}", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 12, c->status[0] ? c->status : "planned", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 13, c->reason, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 14, c->placement_json, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : hvb_store_fail(s, "cannot record a cell");
+	sqlite3_finalize(st);
+	c->id = sqlite3_last_insert_rowid(s->db);
+	return rc;
+}
+
+int hvb_store_cell_update(struct hvb_store *s, int64_t cell_id, const char *status, const char *reason,
+			  const char *placement_json)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = prep(s, "UPDATE cells SET status=?, reason=?, placement_json=coalesce(?, placement_json)"
+			  " WHERE id=?", &st)) < 0)
+		return rc;
+	sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, reason, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, placement_json, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, cell_id);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : hvb_store_fail(s, "cannot update a cell");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int hvb_store_cells_foreach(struct hvb_store *s, int64_t run_id, hvb_cell_cb cb, void *arg)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = prep(s, "SELECT id, run_id, idx, key, backend, mode, placement, vcpus, memory, workload, section,"
+			  " params_json, status, reason, placement_json FROM cells WHERE run_id=? ORDER BY idx",
+		       &st)) < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, run_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct hvb_cell_row c;
+		memset(&c, 0, sizeof(c));
+		c.id = sqlite3_column_int64(st, 0);
+		c.run_id = sqlite3_column_int64(st, 1);
+		c.idx = sqlite3_column_int(st, 2);
+		col_copy(st, 3, c.key, sizeof(c.key));
+		col_copy(st, 4, c.backend, sizeof(c.backend));
+		col_copy(st, 5, c.mode, sizeof(c.mode));
+		col_copy(st, 6, c.placement, sizeof(c.placement));
+		c.vcpus = sqlite3_column_int(st, 7);
+		c.memory = (uint64_t)sqlite3_column_int64(st, 8);
+		col_copy(st, 9, c.workload, sizeof(c.workload));
+		col_copy(st, 10, c.section, sizeof(c.section));
+		c.params_json = col_dup(st, 11);
+		col_copy(st, 12, c.status, sizeof(c.status));
+		c.reason = col_dup(st, 13);
+		c.placement_json = col_dup(st, 14);
+		rc = cb(&c, arg);
+		hvb_cell_row_free(&c);
+		if (rc)
+			break;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : rc;
+}
+
+int hvb_store_sample_add(struct hvb_store *s, struct hvb_sample_row *row, const struct hvb_metrics *ms)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return hvb_store_fail(s, "cannot begin a transaction");
+	/* A repeated (cell, rep) replaces the earlier attempt: that is how --resume redoes failures. */
+	if ((rc = prep(s, "DELETE FROM samples WHERE cell_id=? AND rep=?", &st)) < 0)
+		goto out;
+	sqlite3_bind_int64(st, 1, row->cell_id);
+	sqlite3_bind_int(st, 2, row->rep);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = hvb_store_fail(s, "cannot replace a sample");
+		goto out;
+	}
+	sqlite3_finalize(st);
+	if ((rc = prep(s, "INSERT INTO samples(cell_id, rep, status, reason, seed, started, wall_s, workload_s)"
+			  " VALUES(?,?,?,?,?,?,?,?)", &st)) < 0)
+		goto out;
+	sqlite3_bind_int64(st, 1, row->cell_id);
+	sqlite3_bind_int(st, 2, row->rep);
+	sqlite3_bind_text(st, 3, row->status, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, row->reason, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)row->seed);
+	sqlite3_bind_double(st, 6, row->started);
+	sqlite3_bind_double(st, 7, row->wall_s);
+	sqlite3_bind_double(st, 8, row->workload_s);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = hvb_store_fail(s, "cannot record a sample");
+		goto out;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	row->id = sqlite3_last_insert_rowid(s->db);
+	if (ms && ms->n) {
+		if ((rc = prep(s, "INSERT OR REPLACE INTO metrics(sample_id, name, value, unit, better)"
+				  " VALUES(?,?,?,?,?)", &st)) < 0)
+			goto out;
+		for (size_t i = 0; i < ms->n; i++) {
+			sqlite3_reset(st);
+			sqlite3_bind_int64(st, 1, row->id);
+			sqlite3_bind_text(st, 2, ms->m[i].name, -1, SQLITE_STATIC);
+			sqlite3_bind_double(st, 3, ms->m[i].value);
+			sqlite3_bind_text(st, 4, ms->m[i].unit, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 5, hvb_better_name(ms->m[i].better), -1, SQLITE_STATIC);
+			if (sqlite3_step(st) != SQLITE_DONE) {
+				rc = hvb_store_fail(s, "cannot record a metric");
+				goto out;
+			}
+		}
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	if (sqlite3_exec(s->db, rc ? "ROLLBACK" : "COMMIT", NULL, NULL, NULL) != SQLITE_OK && !rc)
+		rc = hvb_store_fail(s, "cannot commit a sample");
+	return rc;
+}
+
+int hvb_store_sample_done(struct hvb_store *s, int64_t cell_id, int rep)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = prep(s, "SELECT 1 FROM samples WHERE cell_id=? AND rep=? AND status='ok'", &st)) < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, cell_id);
+	sqlite3_bind_int(st, 2, rep);
+	rc = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int hvb_store_artifact_add(struct hvb_store *s, int64_t run_id, int64_t cell_id, int64_t sample_id,
+			   const char *name, const char *mime, const void *data, size_t len)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = prep(s, "INSERT INTO artifacts(run_id, cell_id, sample_id, name, mime, data) VALUES(?,?,?,?,?,?)",
+		       &st)) < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, run_id);
+	if (cell_id > 0)
+		sqlite3_bind_int64(st, 2, cell_id);
+	if (sample_id > 0)
+		sqlite3_bind_int64(st, 3, sample_id);
+	sqlite3_bind_text(st, 4, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, mime, -1, SQLITE_STATIC);
+	sqlite3_bind_blob64(st, 6, data, len, SQLITE_STATIC);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : hvb_store_fail(s, "cannot store an artifact");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int hvb_store_values_foreach(struct hvb_store *s, int64_t cell_id, hvb_value_cb cb, void *arg)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = prep(s, "SELECT x.id, x.rep, m.name, m.value, m.unit, m.better FROM samples x"
+			  " JOIN metrics m ON m.sample_id=x.id WHERE x.cell_id=? AND x.status='ok'"
+			  " ORDER BY m.name, x.rep", &st)) < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, cell_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		rc = cb(sqlite3_column_int64(st, 0), sqlite3_column_int(st, 1), (const char *)sqlite3_column_text(st, 2),
+			sqlite3_column_double(st, 3), (const char *)sqlite3_column_text(st, 4),
+			(const char *)sqlite3_column_text(st, 5), arg);
+		if (rc)
+			break;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : rc;
+}
+
+int hvb_store_sample_counts(struct hvb_store *s, int64_t run_id, int *ok, int *failed)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = prep(s, "SELECT sum(x.status='ok'), sum(x.status!='ok') FROM samples x JOIN cells c"
+			  " ON x.cell_id=c.id WHERE c.run_id=?", &st)) < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, run_id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		if (ok)
+			*ok = sqlite3_column_int(st, 0);
+		if (failed)
+			*failed = sqlite3_column_int(st, 1);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}

@@ -1,0 +1,1 @@
+# tests: sources are added by this folder's files
