@@ -1,1 +1,1 @@
-# bench: sources are added by this folder's files
+libhvbench_a_SOURCES += bench/bench.h bench/wl-util.c bench/workloads/registry.c bench/workloads/memlat.c

@@ -1,1 +1,1 @@
-# probes: sources are added by this folder's files
+libhvbench_a_SOURCES += probes/probes.h probes/registry.c

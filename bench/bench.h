@@ -1,0 +1,166 @@
+/* bench/: the harness. Experiment files, plan expansion, the runner, the agent
+ * and its protocol, and the workloads (bench/workloads/, one file each). */
+#ifndef HVB_BENCH_H
+#define HVB_BENCH_H
+
+#include <stdint.h>
+#include <sys/types.h>
+#include "results/results.h"
+
+/* ---- workloads: one file each, ending in a const ops table ---- */
+#define HVB_WL_NEEDS_DISK 0x1u    /* the backend names a file or block device (fio) */
+#define HVB_WL_NEEDS_PEER 0x2u    /* the backend names a network peer (iperf3) */
+#define HVB_WL_EXTERNAL 0x4u      /* runs an external program */
+
+/* What a workload is given inside the agent. */
+struct hvb_wl_ctx {
+	const struct hvb_params *params; /* validated against the workload's own table */
+	double duration_s;               /* target time of one sample */
+	uint64_t seed;                   /* recorded with the sample */
+	int ncpus;                       /* CPUs this agent may run on */
+	const char *scratch_dir;         /* a directory the workload may write to */
+	const char *disk;                /* fio target named by the backend, or NULL */
+	const char *peer;                /* iperf3 server address named by the backend, or NULL */
+	int peer_port;
+};
+
+/* What a workload returns: its metrics, the operations it counted (for per-operation
+ * ratios of probe figures) and, on failure, why. */
+struct hvb_wl_result {
+	struct hvb_metrics metrics;
+	uint64_t ops;
+	char error[512];
+};
+
+struct hvb_workload_ops {
+	const char *name;
+	const char *summary;
+	const struct hvb_option *options;
+	const struct hvb_metric_doc *metrics; /* documented metrics, NULL-name terminated */
+	const char *op_name;                  /* what one counted operation is ("access", "4 KiB read") */
+	unsigned flags;
+	/* 1 when it can run here; 0 with why filled in. */
+	int (*supported)(char *why, size_t len);
+	/* Runs inside the agent only. Returns 0, or a negative code with res->error set. */
+	int (*run)(const struct hvb_wl_ctx *ctx, struct hvb_wl_result *res);
+};
+
+extern const struct hvb_workload_ops *const hvb_workloads[]; /* NULL-terminated */
+const struct hvb_workload_ops *hvb_workload_find(const char *name);
+
+/* ---- helpers workloads share (bench/wl-util.c) ---- */
+double hvb_now(void);                 /* CLOCK_MONOTONIC seconds */
+uint64_t hvb_now_ns(void);
+/* xorshift64*: the workloads' seeded generator, identical everywhere. */
+static inline uint64_t hvb_rand_next(uint64_t *s)
+{
+	uint64_t x = *s ? *s : 0x9E3779B97F4A7C15ULL;
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	*s = x;
+	return x * 0x2545F4914F6CDD1DULL;
+}
+/* Sorts v in place and returns the q-quantile (0..1), linear interpolation. */
+double hvb_quantile_sorted(const double *v, size_t n, double q);
+void hvb_sort_doubles(double *v, size_t n);
+/* Reports a failure into res->error and returns code. */
+int hvb_wl_fail(struct hvb_wl_result *res, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* ---- the agent protocol: one JSON object per line, versioned ---- */
+#define HVB_PROTO_VERSION 1
+#define HVB_PROTO_MAX_LINE (1u << 20)
+
+struct hvb_agent_request {
+	char op[16];            /* "hello", "run", "quit" */
+	char workload[32];
+	struct hvb_params params;
+	double duration_s;
+	uint64_t seed;
+	char **probes;          /* guest-side probes to run around the workload */
+	size_t nprobes;
+	char disk[256], peer[128];
+	int peer_port;
+};
+
+/* Runs the agent loop on a pair of descriptors until "quit" or end of input. */
+int hvb_agent_serve(int in_fd, int out_fd);
+
+/* The runner's side of the protocol. */
+struct hvb_agent_conn {
+	int rfd, wfd;
+	char *buf;
+	size_t len, cap;
+};
+void hvb_agent_conn_init(struct hvb_agent_conn *c, int rfd, int wfd);
+void hvb_agent_conn_free(struct hvb_agent_conn *c);
+/* Sends one request object and reads one reply object, within timeout_s. The reply
+ * is returned as a jansson json_t* (cast from void*, to keep jansson out of this header). */
+int hvb_agent_call(struct hvb_agent_conn *c, const char *request_json, double timeout_s, void **reply,
+		   char *err, size_t len);
+
+/* ---- experiments and plans ---- */
+struct hvb_cell {
+	int idx;
+	char backend[16];    /* "native", "xen" */
+	char mode[8];        /* "native", "pv", "pvh", "hvm" */
+	char placement[16];
+	int vcpus;
+	uint64_t memory;
+	const struct hvb_workload_ops *wl;
+	char section[64];
+	struct hvb_params params;
+	char key[512];       /* canonical text: how cells are matched across runs */
+	char skip[256];      /* non-empty: the cell cannot run here, and why */
+};
+
+struct hvb_experiment {
+	char *path, *text;   /* the file and its full text, stored with the run */
+	char name[128];
+	int repetitions;     /* 0 = auto */
+	int max_repetitions, min_repetitions;
+	double ci_target;    /* relative width of the median's CI that stops auto repetitions */
+	int warmup;
+	uint64_t seed;
+	double timeout_s, duration_s, boot_timeout_s;
+	char **probes;
+	size_t nprobes;
+	struct hvb_cell *cells;
+	size_t ncells;
+};
+
+extern const struct hvb_option hvb_experiment_options[];
+/* Parses and validates; on error logs "FILE:LINE: what (expected ...)" and returns HVB_EINVAL. */
+int hvb_experiment_load(const char *path, struct hvb_experiment *ex);
+int hvb_experiment_load_text(const char *path, const char *text, struct hvb_experiment *ex);
+void hvb_experiment_free(struct hvb_experiment *ex);
+/* Seconds the plan should take, from durations, repetitions and start-up costs. */
+double hvb_experiment_estimate(const struct hvb_experiment *ex);
+/* Params of a cell as a JSON object text (caller frees). */
+char *hvb_params_to_json(const struct hvb_params *p);
+
+/* ---- the runner ---- */
+struct hvb_progress {
+	size_t cell, ncells;   /* 1-based cell index */
+	int rep, nreps;        /* 1-based; nreps 0 = auto */
+	int warmup;
+	const struct hvb_cell *c;
+	double eta_s;          /* < 0 unknown */
+	const char *event;     /* "sample", "skip", "fail", "cell-done" */
+	const char *detail;
+};
+struct hvb_run_opts {
+	const char *label;
+	int64_t resume_run;    /* > 0: finish that run */
+	int lab;
+	void (*progress)(const struct hvb_progress *p, void *arg);
+	void *progress_arg;
+};
+/* Runs the plan into the store. Returns 0 when done, HVB_EINTR when interrupted
+ * (status "interrupted", everything measured kept), or another negative code. */
+int hvb_run(struct hvb_store *s, struct hvb_experiment *ex, const struct hvb_run_opts *o, int64_t *run_id);
+/* Set from a signal handler: the runner stops at the next safe point. */
+void hvb_run_interrupt(void);
+int hvb_run_interrupted(void);
+
+#endif

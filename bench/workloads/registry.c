@@ -1,0 +1,19 @@
+/* The workload list: adding a workload is one file and one line here. */
+#include "config.h"
+#include <string.h>
+#include "bench/bench.h"
+
+extern const struct hvb_workload_ops hvb_wl_memlat;
+
+const struct hvb_workload_ops *const hvb_workloads[] = {
+	&hvb_wl_memlat,
+	NULL,
+};
+
+const struct hvb_workload_ops *hvb_workload_find(const char *name)
+{
+	for (size_t i = 0; hvb_workloads[i]; i++)
+		if (!strcmp(hvb_workloads[i]->name, name))
+			return hvb_workloads[i];
+	return NULL;
+}

@@ -1,0 +1,138 @@
+/* hv/: the hypervisor side. Topology, placement policies and the backends that
+ * start an agent (a native child process, or a Xen guest). */
+#ifndef HVB_HV_H
+#define HVB_HV_H
+
+#include <stdint.h>
+#include <sys/types.h>
+#include "results/results.h"
+
+#define HVB_MAX_CPUS 1024
+#define HVB_MAX_NODES 64
+
+struct hvb_cpuset {
+	uint64_t bits[HVB_MAX_CPUS / 64];
+};
+static inline void hvb_cpuset_set(struct hvb_cpuset *s, int cpu) { s->bits[cpu / 64] |= 1ULL << (cpu % 64); }
+static inline int hvb_cpuset_has(const struct hvb_cpuset *s, int cpu)
+{
+	return cpu >= 0 && cpu < HVB_MAX_CPUS && (s->bits[cpu / 64] >> (cpu % 64)) & 1;
+}
+int hvb_cpuset_count(const struct hvb_cpuset *s);
+int hvb_cpuset_equal(const struct hvb_cpuset *a, const struct hvb_cpuset *b);
+/* "0-3,8" */
+void hvb_cpuset_format(const struct hvb_cpuset *s, char *buf, size_t len);
+int hvb_cpuset_parse(const char *list, struct hvb_cpuset *out);
+void hvb_nodemask_format(uint64_t mask, char *buf, size_t len);
+
+struct hvb_node {
+	int os_index;
+	struct hvb_cpuset cpus;
+	int ncpus;
+	uint64_t mem_bytes;
+	uint64_t free_bytes; /* 0 when unknown */
+};
+
+struct hvb_topo {
+	char source[160];      /* "hwloc (this host)", "synthetic:...", "xml:PATH", "xen physinfo" */
+	int nnodes;
+	struct hvb_node nodes[HVB_MAX_NODES];
+	int npus, ncores, npackages;
+	uint64_t llc_bytes;    /* largest last-level cache, 0 when unknown */
+	int *distances;        /* nnodes x nnodes, NULL when the source has none */
+	struct hvb_cpuset allowed;
+};
+
+/* This host as hwloc sees it, restricted to the CPUs this process may use. */
+struct hvb_topo *hvb_topo_native(void);
+/* "synthetic:node:2 core:2 pu:1" or "xml:PATH" (hwloc XML), for tests and planning. */
+struct hvb_topo *hvb_topo_load(const char *spec);
+void hvb_topo_free(struct hvb_topo *t);
+int hvb_topo_distance(const struct hvb_topo *t, int from_idx, int to_idx); /* -1 unknown */
+/* JSON text describing the topology (caller frees). */
+char *hvb_topo_json(const struct hvb_topo *t);
+
+/* ---- placement ---- */
+enum hvb_placement_kind {
+	HVB_PL_NONE, HVB_PL_AUTO, HVB_PL_LOCAL, HVB_PL_REMOTE, HVB_PL_INTERLEAVE, HVB_PL_SPLIT, HVB_PL_RANDOM,
+};
+extern const char *const hvb_placement_names[]; /* NULL-terminated, indexed by kind */
+int hvb_placement_kind_parse(const char *name);
+enum hvb_mempolicy { HVB_MEM_DEFAULT, HVB_MEM_BIND, HVB_MEM_INTERLEAVE };
+
+struct hvb_placement {
+	enum hvb_placement_kind kind;
+	struct hvb_cpuset cpus; /* empty: every allowed CPU */
+	uint64_t cpu_nodes;     /* node indices (bit i = topo->nodes[i]) the CPUs come from */
+	uint64_t mem_nodes;     /* node os indices memory is bound or interleaved to */
+	enum hvb_mempolicy mempolicy;
+	uint64_t seed;
+	char desc[256];         /* human text: "CPUs 0-1 on node 0, memory bound to node 1" */
+};
+/* Plans where vcpus CPUs and the memory go. HVB_ESKIP with why when this topology
+ * cannot honour the placement (remote on one node): never a silent fallback. */
+int hvb_placement_plan(const struct hvb_topo *t, enum hvb_placement_kind kind, int vcpus, uint64_t seed,
+		       struct hvb_placement *out, char *why, size_t len);
+/* Applies to the calling process (inherited across fork and exec). */
+int hvb_placement_apply(const struct hvb_placement *p, char *why, size_t len);
+/* JSON text of the plan (caller frees). */
+char *hvb_placement_json(const struct hvb_placement *p);
+
+/* What a process or guest actually got, read back after the fact. */
+struct hvb_placement_seen {
+	struct hvb_cpuset cpus;
+	enum hvb_mempolicy mempolicy;
+	uint64_t mem_nodes;
+};
+/* The calling process's own affinity and memory policy. */
+int hvb_placement_self(struct hvb_placement_seen *seen);
+/* 1 when seen matches the plan; otherwise 0 and why. */
+int hvb_placement_verify(const struct hvb_placement *plan, const struct hvb_placement_seen *seen, char *why,
+			 size_t len);
+const char *hvb_mempolicy_name(enum hvb_mempolicy m);
+
+/* ---- backends: one file each, ending in a const ops table ---- */
+struct hvb_guest_spec {
+	const char *mode;        /* "native", "pv", "pvh", "hvm" */
+	int vcpus;
+	uint64_t memory;
+	const struct hvb_placement *placement;
+	const char *name;        /* "hvbench-RUN-CELL" */
+	double boot_timeout_s;
+	int need_disk, need_peer;
+};
+
+struct hvb_guest; /* owned by its backend */
+
+struct hvb_backend_ops {
+	const char *name;
+	const char *summary;
+	const char *const *modes;           /* NULL-terminated */
+	int (*supported)(const char *mode, char *why, size_t len);
+	/* The machine as this backend sees it (Xen: from the hypervisor, not dom0). */
+	struct hvb_topo *(*topology)(void);
+	/* What the host is called in results: "bare metal", "dom0 (PV)". */
+	const char *(*host_kind)(void);
+	/* Starts a guest (or process) with its agent; out is the backend's handle. */
+	int (*start)(const struct hvb_guest_spec *spec, struct hvb_guest **out, char *why, size_t len);
+	/* Descriptors of the agent channel. */
+	int (*channel)(struct hvb_guest *g, int *rfd, int *wfd);
+	/* Fills JSON text (caller frees) describing where the guest really runs. */
+	int (*readback)(struct hvb_guest *g, char **json);
+	/* Peer and disk the workloads use (NULL when none). */
+	const char *(*disk)(struct hvb_guest *g);
+	const char *(*peer)(struct hvb_guest *g);
+	pid_t (*pid)(struct hvb_guest *g); /* the agent's pid in this OS, or -1 */
+	/* Stops the guest and frees g; force kills without waiting. */
+	int (*stop)(struct hvb_guest *g, int force);
+};
+
+extern const struct hvb_backend_ops *const hvb_backends[]; /* NULL-terminated */
+const struct hvb_backend_ops *hvb_backend_find(const char *name);
+/* Path of the hvbench binary that serves as agent. */
+const char *hvb_self_exe(void);
+
+/* Facts about this host stored with every run (JSON text, caller frees). */
+char *hvb_host_facts_json(const struct hvb_topo *t);
+
+#endif
