@@ -125,6 +125,7 @@ struct hvb_experiment {
 	double timeout_s, duration_s, boot_timeout_s;
 	char **probes;
 	size_t nprobes;
+	struct hvb_params *probe_params; /* parallel to probes, from [probe.NAME] */
 	struct hvb_cell *cells;
 	size_t ncells;
 };
@@ -136,6 +137,8 @@ int hvb_experiment_load_text(const char *path, const char *text, struct hvb_expe
 void hvb_experiment_free(struct hvb_experiment *ex);
 /* Seconds the plan should take, from durations, repetitions and start-up costs. */
 double hvb_experiment_estimate(const struct hvb_experiment *ex);
+/* The seed of one sample: derived from the experiment's seed, the cell and the repetition. */
+uint64_t hvb_sample_seed(uint64_t seed, const char *cell_key, int rep);
 /* Params of a cell as a JSON object text (caller frees). */
 char *hvb_params_to_json(const struct hvb_params *p);
 
@@ -155,6 +158,9 @@ struct hvb_run_opts {
 	int lab;
 	void (*progress)(const struct hvb_progress *p, void *arg);
 	void *progress_arg;
+	/* repetitions = auto: called after each sample with the values so far of one
+	 * judged metric; returns 1 when the median is known well enough (why says so). */
+	int (*enough)(const double *values, size_t n, double ci_target, char *why, size_t len);
 };
 /* Runs the plan into the store. Returns 0 when done, HVB_EINTR when interrupted
  * (status "interrupted", everything measured kept), or another negative code. */

@@ -20,6 +20,17 @@ int hvb_cli_usage(const char *name);
 /* The --db value, $HVBENCH_DB or ./hvbench.db */
 const char *hvb_cli_db(const char *opt);
 
+#include <stdio.h>
+#include <stdint.h>
+struct hvb_store;
+/* The closing table of run and show. */
+int hvb_cli_print_summary(struct hvb_store *s, int64_t run_id, FILE *out);
+
 #define HVB_COMMAND(n) int cmd_##n(int argc, char **argv)
 HVB_COMMAND(help);
+HVB_COMMAND(run);
+HVB_COMMAND(list);
+HVB_COMMAND(show);
+HVB_COMMAND(topo);
+HVB_COMMAND(agent);
 #endif

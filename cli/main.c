@@ -9,6 +9,18 @@
 const struct hvb_command hvb_commands[] = {
 	{ "help", "show help for hvbench or one of its commands", "[COMMAND]",
 	  "Without an argument, lists the commands; with one, shows its usage and help.", cmd_help },
+	{ "run", "run an experiment file into the result store", "CONFIG [--dry-run] [--db PATH] [--label TEXT] | --resume RUN",
+	  "Expands CONFIG into a matrix of cells and runs each through its backend's agent, storing every\n"
+	  "sample as it is measured. --dry-run prints the plan and runs nothing. --resume RUN finishes an\n"
+	  "interrupted run from its stored config. Ctrl-C ends a run cleanly (status interrupted).",
+	  cmd_run },
+	{ "list", "list the runs in the result store", "[--db PATH]", "One line per run: id, start, status, experiment, label, cells, samples.", cmd_list },
+	{ "show", "show one run: host facts, cells and a summary of its samples", "RUN [--db PATH]",
+	  "RUN is a run id, 'last', or a label (its newest run).", cmd_show },
+	{ "topo", "show the topology and what each placement would do", "[--topology synthetic:DESC|xml:PATH] [--vcpus N]",
+	  "Reads this host through hwloc, or a given topology, and plans every placement for N vCPUs.", cmd_topo },
+	{ "agent", "serve workload requests on stdin/stdout (started by the runner)", "",
+	  "The only place a workload runs: one JSON request per line in, one reply per line out.", cmd_agent },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 

@@ -1,1 +1,1 @@
-# configs: sources are added by this folder's files
+dist_pkgdata_DATA += configs/quickstart.ini

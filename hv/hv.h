@@ -67,7 +67,7 @@ struct hvb_placement {
 	uint64_t mem_nodes;     /* node os indices memory is bound or interleaved to */
 	enum hvb_mempolicy mempolicy;
 	uint64_t seed;
-	char desc[256];         /* human text: "CPUs 0-1 on node 0, memory bound to node 1" */
+	char desc[384];         /* human text: "CPUs 0-1 on node 0, memory bound to node 1" */
 };
 /* Plans where vcpus CPUs and the memory go. HVB_ESKIP with why when this topology
  * cannot honour the placement (remote on one node): never a silent fallback. */
@@ -132,6 +132,8 @@ const struct hvb_backend_ops *hvb_backend_find(const char *name);
 /* Path of the hvbench binary that serves as agent. */
 const char *hvb_self_exe(void);
 
+/* "bare metal", "virtual machine", "dom0 (PV)": what native results ran on. */
+const char *hvb_native_host_kind(void);
 /* Facts about this host stored with every run (JSON text, caller frees). */
 char *hvb_host_facts_json(const struct hvb_topo *t);
 

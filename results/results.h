@@ -174,6 +174,7 @@ void hvb_cell_row_free(struct hvb_cell_row *c);
 int hvb_store_cell_put(struct hvb_store *s, struct hvb_cell_row *c); /* insert or find by (run, idx) */
 int hvb_store_cell_update(struct hvb_store *s, int64_t cell_id, const char *status, const char *reason,
 			  const char *placement_json);
+int hvb_store_cell_status(struct hvb_store *s, int64_t cell_id, char *status, size_t len);
 typedef int (*hvb_cell_cb)(const struct hvb_cell_row *c, void *arg);
 int hvb_store_cells_foreach(struct hvb_store *s, int64_t run_id, hvb_cell_cb cb, void *arg);
 

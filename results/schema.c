@@ -2,6 +2,7 @@
  * database has come, so an older database is brought forward on open. */
 #include "config.h"
 #include <sqlite3.h>
+#include <stdio.h>
 #include "results/results.h"
 #include "results/store-internal.h"
 

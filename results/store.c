@@ -313,6 +313,21 @@ int hvb_store_cell_update(struct hvb_store *s, int64_t cell_id, const char *stat
 	return rc;
 }
 
+int hvb_store_cell_status(struct hvb_store *s, int64_t cell_id, char *status, size_t len)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = prep(s, "SELECT status FROM cells WHERE id=?", &st)) < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, cell_id);
+	rc = sqlite3_step(st) == SQLITE_ROW ? 0 : HVB_ENOENT;
+	if (rc == 0)
+		col_copy(st, 0, status, len);
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int hvb_store_cells_foreach(struct hvb_store *s, int64_t run_id, hvb_cell_cb cb, void *arg)
 {
 	sqlite3_stmt *st;
@@ -472,7 +487,7 @@ int hvb_store_sample_counts(struct hvb_store *s, int64_t run_id, int *ok, int *f
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((rc = prep(s, "SELECT sum(x.status='ok'), sum(x.status!='ok') FROM samples x JOIN cells c"
+	if ((rc = prep(s, "SELECT sum(x.status='ok'), sum(x.status IN ('failed','timeout') AND x.rep >= 0) FROM samples x JOIN cells c"
 			  " ON x.cell_id=c.id WHERE c.run_id=?", &st)) < 0)
 		return rc;
 	sqlite3_bind_int64(st, 1, run_id);

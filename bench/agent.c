@@ -1,0 +1,201 @@
+/* The agent: the only place a workload runs. It reads one request per line and
+ * answers each with one reply line; a malformed request gets an error reply,
+ * never a crash, and the agent goes on serving. */
+#include "config.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+#include "bench/bench.h"
+#include "bench/protocol.h"
+#include "hv/hv.h"
+#include "probes/probes.h"
+
+static json_t *error_reply(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static json_t *error_reply(const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return json_pack("{s:i, s:b, s:s}", "v", HVB_PROTO_VERSION, "ok", 0, "error", msg);
+}
+
+static json_t *hello(void)
+{
+	struct hvb_placement_seen seen;
+	struct utsname u;
+	char cpus[512] = "?", nodes[128] = "?";
+	json_t *r, *wl = json_array();
+
+	if (hvb_placement_self(&seen) == 0) {
+		hvb_cpuset_format(&seen.cpus, cpus, sizeof(cpus));
+		hvb_nodemask_format(seen.mem_nodes, nodes, sizeof(nodes));
+	}
+	uname(&u);
+	for (size_t i = 0; hvb_workloads[i]; i++) {
+		char why[256] = "";
+		int ok = hvb_workloads[i]->supported(why, sizeof(why));
+		json_array_append_new(wl, json_pack("{s:s, s:b, s:s}", "name", hvb_workloads[i]->name, "supported", ok,
+						    "why", why));
+	}
+	r = json_pack("{s:i, s:b, s:s, s:i, s:s, s:s, s:s, s:s, s:I}", "v", HVB_PROTO_VERSION, "ok", 1, "agent",
+		      PACKAGE_STRING, "pid", (int)getpid(), "cpus", cpus, "mempolicy",
+		      hvb_mempolicy_name(seen.mempolicy), "mem_nodes", nodes, "kernel", u.release, "online_cpus",
+		      (json_int_t)sysconf(_SC_NPROCESSORS_ONLN));
+	json_object_set_new(r, "workloads", wl);
+	return r;
+}
+
+/* Validates the request's params against the workload's own table: the agent
+ * trusts nothing that arrives on the channel. */
+static int load_params(const struct hvb_workload_ops *w, json_t *jp, struct hvb_params *p, char *err, size_t len)
+{
+	const char *k;
+	json_t *v;
+
+	if (hvb_params_init(p, w->options) < 0)
+		return HVB_ENOMEM;
+	if (jp && !json_is_object(jp)) {
+		snprintf(err, len, "\"params\" must be an object of strings");
+		return HVB_EINVAL;
+	}
+	json_object_foreach(jp, k, v) {
+		if (!json_is_string(v)) {
+			snprintf(err, len, "parameter %s: expected a string value", k);
+			return HVB_EINVAL;
+		}
+		if (hvb_params_set(p, k, json_string_value(v), err, len) < 0)
+			return HVB_EINVAL;
+	}
+	for (size_t i = 0; i < p->n; i++)
+		if (!p->values[i]) {
+			snprintf(err, len, "parameter %s is required", p->table[i].name);
+			return HVB_EINVAL;
+		}
+	return 0;
+}
+
+/* Guest-side probes named in the request, each with its params. */
+static struct hvb_probe_set *open_probes(json_t *jprobes, char *notes, size_t len)
+{
+	char *names[16];
+	size_t n = 0;
+	const char *k;
+	json_t *v;
+	struct hvb_probe_target t = { .pid = getpid(), .domid = -1 };
+
+	if (!json_is_object(jprobes))
+		return NULL;
+	json_object_foreach(jprobes, k, v) {
+		if (n < 16)
+			names[n++] = (char *)k;
+	}
+	return n ? hvb_probe_set_open(names, NULL, n, HVB_PROBE_GUEST, &t, notes, len) : NULL;
+}
+
+static json_t *run(json_t *req)
+{
+	const char *name = NULL, *disk = NULL, *peer = NULL;
+	double duration = 1.0;
+	json_int_t seed = 1, ncpus = 1, port = 5201;
+	json_t *jp = NULL, *jprobes = NULL, *r;
+	json_error_t je;
+	const struct hvb_workload_ops *w;
+	struct hvb_params p = { 0 };
+	struct hvb_wl_result res;
+	struct hvb_probe_set *ps;
+	char err[512] = "", notes[1024] = "";
+	double t0, t1;
+	int rc;
+
+	if (json_unpack_ex(req, &je, 0, "{s:s, s?o, s?F, s?I, s?I, s?o, s?s, s?s, s?I}", "workload", &name, "params",
+			   &jp, "duration", &duration, "seed", &seed, "ncpus", &ncpus, "probes", &jprobes, "disk",
+			   &disk, "peer", &peer, "peer_port", &port) < 0)
+		return error_reply("bad run request: %s", je.text);
+	if (!(w = hvb_workload_find(name)))
+		return error_reply("no workload '%s'", name);
+	if (!isfinite(duration) || duration <= 0 || duration > 86400 || ncpus < 1 || ncpus > HVB_MAX_CPUS)
+		return error_reply("bad run request: duration or ncpus out of range");
+	if (!w->supported(err, sizeof(err)))
+		return error_reply("workload %s cannot run here: %s", name, err);
+	if (load_params(w, jp, &p, err, sizeof(err)) < 0) {
+		hvb_params_free(&p);
+		return error_reply("workload %s: %s", name, err);
+	}
+	struct hvb_wl_ctx ctx = { .params = &p, .duration_s = duration, .seed = (uint64_t)seed,
+				  .ncpus = (int)ncpus, .scratch_dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
+				  .disk = disk, .peer = peer, .peer_port = (int)port };
+	memset(&res, 0, sizeof(res));
+	ps = open_probes(jprobes, notes, sizeof(notes));
+	hvb_probe_set_start(ps);
+	t0 = hvb_now();
+	rc = w->run(&ctx, &res);
+	t1 = hvb_now();
+	hvb_probe_set_stop(ps);
+	if (rc == 0)
+		hvb_probe_set_collect(ps, &res.metrics);
+	hvb_probe_set_close(ps);
+	hvb_params_free(&p);
+	for (size_t i = 0; rc == 0 && i < res.metrics.n; i++)
+		if (!isfinite(res.metrics.m[i].value)) {
+			snprintf(res.error, sizeof(res.error), "metric %s is not a finite number", res.metrics.m[i].name);
+			rc = HVB_EINVAL;
+		}
+	if (rc < 0)
+		r = error_reply("workload %s failed: %s", name, res.error[0] ? res.error : hvb_strerror(rc));
+	else {
+		r = json_pack("{s:i, s:b, s:I, s:f, s:s}", "v", HVB_PROTO_VERSION, "ok", 1, "ops", (json_int_t)res.ops,
+			      "workload_s", t1 - t0, "notes", notes);
+		json_object_set_new(r, "metrics", hvb_metrics_to_json(&res.metrics));
+	}
+	hvb_metrics_free(&res.metrics);
+	return r;
+}
+
+int hvb_agent_serve(int in_fd, int out_fd)
+{
+	struct hvb_linebuf lb = { 0 };
+	char *line, err[512];
+	int rc;
+
+	while ((rc = hvb_line_read(in_fd, &lb, -1, NULL, &line)) != 0) {
+		json_t *req = NULL, *reply;
+		const char *op = "";
+		char *text;
+		int quit = 0;
+
+		if (rc == HVB_EINVAL)
+			reply = error_reply("request longer than %u bytes", HVB_PROTO_MAX_LINE);
+		else if (rc < 0)
+			break;
+		else if (!(req = hvb_proto_parse(line, err, sizeof(err))))
+			reply = error_reply("%s", err);
+		else if (json_unpack(req, "{s:s}", "op", &op) < 0)
+			reply = error_reply("request has no \"op\"");
+		else if (!strcmp(op, "hello"))
+			reply = hello();
+		else if (!strcmp(op, "run"))
+			reply = run(req);
+		else if (!strcmp(op, "quit")) {
+			reply = json_pack("{s:i, s:b}", "v", HVB_PROTO_VERSION, "ok", 1);
+			quit = 1;
+		} else
+			reply = error_reply("unknown op '%s': expected hello, run or quit", op);
+		if (rc > 0)
+			hvb_line_consume(&lb);
+		json_decref(req);
+		text = json_dumps(reply, JSON_COMPACT);
+		json_decref(reply);
+		rc = text ? hvb_line_write(out_fd, text) : HVB_ENOMEM;
+		free(text);
+		if (rc < 0 || quit)
+			break;
+	}
+	hvb_linebuf_free(&lb);
+	return rc < 0 ? rc : 0;
+}

@@ -1,0 +1,481 @@
+/* From the parsed file to the matrix of cells: validation of every key against
+ * the option tables, then the product of every comma list. */
+#include "config.h"
+#include <jansson.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "bench/bench.h"
+#include "bench/experiment-internal.h"
+#include "hv/hv.h"
+#include "probes/probes.h"
+
+#define MAX_OPTS 64
+#define MAX_CELLS 100000
+
+/* One section with its table and the raw text of each option (NULL: default). */
+struct section {
+	const char *name;
+	int line;
+	const struct hvb_option *table;
+	const struct hvb_workload_ops *wl;
+	const struct hvb_probe_ops *probe;
+	const char *raw[MAX_OPTS];
+	int raw_line[MAX_OPTS];
+};
+
+struct builder {
+	const char *path;
+	struct section *s;
+	size_t ns;
+	struct hvb_experiment *ex;
+};
+
+static int fail(const char *path, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(const char *path, int line, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (line > 0)
+		hvb_log(HVB_LOG_ERROR, "%s:%d: %s", path, line, msg);
+	else
+		hvb_log(HVB_LOG_ERROR, "%s: %s", path, msg);
+	return HVB_EINVAL;
+}
+
+static int opt_index(const struct hvb_option *t, const char *name)
+{
+	for (int i = 0; t[i].name; i++)
+		if (!strcmp(t[i].name, name))
+			return i;
+	return -1;
+}
+
+static const char *workload_names[64];
+static size_t nworkload_names;
+
+static const char *suggest_workload(const char *name)
+{
+	nworkload_names = 0;
+	for (size_t i = 0; hvb_workloads[i] && i < 64; i++)
+		workload_names[nworkload_names++] = hvb_workloads[i]->name;
+	return hvb_did_you_mean(name, workload_names, nworkload_names);
+}
+
+static int known_list(char *buf, size_t len, int probes)
+{
+	size_t off = 0;
+	for (size_t i = 0; probes ? hvb_probes[i] != NULL : hvb_workloads[i] != NULL; i++)
+		off += (size_t)snprintf(buf + off, off < len ? len - off : 0, "%s%s", i ? ", " : "",
+					probes ? hvb_probes[i]->name : hvb_workloads[i]->name);
+	if (!off)
+		snprintf(buf, len, "none in this build");
+	return 0;
+}
+
+/* Finds which table a section uses. */
+static int classify(struct builder *b, struct section *s, const struct entry *e, size_t n)
+{
+	char known[512];
+
+	if (!strcmp(s->name, "experiment")) {
+		s->table = hvb_experiment_options;
+		return 0;
+	}
+	if (!strncmp(s->name, "probe.", 6)) {
+		if (!(s->probe = hvb_probe_find(s->name + 6))) {
+			known_list(known, sizeof(known), 1);
+			return fail(b->path, s->line, "[%s]: no probe '%s' (probes: %s)", s->name, s->name + 6, known);
+		}
+		s->table = s->probe->options;
+		return 0;
+	}
+	const char *wname = s->name;
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(e[i].section, s->name) && !strcmp(e[i].key, "workload"))
+			wname = e[i].value;
+	if (!(s->wl = hvb_workload_find(wname))) {
+		const char *dym = suggest_workload(wname);
+		known_list(known, sizeof(known), 0);
+		return fail(b->path, s->line,
+			    "[%s]: no workload '%s'%s%s%s; a section is [experiment], [probe.NAME], or a workload "
+			    "(its name, or any name with workload = NAME): %s",
+			    s->name, wname, dym ? " (did you mean '" : "", dym ? dym : "", dym ? "'?)" : "", known);
+	}
+	s->table = s->wl->options;
+	return 0;
+}
+
+/* Checks a value: a LIST option as a whole, any other option word by word
+ * (those words are what the matrix expands). */
+static int check_value(struct builder *b, const struct hvb_option *o, const char *value, int line,
+		       const char *section)
+{
+	char err[768], **w;
+	size_t n;
+	int rc = 0;
+
+	if (o->flags & HVB_OPT_LIST) {
+		if (o->type == HVB_OPT_STRING && !*value)
+			return 0;
+		if (hvb_option_check_value(o, value, err, sizeof(err)) < 0)
+			return fail(b->path, line, "[%s] %s", section, err);
+		return 0;
+	}
+	if (hvb_split_list(value, &w, &n) < 0)
+		return HVB_ENOMEM;
+	if (!n && o->type != HVB_OPT_STRING)
+		rc = fail(b->path, line, "[%s] %s has no value", section, o->name);
+	for (size_t i = 0; i < n && !rc; i++)
+		if (hvb_option_check(o, w[i], err, sizeof(err)) < 0)
+			rc = fail(b->path, line, "[%s] %s", section, err);
+	hvb_words_free(w, n);
+	return rc;
+}
+
+static int fill_section(struct builder *b, struct section *s, const struct entry *e, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int k;
+		if (strcmp(e[i].section, s->name))
+			continue;
+		if (s->wl && !strcmp(e[i].key, "workload"))
+			continue;
+		if ((k = opt_index(s->table, e[i].key)) < 0 || k >= MAX_OPTS) {
+			const char *dym = hvb_option_suggest(s->table, e[i].key);
+			char valid[1024];
+			size_t off = 0;
+			valid[0] = 0;
+			for (const struct hvb_option *o = s->table; o && o->name; o++)
+				off += (size_t)snprintf(valid + off, off < sizeof(valid) ? sizeof(valid) - off : 0, "%s%s",
+							o == s->table ? "" : ", ", o->name);
+			return fail(b->path, e[i].line, "[%s]: unknown key '%s'%s%s%s; valid keys: %s", s->name,
+				    e[i].key, dym ? " (did you mean '" : "", dym ? dym : "", dym ? "'?)" : "",
+				    valid[0] ? valid : "none");
+		}
+		if (s->raw[k])
+			return fail(b->path, e[i].line, "[%s]: %s is given twice (first at line %d)", s->name, e[i].key,
+				    s->raw_line[k]);
+		if (check_value(b, &s->table[k], e[i].value, e[i].line, s->name) < 0)
+			return HVB_EINVAL;
+		s->raw[k] = e[i].value;
+		s->raw_line[k] = e[i].line;
+	}
+	return 0;
+}
+
+static const char *raw_or_default(const struct section *s, const char *name)
+{
+	int k = opt_index(s->table, name);
+	return k < 0 ? "" : s->raw[k] ? s->raw[k] : s->table[k].def ? s->table[k].def : "";
+}
+
+uint64_t hvb_sample_seed(uint64_t seed, const char *key, int rep)
+{
+	uint64_t h = 1469598103934665603ULL ^ seed;
+
+	for (const char *p = key; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	h ^= (uint64_t)rep * 0x9E3779B97F4A7C15ULL;
+	h ^= h >> 33;
+	return h ? h : 1;
+}
+
+char *hvb_params_to_json(const struct hvb_params *p)
+{
+	json_t *o = json_object();
+	char *s;
+
+	for (size_t i = 0; i < p->n; i++)
+		if (p->values[i])
+			json_object_set_new(o, p->table[i].name, json_string(p->values[i]));
+	s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	return s;
+}
+
+/* The experiment section's own settings. */
+static int load_settings(struct builder *b, const struct section *xs)
+{
+	struct hvb_experiment *ex = b->ex;
+	const char *name = raw_or_default(xs, "name"), *reps = raw_or_default(xs, "repetitions");
+	int64_t v;
+	double d;
+	char **w;
+	size_t n;
+
+	if (*name)
+		snprintf(ex->name, sizeof(ex->name), "%s", name);
+	else {
+		char *copy = strdup(b->path), *base = basename(copy), *dot = strrchr(base, '.');
+		if (dot)
+			*dot = 0;
+		snprintf(ex->name, sizeof(ex->name), "%s", base);
+		free(copy);
+	}
+	ex->repetitions = strcmp(reps, "auto") ? (hvb_parse_int(reps, &v), (int)v) : 0;
+	hvb_parse_int(raw_or_default(xs, "min_repetitions"), &v);
+	ex->min_repetitions = (int)v;
+	hvb_parse_int(raw_or_default(xs, "max_repetitions"), &v);
+	ex->max_repetitions = (int)v;
+	ex->ci_target = strtod(raw_or_default(xs, "ci_target"), NULL);
+	hvb_parse_int(raw_or_default(xs, "warmup"), &v);
+	ex->warmup = (int)v;
+	hvb_parse_int(raw_or_default(xs, "seed"), &v);
+	ex->seed = (uint64_t)v;
+	hvb_parse_time(raw_or_default(xs, "duration"), &ex->duration_s);
+	hvb_parse_time(raw_or_default(xs, "timeout"), &d);
+	ex->timeout_s = d;
+	hvb_parse_time(raw_or_default(xs, "boot_timeout"), &ex->boot_timeout_s);
+	if (!ex->repetitions && ex->min_repetitions > ex->max_repetitions)
+		return fail(b->path, xs->line, "[experiment]: min_repetitions (%d) is above max_repetitions (%d)",
+			    ex->min_repetitions, ex->max_repetitions);
+	if (ex->timeout_s <= ex->duration_s)
+		return fail(b->path, xs->raw_line[opt_index(xs->table, "timeout")] ?: xs->line,
+			    "[experiment]: timeout (%gs) must be longer than duration (%gs)", ex->timeout_s,
+			    ex->duration_s);
+	if (hvb_split_list(raw_or_default(xs, "probes"), &w, &n) < 0)
+		return HVB_ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		if (!hvb_probe_find(w[i])) {
+			char known[512];
+			const char *names[64];
+			size_t k = 0;
+			for (; hvb_probes[k] && k < 64; k++)
+				names[k] = hvb_probes[k]->name;
+			const char *dym = hvb_did_you_mean(w[i], names, k);
+			known_list(known, sizeof(known), 1);
+			int line = xs->raw_line[opt_index(xs->table, "probes")];
+			hvb_words_free(w, n);
+			return fail(b->path, line, "[experiment]: no probe '%s'%s%s%s (probes: %s)", w[i],
+				    dym ? " (did you mean '" : "", dym ? dym : "", dym ? "'?)" : "", known);
+		}
+	ex->probes = w;
+	ex->nprobes = n;
+	ex->probe_params = calloc(n ? n : 1, sizeof(*ex->probe_params));
+	for (size_t i = 0; i < n; i++) {
+		const struct hvb_probe_ops *po = hvb_probe_find(w[i]);
+		char err[512];
+		hvb_params_init(&ex->probe_params[i], po->options);
+		for (size_t j = 0; j < b->ns; j++)
+			if (b->s[j].probe == po)
+				for (int k = 0; po->options && po->options[k].name; k++)
+					if (b->s[j].raw[k] &&
+					    hvb_params_set(&ex->probe_params[i], po->options[k].name, b->s[j].raw[k], err,
+							   sizeof(err)) < 0)
+						return fail(b->path, b->s[j].raw_line[k], "[%s] %s", b->s[j].name, err);
+	}
+	return 0;
+}
+
+/* The matrix: a cell for each combination of the experiment's lists and of the
+ * workload section's non-list options given with several values. */
+struct dims {
+	char **words[MAX_OPTS];
+	size_t n[MAX_OPTS];
+	size_t nd;
+};
+
+static int add_cell(struct hvb_experiment *ex, const char *backend, const char *placement, int vcpus,
+		    uint64_t memory, const struct section *ws, char **const *wwords, const size_t *choice)
+{
+	struct hvb_cell *c, *nc;
+	char err[512], mem[32];
+	size_t off;
+
+	if (ex->ncells >= MAX_CELLS)
+		return HVB_EINVAL;
+	if (!(nc = realloc(ex->cells, (ex->ncells + 1) * sizeof(*nc))))
+		return HVB_ENOMEM;
+	ex->cells = nc;
+	c = &ex->cells[ex->ncells];
+	memset(c, 0, sizeof(*c));
+	c->idx = (int)ex->ncells;
+	if (!strncmp(backend, "xen:", 4)) {
+		snprintf(c->backend, sizeof(c->backend), "xen");
+		snprintf(c->mode, sizeof(c->mode), "%s", backend + 4);
+	} else {
+		snprintf(c->backend, sizeof(c->backend), "%s", backend);
+		snprintf(c->mode, sizeof(c->mode), "native");
+	}
+	snprintf(c->placement, sizeof(c->placement), "%s", placement);
+	c->vcpus = vcpus;
+	c->memory = memory;
+	c->wl = ws->wl;
+	snprintf(c->section, sizeof(c->section), "%s", ws->name);
+	if (hvb_params_init(&c->params, ws->table) < 0)
+		return HVB_ENOMEM;
+	for (size_t k = 0; k < c->params.n; k++) {
+		const char *v = wwords[k] ? wwords[k][choice[k]] : ws->raw[k];
+		if (v && hvb_params_set(&c->params, ws->table[k].name, v, err, sizeof(err)) < 0)
+			return HVB_EINVAL; /* checked already: cannot happen */
+	}
+	hvb_format_size(memory, mem, sizeof(mem));
+	off = (size_t)snprintf(c->key, sizeof(c->key), "%s:%s placement=%s vcpus=%d memory=%s %s", c->backend,
+			       c->mode, placement, vcpus, memory ? mem : "host", ws->name);
+	for (size_t k = 0; k < c->params.n && off < sizeof(c->key); k++)
+		off += (size_t)snprintf(c->key + off, sizeof(c->key) - off, " %s=%s", ws->table[k].name,
+					c->params.values[k] ? c->params.values[k] : "");
+	ex->ncells++;
+	return 0;
+}
+
+/* Odometer over the workload section's expanding options. */
+static int expand_workload(struct hvb_experiment *ex, const char *backend, const char *placement, int vcpus,
+			   uint64_t memory, const struct section *ws)
+{
+	char **words[MAX_OPTS] = { 0 };
+	size_t nw[MAX_OPTS] = { 0 }, choice[MAX_OPTS] = { 0 }, nopts = 0;
+	int rc = 0;
+
+	while (ws->table[nopts].name && nopts < MAX_OPTS)
+		nopts++;
+	for (size_t k = 0; k < nopts; k++)
+		if (ws->raw[k] && !(ws->table[k].flags & HVB_OPT_LIST) && ws->table[k].type != HVB_OPT_STRING &&
+		    (rc = hvb_split_list(ws->raw[k], &words[k], &nw[k])) < 0)
+			goto out;
+	for (;;) {
+		size_t k;
+		if ((rc = add_cell(ex, backend, placement, vcpus, memory, ws, words, choice)) < 0)
+			goto out;
+		for (k = 0; k < nopts; k++) {
+			if (!words[k])
+				continue;
+			if (++choice[k] < nw[k])
+				break;
+			choice[k] = 0;
+		}
+		if (k == nopts)
+			break;
+	}
+out:
+	for (size_t k = 0; k < nopts; k++)
+		hvb_words_free(words[k], nw[k]);
+	return rc;
+}
+
+static int expand(struct builder *b, const struct section *xs)
+{
+	char **be, **pl, **vc, **me;
+	size_t nbe, npl, nvc, nme;
+	int rc = 0;
+
+	hvb_split_list(raw_or_default(xs, "backends"), &be, &nbe);
+	hvb_split_list(raw_or_default(xs, "placement"), &pl, &npl);
+	hvb_split_list(raw_or_default(xs, "vcpus"), &vc, &nvc);
+	hvb_split_list(raw_or_default(xs, "memory"), &me, &nme);
+	for (size_t p = 0; p < npl && !rc; p++)
+		for (size_t v = 0; v < nvc && !rc; v++)
+			if (!strcmp(pl[p], "split") && atoi(vc[v]) < 2)
+				rc = fail(b->path, xs->raw_line[opt_index(xs->table, "placement")] ?: xs->line,
+					  "[experiment]: placement split spans two nodes and needs vcpus >= 2, but vcpus "
+					  "includes %s",
+					  vc[v]);
+	for (size_t i = 0; i < nbe && !rc; i++)
+		for (size_t p = 0; p < npl && !rc; p++)
+			for (size_t v = 0; v < nvc && !rc; v++)
+				/* Guest memory does not apply natively: one native cell, not one per size. */
+				for (size_t m = 0; m < (strcmp(be[i], "native") ? nme : 1) && !rc; m++) {
+					uint64_t mem = 0;
+					if (strcmp(be[i], "native"))
+						hvb_parse_size(me[m], &mem);
+					for (size_t s = 0; s < b->ns && !rc; s++)
+						if (b->s[s].wl)
+							rc = expand_workload(b->ex, be[i], pl[p], atoi(vc[v]), mem, &b->s[s]);
+				}
+	if (rc == HVB_EINVAL && b->ex->ncells >= MAX_CELLS)
+		fail(b->path, 0, "the plan has more than %d cells", MAX_CELLS);
+	hvb_words_free(be, nbe);
+	hvb_words_free(pl, npl);
+	hvb_words_free(vc, nvc);
+	hvb_words_free(me, nme);
+	return rc;
+}
+
+int hvb_experiment_build(struct hvb_experiment *ex, const struct entry *e, size_t n, const char *const *sections,
+			 const int *section_line, size_t nsections)
+{
+	struct builder b = { .path = ex->path, .ex = ex };
+	static const struct section empty_experiment = { .name = "experiment", .table = hvb_experiment_options };
+	const struct section *xs = &empty_experiment;
+	int rc = 0, nwork = 0;
+
+	if (!(b.s = calloc(nsections ? nsections : 1, sizeof(*b.s))))
+		return HVB_ENOMEM;
+	for (size_t i = 0; i < nsections && !rc; i++) {
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(sections[i], sections[j])) {
+				rc = fail(b.path, section_line[i], "section [%s] appears twice (first at line %d)",
+					  sections[i], section_line[j]);
+				break;
+			}
+		if (rc)
+			break;
+		b.s[b.ns].name = sections[i];
+		b.s[b.ns].line = section_line[i];
+		if (!(rc = classify(&b, &b.s[b.ns], e, n)))
+			rc = fill_section(&b, &b.s[b.ns], e, n);
+		if (!rc && b.s[b.ns].wl)
+			nwork++;
+		if (!rc && !strcmp(sections[i], "experiment"))
+			xs = &b.s[b.ns];
+		b.ns++;
+	}
+	for (size_t i = 0; i < n && !rc; i++)
+		if (!e[i].section[0])
+			rc = fail(b.path, e[i].line, "'%s' is outside any section: put it under [experiment] or a "
+						     "workload's section", e[i].key);
+	if (!rc && !nwork) {
+		char known[512];
+		known_list(known, sizeof(known), 0);
+		rc = fail(b.path, 0, "no workload section: add one, e.g. [memlat] (workloads: %s)", known);
+	}
+	if (!rc)
+		rc = load_settings(&b, xs);
+	for (size_t i = 0; i < b.ns && !rc; i++) {
+		int listed = 0;
+		for (size_t k = 0; b.s[i].probe && k < ex->nprobes; k++)
+			listed |= !strcmp(ex->probes[k], b.s[i].probe->name);
+		if (b.s[i].probe && !listed)
+			hvb_log(HVB_LOG_WARN, "%s:%d: [%s] is not used: %s is not in probes =", b.path, b.s[i].line,
+				b.s[i].name, b.s[i].probe->name);
+	}
+	if (!rc)
+		rc = expand(&b, xs);
+	free(b.s);
+	return rc;
+}
+
+double hvb_experiment_estimate(const struct hvb_experiment *ex)
+{
+	double total = 0;
+	int reps = ex->repetitions ? ex->repetitions : ex->min_repetitions;
+
+	for (size_t i = 0; i < ex->ncells; i++) {
+		/* Measured costs: starting a native agent is ~5 ms, a sample's round trip
+		 * ~1 ms; a Xen guest boot takes tens of seconds (the lab: 16-57 s). */
+		total += (ex->warmup + reps) * (ex->duration_s + 0.005) + 0.01;
+		if (strcmp(ex->cells[i].backend, "native"))
+			total += 30;
+	}
+	return total;
+}
+
+void hvb_experiment_free(struct hvb_experiment *ex)
+{
+	for (size_t i = 0; i < ex->ncells; i++)
+		hvb_params_free(&ex->cells[i].params);
+	for (size_t i = 0; ex->probe_params && i < ex->nprobes; i++)
+		hvb_params_free(&ex->probe_params[i]);
+	free(ex->probe_params);
+	hvb_words_free(ex->probes, ex->nprobes);
+	free(ex->cells);
+	free(ex->path);
+	free(ex->text);
+	memset(ex, 0, sizeof(*ex));
+}

@@ -1,0 +1,107 @@
+/* hvbench list and hvbench show: what the result store holds. */
+#include "config.h"
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include "cli/cli.h"
+#include "results/results.h"
+
+static void fmt_when(double t, char *buf, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (t <= 0) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	localtime_r(&tt, &tm);
+	strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+static int list_one(const struct hvb_run_info *r, int ncells, int nsamples, void *arg)
+{
+	char when[32];
+
+	fmt_when(r->started, when, sizeof(when));
+	printf("%5lld  %-19s  %-12s %-20s %-20s %6d %8d%s\n", (long long)r->id, when, r->status, r->experiment,
+	       r->label, ncells, nsamples, r->lab ? "  LAB (not performance)" : "");
+	return 0;
+}
+
+/* Parses [--db PATH] and returns the index of the first operand, or -1. */
+static int db_opt(int argc, char **argv, const char **db, const char *cmd)
+{
+	static const struct option longopts[] = { { "db", required_argument, NULL, 'd' }, { 0 } };
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "d:", longopts, NULL)) != -1) {
+		if (c != 'd')
+			return -1;
+		*db = optarg;
+	}
+	return optind;
+}
+
+HVB_COMMAND(list)
+{
+	const char *db = NULL;
+	struct hvb_store *s;
+	int i = db_opt(argc, argv, &db, "list");
+
+	if (i < 0 || i != argc)
+		return hvb_cli_usage("list");
+	if (!(s = hvb_store_open(hvb_cli_db(db), 1)))
+		return HVB_EXIT_FAIL;
+	printf("%5s  %-19s  %-12s %-20s %-20s %6s %8s\n", "run", "started", "status", "experiment", "label", "cells",
+	       "samples");
+	hvb_store_runs_foreach(s, list_one, NULL);
+	hvb_store_close(s);
+	return HVB_EXIT_OK;
+}
+
+HVB_COMMAND(show)
+{
+	const char *db = NULL;
+	struct hvb_store *s;
+	struct hvb_run_info r;
+	int64_t id;
+	int i = db_opt(argc, argv, &db, "show");
+	char a[32], b[32];
+	json_t *host;
+
+	if (i < 0 || argc - i != 1)
+		return hvb_cli_usage("show");
+	if (!(s = hvb_store_open(hvb_cli_db(db), 1)))
+		return HVB_EXIT_FAIL;
+	if (hvb_store_run_resolve(s, argv[i], &id) < 0 || hvb_store_run_get(s, id, &r) < 0) {
+		fprintf(stderr, "hvbench: no run '%s' in %s (see hvbench list)\n", argv[i], hvb_store_path(s));
+		hvb_store_close(s);
+		return HVB_EXIT_USAGE;
+	}
+	fmt_when(r.started, a, sizeof(a));
+	fmt_when(r.ended, b, sizeof(b));
+	printf("run %lld: %s, label '%s', %s\n  started %s, ended %s, hvbench %s\n  config %s\n", (long long)r.id,
+	       r.experiment, r.label, r.status, a, b, r.version, r.config_path ? r.config_path : "-");
+	if (r.lab)
+		printf("  LAB RUN: measured under QEMU emulation; these figures are not performance\n");
+	if ((host = json_loads(r.host_json, 0, NULL))) {
+		const char *k;
+		json_t *v;
+		json_object_foreach(host, k, v) {
+			if (json_is_string(v))
+				printf("  %-18s %s\n", k, json_string_value(v));
+			else if (json_is_integer(v))
+				printf("  %-18s %lld\n", k, (long long)json_integer_value(v));
+		}
+		json_decref(host);
+	}
+	printf("\n");
+	hvb_cli_print_summary(s, id, stdout);
+	hvb_run_info_free(&r);
+	hvb_store_close(s);
+	return HVB_EXIT_OK;
+}

@@ -1,0 +1,60 @@
+/* hvbench topo: the machine as hvbench sees it, and what each placement would do. */
+#include "config.h"
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include "cli/cli.h"
+#include "hv/hv.h"
+
+HVB_COMMAND(topo)
+{
+	static const struct option longopts[] = {
+		{ "topology", required_argument, NULL, 't' }, { "vcpus", required_argument, NULL, 'v' }, { 0 },
+	};
+	const char *spec = NULL;
+	int vcpus = 1, c;
+	struct hvb_topo *t;
+	char buf[512];
+
+	while ((c = getopt_long(argc, argv, "t:v:", longopts, NULL)) != -1)
+		switch (c) {
+		case 't': spec = optarg; break;
+		case 'v': vcpus = atoi(optarg); break;
+		default: return hvb_cli_usage("topo");
+		}
+	if (optind != argc)
+		return hvb_cli_usage("topo");
+	if (!(t = spec ? hvb_topo_load(spec) : hvb_topo_native()))
+		return spec ? HVB_EXIT_USAGE : HVB_EXIT_FAIL;
+	printf("source:   %s\n", t->source);
+	if (!spec)
+		printf("host:     %s\n", hvb_native_host_kind());
+	hvb_cpuset_format(&t->allowed, buf, sizeof(buf));
+	printf("packages: %d, cores: %d, PUs: %d (allowed: %s)\n", t->npackages, t->ncores, t->npus, buf);
+	hvb_format_size(t->llc_bytes, buf, sizeof(buf));
+	printf("LLC:      %s\n", t->llc_bytes ? buf : "unknown");
+	printf("NUMA nodes: %d\n", t->nnodes);
+	for (int i = 0; i < t->nnodes; i++) {
+		char mem[32];
+		hvb_cpuset_format(&t->nodes[i].cpus, buf, sizeof(buf));
+		hvb_format_size(t->nodes[i].mem_bytes, mem, sizeof(mem));
+		printf("  node %d: CPUs %s, memory %s", t->nodes[i].os_index, buf, mem);
+		if (t->distances) {
+			printf(", distances");
+			for (int j = 0; j < t->nnodes; j++)
+				printf(" %d", hvb_topo_distance(t, i, j));
+		}
+		printf("\n");
+	}
+	printf("placements for %d vCPU%s:\n", vcpus, vcpus == 1 ? "" : "s");
+	for (int k = 0; hvb_placement_names[k]; k++) {
+		struct hvb_placement p;
+		char why[512];
+		if (hvb_placement_plan(t, (enum hvb_placement_kind)k, vcpus, 1, &p, why, sizeof(why)) == 0)
+			printf("  %-10s %s\n", hvb_placement_names[k], p.desc);
+		else
+			printf("  %-10s not possible: %s\n", hvb_placement_names[k], why);
+	}
+	hvb_topo_free(t);
+	return HVB_EXIT_OK;
+}

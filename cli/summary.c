@@ -1,0 +1,99 @@
+/* The closing table of `run` and `show`: per cell and metric the median,
+ * min-max and coefficient of variation of the stored samples. */
+#include "config.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "bench/bench.h"
+#include "cli/cli.h"
+#include "results/results.h"
+
+struct acc {
+	FILE *out;
+	char metric[96], unit[16];
+	double *v;
+	size_t n, cap;
+	const struct hvb_cell_row *cell;
+	int printed_cell;
+};
+
+static void flush_metric(struct acc *a)
+{
+	double mean = 0, var = 0;
+
+	if (!a->n)
+		return;
+	hvb_sort_doubles(a->v, a->n);
+	for (size_t i = 0; i < a->n; i++)
+		mean += a->v[i];
+	mean /= (double)a->n;
+	for (size_t i = 0; i < a->n; i++)
+		var += (a->v[i] - mean) * (a->v[i] - mean);
+	var = a->n > 1 ? var / (double)(a->n - 1) : 0;
+	if (!a->printed_cell) {
+		fprintf(a->out, "[%d] %s\n", a->cell->idx, a->cell->key);
+		a->printed_cell = 1;
+	}
+	fprintf(a->out, "    %-28s %12.4g %-10s %11.4g – %-11.4g CoV %5.1f%%  n=%zu\n", a->metric,
+		hvb_quantile_sorted(a->v, a->n, 0.5), a->unit, a->v[0], a->v[a->n - 1],
+		mean != 0 ? 100 * sqrt(var) / fabs(mean) : 0, a->n);
+	a->n = 0;
+}
+
+static int on_value(int64_t sample_id, int rep, const char *metric, double value, const char *unit,
+		    const char *better, void *arg)
+{
+	struct acc *a = arg;
+
+	if (strcmp(metric, a->metric)) {
+		flush_metric(a);
+		snprintf(a->metric, sizeof(a->metric), "%s", metric);
+		snprintf(a->unit, sizeof(a->unit), "%s", unit);
+	}
+	if (a->n == a->cap) {
+		double *nv = realloc(a->v, (a->cap = a->cap ? a->cap * 2 : 16) * sizeof(double));
+		if (!nv)
+			return HVB_ENOMEM;
+		a->v = nv;
+	}
+	a->v[a->n++] = value;
+	return 0;
+}
+
+struct walk {
+	struct hvb_store *s;
+	FILE *out;
+};
+
+static int on_cell(const struct hvb_cell_row *c, void *arg)
+{
+	struct walk *w = arg;
+	struct acc a = { .out = w->out, .cell = c };
+
+	if (!strcmp(c->status, "skipped") || !strcmp(c->status, "failed") || !strcmp(c->status, "planned")) {
+		fprintf(w->out, "[%d] %s\n    %s%s%s\n", c->idx, c->key, c->status, c->reason ? ": " : "",
+			c->reason ? c->reason : "");
+		return 0;
+	}
+	hvb_store_values_foreach(w->s, c->id, on_value, &a);
+	flush_metric(&a);
+	if (!a.printed_cell)
+		fprintf(w->out, "[%d] %s\n    no samples\n", c->idx, c->key);
+	else if (strcmp(c->status, "done") || c->reason)
+		fprintf(w->out, "    (%s%s%s)\n", c->status, c->reason ? ": " : "", c->reason ? c->reason : "");
+	free(a.v);
+	return 0;
+}
+
+int hvb_cli_print_summary(struct hvb_store *s, int64_t run_id, FILE *out)
+{
+	struct walk w = { s, out };
+	int ok = 0, failed = 0;
+
+	fprintf(out, "%-33s %12s %-10s %25s\n", "cell / metric", "median", "unit", "min – max");
+	hvb_store_cells_foreach(s, run_id, on_cell, &w);
+	hvb_store_sample_counts(s, run_id, &ok, &failed);
+	fprintf(out, "%d samples stored, %d failed\n", ok, failed);
+	return 0;
+}

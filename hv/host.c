@@ -1,0 +1,133 @@
+/* Facts about the host stored with every run: what a result means depends on
+ * them (kernel, CPU, topology, whether this is bare metal, a VM or a dom0). */
+#include "config.h"
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+#include "hv/hv.h"
+
+/* First line of a small file, trimmed; empty when unreadable. */
+static void read_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+
+	buf[0] = 0;
+	if (!f)
+		return;
+	if (fgets(buf, (int)len, f))
+		buf[strcspn(buf, "\n")] = 0;
+	fclose(f);
+}
+
+/* The value of "key : value" in /proc/cpuinfo's first processor. */
+static void cpuinfo_field(const char *key, char *buf, size_t len)
+{
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	char line[4096];
+	size_t kl = strlen(key);
+
+	buf[0] = 0;
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, key, kl) && (line[kl] == ' ' || line[kl] == '\t' || line[kl] == ':')) {
+			char *v = strchr(line, ':');
+			if (v) {
+				v++;
+				while (*v == ' ')
+					v++;
+				v[strcspn(v, "\n")] = 0;
+				snprintf(buf, len, "%s", v);
+			}
+			break;
+		}
+	}
+	fclose(f);
+}
+
+char *hvb_topo_json(const struct hvb_topo *t)
+{
+	json_t *o = json_object(), *nodes = json_array();
+	char buf[512];
+	char *s;
+
+	json_object_set_new(o, "source", json_string(t->source));
+	json_object_set_new(o, "pus", json_integer(t->npus));
+	json_object_set_new(o, "cores", json_integer(t->ncores));
+	json_object_set_new(o, "packages", json_integer(t->npackages));
+	json_object_set_new(o, "llc_bytes", json_integer((json_int_t)t->llc_bytes));
+	hvb_cpuset_format(&t->allowed, buf, sizeof(buf));
+	json_object_set_new(o, "allowed_cpus", json_string(buf));
+	for (int i = 0; i < t->nnodes; i++) {
+		json_t *n = json_object(), *d = json_array();
+		hvb_cpuset_format(&t->nodes[i].cpus, buf, sizeof(buf));
+		json_object_set_new(n, "node", json_integer(t->nodes[i].os_index));
+		json_object_set_new(n, "cpus", json_string(buf));
+		json_object_set_new(n, "mem_bytes", json_integer((json_int_t)t->nodes[i].mem_bytes));
+		for (int j = 0; t->distances && j < t->nnodes; j++)
+			json_array_append_new(d, json_integer(hvb_topo_distance(t, i, j)));
+		json_object_set_new(n, "distances", d);
+		json_array_append_new(nodes, n);
+	}
+	json_object_set_new(o, "nodes", nodes);
+	s = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	return s;
+}
+
+const char *hvb_native_host_kind(void)
+{
+	static char kind[64];
+	char type[32], caps[128], gtype[32], flags[8192];
+
+	read_line("/sys/hypervisor/type", type, sizeof(type));
+	if (!strcmp(type, "xen")) {
+		read_line("/proc/xen/capabilities", caps, sizeof(caps));
+		read_line("/sys/hypervisor/guest_type", gtype, sizeof(gtype));
+		snprintf(kind, sizeof(kind), "%s (%s)", strstr(caps, "control_d") ? "dom0" : "domU",
+			 gtype[0] ? gtype : "PV");
+		return kind;
+	}
+	cpuinfo_field("flags", flags, sizeof(flags));
+	/* The hypervisor CPUID bit: results from a VM are not bare metal, and say so. */
+	if (strstr(flags, " hypervisor"))
+		return "virtual machine";
+	return "bare metal";
+}
+
+char *hvb_host_facts_json(const struct hvb_topo *t)
+{
+	json_t *o = json_object(), *topo;
+	struct utsname u;
+	char buf[512], *tj, *s;
+
+	if (uname(&u) == 0) {
+		json_object_set_new(o, "hostname", json_string(u.nodename));
+		snprintf(buf, sizeof(buf), "%s %s %s", u.sysname, u.release, u.machine);
+		json_object_set_new(o, "kernel", json_string(buf));
+		json_object_set_new(o, "kernel_version", json_string(u.version));
+	}
+	cpuinfo_field("model name", buf, sizeof(buf));
+	json_object_set_new(o, "cpu_model", json_string(buf));
+	json_object_set_new(o, "host_kind", json_string(hvb_native_host_kind()));
+	read_line("/sys/kernel/mm/transparent_hugepage/enabled", buf, sizeof(buf));
+	json_object_set_new(o, "thp", json_string(buf));
+	read_line("/proc/sys/kernel/numa_balancing", buf, sizeof(buf));
+	json_object_set_new(o, "numa_balancing", json_string(buf));
+	read_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor", buf, sizeof(buf));
+	json_object_set_new(o, "cpufreq_governor", json_string(buf[0] ? buf : "unknown"));
+	json_object_set_new(o, "online_cpus", json_integer(sysconf(_SC_NPROCESSORS_ONLN)));
+	json_object_set_new(o, "hvbench_version", json_string(PACKAGE_VERSION));
+	if (t && (tj = hvb_topo_json(t))) {
+		topo = json_loads(tj, 0, NULL);
+		free(tj);
+		if (topo)
+			json_object_set_new(o, "topology", topo);
+	}
+	s = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	return s;
+}

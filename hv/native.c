@@ -1,0 +1,179 @@
+/* The native backend: the agent is a child process of the runner, started with
+ * the cell's CPU affinity and memory policy, speaking over a socket pair. On a
+ * Xen host this runs in dom0, and results say so (host_kind). */
+#include "config.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "hv/hv.h"
+
+struct hvb_guest {
+	pid_t pid;
+	int fd;
+};
+
+static const char *const native_modes[] = { "native", NULL };
+
+static int native_supported(const char *mode, char *why, size_t len)
+{
+	if (mode && strcmp(mode, "native")) {
+		snprintf(why, len, "the native backend has no mode '%s'", mode);
+		return 0;
+	}
+	return 1;
+}
+
+const char *hvb_self_exe(void)
+{
+	static char path[4096];
+	const char *env = getenv("HVBENCH_EXE");
+	ssize_t n;
+
+	if (env && *env)
+		return env;
+	n = readlink("/proc/self/exe", path, sizeof(path) - 1);
+	if (n <= 0)
+		return "hvbench";
+	path[n] = 0;
+	return path;
+}
+
+static int native_start(const struct hvb_guest_spec *spec, struct hvb_guest **out, char *why, size_t len)
+{
+	int sv[2], errpipe[2];
+	struct hvb_guest *g;
+	const char *exe = hvb_self_exe();
+	char msg[512];
+	ssize_t n;
+
+	if (spec->placement && spec->placement->kind == HVB_PL_AUTO) {
+		snprintf(why, len, "auto placement is the hypervisor's (libxl) own; natively use none");
+		return HVB_ESKIP;
+	}
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0 || pipe2(errpipe, O_CLOEXEC) < 0) {
+		snprintf(why, len, "socketpair: %s", strerror(errno));
+		return HVB_EIO;
+	}
+	if (!(g = calloc(1, sizeof(*g))))
+		return HVB_ENOMEM;
+	g->pid = fork();
+	if (g->pid < 0) {
+		snprintf(why, len, "fork: %s", strerror(errno));
+		free(g);
+		return HVB_EIO;
+	}
+	if (g->pid == 0) {
+		/* Own process group: Ctrl-C reaches the runner only, which then stops the
+		 * agent cleanly; and a timeout can kill the agent with all its children. */
+		setpgid(0, 0);
+		signal(SIGINT, SIG_DFL);
+		if (spec->placement && hvb_placement_apply(spec->placement, msg, sizeof(msg)) < 0) {
+			if (write(errpipe[1], msg, strlen(msg)) < 0)
+				_exit(126);
+			_exit(126);
+		}
+		if (dup2(sv[1], 0) < 0 || dup2(sv[1], 1) < 0)
+			_exit(126);
+		execl(exe, "hvbench", "agent", (char *)NULL);
+		snprintf(msg, sizeof(msg), "cannot execute the agent %s: %s", exe, strerror(errno));
+		if (write(errpipe[1], msg, strlen(msg)) < 0)
+			_exit(127);
+		_exit(127);
+	}
+	close(sv[1]);
+	close(errpipe[1]);
+	g->fd = sv[0];
+	/* The error pipe closes on exec: a message means placement or exec failed. */
+	n = read(errpipe[0], msg, sizeof(msg) - 1);
+	close(errpipe[0]);
+	if (n > 0) {
+		msg[n] = 0;
+		snprintf(why, len, "%s", msg);
+		close(g->fd);
+		waitpid(g->pid, NULL, 0);
+		free(g);
+		return HVB_ECHILD;
+	}
+	*out = g;
+	return 0;
+}
+
+static int native_channel(struct hvb_guest *g, int *rfd, int *wfd)
+{
+	*rfd = *wfd = g->fd;
+	return 0;
+}
+
+static int native_readback(struct hvb_guest *g, char **json)
+{
+	char path[64], line[512], cpus[256] = "", mems[256] = "";
+	FILE *f;
+
+	/* From outside the process: what the kernel says it may use. The agent's own
+	 * report (affinity and memory policy) is checked by the runner as well. */
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)g->pid);
+	if (!(f = fopen(path, "r")))
+		return HVB_EIO;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = 0;
+		if (!strncmp(line, "Cpus_allowed_list:", 18))
+			snprintf(cpus, sizeof(cpus), "%s", line + 18 + strspn(line + 18, " \t"));
+		if (!strncmp(line, "Mems_allowed_list:", 18))
+			snprintf(mems, sizeof(mems), "%s", line + 18 + strspn(line + 18, " \t"));
+	}
+	fclose(f);
+	if (asprintf(json, "{\"pid\":%d,\"cpus_allowed\":\"%s\",\"mems_allowed\":\"%s\"}", (int)g->pid, cpus,
+		     mems) < 0)
+		return HVB_ENOMEM;
+	return 0;
+}
+
+static pid_t native_pid(struct hvb_guest *g) { return g->pid; }
+static const char *native_none(struct hvb_guest *g) { return NULL; }
+
+static int native_stop(struct hvb_guest *g, int force)
+{
+	int status = 0;
+
+	if (!g)
+		return 0;
+	close(g->fd);
+	if (!force) {
+		/* The agent exits when its input closes; give it a moment. */
+		for (int i = 0; i < 200; i++) {
+			if (waitpid(g->pid, &status, WNOHANG) == g->pid) {
+				free(g);
+				return 0;
+			}
+			nanosleep(&(struct timespec){ 0, 10000000 }, NULL);
+		}
+	}
+	kill(-g->pid, SIGKILL);
+	kill(g->pid, SIGKILL);
+	waitpid(g->pid, &status, 0);
+	free(g);
+	return 0;
+}
+
+const struct hvb_backend_ops hvb_backend_native = {
+	.name = "native",
+	.summary = "the agent as a child process on this host (bare metal, a VM, or dom0 on a Xen host)",
+	.modes = native_modes,
+	.supported = native_supported,
+	.topology = hvb_topo_native,
+	.host_kind = hvb_native_host_kind,
+	.start = native_start,
+	.channel = native_channel,
+	.readback = native_readback,
+	.disk = native_none,
+	.peer = native_none,
+	.pid = native_pid,
+	.stop = native_stop,
+};
