@@ -3,11 +3,12 @@
 #include <string.h>
 #include "bench/bench.h"
 
-extern const struct hvb_workload_ops hvb_wl_memlat, hvb_wl_spinlock;
+extern const struct hvb_workload_ops hvb_wl_memlat, hvb_wl_spinlock, hvb_wl_membw;
 
 const struct hvb_workload_ops *const hvb_workloads[] = {
 	&hvb_wl_memlat,
 	&hvb_wl_spinlock,
+	&hvb_wl_membw,
 	NULL,
 };
 
