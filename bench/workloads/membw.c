@@ -208,8 +208,6 @@ static int membw_run(const struct hvb_wl_ctx *ctx, struct hvb_wl_result *res)
 	uint64_t bytes, llc = hvb_llc_size();
 	int nt = hvb_wl_threads(ctx, "threads"), want[NKERNELS] = { 0 }, nwant = 0, started = 0, rc = 0;
 	double best[NKERNELS], median[NKERNELS];
-	char **words;
-	size_t nw;
 
 	if (hvb_param_is_auto(ctx->params, "size")) {
 		bytes = llc ? llc * AUTO_LLC_FACTOR : AUTO_FALLBACK;
@@ -218,15 +216,8 @@ static int membw_run(const struct hvb_wl_ctx *ctx, struct hvb_wl_result *res)
 	} else {
 		bytes = hvb_param_size(ctx->params, "size");
 	}
-	if (hvb_split_list(hvb_param_str(ctx->params, "kernels"), &words, &nw) < 0)
-		return hvb_wl_fail(res, HVB_ENOMEM, "membw: out of memory");
-	for (size_t i = 0; i < nw; i++)
-		for (int k = 0; k < NKERNELS; k++)
-			if (!strcmp(words[i], kernel_names[k]) && !want[k]) {
-				want[k] = 1;
-				nwant++;
-			}
-	hvb_words_free(words, nw);
+	if ((nwant = hvb_wl_choice_set(ctx->params, "kernels", kernel_names, want)) <= 0)
+		return hvb_wl_fail(res, HVB_EINVAL, "membw: nothing to measure");
 	sh.n = bytes / sizeof(double);
 	if (sh.n < (size_t)nt * CHECK_POINTS)
 		return hvb_wl_fail(res, HVB_EINVAL, "membw: arrays of %llu bytes are too small for %d threads",

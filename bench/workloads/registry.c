@@ -3,12 +3,14 @@
 #include <string.h>
 #include "bench/bench.h"
 
-extern const struct hvb_workload_ops hvb_wl_memlat, hvb_wl_spinlock, hvb_wl_membw;
+extern const struct hvb_workload_ops hvb_wl_memlat, hvb_wl_spinlock, hvb_wl_membw,
+	hvb_wl_syscall;
 
 const struct hvb_workload_ops *const hvb_workloads[] = {
 	&hvb_wl_memlat,
 	&hvb_wl_spinlock,
 	&hvb_wl_membw,
+	&hvb_wl_syscall,
 	NULL,
 };
 
