@@ -2,4 +2,5 @@
 # and the parsers of external programs' output.
 libhvbench_a_SOURCES += bench/workloads/wl.h bench/workloads/wl-common.c bench/workloads/spinlock.c \
 	bench/workloads/membw.c \
-	bench/workloads/syscall.c
+	bench/workloads/syscall.c \
+	bench/workloads/pgfault.c

@@ -4,13 +4,14 @@
 #include "bench/bench.h"
 
 extern const struct hvb_workload_ops hvb_wl_memlat, hvb_wl_spinlock, hvb_wl_membw,
-	hvb_wl_syscall;
+	hvb_wl_syscall, hvb_wl_pgfault;
 
 const struct hvb_workload_ops *const hvb_workloads[] = {
 	&hvb_wl_memlat,
 	&hvb_wl_spinlock,
 	&hvb_wl_membw,
 	&hvb_wl_syscall,
+	&hvb_wl_pgfault,
 	NULL,
 };
 
