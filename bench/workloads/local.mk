@@ -3,4 +3,5 @@
 libhvbench_a_SOURCES += bench/workloads/wl.h bench/workloads/wl-common.c bench/workloads/spinlock.c \
 	bench/workloads/membw.c \
 	bench/workloads/syscall.c \
-	bench/workloads/pgfault.c
+	bench/workloads/pgfault.c \
+	bench/workloads/ipc.c

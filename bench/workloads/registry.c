@@ -4,7 +4,7 @@
 #include "bench/bench.h"
 
 extern const struct hvb_workload_ops hvb_wl_memlat, hvb_wl_spinlock, hvb_wl_membw,
-	hvb_wl_syscall, hvb_wl_pgfault;
+	hvb_wl_syscall, hvb_wl_pgfault, hvb_wl_ipc;
 
 const struct hvb_workload_ops *const hvb_workloads[] = {
 	&hvb_wl_memlat,
@@ -12,6 +12,7 @@ const struct hvb_workload_ops *const hvb_workloads[] = {
 	&hvb_wl_membw,
 	&hvb_wl_syscall,
 	&hvb_wl_pgfault,
+	&hvb_wl_ipc,
 	NULL,
 };
 
