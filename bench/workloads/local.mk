@@ -4,4 +4,5 @@ libhvbench_a_SOURCES += bench/workloads/wl.h bench/workloads/wl-common.c bench/w
 	bench/workloads/membw.c \
 	bench/workloads/syscall.c \
 	bench/workloads/pgfault.c \
-	bench/workloads/ipc.c
+	bench/workloads/ipc.c \
+	bench/workloads/wakeup.c

@@ -4,7 +4,7 @@
 #include "bench/bench.h"
 
 extern const struct hvb_workload_ops hvb_wl_memlat, hvb_wl_spinlock, hvb_wl_membw,
-	hvb_wl_syscall, hvb_wl_pgfault, hvb_wl_ipc;
+	hvb_wl_syscall, hvb_wl_pgfault, hvb_wl_ipc, hvb_wl_wakeup;
 
 const struct hvb_workload_ops *const hvb_workloads[] = {
 	&hvb_wl_memlat,
@@ -13,6 +13,7 @@ const struct hvb_workload_ops *const hvb_workloads[] = {
 	&hvb_wl_syscall,
 	&hvb_wl_pgfault,
 	&hvb_wl_ipc,
+	&hvb_wl_wakeup,
 	NULL,
 };
 
