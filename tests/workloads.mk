@@ -6,3 +6,14 @@ WL_TESTS = tests/wl-spinlock.sh tests/wl-memlat.sh tests/wl-membw.sh tests/wl-sy
 	tests/wl-pgfault.sh tests/wl-ipc.sh tests/wl-wakeup.sh
 TESTS += $(WL_TESTS)
 EXTRA_DIST += $(WL_TESTS) tests/wl-lib.sh
+check_PROGRAMS += tests/wl-parsers
+tests_wl_parsers_LDADD = $(HVB_LIBS)
+TESTS += tests/wl-parsers
+EXTRA_DIST += tests/data/workloads/fio-randread.json tests/data/workloads/fio-randrw-note.json \
+	tests/data/workloads/fio-dup-rw.json tests/data/workloads/fio-dup-iops.json \
+	tests/data/workloads/fio-garbage.json tests/data/workloads/fio-truncated.json \
+	tests/data/workloads/fio-bogus-engine.out tests/data/workloads/iperf3-tcp.json \
+	tests/data/workloads/iperf3-tcp-reverse-2streams.json tests/data/workloads/iperf3-udp.json \
+	tests/data/workloads/iperf3-udp-nan.json tests/data/workloads/iperf3-tcp-trailing-error.json \
+	tests/data/workloads/iperf3-garbage-prefix.json tests/data/workloads/iperf3-refused.json \
+	tests/data/workloads/iperf3-truncated.json

@@ -5,4 +5,5 @@ libhvbench_a_SOURCES += bench/workloads/wl.h bench/workloads/wl-common.c bench/w
 	bench/workloads/syscall.c \
 	bench/workloads/pgfault.c \
 	bench/workloads/ipc.c \
-	bench/workloads/wakeup.c
+	bench/workloads/wakeup.c \
+	bench/workloads/fio-json.c bench/workloads/iperf3-json.c

@@ -271,7 +271,8 @@ out:
 	return rc;
 }
 
-void *hvb_json_find_object(const char *text, size_t len, const char *what, char *err, size_t errlen)
+void *hvb_json_find_object(const char *text, size_t len, const char *what, size_t *end, char *err,
+			   size_t errlen)
 {
 	json_error_t je;
 	const char *start = NULL;
@@ -291,18 +292,22 @@ void *hvb_json_find_object(const char *text, size_t len, const char *what, char 
 	if (!start)
 		start = memchr(text, '{', len);
 	if (!start) {
-		snprintf(err, errlen, "%s: no JSON object in the output; it began: \"%.120s\"", what, text);
+		snprintf(err, errlen, "%s: no JSON object in the output; it began: \"%.*s\"", what,
+			 (int)(len < 120 ? len : 120), text);
 		return NULL;
 	}
 	/* DISABLE_EOF_CHECK: stop after the object, trailing text is not ours.
 	 * No JSON_REJECT_DUPLICATES: fio repeats keys, the last one wins. */
 	j = json_loadb(start, len - (size_t)(start - text), JSON_DISABLE_EOF_CHECK | JSON_DECODE_ANY, &je);
 	if (!j) {
-		snprintf(err, errlen, "%s: bad JSON at byte %zu (line %d): %s; near \"%.60s\"", what,
-			 (size_t)(start - text) + (size_t)je.position, je.line, je.text,
-			 start + (je.position > 30 ? je.position - 30 : 0));
+		size_t at = (size_t)(start - text) + (size_t)je.position, from = at > 40 ? at - 40 : 0;
+		snprintf(err, errlen, "%s: bad JSON at byte %zu (line %d of the object): %s; near \"%.*s\"", what, at,
+			 je.line, je.text, (int)(at - from), text + from);
 		return NULL;
 	}
+	/* on success jansson leaves the bytes it consumed in position */
+	if (end)
+		*end = (size_t)(start - text) + (size_t)je.position;
 	if (!json_is_object(j)) {
 		json_decref(j);
 		snprintf(err, errlen, "%s: expected a JSON object", what);

@@ -90,19 +90,23 @@ struct hvb_iperf3_result {
 	int udp, reverse;
 	double bits_per_second;     /* receiver side for TCP; for UDP the sum as iperf3 reports it */
 	double sent_bits_per_second;
-	double retransmits;         /* TCP; -1 when not reported */
+	/* Figures iperf3 did not report, or reported as nan, are NAN. */
+	double retransmits;         /* TCP */
 	double cpu_host, cpu_remote; /* percent total */
 	double jitter_ms, lost_percent; /* UDP */
 	double bytes;
 	double seconds;
+	char trailing[256];         /* first line of any text after the JSON */
 };
 /* Parses iperf3 --json output: may be followed by error text and hold -nan/nan;
  * an "error" member in the object is reported as the run's failure. */
 int hvb_iperf3_parse(const char *text, size_t len, struct hvb_iperf3_result *r, char *err, size_t errlen);
 
-/* Shared by both parsers: finds the outermost JSON object in text (skipping text
- * before the first '{' that starts a line, or any '{') and decodes it with jansson,
- * leaving trailing text alone. Returns a json_t* as void*, or NULL with err set. */
-void *hvb_json_find_object(const char *text, size_t len, const char *what, char *err, size_t errlen);
+/* Shared by both parsers: finds the JSON object in text (skipping text before the
+ * first '{' that starts a line, else the first '{') and decodes it with jansson,
+ * leaving trailing text alone; *end = offset just past the object. Returns a
+ * json_t* as void*, or NULL with err naming what was there. */
+void *hvb_json_find_object(const char *text, size_t len, const char *what, size_t *end, char *err,
+			   size_t errlen);
 
 #endif
