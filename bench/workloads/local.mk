@@ -6,4 +6,5 @@ libhvbench_a_SOURCES += bench/workloads/wl.h bench/workloads/wl-common.c bench/w
 	bench/workloads/pgfault.c \
 	bench/workloads/ipc.c \
 	bench/workloads/wakeup.c \
-	bench/workloads/fio-json.c bench/workloads/iperf3-json.c
+	bench/workloads/fio-json.c bench/workloads/iperf3-json.c \
+	bench/workloads/fio.c bench/workloads/iperf3.c

@@ -4,7 +4,8 @@
 #include "bench/bench.h"
 
 extern const struct hvb_workload_ops hvb_wl_memlat, hvb_wl_spinlock, hvb_wl_membw,
-	hvb_wl_syscall, hvb_wl_pgfault, hvb_wl_ipc, hvb_wl_wakeup;
+	hvb_wl_syscall, hvb_wl_pgfault, hvb_wl_ipc, hvb_wl_wakeup,
+	hvb_wl_fio, hvb_wl_iperf3;
 
 const struct hvb_workload_ops *const hvb_workloads[] = {
 	&hvb_wl_memlat,
@@ -14,6 +15,8 @@ const struct hvb_workload_ops *const hvb_workloads[] = {
 	&hvb_wl_pgfault,
 	&hvb_wl_ipc,
 	&hvb_wl_wakeup,
+	&hvb_wl_fio,
+	&hvb_wl_iperf3,
 	NULL,
 };
 

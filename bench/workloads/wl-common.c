@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include "bench/workloads/wl.h"
 
@@ -165,6 +166,60 @@ static int append(char **buf, size_t *len, size_t cap, const char *data, size_t 
 	return 0;
 }
 
+/* Default signal dispositions and an empty mask for the child, whatever the
+ * agent set (it ignores SIGPIPE), and a process group of its own. */
+static void spawn_attr(posix_spawnattr_t *at)
+{
+	sigset_t all;
+
+	posix_spawnattr_init(at);
+	sigfillset(&all);
+	posix_spawnattr_setsigdefault(at, &all);
+	sigemptyset(&all);
+	posix_spawnattr_setsigmask(at, &all);
+	posix_spawnattr_setpgroup(at, 0);
+	posix_spawnattr_setflags(at, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+}
+
+int hvb_spawn_bg(char *const argv[], const char *log_path, pid_t *pid, char *err, size_t errlen)
+{
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
+	int rc;
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 1, log_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	posix_spawn_file_actions_adddup2(&fa, 1, 2);
+	spawn_attr(&at);
+	rc = posix_spawn(pid, argv[0], &fa, &at, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&at);
+	if (rc) {
+		snprintf(err, errlen, "cannot run %s: %s", argv[0], strerror(rc));
+		return HVB_ECHILD;
+	}
+	return 0;
+}
+
+int hvb_spawn_reap(pid_t pid, double timeout_s, int *status)
+{
+	double deadline = hvb_now() + timeout_s;
+	struct timespec ts = { 0, 10 * 1000 * 1000 };
+
+	do {
+		pid_t r = waitpid(pid, status, WNOHANG);
+		if (r == pid || (r < 0 && errno != EINTR))
+			return r == pid;
+		nanosleep(&ts, NULL);
+	} while (hvb_now() < deadline);
+	kill(-pid, SIGKILL);
+	kill(pid, SIGKILL);
+	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+		;
+	return 0;
+}
+
 int hvb_spawn_capture(char *const argv[], double timeout_s, size_t cap, struct hvb_spawn_out *o, char *err,
 		      size_t errlen)
 {
@@ -188,18 +243,7 @@ int hvb_spawn_capture(char *const argv[], double timeout_s, size_t cap, struct h
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_adddup2(&fa, pout[1], 1);
 	posix_spawn_file_actions_adddup2(&fa, perr[1], 2);
-	posix_spawnattr_init(&at);
-	/* Own process group, so a timeout kills whatever it started too; default
-	 * signal dispositions, whatever the agent set. */
-	{
-		sigset_t all;
-		sigfillset(&all);
-		posix_spawnattr_setsigdefault(&at, &all);
-		sigemptyset(&all);
-		posix_spawnattr_setsigmask(&at, &all);
-	}
-	posix_spawnattr_setpgroup(&at, 0);
-	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+	spawn_attr(&at);
 	rc = posix_spawn(&pid, argv[0], &fa, &at, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&at);

@@ -71,6 +71,13 @@ struct hvb_spawn_out {
 int hvb_spawn_capture(char *const argv[], double timeout_s, size_t cap, struct hvb_spawn_out *o, char *err,
 		      size_t errlen);
 void hvb_spawn_out_free(struct hvb_spawn_out *o);
+/* Starts argv[0] in the background in its own process group, stdin from
+ * /dev/null, stdout and stderr to log_path (never the agent's own stdout, which
+ * is the protocol channel). Returns 0 with *pid, or a negative code with err. */
+int hvb_spawn_bg(char *const argv[], const char *log_path, pid_t *pid, char *err, size_t errlen);
+/* Waits up to timeout_s for pid to exit, then kills its process group and reaps
+ * it. Returns 1 when it exited by itself (status filled), 0 when it was killed. */
+int hvb_spawn_reap(pid_t pid, double timeout_s, int *status);
 
 /* ---- fio --output-format=json (bench/workloads/fio-json.c) ---- */
 struct hvb_fio_result {
