@@ -45,15 +45,7 @@ static const struct hvb_metric_doc fio_metrics[] = {
 	{ 0 },
 };
 
-static int fio_supported(char *why, size_t len)
-{
-	char path[4096];
-
-	if (hvb_find_program("fio", path, sizeof(path)))
-		return 1;
-	snprintf(why, len, "fio: the fio program is not installed (not found in PATH)");
-	return 0;
-}
+static int fio_supported(char *why, size_t len) { return hvb_wl_program_supported("fio", why, len); }
 
 static int fio_run(const struct hvb_wl_ctx *ctx, struct hvb_wl_result *res)
 {

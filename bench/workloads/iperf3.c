@@ -48,15 +48,7 @@ static const struct hvb_metric_doc iperf3_metrics[] = {
 	{ 0 },
 };
 
-static int iperf3_supported(char *why, size_t len)
-{
-	char path[4096];
-
-	if (hvb_find_program("iperf3", path, sizeof(path)))
-		return 1;
-	snprintf(why, len, "iperf3: the iperf3 program is not installed (not found in PATH)");
-	return 0;
-}
+static int iperf3_supported(char *why, size_t len) { return hvb_wl_program_supported("iperf3", why, len); }
 
 static int is_loopback(const char *peer)
 {

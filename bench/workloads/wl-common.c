@@ -142,6 +142,16 @@ int hvb_find_program(const char *name, char *path, size_t len)
 	return 0;
 }
 
+int hvb_wl_program_supported(const char *prog, char *why, size_t len)
+{
+	char path[4096];
+
+	if (hvb_find_program(prog, path, sizeof(path)))
+		return 1;
+	snprintf(why, len, "%s: the %s program is not installed (not found in PATH)", prog, prog);
+	return 0;
+}
+
 void hvb_spawn_out_free(struct hvb_spawn_out *o)
 {
 	free(o->out);

@@ -58,6 +58,8 @@ uint64_t hvb_llc_size(void);
 
 /* Looks a program up in $PATH; 1 when found (path filled), 0 otherwise. */
 int hvb_find_program(const char *name, char *path, size_t len);
+/* supported() of a workload that runs prog: 1, or 0 with why. */
+int hvb_wl_program_supported(const char *prog, char *why, size_t len);
 
 /* Runs argv[0] (a path) with posix_spawn, stdin from /dev/null, and collects stdout
  * and stderr (each capped at cap bytes). Kills it (SIGKILL to its process group)
