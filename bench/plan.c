@@ -251,9 +251,10 @@ static int load_settings(struct builder *b, const struct section *xs)
 			const char *dym = hvb_did_you_mean(w[i], names, k);
 			known_list(known, sizeof(known), 1);
 			int line = xs->raw_line[opt_index(xs->table, "probes")];
+			fail(b->path, line, "[experiment]: no probe '%s'%s%s%s (probes: %s)", w[i],
+			     dym ? " (did you mean '" : "", dym ? dym : "", dym ? "'?)" : "", known);
 			hvb_words_free(w, n);
-			return fail(b->path, line, "[experiment]: no probe '%s'%s%s%s (probes: %s)", w[i],
-				    dym ? " (did you mean '" : "", dym ? dym : "", dym ? "'?)" : "", known);
+			return HVB_EINVAL;
 		}
 	ex->probes = w;
 	ex->nprobes = n;
