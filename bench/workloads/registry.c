@@ -3,10 +3,11 @@
 #include <string.h>
 #include "bench/bench.h"
 
-extern const struct hvb_workload_ops hvb_wl_memlat;
+extern const struct hvb_workload_ops hvb_wl_memlat, hvb_wl_spinlock;
 
 const struct hvb_workload_ops *const hvb_workloads[] = {
 	&hvb_wl_memlat,
+	&hvb_wl_spinlock,
 	NULL,
 };
 

@@ -1,0 +1,3 @@
+# The workload suite: one file per workload, plus what they share (wl.h, wl-common.c)
+# and the parsers of external programs' output.
+libhvbench_a_SOURCES += bench/workloads/wl.h bench/workloads/wl-common.c bench/workloads/spinlock.c

@@ -1,0 +1,294 @@
+/* What several workloads share: thread counts, the last-level cache size, finding
+ * and running external programs (fio, iperf3) and locating the JSON they print. */
+#include "config.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "bench/workloads/wl.h"
+
+extern char **environ;
+
+int hvb_wl_threads(const struct hvb_wl_ctx *ctx, const char *name)
+{
+	int64_t n;
+
+	if (hvb_param_is_auto(ctx->params, name))
+		return ctx->ncpus > 0 ? ctx->ncpus : 1;
+	n = hvb_param_int(ctx->params, name);
+	return n > 0 ? (int)n : 1;
+}
+
+static uint64_t read_size_file(const char *path)
+{
+	char buf[64];
+	uint64_t v = 0;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return 0;
+	if (fgets(buf, sizeof(buf), f)) {
+		buf[strcspn(buf, "\n")] = 0;
+		if (hvb_parse_size(buf, &v) < 0)
+			v = 0;
+	}
+	fclose(f);
+	return v;
+}
+
+static int read_int_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	int v = -1;
+
+	if (!f)
+		return -1;
+	if (fscanf(f, "%d", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
+}
+
+/* sysfs first: glibc's sysconf derives the L3 size from CPUID, which hypervisors
+ * often report oddly (256 MiB for a 32 MiB L3 was seen under KVM). */
+uint64_t hvb_llc_size(void)
+{
+	uint64_t best = 0;
+	int best_level = 0;
+
+	for (int i = 0; i < 16; i++) {
+		char path[128];
+		int level;
+		uint64_t sz;
+		FILE *f;
+		char type[32] = "";
+
+		snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu0/cache/index%d/type", i);
+		if (!(f = fopen(path, "r")))
+			break;
+		if (!fgets(type, sizeof(type), f))
+			type[0] = 0;
+		fclose(f);
+		if (strncmp(type, "Unified", 7) && strncmp(type, "Data", 4))
+			continue;
+		snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu0/cache/index%d/level", i);
+		level = read_int_file(path);
+		snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu0/cache/index%d/size", i);
+		sz = read_size_file(path);
+		if (level > best_level && sz) {
+			best_level = level;
+			best = sz;
+		}
+	}
+	if (!best) {
+		long v = sysconf(_SC_LEVEL3_CACHE_SIZE);
+		if (v <= 0)
+			v = sysconf(_SC_LEVEL2_CACHE_SIZE);
+		best = v > 0 ? (uint64_t)v : 0;
+	}
+	return best;
+}
+
+int hvb_find_program(const char *name, char *path, size_t len)
+{
+	const char *env = getenv("PATH");
+	char *dirs, *save = NULL;
+
+	if (strchr(name, '/')) {
+		snprintf(path, len, "%s", name);
+		return access(path, X_OK) == 0;
+	}
+	if (!env || !*env)
+		env = "/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin";
+	if (!(dirs = strdup(env)))
+		return 0;
+	for (char *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+		struct stat st;
+		snprintf(path, len, "%s/%s", *d ? d : ".", name);
+		if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0) {
+			free(dirs);
+			return 1;
+		}
+	}
+	free(dirs);
+	return 0;
+}
+
+void hvb_spawn_out_free(struct hvb_spawn_out *o)
+{
+	free(o->out);
+	free(o->err);
+	memset(o, 0, sizeof(*o));
+}
+
+static int append(char **buf, size_t *len, size_t cap, const char *data, size_t n)
+{
+	char *nb;
+
+	if (*len >= cap)
+		return 0; /* keep reading to drain the pipe, drop the excess */
+	if (n > cap - *len)
+		n = cap - *len;
+	if (!(nb = realloc(*buf, *len + n + 1)))
+		return HVB_ENOMEM;
+	memcpy(nb + *len, data, n);
+	*len += n;
+	nb[*len] = 0;
+	*buf = nb;
+	return 0;
+}
+
+int hvb_spawn_capture(char *const argv[], double timeout_s, size_t cap, struct hvb_spawn_out *o, char *err,
+		      size_t errlen)
+{
+	int pout[2] = { -1, -1 }, perr[2] = { -1, -1 }, rc = 0, open_fds = 2, timed_out = 0;
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
+	pid_t pid = -1;
+	double deadline = hvb_now() + timeout_s;
+
+	memset(o, 0, sizeof(*o));
+	if (!(o->out = calloc(1, 1)) || !(o->err = calloc(1, 1))) {
+		hvb_spawn_out_free(o);
+		return HVB_ENOMEM;
+	}
+	if (pipe2(pout, O_CLOEXEC) || pipe2(perr, O_CLOEXEC)) {
+		snprintf(err, errlen, "pipe: %s", strerror(errno));
+		rc = HVB_EIO;
+		goto out;
+	}
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, pout[1], 1);
+	posix_spawn_file_actions_adddup2(&fa, perr[1], 2);
+	posix_spawnattr_init(&at);
+	/* Own process group, so a timeout kills whatever it started too; default
+	 * signal dispositions, whatever the agent set. */
+	{
+		sigset_t all;
+		sigfillset(&all);
+		posix_spawnattr_setsigdefault(&at, &all);
+		sigemptyset(&all);
+		posix_spawnattr_setsigmask(&at, &all);
+	}
+	posix_spawnattr_setpgroup(&at, 0);
+	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+	rc = posix_spawn(&pid, argv[0], &fa, &at, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&at);
+	close(pout[1]);
+	close(perr[1]);
+	pout[1] = perr[1] = -1;
+	if (rc) {
+		snprintf(err, errlen, "cannot run %s: %s", argv[0], strerror(rc));
+		rc = HVB_ECHILD;
+		pid = -1;
+		goto out;
+	}
+	while (open_fds) {
+		struct pollfd pf[2] = { { pout[0], POLLIN, 0 }, { perr[0], POLLIN, 0 } };
+		double left = deadline - hvb_now();
+		int n;
+
+		if (left <= 0) {
+			timed_out = 1;
+			break;
+		}
+		n = poll(pf, 2, (int)(left * 1000) + 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			snprintf(err, errlen, "poll: %s", strerror(errno));
+			rc = HVB_EIO;
+			break;
+		}
+		for (int i = 0; i < 2; i++) {
+			char buf[65536];
+			ssize_t r;
+			int *fd = i ? &perr[0] : &pout[0];
+
+			if (*fd < 0 || !(pf[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			r = read(*fd, buf, sizeof(buf));
+			if (r > 0) {
+				if (append(i ? &o->err : &o->out, i ? &o->errlen : &o->outlen, cap, buf, (size_t)r) < 0)
+					rc = HVB_ENOMEM;
+			} else if (r == 0 || errno != EINTR) {
+				close(*fd);
+				*fd = -1;
+				open_fds--;
+			}
+		}
+		pf[0].fd = pout[0];
+		pf[1].fd = perr[0];
+	}
+out:
+	if (pid > 0) {
+		if (timed_out || rc) {
+			kill(-pid, SIGKILL);
+			kill(pid, SIGKILL);
+		}
+		while (waitpid(pid, &o->status, 0) < 0 && errno == EINTR)
+			;
+		if (timed_out) {
+			snprintf(err, errlen, "%s did not finish within %.0f s (killed)", argv[0], timeout_s);
+			rc = HVB_ETIMEDOUT;
+		}
+	}
+	for (int i = 0; i < 2; i++) {
+		if (pout[i] >= 0)
+			close(pout[i]);
+		if (perr[i] >= 0)
+			close(perr[i]);
+	}
+	return rc;
+}
+
+void *hvb_json_find_object(const char *text, size_t len, const char *what, char *err, size_t errlen)
+{
+	json_error_t je;
+	const char *start = NULL;
+	json_t *j;
+
+	if (!text || !len) {
+		snprintf(err, errlen, "%s: empty output", what);
+		return NULL;
+	}
+	/* Prefer a '{' that starts a line: progress or warning text before the JSON
+	 * may itself contain braces. */
+	for (size_t i = 0; i < len; i++)
+		if (text[i] == '{' && (i == 0 || text[i - 1] == '\n')) {
+			start = text + i;
+			break;
+		}
+	if (!start)
+		start = memchr(text, '{', len);
+	if (!start) {
+		snprintf(err, errlen, "%s: no JSON object in the output; it began: \"%.120s\"", what, text);
+		return NULL;
+	}
+	/* DISABLE_EOF_CHECK: stop after the object, trailing text is not ours.
+	 * No JSON_REJECT_DUPLICATES: fio repeats keys, the last one wins. */
+	j = json_loadb(start, len - (size_t)(start - text), JSON_DISABLE_EOF_CHECK | JSON_DECODE_ANY, &je);
+	if (!j) {
+		snprintf(err, errlen, "%s: bad JSON at byte %zu (line %d): %s; near \"%.60s\"", what,
+			 (size_t)(start - text) + (size_t)je.position, je.line, je.text,
+			 start + (je.position > 30 ? je.position - 30 : 0));
+		return NULL;
+	}
+	if (!json_is_object(j)) {
+		json_decref(j);
+		snprintf(err, errlen, "%s: expected a JSON object", what);
+		return NULL;
+	}
+	return j;
+}

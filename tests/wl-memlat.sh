@@ -1,0 +1,34 @@
+#!/bin/sh
+# memlat: latency rises out of the caches; the auto curve covers 4K to beyond
+# the LLC; node binding works on node 0 and skips on a node that is not there;
+# extra_work really adds work in proportion.
+. "$top_srcdir/tests/wl-lib.sh"
+wl_run memlat -d 0.4 sizes=16K,256M
+need lat_ns.16K lat_ns.256M ops
+rel "$(m lat_ns.256M)" ">" "$(m lat_ns.16K)" "latency at 256M above 16K"
+
+wl_run memlat -d 0.5 sizes=auto
+need lat_ns.4K llc_bytes
+last=$(awk '$1 ~ /^lat_ns\./ { n = $1 } END { print n }' "$WLOUT")
+top=$(awk -v l="$(m llc_bytes)" 'BEGIN { printf "%d", l * 4 / 1048576 }')
+
+case "$last" in "lat_ns.${top}M") echo "ok: auto curve ends at $last" ;;
+*) echo "FAIL: auto curve ends at $last, expected lat_ns.${top}M"; fails=$((fails + 1)) ;; esac
+
+if [ -d /sys/devices/system/node/node0 ]; then
+	wl_run memlat -d 0.2 sizes=64K node=0
+	need lat_ns.64K
+fi
+rc=0
+"$WLTEST" memlat -d 0.1 sizes=64K node=1023 >"$WLOUT" || rc=$?
+if [ "$rc" = 77 ] && grep -q "node 1023 does not exist" "$WLOUT"; then
+	echo "ok: missing node skipped with its reason: $(cat "$WLOUT")"
+else
+	echo "FAIL: node=1023 gave rc $rc: $(cat "$WLOUT")"; fails=$((fails + 1))
+fi
+
+wl_run memlat -d 0.3 sizes=16K
+base=$(m lat_ns.16K)
+wl_run memlat -d 0.3 sizes=16K extra_work=1
+rel "$(m lat_ns.16K)" ">" "$(awk -v b="$base" 'BEGIN { print b * 1.3 }')" "extra_work=1 at least 1.3x the latency (expected 2x)"
+wl_done

@@ -1,0 +1,19 @@
+#!/bin/sh
+# spinlock: every kind runs, excludes (the workload checks its counter) and
+# reports sane figures; more threads than CPUs still completes.
+. "$top_srcdir/tests/wl-lib.sh"
+for kind in ticket tas mcs pthread-mutex; do
+	wl_run spinlock -d 0.2 kind=$kind threads=2 hold=50
+	need acq_per_s wait_ns.p50 wait_ns.p99 wait_ns.max fairness ops
+	rel "$(m acq_per_s)" ">" 0 "$kind acquisitions/s"
+	rel "$(m wait_ns.p99)" ">=" "$(m wait_ns.p50)" "$kind wait p99 >= p50"
+	rel "$(m wait_ns.max)" ">=" "$(m wait_ns.p99)" "$kind wait max >= p99"
+	rel "$(m fairness)" "<=" 1 "$kind fairness <= 1"
+done
+ncpu=$(getconf _NPROCESSORS_ONLN)
+wl_run spinlock -d 0.2 kind=mcs threads=$((ncpu * 2)) hold=20
+need acq_per_s fairness
+rel "$(m threads)" ">" "$ncpu" "oversubscribed: more threads than CPUs"
+wl_run spinlock -d 0.2 kind=tas threads=2 extra_work=0.5
+need acq_per_s ops
+wl_done

@@ -1,0 +1,7 @@
+# Workload suite tests: each workload run for real at a tiny size, and the fio /
+# iperf3 output parsers fed with recorded output.
+check_PROGRAMS += tests/wl-test
+tests_wl_test_LDADD = $(HVB_LIBS)
+WL_TESTS = tests/wl-spinlock.sh tests/wl-memlat.sh
+TESTS += $(WL_TESTS)
+EXTRA_DIST += $(WL_TESTS) tests/wl-lib.sh
