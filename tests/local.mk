@@ -1,5 +1,5 @@
 # Unit tests (C) and integration tests (shell, on the real native backend).
-EXTRA_DIST += tests/check.h tests/lib.sh tests/data/topo/2node.xml tests/data/topo/4node-distances.xml
+EXTRA_DIST += tests/check.h tests/lib.sh tests/bench/harness-overhead.sh tests/data/topo/2node.xml tests/data/topo/4node-distances.xml
 check_PROGRAMS += tests/unit-config tests/unit-placement tests/unit-store
 tests_unit_config_LDADD = $(HVB_LIBS)
 tests_unit_placement_LDADD = $(HVB_LIBS)

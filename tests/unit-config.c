@@ -70,7 +70,7 @@ int main(void)
 	if (ex.ncells == 54) {
 		CHECK(!strcmp(ex.cells[0].backend, "native") && !strcmp(ex.cells[0].mode, "native"));
 		CHECK(ex.cells[0].memory == 0);
-		CHECK(!strcmp(hvb_param_str(&ex.cells[0].params, "sizes"), "4K, 64K"));
+		CHECK(!strcmp(hvb_param_str(&ex.cells[0].params, "sizes"), "4K,64K"));
 		CHECK(!strcmp(hvb_param_str(&ex.cells[0].params, "hugepages"), "on"));
 		CHECK(!strcmp(hvb_param_str(&ex.cells[1].params, "hugepages"), "off"));
 		CHECK(!strcmp(ex.cells[2].section, "big"));
