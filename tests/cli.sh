@@ -20,4 +20,8 @@ check 'grep -q "/nonexistent.ini: cannot open" "$T/err"' "missing config message
 check 'grep -q "NUMA nodes: [1-9]" "$T/topo" && grep -q "^  local " "$T/topo"' "topo: $(cat "$T/topo")"
 "$HVBENCH" topo --topology "synthetic:pack:2 numa:1 core:2 pu:1" --vcpus 2 > "$T/topo2" || fail "synthetic topo"
 check 'grep -q "remote     remote: CPUs 0-1; memory bind to node 1" "$T/topo2"' "synthetic remote: $(cat "$T/topo2")"
+"$HVBENCH" help memlat > "$T/hm" || fail "help memlat"
+check 'grep -q "^  sizes " "$T/hm" && grep -q "lat_ns" "$T/hm" && grep -q "on this host: supported" "$T/hm"' "help memlat: $(cat "$T/hm")"
+"$HVBENCH" help experiment | grep -q "^  placement " || fail "help experiment"
+"$HVBENCH" help xen | grep -q "not supported: xen:" || fail "help xen says why it is not supported"
 done_testing
