@@ -1,18 +1,49 @@
 # Shared by the workload tests: run a workload for real, read its metrics back,
-# compare them. Sourced, not run. Until the agent exists the workloads are run
-# through tests/wl-test (the ops table, as the agent calls it).
+# compare them. Sourced, not run. Workloads run through `hvbench agent`, as the
+# runner runs them; tests/wl-test -r decodes the reply.
 set -u
-: "${top_builddir:=.}" "${top_srcdir:=.}"
+: "${top_builddir:=.}" "${top_srcdir:=.}" "${HVBENCH:=$top_builddir/hvbench}"
 WLTEST="$top_builddir/tests/wl-test"
 WLOUT=$(mktemp "${TMPDIR:-/tmp}/hvb-wl.XXXXXX")
 WLSCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/hvb-wl-scratch.XXXXXX")
 trap 'rm -rf "$WLOUT" "$WLSCRATCH"' EXIT
 fails=0
 
-# wl_run WORKLOAD [wl-test options] [KEY=VALUE...]: exits 77 when unsupported.
+# wl_request WORKLOAD [-d S] [-s SEED] [-D DISK] [-P PEER] [-p PORT] [KEY=VALUE...]:
+# the agent's run request as one line.
+wl_request() {
+	wl=$1; shift
+	dur=0.2 seed=1 extra="" params=""
+	while [ $# -gt 0 ]; do
+		case "$1" in
+		-d) dur=$2; shift 2 ;;
+		-s) seed=$2; shift 2 ;;
+		-D) extra="$extra,\"disk\":\"$2\""; shift 2 ;;
+		-P) extra="$extra,\"peer\":\"$2\""; shift 2 ;;
+		-p) extra="$extra,\"peer_port\":$2"; shift 2 ;;
+		*=*) params="$params${params:+,}\"${1%%=*}\":\"${1#*=}\""; shift ;;
+		*) echo "wl_request: bad argument $1" >&2; return 2 ;;
+		esac
+	done
+	printf '{"v":1,"op":"run","workload":"%s","params":{%s},"duration":%s,"seed":%s,"ncpus":%s%s}\n' \
+		"$wl" "$params" "$dur" "$seed" "$(nproc)" "$extra"
+}
+
+# wl_agent ARGS...: runs the workload through `hvbench agent`; metrics in $WLOUT,
+# one "NAME VALUE UNIT BETTER" a line. Returns 0 ok, 77 cannot run here, else 1.
+wl_agent() {
+	req=$(wl_request "$@") || return 2
+	echo "-> $req" >&2
+	r=0
+	printf '%s\n' "$req" | TMPDIR="$WLSCRATCH" "$HVBENCH" agent | "$WLTEST" -r >"$WLOUT" || r=$?
+	return $r
+}
+
+# wl_run ARGS...: wl_agent, and the test is skipped (77) when the workload cannot
+# run on this host; a failure is counted.
 wl_run() {
 	rc=0
-	"$WLTEST" -t "$WLSCRATCH" "$@" >"$WLOUT" || rc=$?
+	wl_agent "$@" || rc=$?
 	if [ "$rc" = 77 ]; then
 		cat "$WLOUT"
 		exit 77

@@ -1,10 +1,12 @@
-/* wl-test: runs one workload through its ops table, as the agent would, and
- * prints its metrics one per line: "NAME VALUE UNIT BETTER". Used by the
- * workload tests and benchmark scripts.
+/* wl-test: prints a workload's metrics one per line, "NAME VALUE UNIT BETTER".
+ *   wl-test -r < REPLY   decodes one reply line of `hvbench agent` (how the tests
+ *                        and benchmark scripts run workloads: through the agent)
  *   wl-test WORKLOAD [-d SECONDS] [-s SEED] [-c NCPUS] [-t SCRATCH] [-D DISK]
  *           [-P PEER] [-p PORT] [KEY=VALUE ...]
+ *                        runs it through its ops table directly (for debugging)
  * Exit: 0 ok, 1 run failed, 2 usage, 77 not supported here. */
 #include "config.h"
+#include <jansson.h>
 #include <math.h>
 #include <sched.h>
 #include <stdio.h>
@@ -12,6 +14,58 @@
 #include <string.h>
 #include <unistd.h>
 #include "bench/bench.h"
+
+static void print_metric(const char *name, double value, const char *unit, const char *better)
+{
+	printf("%s %.17g %s %s\n", name, value, unit, better);
+}
+
+/* The agent's reply: {"ok":true,"ops":N,"metrics":[{name,value,unit,better}...]}
+ * or {"ok":false,"error":"..."}. A workload the agent cannot run here is a skip. */
+static int decode_reply(void)
+{
+	char line[1 << 20];
+	json_error_t je;
+	json_t *r, *ms, *m;
+	const char *err = NULL;
+	int ok = 0, rc = 0;
+	size_t i;
+
+	if (!fgets(line, sizeof(line), stdin)) {
+		fprintf(stderr, "wl-test: no reply from the agent\n");
+		return 1;
+	}
+	if (!(r = json_loads(line, 0, &je))) {
+		fprintf(stderr, "wl-test: reply is not JSON (%s): %.200s\n", je.text, line);
+		return 1;
+	}
+	if (json_unpack_ex(r, &je, 0, "{s:b, s?s}", "ok", &ok, "error", &err) < 0) {
+		fprintf(stderr, "wl-test: bad reply (%s): %.200s\n", je.text, line);
+		json_decref(r);
+		return 1;
+	}
+	if (!ok) {
+		int skip = err && strstr(err, "cannot run here");
+		printf("%s %s\n", skip ? "SKIP" : "ERROR", err ? err : "(no message)");
+		json_decref(r);
+		return skip ? 77 : 1;
+	}
+	ms = json_object_get(r, "metrics");
+	json_array_foreach(ms, i, m) {
+		const char *name = "", *unit = "", *better = "";
+		double v = NAN;
+		json_unpack(m, "{s:s, s:F, s:s, s:s}", "name", &name, "value", &v, "unit", &unit, "better", &better);
+		print_metric(name, v, unit, better);
+		if (!isfinite(v))
+			rc = 1;
+	}
+	if (!json_array_size(ms)) {
+		fprintf(stderr, "wl-test: reply has no metrics\n");
+		rc = 1;
+	}
+	json_decref(r);
+	return rc;
+}
 
 int main(int argc, char **argv)
 {
@@ -23,6 +77,8 @@ int main(int argc, char **argv)
 	cpu_set_t set;
 	int c, rc;
 
+	if (argc == 2 && !strcmp(argv[1], "-r"))
+		return decode_reply();
 	ctx.scratch_dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
 	while ((c = getopt(argc, argv, "d:s:c:t:D:P:p:")) != -1) {
 		switch (c) {
@@ -76,7 +132,7 @@ int main(int argc, char **argv)
 	} else {
 		for (size_t i = 0; i < res.metrics.n; i++) {
 			const struct hvb_metric *m = &res.metrics.m[i];
-			printf("%s %.17g %s %s\n", m->name, m->value, m->unit, hvb_better_name(m->better));
+			print_metric(m->name, m->value, m->unit, hvb_better_name(m->better));
 			if (!isfinite(m->value))
 				rc = 1;
 		}

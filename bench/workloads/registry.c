@@ -3,11 +3,17 @@
 #include <string.h>
 #include "bench/bench.h"
 
-extern const struct hvb_workload_ops hvb_wl_memlat, hvb_wl_spinlock;
+extern const struct hvb_workload_ops hvb_wl_memlat, hvb_wl_spinlock, hvb_wl_membw,
+	hvb_wl_syscall, hvb_wl_pgfault, hvb_wl_ipc, hvb_wl_wakeup;
 
 const struct hvb_workload_ops *const hvb_workloads[] = {
 	&hvb_wl_memlat,
 	&hvb_wl_spinlock,
+	&hvb_wl_membw,
+	&hvb_wl_syscall,
+	&hvb_wl_pgfault,
+	&hvb_wl_ipc,
+	&hvb_wl_wakeup,
 	NULL,
 };
 

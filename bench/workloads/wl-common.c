@@ -28,6 +28,24 @@ int hvb_wl_threads(const struct hvb_wl_ctx *ctx, const char *name)
 	return n > 0 ? (int)n : 1;
 }
 
+int hvb_wl_choice_set(const struct hvb_params *p, const char *name, const char *const *choices, int *want)
+{
+	char **words;
+	size_t nw;
+	int n = 0;
+
+	if (hvb_split_list(hvb_param_str(p, name), &words, &nw) < 0)
+		return HVB_ENOMEM;
+	for (size_t i = 0; i < nw; i++)
+		for (int k = 0; choices[k]; k++)
+			if (!strcmp(words[i], choices[k]) && !want[k]) {
+				want[k] = 1;
+				n++;
+			}
+	hvb_words_free(words, nw);
+	return n;
+}
+
 static uint64_t read_size_file(const char *path)
 {
 	char buf[64];

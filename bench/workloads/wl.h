@@ -48,6 +48,10 @@ static inline uint64_t hvb_extra_due(struct hvb_extra *e, uint64_t n)
 	return k;
 }
 
+/* A LIST parameter of choices[] as flags: want[i] = 1 for each choice named.
+ * Returns how many were named, or a negative code. */
+int hvb_wl_choice_set(const struct hvb_params *p, const char *name, const char *const *choices, int *want);
+
 /* Last-level cache size in bytes from sysfs (cpu0's highest unified level),
  * else sysconf; 0 when neither says. */
 uint64_t hvb_llc_size(void);

@@ -1,0 +1,120 @@
+/* syscall: the cost of entering and leaving the kernel. getppid through
+ * syscall() is the null call (no libc caching, almost no work inside); read() of
+ * /dev/zero with a small and a large buffer is the cheap-versus-expensive pair:
+ * the small one is dominated by the entry, the large one by the copy to user
+ * memory. PV guests take the entry through the hypervisor on 64-bit; PVH and HVM
+ * enter the guest kernel directly, so the null call is where the modes part. */
+#include "config.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include "bench/workloads/wl.h"
+
+#define BATCH 1024 /* calls between two clock reads */
+
+enum call { C_GETPPID, C_READ_SMALL, C_READ_LARGE, NCALLS };
+static const char *const call_names[] = { "getppid", "read-small", "read-large", NULL };
+static const char *const metric_names[] = { "getppid_ns", "read_small_ns", "read_large_ns" };
+
+static const struct hvb_option syscall_options[] = {
+	{ .name = "calls", .type = HVB_OPT_ENUM, .def = "getppid,read-small,read-large", .choices = call_names,
+	  .flags = HVB_OPT_LIST, .help = "system calls measured in the sample" },
+	{ .name = "small", .type = HVB_OPT_SIZE, .def = "64", .min = 1, .max = 1 << 20,
+	  .help = "bytes of the small read of /dev/zero" },
+	{ .name = "large", .type = HVB_OPT_SIZE, .def = "64K", .min = 1, .max = 64 << 20,
+	  .help = "bytes of the large read of /dev/zero" },
+	HVB_WL_EXTRA_WORK_OPTION,
+	{ 0 },
+};
+
+static const struct hvb_metric_doc syscall_metrics[] = {
+	{ "getppid_ns", "ns", HVB_LOWER, "ns per getppid() through syscall(): the null system call" },
+	{ "read_small_ns", "ns", HVB_LOWER, "ns per read() of `small` bytes from /dev/zero" },
+	{ "read_large_ns", "ns", HVB_LOWER, "ns per read() of `large` bytes from /dev/zero" },
+	{ "ops", "calls", HVB_INFO, "system calls counted in the sample" },
+	{ 0 },
+};
+
+static int syscall_supported(char *why, size_t len) { return 1; }
+
+/* n calls of one kind; returns 0, or the errno of a failing call. */
+static int calls(enum call c, int fd, char *buf, size_t len, uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++) {
+		if (c == C_GETPPID)
+			syscall(SYS_getppid);
+		else if (read(fd, buf, len) != (ssize_t)len)
+			return errno ? errno : EIO;
+	}
+	return 0;
+}
+
+static int measure(enum call c, int fd, char *buf, size_t len, double budget_s, double extra, double *ns,
+		   uint64_t *ops)
+{
+	struct hvb_extra ex = { .f = extra };
+	uint64_t n = 0;
+	double t0, t;
+	int e;
+
+	if ((e = calls(c, fd, buf, len, BATCH))) /* warm: page in buf, fault the path */
+		return e;
+	t0 = hvb_now();
+	do {
+		if ((e = calls(c, fd, buf, len, BATCH)) || (e = calls(c, fd, buf, len, hvb_extra_due(&ex, BATCH))))
+			return e;
+		n += BATCH;
+		t = hvb_now();
+	} while (t - t0 < budget_s);
+	*ns = (t - t0) * 1e9 / (double)n;
+	*ops += n;
+	return 0;
+}
+
+static int syscall_run(const struct hvb_wl_ctx *ctx, struct hvb_wl_result *res)
+{
+	size_t small = hvb_param_size(ctx->params, "small"), large = hvb_param_size(ctx->params, "large");
+	double extra = hvb_param_float(ctx->params, "extra_work");
+	int want[NCALLS] = { 0 }, nwant = 0, fd, rc = 0;
+	char *buf;
+
+	if ((nwant = hvb_wl_choice_set(ctx->params, "calls", call_names, want)) <= 0)
+		return hvb_wl_fail(res, HVB_EINVAL, "syscall: nothing to measure");
+	if ((fd = open("/dev/zero", O_RDONLY | O_CLOEXEC)) < 0)
+		return hvb_wl_fail(res, HVB_ESKIP, "syscall: cannot open /dev/zero: %s", strerror(errno));
+	if (!(buf = malloc(large > small ? large : small))) {
+		close(fd);
+		return hvb_wl_fail(res, HVB_ENOMEM, "syscall: out of memory");
+	}
+	for (int c = 0; c < NCALLS && !rc; c++) {
+		double ns;
+		int e;
+
+		if (!want[c])
+			continue;
+		e = measure((enum call)c, fd, buf, c == C_READ_LARGE ? large : small, ctx->duration_s / nwant, extra,
+			    &ns, &res->ops);
+		if (e)
+			rc = hvb_wl_fail(res, HVB_EIO, "syscall: %s failed: %s", call_names[c], strerror(e));
+		else
+			hvb_metrics_add(&res->metrics, metric_names[c], ns, "ns", HVB_LOWER);
+	}
+	free(buf);
+	close(fd);
+	if (!rc)
+		hvb_metrics_add(&res->metrics, "ops", (double)res->ops, "calls", HVB_INFO);
+	return rc;
+}
+
+const struct hvb_workload_ops hvb_wl_syscall = {
+	.name = "syscall",
+	.summary = "system call cost: null call (getppid) and small versus large read of /dev/zero, ns per call",
+	.options = syscall_options,
+	.metrics = syscall_metrics,
+	.op_name = "system call",
+	.supported = syscall_supported,
+	.run = syscall_run,
+};
