@@ -48,7 +48,7 @@ int hvb_agent_call(struct hvb_agent_conn *c, const char *request_json, double ti
 		snprintf(err, len, "the agent closed its channel without a reply (it died?)");
 		rc = HVB_ECHILD;
 	} else if (rc == HVB_ETIMEDOUT)
-		snprintf(err, len, "no reply from the agent within %.1f s", timeout_s);
+		snprintf(err, len, "no reply from the agent within %g s", timeout_s);
 	else if (rc == HVB_EINTR)
 		snprintf(err, len, "interrupted");
 	else

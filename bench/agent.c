@@ -80,22 +80,35 @@ static int load_params(const struct hvb_workload_ops *w, json_t *jp, struct hvb_
 	return 0;
 }
 
-/* Guest-side probes named in the request, each with its params. */
+/* Guest-side probes named in the request, each with its params, checked
+ * against the probe's own table. */
 static struct hvb_probe_set *open_probes(json_t *jprobes, char *notes, size_t len)
 {
 	char *names[16];
+	struct hvb_params params[16];
 	size_t n = 0;
-	const char *k;
-	json_t *v;
+	const char *k, *pk;
+	json_t *v, *pv;
 	struct hvb_probe_target t = { .pid = getpid(), .domid = -1 };
+	struct hvb_probe_set *ps;
+	char err[256];
 
 	if (!json_is_object(jprobes))
 		return NULL;
 	json_object_foreach(jprobes, k, v) {
-		if (n < 16)
-			names[n++] = (char *)k;
+		const struct hvb_probe_ops *po = hvb_probe_find(k);
+		if (n >= 16 || !po || hvb_params_init(&params[n], po->options) < 0)
+			continue;
+		json_object_foreach(v, pk, pv) {
+			if (!json_is_string(pv) || hvb_params_set(&params[n], pk, json_string_value(pv), err, sizeof(err)) < 0)
+				hvb_log(HVB_LOG_WARN, "probe %s: ignoring parameter %s", k, pk);
+		}
+		names[n++] = (char *)k;
 	}
-	return n ? hvb_probe_set_open(names, NULL, n, HVB_PROBE_GUEST, &t, notes, len) : NULL;
+	ps = n ? hvb_probe_set_open(names, params, n, HVB_PROBE_GUEST, &t, notes, len) : NULL;
+	for (size_t i = 0; i < n; i++)
+		hvb_params_free(&params[i]);
+	return ps;
 }
 
 static json_t *run(json_t *req)

@@ -251,9 +251,10 @@ static int load_settings(struct builder *b, const struct section *xs)
 			const char *dym = hvb_did_you_mean(w[i], names, k);
 			known_list(known, sizeof(known), 1);
 			int line = xs->raw_line[opt_index(xs->table, "probes")];
+			fail(b->path, line, "[experiment]: no probe '%s'%s%s%s (probes: %s)", w[i],
+			     dym ? " (did you mean '" : "", dym ? dym : "", dym ? "'?)" : "", known);
 			hvb_words_free(w, n);
-			return fail(b->path, line, "[experiment]: no probe '%s'%s%s%s (probes: %s)", w[i],
-				    dym ? " (did you mean '" : "", dym ? dym : "", dym ? "'?)" : "", known);
+			return HVB_EINVAL;
 		}
 	ex->probes = w;
 	ex->nprobes = n;
@@ -312,6 +313,19 @@ static int add_cell(struct hvb_experiment *ex, const char *backend, const char *
 		return HVB_ENOMEM;
 	for (size_t k = 0; k < c->params.n; k++) {
 		const char *v = wwords[k] ? wwords[k][choice[k]] : ws->raw[k];
+		char norm[512];
+		/* A list in canonical form ("16K,64M"), so that keys match across files. */
+		if (v && (ws->table[k].flags & HVB_OPT_LIST)) {
+			char **w;
+			size_t nw, o = 0;
+			if (hvb_split_list(v, &w, &nw) < 0)
+				return HVB_ENOMEM;
+			norm[0] = 0;
+			for (size_t i = 0; i < nw && o < sizeof(norm); i++)
+				o += (size_t)snprintf(norm + o, sizeof(norm) - o, "%s%s", i ? "," : "", w[i]);
+			hvb_words_free(w, nw);
+			v = norm;
+		}
 		if (v && hvb_params_set(&c->params, ws->table[k].name, v, err, sizeof(err)) < 0)
 			return HVB_EINVAL; /* checked already: cannot happen */
 	}

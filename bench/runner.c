@@ -259,13 +259,13 @@ static void series_clear(struct run_state *rs)
 
 /* repetitions = auto: stop when every judged metric's median is known to the
  * target, or at the cap. */
-static int enough(struct run_state *rs, int done, char *why, size_t len)
+static int enough(struct run_state *rs, int tried, int done, char *why, size_t len)
 {
 	const struct hvb_experiment *ex = rs->ex;
 
 	if (ex->repetitions)
-		return done >= ex->repetitions;
-	if (done >= ex->max_repetitions) {
+		return tried >= ex->repetitions;
+	if (tried >= ex->max_repetitions) {
 		snprintf(why, len, "stopped at the cap of %d repetitions", ex->max_repetitions);
 		return 1;
 	}
@@ -419,11 +419,17 @@ static int run_cell(struct run_state *rs, const struct hvb_cell *c)
 				continue;
 			}
 		}
-		if (enough(rs, nok, stop_why, sizeof(stop_why)))
+		if (enough(rs, rep, nok, stop_why, sizeof(stop_why)))
 			break;
-		/* A cell that keeps failing stops: three failures beyond the planned count. */
-		if (nfail >= 3 && nfail > nok) {
-			snprintf(stop_why, sizeof(stop_why), "stopped after %d failed samples", nfail);
+		/* A cell that keeps failing stops, and says so for each sample it did not try. */
+		if (nfail >= 3 && !nok) {
+			snprintf(stop_why, sizeof(stop_why), "stopped after %d failed samples in a row", nfail);
+			for (int r = rep; rs->ex->repetitions && r < rs->ex->repetitions; r++) {
+				struct hvb_sample_row sr = { .cell_id = row.id, .rep = r, .started = wall_now(),
+							     .reason = stop_why };
+				snprintf(sr.status, sizeof(sr.status), "failed");
+				hvb_store_sample_add(rs->s, &sr, NULL);
+			}
 			break;
 		}
 		if (hvb_store_sample_done(rs->s, row.id, rep) > 0) {

@@ -23,6 +23,8 @@ const char *hvb_cli_db(const char *opt);
 #include <stdio.h>
 #include <stdint.h>
 struct hvb_store;
+/* help for workloads, probes, backends, "experiment"; -1 when NAME is none of them. */
+int hvb_cli_help_topic(const char *name);
 /* The closing table of run and show. */
 int hvb_cli_print_summary(struct hvb_store *s, int64_t run_id, FILE *out);
 

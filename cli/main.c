@@ -7,8 +7,9 @@
 #include "results/results.h"
 
 const struct hvb_command hvb_commands[] = {
-	{ "help", "show help for hvbench or one of its commands", "[COMMAND]",
-	  "Without an argument, lists the commands; with one, shows its usage and help.", cmd_help },
+	{ "help", "show help for hvbench, a command, a workload, a probe or a backend", "[COMMAND|NAME]",
+	  "Without an argument, lists the commands; with one, shows its usage and help, or the options\n"
+	  "and metrics of a workload, probe or backend ('experiment' for the [experiment] section).", cmd_help },
 	{ "run", "run an experiment file into the result store", "CONFIG [--dry-run] [--db PATH] [--label TEXT] | --resume RUN",
 	  "Expands CONFIG into a matrix of cells and runs each through its backend's agent, storing every\n"
 	  "sample as it is measured. --dry-run prints the plan and runs nothing. --resume RUN finishes an\n"
@@ -52,7 +53,8 @@ static void list_commands(FILE *f)
 	fprintf(f, "usage: hvbench [--version] [--help] COMMAND [ARGS]\n\ncommands:\n");
 	for (const struct hvb_command *c = hvb_commands; c->name; c++)
 		fprintf(f, "  %-10s %s\n", c->name, c->summary);
-	fprintf(f, "\n'hvbench help COMMAND' tells more about one command.\n");
+	fprintf(f, "\n'hvbench help COMMAND' tells more about one command; 'hvbench help workloads|probes|backends'\n"
+		   "lists the plug-ins, and 'hvbench help NAME' (or 'experiment') shows one's options and metrics.\n");
 }
 
 HVB_COMMAND(help)
@@ -64,7 +66,10 @@ HVB_COMMAND(help)
 		return HVB_EXIT_OK;
 	}
 	if (!(c = hvb_command_find(argv[1]))) {
-		fprintf(stderr, "hvbench: no command '%s'; 'hvbench help' lists them\n", argv[1]);
+		if (hvb_cli_help_topic(argv[1]) == 0)
+			return HVB_EXIT_OK;
+		fprintf(stderr, "hvbench: no command, workload, probe or backend '%s'; 'hvbench help' lists them\n",
+			argv[1]);
 		return HVB_EXIT_USAGE;
 	}
 	printf("usage: hvbench %s %s\n\n%s\n\n%s\n", c->name, c->usage, c->summary, c->help);

@@ -1,1 +1,1 @@
-dist_pkgdata_DATA += configs/quickstart.ini
+dist_pkgdata_DATA += configs/quickstart.ini configs/modes.ini configs/numa.ini configs/spinlock.ini

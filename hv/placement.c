@@ -103,6 +103,15 @@ static void describe(struct hvb_placement *p, const struct hvb_topo *t)
 		 p->mempolicy == HVB_MEM_DEFAULT ? "" : mem);
 }
 
+/* vcpus CPUs of node cpu_node, memory bound to node mem_node (indices). */
+static void bind_cpus_mem(const struct hvb_topo *t, int cpu_node, int mem_node, int vcpus, struct hvb_placement *p)
+{
+	take_cpus(t, cpu_node, vcpus, &p->cpus);
+	p->cpu_nodes = 1ULL << cpu_node;
+	p->mem_nodes = 1ULL << t->nodes[mem_node].os_index;
+	p->mempolicy = HVB_MEM_BIND;
+}
+
 static int need_nodes(const struct hvb_topo *t, int n, const char *kind, char *why, size_t len)
 {
 	if (t->nnodes >= n)
@@ -133,10 +142,7 @@ int hvb_placement_plan(const struct hvb_topo *t, enum hvb_placement_kind kind, i
 				 allowed_in(t, largest_node(t)));
 			return HVB_ESKIP;
 		}
-		take_cpus(t, a, vcpus, &p->cpus);
-		p->cpu_nodes = 1ULL << a;
-		p->mem_nodes = 1ULL << t->nodes[a].os_index;
-		p->mempolicy = HVB_MEM_BIND;
+		bind_cpus_mem(t, a, a, vcpus, p);
 		break;
 	case HVB_PL_REMOTE:
 		if (need_nodes(t, 2, "remote", why, len))
@@ -145,10 +151,7 @@ int hvb_placement_plan(const struct hvb_topo *t, enum hvb_placement_kind kind, i
 			snprintf(why, len, "remote placement needs %d CPUs on one node and memory on another", vcpus);
 			return HVB_ESKIP;
 		}
-		take_cpus(t, a, vcpus, &p->cpus);
-		p->cpu_nodes = 1ULL << a;
-		p->mem_nodes = 1ULL << t->nodes[b].os_index;
-		p->mempolicy = HVB_MEM_BIND;
+		bind_cpus_mem(t, a, b, vcpus, p);
 		break;
 	case HVB_PL_INTERLEAVE:
 		if (need_nodes(t, 2, "interleave", why, len))

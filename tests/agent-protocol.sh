@@ -1,0 +1,41 @@
+#!/bin/sh
+# The agent: every malformed request gets an error reply, and the agent goes on.
+. "$top_srcdir/tests/lib.sh"
+
+{
+	echo '{"v":1,"op":"hello"}'
+	echo 'this is not json'
+	echo '{"op":"hello"}'
+	echo '{"v":2,"op":"hello"}'
+	echo '[1,2,3]'
+	echo '{"v":1,"op":"dance"}'
+	echo '{"v":1,"op":"run","workload":"nosuch"}'
+	echo '{"v":1,"op":"run","workload":"memlat","params":{"sizez":"4K"}}'
+	echo '{"v":1,"op":"run","workload":"memlat","params":{"sizes":"huge"}}'
+	echo '{"v":1,"op":"run","workload":"memlat","params":{"sizes":4096}}'
+	echo '{"v":1,"op":"run","workload":"memlat","duration":-1}'
+	head -c 1200000 /dev/zero | tr '\0' 'x'; echo
+	echo '{"v":1,"op":"run","workload":"memlat","params":{"sizes":"16K"},"duration":0.05,"seed":3}'
+	echo '{"v":1,"op":"quit"}'
+	echo '{"v":1,"op":"hello"}'
+} > "$T/in"
+"$HVBENCH" agent < "$T/in" > "$T/out"
+rc=$?
+check '[ $rc = 0 ]' "agent exit code $rc"
+check '[ $(wc -l < "$T/out") = 14 ]' "expected 14 replies (none after quit), got $(wc -l < "$T/out")"
+line() { sed -n "${1}p" "$T/out"; }
+check 'line 1 | grep -q "\"ok\":true" && line 1 | grep -q "\"cpus\":"' "hello: $(line 1)"
+check 'line 2 | grep -q "malformed JSON at column"' "garbage: $(line 2)"
+check 'line 3 | grep -q "missing"' "no version: $(line 3)"
+check 'line 4 | grep -q "mismatch"' "version 2: $(line 4)"
+check 'line 5 | grep -q "expected a JSON object"' "array: $(line 5)"
+check 'line 6 | grep -q "unknown op .dance."' "op: $(line 6)"
+check 'line 7 | grep -q "no workload .nosuch."' "workload: $(line 7)"
+check 'line 8 | grep -q "did you mean .sizes."' "param name: $(line 8)"
+check 'line 9 | grep -q "a size such as"' "param value: $(line 9)"
+check 'line 10 | grep -q "expected a string value"' "param type: $(line 10)"
+check 'line 11 | grep -q "out of range"' "duration: $(line 11)"
+check 'line 12 | grep -q "longer than 1048576 bytes"' "long line: $(line 12)"
+check 'line 13 | grep -q "\"ok\":true" && line 13 | grep -q "lat_ns.16K"' "run: $(line 13)"
+check 'line 14 | grep -q "\"ok\":true"' "quit: $(line 14)"
+done_testing

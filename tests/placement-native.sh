@@ -1,0 +1,28 @@
+#!/bin/sh
+# On this machine: the agent runs with the affinity and memory policy its cell
+# asked for, as the agent itself reports and as /proc shows from outside.
+. "$top_srcdir/tests/lib.sh"
+
+cat > "$T/p.ini" <<'INI'
+[experiment]
+repetitions = 1
+warmup = 0
+duration = 20ms
+placement = local, none, random
+[memlat]
+sizes = 16K
+INI
+"$HVBENCH" run "$T/p.ini" > /dev/null 2> "$T/log" || fail "run failed: $(cat "$T/log")"
+pj() { q "select placement_json from cells where placement='$1'"; }
+check '[ "$(q "select status from cells where placement=\"local\"")" = done ]' "local cell: $(q "select status, reason from cells")"
+local_json=$(pj local)
+check 'echo "$local_json" | grep -q "\"plan\":{\"kind\":\"local\",\"cpus\":\"0\",\"mem_nodes\":\"0\",\"mempolicy\":\"bind\""' "plan: $local_json"
+check 'echo "$local_json" | grep -q "\"cpus\":\"0\",\"mempolicy\":\"bind\",\"mem_nodes\":\"0\""' "agent's own report: $local_json"
+check 'echo "$local_json" | grep -q "\"cpus_allowed\":\"0\""' "/proc readback: $local_json"
+none_json=$(pj none)
+all=$(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' /proc/$$/status)
+check 'echo "$none_json" | grep -q "\"mempolicy\":\"default\""' "none: $none_json"
+check 'echo "$none_json" | grep -q "\"cpus_allowed\":\"$all\""' "none runs on all allowed CPUs ($all): $none_json"
+check '[ "$(q "select status from cells where placement=\"random\"")" = done ]' "random cell"
+check 'pj random | grep -q "\"seed\":"' "random placement records its seed"
+done_testing

@@ -1,0 +1,70 @@
+#!/bin/sh
+# A real small plan on the native backend, and what it stored.
+. "$top_srcdir/tests/lib.sh"
+
+cat > "$T/small.ini" <<'INI'
+[experiment]
+repetitions = 3
+warmup = 1
+duration = 100ms
+timeout = 20s
+placement = none, local, remote
+[memlat]
+sizes = 16K, 64M
+INI
+
+# --dry-run and config errors write nothing.
+"$HVBENCH" run --dry-run "$T/small.ini" > "$T/plan" || fail "dry run failed"
+check 'grep -q "3 cells" "$T/plan" && grep -q "estimated duration" "$T/plan"' "plan: $(cat "$T/plan")"
+check '[ ! -e "$HVBENCH_DB" ]' "--dry-run created the database"
+printf '[experiment]\nrepetitons = 3\n[memlat]\n' > "$T/typo.ini"
+"$HVBENCH" run "$T/typo.ini" 2> "$T/err"; rc=$?
+check '[ $rc = 2 ]' "typo: exit $rc"
+check 'grep -q "typo.ini:2: .*did you mean .repetitions." "$T/err"' "typo message: $(cat "$T/err")"
+check '[ ! -e "$HVBENCH_DB" ]' "a bad config created the database"
+
+"$HVBENCH" run --label small "$T/small.ini" > "$T/out" 2> "$T/log"; rc=$?
+check '[ $rc = 0 ]' "run exit $rc: $(cat "$T/log")"
+check '[ "$(q "select status from runs")" = done ]' "run status"
+check '[ "$(q "select count(*) from cells")" = 3 ]' "cells stored"
+check '[ "$(q "select status from cells where placement=\"remote\"")" = skipped ]' "remote on one node is skipped"
+check 'q "select reason from cells where placement=\"remote\"" | grep -q "NUMA nodes"' "skip reason"
+# Every planned sample is present, or failed with a reason.
+for p in none local; do
+	n=$(q "select count(*) from samples x join cells c on x.cell_id=c.id where c.placement='$p' and x.rep >= 0 and (x.status='ok' or x.reason is not null)")
+	check '[ "$n" = 3 ]' "cell $p has $n of 3 samples"
+	w=$(q "select count(*) from samples x join cells c on x.cell_id=c.id where c.placement='$p' and x.status='warmup'")
+	check '[ "$w" = 1 ]' "cell $p warm-up stored flagged ($w)"
+done
+# The figures make sense: 64 MiB is far from the caches, 16 KiB sits in L1.
+med() { q "select value from metrics m join samples x on m.sample_id=x.id join cells c on x.cell_id=c.id where c.placement='local' and x.status='ok' and m.name='$1' order by value limit 1 offset 1"; }
+small=$(med lat_ns.16K); big=$(med lat_ns.64M)
+check 'awk "BEGIN{exit !($big > 3 * $small && $small > 0)}"' "memlat 64M ($big ns) not above 16K ($small ns)"
+check '[ "$(q "select count(distinct seed) from samples where rep >= 0")" = 6 ]' "seeds recorded per sample"
+check 'grep -q "lat_ns.64M" "$T/out" && grep -q "CoV" "$T/out"' "summary table: $(cat "$T/out")"
+"$HVBENCH" list > "$T/list" && check 'grep -q "small" "$T/list"' "list"
+"$HVBENCH" show small > "$T/show" && check 'grep -q "host_kind" "$T/show" && grep -q "skipped: remote" "$T/show"' "show: $(cat "$T/show")"
+"$HVBENCH" show 999 2>/dev/null; check '[ $? = 2 ]' "show of a missing run"
+
+# A sample that outlives its timeout is killed and recorded; the run goes on.
+cat > "$T/slow.ini" <<'INI'
+[experiment]
+repetitions = 2
+warmup = 0
+duration = 10ms
+timeout = 50ms
+[slow]
+workload = memlat
+sizes = 2G
+[fast]
+workload = memlat
+sizes = 16K
+INI
+"$HVBENCH" run --label slow "$T/slow.ini" > /dev/null 2> "$T/log"; rc=$?
+check '[ $rc = 0 ]' "slow run exit $rc"
+rid=$(q "select max(id) from runs")
+check '[ "$(q "select count(*) from samples x join cells c on x.cell_id=c.id where c.run_id=$rid and c.section=\"slow\" and x.status=\"timeout\" and x.reason like \"%no reply%\"")" = 2 ]' "timeouts recorded: $(q "select status, reason from samples")"
+check '[ "$(q "select status from cells where run_id=$rid and section=\"slow\"")" = failed ]' "slow cell failed"
+check '[ "$(q "select count(*) from samples x join cells c on x.cell_id=c.id where c.run_id=$rid and c.section=\"fast\" and x.status=\"ok\"")" = 2 ]' "the run went on after the timeout"
+check '! agents_left' "agents left behind"
+done_testing
