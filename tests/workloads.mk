@@ -17,3 +17,6 @@ EXTRA_DIST += tests/data/workloads/fio-randread.json tests/data/workloads/fio-ra
 	tests/data/workloads/iperf3-udp-nan.json tests/data/workloads/iperf3-tcp-trailing-error.json \
 	tests/data/workloads/iperf3-garbage-prefix.json tests/data/workloads/iperf3-refused.json \
 	tests/data/workloads/iperf3-truncated.json
+# benchmarks, not tests: run by hand (see tests/bench/README.md)
+EXTRA_DIST += tests/bench/wl-bench-lib.sh tests/bench/workloads-vs-reference.sh tests/bench/workloads-cov.sh \
+	tests/bench/README.md

@@ -101,19 +101,22 @@ static int sender(struct run *r, int group)
 	return 0;
 }
 
+/* One message at a time, as hackbench does: a read per message, so each one
+ * can cost a wake-up rather than being batched into a large read. */
 static int receiver(struct run *r, int fd)
 {
 	char buf[MAX_MSG];
-	size_t want = (size_t)r->fds * (size_t)r->loops * r->size;
+	size_t msgs = (size_t)r->fds * (size_t)r->loops;
 
-	while (want) {
-		ssize_t n = read(fd, buf, want < sizeof(buf) ? want : sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		want -= (size_t)n;
-	}
+	for (size_t i = 0; i < msgs; i++)
+		for (size_t done = 0; done < r->size;) {
+			ssize_t n = read(fd, buf + done, r->size - done);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				return -1;
+			done += (size_t)n;
+		}
 	return 0;
 }
 
