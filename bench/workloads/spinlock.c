@@ -185,7 +185,7 @@ static void *worker_main(void *arg)
 	struct worker *w = arg;
 	struct shared *sh = w->sh;
 	struct hvb_extra ex = { .f = sh->extra };
-	uint64_t local = w->rng, k = 0;
+	uint64_t local = w->rng, k = (uint64_t)sh->every - 1; /* the first acquisition is timed */
 
 	while (!atomic_load_explicit(&sh->go, memory_order_acquire))
 		sched_yield();
