@@ -22,4 +22,5 @@ const char *hvb_cli_db(const char *opt);
 
 #define HVB_COMMAND(n) int cmd_##n(int argc, char **argv)
 HVB_COMMAND(help);
+HVB_COMMAND(trace);
 #endif
