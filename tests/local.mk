@@ -1,1 +1,2 @@
 # tests: sources are added by this folder's files
+include tests/xentrace.mk

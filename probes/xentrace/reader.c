@@ -367,6 +367,11 @@ static int advance(struct hvb_xt_reader *rd, struct cpu *c)
 		int e;
 
 		if (!c->in_window || (c->pos == c->len && c->win_read == c->win.len)) {
+			if (c->in_window && c->win.len < c->win.declared)
+				return fail(rd, HVB_ETRUNC, c->win.off + c->win.len, "truncated window: pCPU %u's "
+					    "window at byte %llu declares %llu bytes, the file ends after %llu",
+					    (unsigned)c->id, (unsigned long long)c->win.hdr_off,
+					    (unsigned long long)c->win.declared, (unsigned long long)c->win.len);
 			if ((e = next_window(rd, c)))
 				return e;
 			continue;
