@@ -26,6 +26,6 @@ fuzz-xentrace: $(libhvbench_a_SOURCES) tests/fuzz/xentrace-fuzz.c
 		-I$(srcdir) -I$(builddir) $(JANSSON_CFLAGS) -o tests/fuzz/xentrace-fuzz \
 		$(srcdir)/tests/fuzz/xentrace-fuzz.c $(addprefix $(srcdir)/,$(filter probes/xentrace/%.c,$(libhvbench_a_SOURCES))) \
 		$(srcdir)/results/error.c $(srcdir)/results/metric.c $(srcdir)/results/option.c $(JANSSON_LIBS) -lm
-	tests/fuzz/xentrace-fuzz -max_total_time=$(FUZZ_TIME) -max_len=1048576 -rss_limit_mb=2048 \
+	tests/fuzz/xentrace-fuzz -max_total_time=$(FUZZ_TIME) -max_len=262144 -rss_limit_mb=2048 -artifact_prefix=tests/fuzz/ \
 		tests/fuzz/corpus-xentrace $(srcdir)/tests/data/xentrace
 .PHONY: fuzz-xentrace

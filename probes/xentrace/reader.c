@@ -28,8 +28,10 @@ struct window {
 
 struct cpu {
 	uint32_t id;
-	uint8_t *buf;
+	uint8_t *buf;           /* allocated on first use, grown up to CHUNK: many small pCPUs stay small */
+	uint32_t bufcap;        /* bytes of data it holds (MAX_REC more are allocated) */
 	uint32_t pos, len;      /* unread bytes are buf[pos, len) */
+	int in_heap;
 	uint64_t buf_off;       /* file offset of buf[0] */
 	struct window win;      /* current window */
 	uint64_t win_read;      /* bytes of the current window already read into buf */
@@ -50,6 +52,9 @@ struct hvb_xt_reader {
 	int scan_done;
 	struct cpu **cpus;      /* by pCPU id */
 	uint32_t ncpus;         /* highest id + 1 */
+	uint32_t capcpus;
+	uint32_t *order;        /* pCPU ids in the order the scanner met them */
+	uint32_t nactivated;    /* order[0, nactivated) have been put into the merge */
 	struct cpu **heap;
 	uint32_t nheap;
 	struct hvb_xt_reader_stats st;
@@ -166,6 +171,7 @@ void hvb_xt_reader_close(struct hvb_xt_reader *rd)
 	}
 	free(rd->cpus);
 	free(rd->heap);
+	free(rd->order);
 	if (rd->fd >= 0)
 		close(rd->fd);
 	free(rd->name);
@@ -188,25 +194,31 @@ const char *hvb_xt_reader_error(const struct hvb_xt_reader *rd, uint64_t *off)
 
 static struct cpu *cpu_get(struct hvb_xt_reader *rd, uint32_t id)
 {
-	if (id >= rd->ncpus) {
-		struct cpu **n = realloc(rd->cpus, (id + 1) * sizeof(*n));
-		struct cpu **h = realloc(rd->heap, (id + 1) * sizeof(*h));
+	if (id >= rd->capcpus) {
+		uint32_t cap = rd->capcpus ? rd->capcpus : 8;
+		while (cap <= id)
+			cap *= 2;
+		struct cpu **n = realloc(rd->cpus, cap * sizeof(*n));
 		if (n)
 			rd->cpus = n;
+		struct cpu **h = realloc(rd->heap, cap * sizeof(*h));
 		if (h)
 			rd->heap = h;
-		if (!n || !h)
+		uint32_t *o = realloc(rd->order, cap * sizeof(*o));
+		if (o)
+			rd->order = o;
+		if (!n || !h || !o)
 			return NULL;
-		memset(rd->cpus + rd->ncpus, 0, (id + 1 - rd->ncpus) * sizeof(*n));
-		rd->ncpus = id + 1;
-		rd->st.ncpus = rd->ncpus;
+		memset(rd->cpus + rd->capcpus, 0, (cap - rd->capcpus) * sizeof(*n));
+		rd->capcpus = cap;
 	}
+	if (id >= rd->ncpus)
+		rd->st.ncpus = rd->ncpus = id + 1;
 	if (!rd->cpus[id]) {
 		struct cpu *c = calloc(1, sizeof(*c));
-		if (!c || !(c->buf = malloc(CHUNK + MAX_REC))) {
-			free(c);
+		if (!c)
 			return NULL;
-		}
+		rd->order[rd->ncreated] = id;
 		c->id = id;
 		rd->cpus[id] = c;
 		rd->ncreated++;
@@ -331,10 +343,20 @@ static int fill(struct hvb_xt_reader *rd, struct cpu *c, uint32_t need)
 		return 0;
 	if (left == 0)
 		return 1;
+	if (c->bufcap < CHUNK && c->bufcap < left + rem) {
+		uint32_t cap = c->bufcap ? c->bufcap : 4096;
+		uint8_t *b;
+		while (cap < CHUNK && cap < left + rem)
+			cap *= 2;
+		if (!(b = realloc(c->buf, cap + MAX_REC)))
+			return fail(rd, HVB_ENOMEM, c->buf_off + c->pos, "out of memory for pCPU %u's buffer", (unsigned)c->id);
+		c->buf = b;
+		c->bufcap = cap;
+	}
 	memmove(c->buf, c->buf + c->pos, rem);
 	c->buf_off += c->pos;
 	c->pos = 0;
-	n = left < CHUNK ? (size_t)left : CHUNK;
+	n = left < c->bufcap - rem ? (size_t)left : c->bufcap - rem;
 	if ((e = source_read(rd, c->win.off + c->win_read, c->buf + rem, n)))
 		return e;
 	c->win_read += n;
@@ -453,26 +475,20 @@ static void heap_push(struct hvb_xt_reader *rd, struct cpu *c)
 	rd->heap[i] = c;
 }
 
-static int cpu_in_heap(const struct hvb_xt_reader *rd, const struct cpu *c)
-{
-	for (uint32_t i = 0; i < rd->nheap; i++)
-		if (rd->heap[i] == c)
-			return 1;
-	return 0;
-}
-
 /* Puts every pCPU that has a queued window and is not merging yet into the heap. */
 static int activate_new(struct hvb_xt_reader *rd)
 {
-	for (uint32_t i = 0; i < rd->ncpus; i++) {
-		struct cpu *c = rd->cpus[i];
+	while (rd->nactivated < rd->ncreated) {
+		struct cpu *c = rd->cpus[rd->order[rd->nactivated++]];
 		int e;
-		if (!c || c->in_window || !c->qn || cpu_in_heap(rd, c))
+		if (c->in_window || !c->qn || c->in_heap)
 			continue;
 		if ((e = advance(rd, c)) < 0)
 			return e;
-		if (e == 0)
+		if (e == 0) {
 			heap_push(rd, c);
+			c->in_heap = 1;
+		}
 	}
 	return 0;
 }
@@ -515,6 +531,7 @@ static int run(struct hvb_xt_reader *rd, hvb_xt_rec_cb cb, void *arg)
 		if (e) {
 			rd->heap[0] = rd->heap[--rd->nheap];
 			c->in_window = 0;
+			c->in_heap = 0;
 		}
 		if (rd->nheap)
 			sift_down(rd, 0);

@@ -107,7 +107,8 @@ static json_t *vcpu_json(const struct hvb_xt_summary *s, struct xt_vcpu *v)
 		if (v->pv_ev[m])
 			json_object_set_new(pe, xt_pv_event_name(m), jint(v->pv_ev[m]));
 	json_object_set_new(o, "pv_events", pe);
-	qsort(v->exits, v->nexits, sizeof(*v->exits), cmp_exit);
+	if (v->nexits)
+		qsort(v->exits, v->nexits, sizeof(*v->exits), cmp_exit);
 	for (uint32_t i = 0; i < v->nexits; i++) {
 		const char *name = hvb_xt_exit_name(vendor, v->exits[i].reason);
 		json_t *x = dist_json(s, &v->exits[i].cycles);

@@ -273,8 +273,10 @@ struct xt_domain **xt_domains_sorted(const struct hvb_xt_summary *s)
 
 	if (!a)
 		return NULL;
-	memcpy(a, s->doms, s->ndoms * sizeof(*a));
-	qsort(a, s->ndoms, sizeof(*a), cmp_dom);
+	if (s->ndoms) {
+		memcpy(a, s->doms, s->ndoms * sizeof(*a));
+		qsort(a, s->ndoms, sizeof(*a), cmp_dom);
+	}
 	a[s->ndoms] = NULL;
 	return a;
 }
