@@ -35,4 +35,5 @@ HVB_COMMAND(list);
 HVB_COMMAND(show);
 HVB_COMMAND(topo);
 HVB_COMMAND(agent);
+HVB_COMMAND(trace);
 #endif
