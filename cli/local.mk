@@ -1,1 +1,1 @@
-hvbench_SOURCES += cli/cli.h cli/main.c cli/summary.c cli/cmd-run.c cli/cmd-store.c cli/cmd-topo.c cli/cmd-agent.c
+hvbench_SOURCES += cli/cli.h cli/main.c cli/summary.c cli/cmd-run.c cli/cmd-store.c cli/cmd-topo.c cli/cmd-agent.c cli/cmd-cleanup.c cli/cmd-hv.c

@@ -21,6 +21,12 @@ const struct hvb_command hvb_commands[] = {
 	  "Reads this host through hwloc, or a given topology, and plans every placement for N vCPUs.", cmd_topo },
 	{ "agent", "serve workload requests on stdin/stdout (started by the runner)", "",
 	  "The only place a workload runs: one JSON request per line in, one reply per line out.", cmd_agent },
+	{ "cleanup", "destroy the guests that killed runs left behind", "[--dry-run]",
+	  "Finds Xen guests named hvbench-RUN-CELL whose runner is gone and destroys them (every run\n"
+	  "does this when it starts). --dry-run only lists them.", cmd_cleanup },
+	{ "hv", "check the running hypervisor's tracing hooks", "check [--json]",
+	  "Asks the hypervisor which hooks it was built with (trace buffers, perf counters, lock\n"
+	  "profiling) and says which probes can therefore run.", cmd_hv },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 
