@@ -44,8 +44,9 @@ char *hvb_xen_cmdline(const struct hvb_xen_build *b)
 	int hvm = !strcmp(b->mode, "hvm");
 
 	/* Keep console output small: every HVM serial byte is an emulated I/O exit. */
-	if (asprintf(&s, "console=%s loglevel=4 hvbench.channel=%s%s%s%s%s%s%s%s", hvm ? "ttyS0" : "hvc0",
-		     HVB_XEN_CHANNEL_NAME, b->disk_file ? " hvbench.disk=" : "",
+	/* The guest's init serves the agent on the first PV console after hvc0: the
+	 * channel, whatever number the guest kernel gives it. */
+	if (asprintf(&s, "console=%s loglevel=4%s%s%s%s%s%s%s", hvm ? "ttyS0" : "hvc0", b->disk_file ? " hvbench.disk=" : "",
 		     b->disk_file ? hvb_xen_guest_disk(b->mode, b->pv_drivers) : "", b->bridge ? " hvbench.ip=" : "",
 		     b->bridge && b->guest_ip ? b->guest_ip : "", b->bridge ? " hvbench.peer=" : "",
 		     b->bridge && b->peer_ip ? b->peer_ip : "",

@@ -356,6 +356,64 @@ static int connect_channel(struct hvb_guest *g, double deadline, char *why, size
 	return HVB_ETIMEDOUT;
 }
 
+/* The guest's init writes {"v":1,"event":"ready"} on the channel once the
+ * tty is raw and the agent about to read: nothing may be sent before (an
+ * echoing tty would send it back). Read byte by byte so that no later line is
+ * taken from the runner. */
+static int wait_ready(struct hvb_guest *g, double deadline, char *why, size_t len)
+{
+	char line[512];
+	size_t n = 0;
+
+	for (;;) {
+		struct pollfd p = { .fd = g->fd, .events = POLLIN };
+		double left = deadline - now_s();
+		char ch;
+		int r;
+		if (left <= 0)
+			break;
+		r = poll(&p, 1, (int)(left * 1000) + 1);
+		if (r < 0 && errno == EINTR)
+			return HVB_EINTR;
+		if (r <= 0)
+			continue;
+		if (read(g->fd, &ch, 1) != 1) {
+			snprintf(why, len, "xen: the agent channel of %s closed before the guest was ready", g->name);
+			return HVB_ECHILD;
+		}
+		if (ch != '\n') {
+			if (n < sizeof(line) - 1)
+				line[n++] = ch;
+			continue;
+		}
+		line[n] = 0;
+		n = 0;
+		if (strstr(line, "\"event\"") && strstr(line, "\"ready\""))
+			return 0;
+	}
+	snprintf(why, len, "xen: %s did not come up within its boot timeout (no ready line on the agent channel)",
+		 g->name);
+	return HVB_ETIMEDOUT;
+}
+
+/* The end of the console log, for a failure's reason. */
+static void console_tail(const struct hvb_guest *g, char *why, size_t len)
+{
+	char buf[600];
+	size_t off = strlen(why), n = 0;
+	FILE *f = fopen(g->console, "r");
+
+	if (f) {
+		if (fseek(f, -(long)(sizeof(buf) - 1), SEEK_END) < 0)
+			rewind(f);
+		n = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+	}
+	buf[n] = 0;
+	snprintf(why + off, len - off, "; console log %s%s%s", g->console, n ? ", ends: " : " is empty",
+		 n ? buf : "");
+}
+
 static int pin_vcpus(struct hvb_guest *g, char *why, size_t len)
 {
 	int ncpus = libxl_get_max_cpus(ctx);
@@ -475,14 +533,16 @@ static int xen_start(const struct hvb_guest_spec *spec, struct hvb_guest **out, 
 		rc = HVB_EIO;
 		goto fail;
 	}
-	if ((rc = connect_channel(g, deadline, why, len)) < 0)
+	if ((rc = connect_channel(g, deadline, why, len)) < 0 || (rc = wait_ready(g, deadline, why, len)) < 0)
 		goto fail;
 	hvb_log(HVB_LOG_INFO, "%s: domain %u (%s) started, uuid %s", g->name, g->domid, spec->mode, g->uuid);
 	*out = g;
 	return 0;
 fail:
-	if (g->created)
-		snprintf(why + strlen(why), len - strlen(why), " (console log: %s)", g->console);
+	if (g->created) {
+		console_detach(g); /* flushes what the guest said into the log */
+		console_tail(g, why, len);
+	}
 	guest_free(g);
 	return rc;
 }

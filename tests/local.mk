@@ -8,3 +8,4 @@ TESTS += tests/unit-config tests/unit-placement tests/unit-store \
 	tests/agent-protocol.sh tests/run-native.sh tests/run-interrupt.sh tests/placement-native.sh
 EXTRA_DIST += tests/agent-protocol.sh tests/run-native.sh tests/run-interrupt.sh tests/placement-native.sh
 include tests/workloads.mk
+include tests/xen.mk
