@@ -38,6 +38,19 @@ int hvb_xen_in_dom0(void)
 	return strstr(caps, "control_d") != NULL;
 }
 
+#ifndef HAVE_LIBXEN
+
+static int xen_supported(const char *mode, char *why, size_t len)
+{
+	snprintf(why, len, "xen: hvbench was built without the Xen toolstack libraries (configure --with-libxen)");
+	return 0;
+}
+static struct hvb_topo *xen_topology(void) { return NULL; }
+static const char *xen_host_kind(void) { return "Xen domU"; }
+
+#else
+#include <xenstore.h>
+
 static const char *env_or(const char *name, const char *def)
 {
 	const char *v = getenv(name);
@@ -58,18 +71,6 @@ static void image_paths(char *kernel, char *initrd, size_t len)
 		snprintf(initrd, len, "%s/initrd.gz", dir);
 }
 
-#ifndef HAVE_LIBXEN
-
-static int xen_supported(const char *mode, char *why, size_t len)
-{
-	snprintf(why, len, "xen: hvbench was built without the Xen toolstack libraries (configure --with-libxen)");
-	return 0;
-}
-static struct hvb_topo *xen_topology(void) { return NULL; }
-static const char *xen_host_kind(void) { return "Xen domU"; }
-
-#else
-#include <xenstore.h>
 
 /* ---- libxl's log goes to hvb_log; its last error explains a failed call ---- */
 static char last_error[512];
