@@ -36,4 +36,6 @@ HVB_COMMAND(show);
 HVB_COMMAND(topo);
 HVB_COMMAND(agent);
 HVB_COMMAND(trace);
+HVB_COMMAND(cleanup);
+HVB_COMMAND(hv);
 #endif

@@ -9,3 +9,4 @@ TESTS += tests/unit-config tests/unit-placement tests/unit-store \
 EXTRA_DIST += tests/configs.sh tests/cli.sh tests/agent-protocol.sh tests/run-native.sh tests/run-interrupt.sh tests/placement-native.sh
 include tests/workloads.mk
 include tests/xentrace.mk
+include tests/xen.mk
