@@ -13,7 +13,7 @@
 #include "hv/hv.h"
 #include "probes/probes.h"
 
-static const char *const backend_choices[] = { "native", "xen:pv", "xen:pvh", "xen:hvm", NULL };
+static const char *const backend_choices[] = { "native", "xen:pv", "xen:pvh", "xen:hvm", "xen:hvm-emu", NULL };
 
 const struct hvb_option hvb_experiment_options[] = {
 	{ .name = "name", .type = HVB_OPT_STRING, .def = "", .help = "experiment name (default: the file's name)" },

@@ -109,8 +109,25 @@ static int verify(const struct hvb_placement *plan, json_t *hello, char *why, si
 
 /* Starts the agent and checks it; on failure why says what went wrong. Returns
  * 0, HVB_ESKIP (cannot run here), HVB_EINTR, or another error. */
+/* A guest that did not come up: its console output goes with the failed cell. */
+static void attach_console(struct run_state *rs, int64_t cell_id, const char *path)
+{
+	FILE *f = path ? fopen(path, "r") : NULL;
+	char *buf;
+	size_t n;
+
+	if (!f)
+		return;
+	if ((buf = malloc(1 << 20))) {
+		n = fread(buf, 1, 1 << 20, f);
+		hvb_store_artifact_add(rs->s, rs->run_id, cell_id, 0, "console.log", "text/plain", buf, n);
+		free(buf);
+	}
+	fclose(f);
+}
+
 static int agent_start(struct run_state *rs, const struct hvb_cell *c, const struct hvb_placement *plan,
-		       struct agent *a, char **placement_json, char *why, size_t len)
+		       struct agent *a, int64_t row_id, char **placement_json, char *why, size_t len)
 {
 	char name[64], err[512], *rb = NULL, *pj;
 	void *reply = NULL;
@@ -131,7 +148,9 @@ static int agent_start(struct run_state *rs, const struct hvb_cell *c, const str
 	hvb_agent_conn_init(&a->conn, rfd, wfd);
 	rc = hvb_agent_call(&a->conn, "{\"v\":1,\"op\":\"hello\"}", rs->ex->boot_timeout_s, &reply, err, sizeof(err));
 	if (rc < 0) {
-		snprintf(why, len, "agent did not come up: %s", err);
+		const char *log = a->be->console_log ? a->be->console_log(a->g) : NULL;
+		snprintf(why, len, "agent did not come up: %s%s%s", err, log ? "; console log: " : "", log ? log : "");
+		attach_console(rs, row_id, log);
 		return rc;
 	}
 	hello = reply;
@@ -153,8 +172,9 @@ static int agent_start(struct run_state *rs, const struct hvb_cell *c, const str
 	}
 	*placement_json = json_dumps(pl, JSON_COMPACT);
 	json_decref(pl);
-	if (!verify(plan, hello, err, sizeof(err))) {
-		snprintf(why, len, "placement not honoured: %s", err);
+	/* In a guest the agent sees vCPUs: the backend checks the plan from outside. */
+	if (a->be->verify ? (rc = a->be->verify(a->g, plan, err, sizeof(err))) <= 0 : !verify(plan, hello, err, sizeof(err))) {
+		snprintf(why, len, "placement not %s: %s", a->be->verify && rc < 0 ? "verified" : "honoured", err);
 		json_decref(hello);
 		return HVB_EIO;
 	}
@@ -169,7 +189,8 @@ static int agent_start(struct run_state *rs, const struct hvb_cell *c, const str
 		}
 	}
 	json_decref(hello);
-	struct hvb_probe_target t = { .pid = a->be->pid(a->g), .domid = -1 };
+	struct hvb_probe_target t = { .pid = a->be->pid(a->g), .domid = a->be->domid ? a->be->domid(a->g) : -1,
+				      .guest_name = a->be->domid ? name : NULL };
 	a->probe_notes[0] = 0;
 	a->host_probes = hvb_probe_set_open(rs->ex->probes, rs->ex->probe_params, rs->ex->nprobes, HVB_PROBE_HOST,
 					    &t, a->probe_notes, sizeof(a->probe_notes));
@@ -395,7 +416,7 @@ static int run_cell(struct run_state *rs, const struct hvb_cell *c)
 		if (!a.g) {
 			free(pj);
 			pj = NULL;
-			rc = agent_start(rs, c, &plan, &a, &pj, why, sizeof(why));
+			rc = agent_start(rs, c, &plan, &a, row.id, &pj, why, sizeof(why));
 			if (pj)
 				hvb_store_cell_update(rs->s, row.id, "running", NULL, pj);
 			if (rc == HVB_ESKIP) {
@@ -488,6 +509,16 @@ int hvb_run(struct hvb_store *s, struct hvb_experiment *ex, const struct hvb_run
 			return rc;
 	}
 	*run_id = rs.run_id;
+	/* Guests of killed runs would skew this one: destroyed first, and said so. */
+	for (size_t b = 0; hvb_backends[b]; b++) {
+		int used = 0;
+		char report[2048], why[256];
+		for (size_t i = 0; i < ex->ncells; i++)
+			used |= !strcmp(ex->cells[i].backend, hvb_backends[b]->name);
+		if (used && hvb_backends[b]->cleanup && hvb_backends[b]->supported(NULL, why, sizeof(why)) &&
+		    hvb_backends[b]->cleanup(0, report, sizeof(report)) > 0)
+			hvb_log(HVB_LOG_WARN, "%s: leftovers of earlier runs:\n%s", hvb_backends[b]->name, report);
+	}
 	rs.samples_total = ex->ncells * (size_t)(ex->repetitions ? ex->repetitions : ex->min_repetitions);
 	for (size_t i = 0; i < ex->ncells && rc == 0; i++)
 		rc = run_cell(&rs, &ex->cells[i]);

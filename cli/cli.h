@@ -35,4 +35,7 @@ HVB_COMMAND(list);
 HVB_COMMAND(show);
 HVB_COMMAND(topo);
 HVB_COMMAND(agent);
+HVB_COMMAND(trace);
+HVB_COMMAND(cleanup);
+HVB_COMMAND(hv);
 #endif

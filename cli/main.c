@@ -22,6 +22,13 @@ const struct hvb_command hvb_commands[] = {
 	  "Reads this host through hwloc, or a given topology, and plans every placement for N vCPUs.", cmd_topo },
 	{ "agent", "serve workload requests on stdin/stdout (started by the runner)", "",
 	  "The only place a workload runs: one JSON request per line in, one reply per line out.", cmd_agent },
+	{ "trace", "summarise or dump a xentrace file", "summary FILE [--json] [--metrics [--domain D]] [--cpu-hz HZ] [--vendor amd|intel] | dump FILE [--domain D] [--vcpu V] [--class NAME,...] [--from S] [--to S] [--cpu-hz HZ] | mask CLASSES", "summary: per domain and vCPU, hypercalls by name, VM exits by reason (count, cycles, p50/p95), grant operations done by and for, runstate times, wake-up latency; lost records; records and bytes per class.  The CPU frequency comes from FILE.meta.json or --cpu-hz.  dump: one record per line, filtered.  mask: the xentrace -e mask for class names (e.g. hvm,sched,pv).", cmd_trace },
+	{ "cleanup", "destroy the guests that killed runs left behind", "[--dry-run]",
+	  "Finds Xen guests named hvbench-RUN-CELL whose runner is gone and destroys them (every run\n"
+	  "does this when it starts). --dry-run only lists them.", cmd_cleanup },
+	{ "hv", "check the running hypervisor's tracing hooks", "check [--json]",
+	  "Asks the hypervisor which hooks it was built with (trace buffers, perf counters, lock\n"
+	  "profiling) and says which probes can therefore run.", cmd_hv },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 

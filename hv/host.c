@@ -121,6 +121,16 @@ char *hvb_host_facts_json(const struct hvb_topo *t)
 	json_object_set_new(o, "cpufreq_governor", json_string(buf[0] ? buf : "unknown"));
 	json_object_set_new(o, "online_cpus", json_integer(sysconf(_SC_NPROCESSORS_ONLN)));
 	json_object_set_new(o, "hvbench_version", json_string(PACKAGE_VERSION));
+	/* On a Xen host every run names the hypervisor and the hooks it was built with. */
+	if (!strncmp(hvb_native_host_kind(), "dom0", 4)) {
+		struct hvb_hv_hooks h;
+		char *hj;
+		hvb_hv_hooks_read(&h);
+		if ((hj = hvb_hv_hooks_json(&h))) {
+			json_object_set_new(o, "xen", json_loads(hj, 0, NULL));
+			free(hj);
+		}
+	}
 	if (t && (tj = hvb_topo_json(t))) {
 		topo = json_loads(tj, 0, NULL);
 		free(tj);

@@ -125,12 +125,41 @@ struct hvb_backend_ops {
 	pid_t (*pid)(struct hvb_guest *g); /* the agent's pid in this OS, or -1 */
 	/* Stops the guest and frees g; force kills without waiting. */
 	int (*stop)(struct hvb_guest *g, int force);
+	/* Optional. When set, the placement is verified from outside by readback
+	 * (1 honoured, 0 not and why, <0 error) instead of from the agent's own
+	 * report: inside a guest the agent sees vCPU numbers, not the plan's pCPUs. */
+	int (*verify)(struct hvb_guest *g, const struct hvb_placement *plan, char *why, size_t len);
+	/* Optional: the guest's Xen domain id for host probes (-1 when none). */
+	int (*domid)(struct hvb_guest *g);
+	/* Optional: a file holding the guest's console output, attached to a failed start. */
+	const char *(*console_log)(struct hvb_guest *g);
+	/* Optional: destroys what killed runs left behind (dry_run: only lists it),
+	 * one line each in report; returns how many, or a negative code. */
+	int (*cleanup)(int dry_run, char *report, size_t len);
 };
 
 extern const struct hvb_backend_ops *const hvb_backends[]; /* NULL-terminated */
 const struct hvb_backend_ops *hvb_backend_find(const char *name);
 /* Path of the hvbench binary that serves as agent. */
 const char *hvb_self_exe(void);
+
+/* ---- the hypervisor's tracing hooks (hv/xen-hooks.c) ---- */
+#define HVB_HV_NHOOKS 3
+struct hvb_hv_hook {
+	const char *name;    /* "trace buffers" */
+	const char *kconfig; /* "CONFIG_TRACEBUFFER" */
+	const char *probes;  /* the probes that need it: "xentrace" */
+	int present;         /* 1, 0, or -1 when the hypervisor could not be asked */
+	char detail[160];
+};
+struct hvb_hv_hooks {
+	char hypervisor[64]; /* "Xen 4.17.7" */
+	char why[256];       /* non-empty when the hypervisor could not be asked */
+	struct hvb_hv_hook hook[HVB_HV_NHOOKS];
+};
+/* Asks the running hypervisor; HVB_ESKIP with h->why off a Xen dom0. */
+int hvb_hv_hooks_read(struct hvb_hv_hooks *h);
+char *hvb_hv_hooks_json(const struct hvb_hv_hooks *h); /* caller frees */
 
 /* "bare metal", "virtual machine", "dom0 (PV)": what native results ran on. */
 const char *hvb_native_host_kind(void);

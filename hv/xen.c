@@ -1,14 +1,31 @@
-/* The xen backend: PV, PVH and HVM guests through libxl. Only its host check is
- * here so far: guest creation (issue 6) is not written yet, and the backend says
- * so instead of pretending. */
+/* The xen backend: PV, PVH and HVM guests through libxl (never by running xl),
+ * each booting the hvbench guest image, whose init starts the agent on a PV
+ * console channel that QEMU serves in dom0 as a UNIX socket; the runner speaks
+ * the same protocol over it as with a native agent. A guest is created paused,
+ * pinned where the placement says, then let run; it is destroyed on every path.
+ * Config building, placement, topology, network and leftovers are in
+ * hv/xen-*.c. */
 #include "config.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include "hv/hv.h"
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+#include "hv/xen-internal.h"
 
-static const char *const xen_modes[] = { "pv", "pvh", "hvm", NULL };
+static const char *const xen_modes[] = { "pv", "pvh", "hvm", "hvm-emu", NULL };
 
-static int in_dom0(void)
+int hvb_xen_in_dom0(void)
 {
 	char caps[128] = "";
 	FILE *f = fopen("/proc/xen/capabilities", "r");
@@ -21,29 +38,622 @@ static int in_dom0(void)
 	return strstr(caps, "control_d") != NULL;
 }
 
+#ifndef HAVE_LIBXEN
+
 static int xen_supported(const char *mode, char *why, size_t len)
 {
-#ifndef HAVE_LIBXEN
 	snprintf(why, len, "xen: hvbench was built without the Xen toolstack libraries (configure --with-libxen)");
 	return 0;
+}
+static struct hvb_topo *xen_topology(void) { return NULL; }
+static const char *xen_host_kind(void) { return "Xen domU"; }
+
 #else
-	if (!in_dom0()) {
+#include <xenstore.h>
+
+static const char *env_or(const char *name, const char *def)
+{
+	const char *v = getenv(name);
+	return v && *v ? v : def;
+}
+
+/* The guest image: HVBENCH_GUEST_KERNEL and HVBENCH_GUEST_INITRD, else
+ * vmlinuz and initrd.gz in HVBENCH_IMAGE_DIR (what `hvbench image build` fills). */
+static void image_paths(char *kernel, char *initrd, size_t len)
+{
+	const char *dir = env_or("HVBENCH_IMAGE_DIR", "/var/lib/hvbench/image");
+
+	snprintf(kernel, len, "%s", env_or("HVBENCH_GUEST_KERNEL", ""));
+	snprintf(initrd, len, "%s", env_or("HVBENCH_GUEST_INITRD", ""));
+	if (!kernel[0])
+		snprintf(kernel, len, "%s/vmlinuz", dir);
+	if (!initrd[0])
+		snprintf(initrd, len, "%s/initrd.gz", dir);
+}
+
+
+/* ---- libxl's log goes to hvb_log; its last error explains a failed call ---- */
+static char last_error[512];
+
+static void hvb_xtl_vmessage(struct xentoollog_logger *lg, xentoollog_level level, int errnoval, const char *context,
+			 const char *format, va_list al)
+{
+	char msg[400];
+
+	vsnprintf(msg, sizeof(msg), format, al);
+	if (level >= XTL_ERROR) {
+		snprintf(last_error, sizeof(last_error), "%s%s%s", msg, errnoval >= 0 ? ": " : "",
+			 errnoval >= 0 ? strerror(errnoval) : "");
+		hvb_log(HVB_LOG_WARN, "libxl: %s", last_error);
+	} else if (level >= XTL_INFO) {
+		hvb_log(HVB_LOG_DEBUG, "libxl: %s", msg);
+	}
+}
+static void hvb_xtl_progress(struct xentoollog_logger *lg, const char *context, const char *doing_what, int percent,
+			 unsigned long done, unsigned long total)
+{
+}
+static void hvb_xtl_destroy(struct xentoollog_logger *lg) {}
+static struct xentoollog_logger xtl = { .vmessage = hvb_xtl_vmessage, .progress = hvb_xtl_progress, .destroy = hvb_xtl_destroy };
+
+static pthread_mutex_t ctx_lock = PTHREAD_MUTEX_INITIALIZER;
+static libxl_ctx *ctx;
+static xc_interface *xch;
+
+libxl_ctx *hvb_xen_ctx(char *why, size_t len)
+{
+	pthread_mutex_lock(&ctx_lock);
+	if (!ctx) {
+		/* Other children of this process (native agents, probes' programs) are
+		 * reaped by their owners: libxl reaps only its own. */
+		static const libxl_childproc_hooks hooks = { .chldowner = libxl_sigchld_owner_libxl_always_selective_reap };
+		if (libxl_ctx_alloc(&ctx, LIBXL_VERSION, 0, &xtl) != 0) {
+			ctx = NULL;
+			snprintf(why, len, "xen: cannot open a libxl context%s%s", last_error[0] ? ": " : "", last_error);
+		} else {
+			libxl_childproc_setmode(ctx, &hooks, NULL);
+		}
+	}
+	pthread_mutex_unlock(&ctx_lock);
+	return ctx;
+}
+
+xc_interface *hvb_xen_xch(char *why, size_t len)
+{
+	pthread_mutex_lock(&ctx_lock);
+	if (!xch && !(xch = xc_interface_open(&xtl, &xtl, 0)))
+		snprintf(why, len, "xen: cannot open libxenctrl: %s", strerror(errno));
+	pthread_mutex_unlock(&ctx_lock);
+	return xch;
+}
+
+static int xenstored_up(char *why, size_t len)
+{
+	/* The socket only: through /dev/xen/xenbus a missing daemon would hang us. */
+	struct xs_handle *xs = xs_open(XS_OPEN_SOCKETONLY | XS_OPEN_READONLY);
+	char *v;
+	unsigned n;
+
+	if (!xs) {
+		snprintf(why, len, "xen: xenstored is not running (no socket: start the toolstack, e.g. "
+				   "/etc/init.d/xen start)");
+		return 0;
+	}
+	v = xs_read(xs, XBT_NULL, "/local/domain/0/domid", &n);
+	xs_close(xs);
+	if (!v) {
+		snprintf(why, len, "xen: xenstored answers but has no /local/domain/0: the toolstack is not initialised");
+		return 0;
+	}
+	free(v);
+	return 1;
+}
+
+static int xen_supported(const char *mode, char *why, size_t len)
+{
+	char kernel[512], initrd[512];
+	int known = !mode;
+
+	for (int i = 0; mode && xen_modes[i]; i++)
+		known |= !strcmp(xen_modes[i], mode);
+	if (!known) {
+		snprintf(why, len, "xen: no mode '%s' (pv, pvh, hvm, hvm-emu)", mode);
+		return 0;
+	}
+	if (!hvb_xen_in_dom0()) {
 		snprintf(why, len, "xen: not running in dom0 (no /proc/xen/capabilities with control_d)");
 		return 0;
 	}
-	snprintf(why, len, "xen: starting %s guests is not implemented yet in this hvbench", mode ? mode : "");
-	return 0;
-#endif
+	if (!xenstored_up(why, len) || !hvb_xen_ctx(why, len))
+		return 0;
+	image_paths(kernel, initrd, sizeof(kernel));
+	if (access(kernel, R_OK) || access(initrd, R_OK)) {
+		snprintf(why, len, "xen: no guest image at %s and %s (run hvbench image build, or set "
+				   "HVBENCH_GUEST_KERNEL and HVBENCH_GUEST_INITRD)",
+			 kernel, initrd);
+		return 0;
+	}
+	return 1;
 }
 
-static struct hvb_topo *xen_topology(void) { return NULL; }
-static const char *xen_host_kind(void) { return "Xen host"; }
+static struct hvb_topo *xen_topology(void) { return hvb_xen_topo_host(); }
+static const char *xen_host_kind(void) { return "Xen domU"; }
+
+/* ---- a guest ---- */
+struct hvb_guest {
+	char name[64], mode[8], uuid[40];
+	int pv_drivers;
+	uint32_t domid;
+	int created;
+	int fd;
+	char sock[sizeof(((struct sockaddr_un *)0)->sun_path)], console[256], disk_file[256], peer[64], guest_ip[64], mac[24];
+	const char *guest_disk;
+	struct hvb_xen_layout layout;
+	struct hvb_xen_seen seen;
+	int have_seen;
+	/* PV and PVH consoles come through xenconsoled's pty: a thread copies them to the log. */
+	pthread_t con_thread;
+	int con_fd, con_running;
+	volatile int con_stop;
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int mkdir_p(const char *dir)
+{
+	char buf[512];
+
+	snprintf(buf, sizeof(buf), "%s", dir);
+	for (char *p = buf + 1; *p; p++)
+		if (*p == '/') {
+			*p = 0;
+			mkdir(buf, 0755);
+			*p = '/';
+		}
+	return mkdir(buf, 0755) == 0 || errno == EEXIST ? 0 : -1;
+}
+
+static void *console_copy(void *arg)
+{
+	struct hvb_guest *g = arg;
+	int out = open(g->console, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	char buf[4096];
+
+	while (!g->con_stop && out >= 0) {
+		struct pollfd p = { .fd = g->con_fd, .events = POLLIN };
+		int r = poll(&p, 1, 200);
+		if (r < 0 && errno != EINTR)
+			break;
+		if (r > 0) {
+			ssize_t n = read(g->con_fd, buf, sizeof(buf));
+			if (n <= 0 && errno != EAGAIN && errno != EINTR)
+				break;
+			if (n > 0 && write(out, buf, (size_t)n) < 0)
+				break;
+		}
+	}
+	if (out >= 0)
+		close(out);
+	return NULL;
+}
+
+/* Waits (the domain is still paused) for xenconsoled to publish the console's
+ * pty, so that nothing the guest prints is lost. */
+static void console_attach(struct hvb_guest *g)
+{
+	char *tty = NULL;
+	struct termios tio;
+
+	for (int i = 0; i < 50 && libxl_console_get_tty(ctx, g->domid, 0, LIBXL_CONSOLE_TYPE_PV, &tty); i++)
+		usleep(100000);
+	if (!tty) {
+		hvb_log(HVB_LOG_WARN, "%s: xenconsoled published no console pty: no console log", g->name);
+		return;
+	}
+	g->con_fd = open(tty, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	free(tty);
+	if (g->con_fd < 0)
+		return;
+	/* Raw: an echoing pty would send the guest's output back as its input. */
+	if (tcgetattr(g->con_fd, &tio) == 0) {
+		cfmakeraw(&tio);
+		tcsetattr(g->con_fd, TCSANOW, &tio);
+	}
+	g->con_running = pthread_create(&g->con_thread, NULL, console_copy, g) == 0;
+	if (!g->con_running)
+		close(g->con_fd);
+}
+
+static void console_detach(struct hvb_guest *g)
+{
+	if (!g->con_running)
+		return;
+	g->con_stop = 1;
+	pthread_join(g->con_thread, NULL);
+	close(g->con_fd);
+	g->con_running = 0;
+}
+
+/* Destroys the domain if it is still ours (a domain id is reused only after
+ * the domain is gone, and then has another name). */
+static void destroy_domain(struct hvb_guest *g)
+{
+	char *name;
+
+	if (!g->created)
+		return;
+	name = libxl_domid_to_name(ctx, g->domid);
+	if (name && !strcmp(name, g->name) && libxl_domain_destroy(ctx, g->domid, NULL) != 0)
+		hvb_log(HVB_LOG_ERROR, "%s: cannot destroy domain %u: %s", g->name, g->domid, last_error);
+	free(name);
+	g->created = 0;
+}
+
+static void guest_free(struct hvb_guest *g)
+{
+	if (g->fd >= 0)
+		close(g->fd);
+	destroy_domain(g);
+	console_detach(g);
+	unlink(g->sock);
+	if (g->disk_file[0])
+		unlink(g->disk_file);
+	free(g);
+}
+
+static int make_disk(struct hvb_guest *g, char *why, size_t len)
+{
+	const char *dir = env_or("HVBENCH_XEN_DISKDIR", "/var/lib/hvbench/disks");
+	uint64_t size = 0;
+	int fd;
+
+	if (hvb_parse_size(env_or("HVBENCH_XEN_DISK_SIZE", "1G"), &size) < 0 || size < (1 << 20)) {
+		snprintf(why, len, "xen: HVBENCH_XEN_DISK_SIZE '%s' is not a size of 1M or more",
+			 env_or("HVBENCH_XEN_DISK_SIZE", ""));
+		return HVB_EINVAL;
+	}
+	snprintf(g->disk_file, sizeof(g->disk_file), "%s/%s.img", dir, g->name);
+	if (mkdir_p(dir) < 0 || (fd = open(g->disk_file, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0) {
+		snprintf(why, len, "xen: cannot create the guest disk %s: %s", g->disk_file, strerror(errno));
+		g->disk_file[0] = 0;
+		return HVB_EIO;
+	}
+	/* Allocated, not sparse: fio must read the blocks it measures, not holes. */
+	if (posix_fallocate(fd, 0, (off_t)size) != 0 && ftruncate(fd, (off_t)size) < 0) {
+		snprintf(why, len, "xen: cannot size the guest disk %s: %s", g->disk_file, strerror(errno));
+		close(fd);
+		return HVB_EIO;
+	}
+	close(fd);
+	return 0;
+}
+
+static int connect_channel(struct hvb_guest *g, double deadline, char *why, size_t len)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", g->sock);
+	/* QEMU listens once the device model is up, which is before create returns;
+	 * a short wait covers its start-up. */
+	for (;;) {
+		int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			break;
+		if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
+			g->fd = fd;
+			return 0;
+		}
+		close(fd);
+		if (now_s() > deadline)
+			break;
+		usleep(100000);
+	}
+	snprintf(why, len, "xen: cannot connect to the agent channel %s: %s", g->sock, strerror(errno));
+	return HVB_ETIMEDOUT;
+}
+
+/* The guest's init writes {"v":1,"event":"ready"} on the channel once the
+ * tty is raw and the agent about to read: nothing may be sent before (an
+ * echoing tty would send it back). Read byte by byte so that no later line is
+ * taken from the runner. */
+static int wait_ready(struct hvb_guest *g, double deadline, char *why, size_t len)
+{
+	char line[512];
+	size_t n = 0;
+
+	for (;;) {
+		struct pollfd p = { .fd = g->fd, .events = POLLIN };
+		double left = deadline - now_s();
+		char ch;
+		int r;
+		if (left <= 0)
+			break;
+		r = poll(&p, 1, (int)(left * 1000) + 1);
+		if (r < 0 && errno == EINTR)
+			return HVB_EINTR;
+		if (r <= 0)
+			continue;
+		if (read(g->fd, &ch, 1) != 1) {
+			snprintf(why, len, "xen: the agent channel of %s closed before the guest was ready", g->name);
+			return HVB_ECHILD;
+		}
+		if (ch != '\n') {
+			if (n < sizeof(line) - 1)
+				line[n++] = ch;
+			continue;
+		}
+		line[n] = 0;
+		n = 0;
+		if (strstr(line, "\"event\"") && strstr(line, "\"ready\""))
+			return 0;
+	}
+	snprintf(why, len, "xen: %s did not come up within its boot timeout (no ready line on the agent channel)",
+		 g->name);
+	return HVB_ETIMEDOUT;
+}
+
+/* The end of the console log, for a failure's reason. */
+static void console_tail(const struct hvb_guest *g, char *why, size_t len)
+{
+	char buf[600];
+	size_t off = strlen(why), n = 0;
+	FILE *f = fopen(g->console, "r");
+
+	if (f) {
+		if (fseek(f, -(long)(sizeof(buf) - 1), SEEK_END) < 0)
+			rewind(f);
+		n = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+	}
+	buf[n] = 0;
+	snprintf(why + off, len - off, "; console log %s%s%s", g->console, n ? ", ends: " : " is empty",
+		 n ? buf : "");
+}
+
+static int pin_vcpus(struct hvb_guest *g, char *why, size_t len)
+{
+	int ncpus = libxl_get_max_cpus(ctx);
+
+	for (int v = 0; v < g->layout.vcpus; v++) {
+		libxl_bitmap bm;
+		int rc;
+		if (hvb_xen_bitmap_from(&bm, ncpus > 0 ? ncpus : HVB_MAX_CPUS, &g->layout.hard[v]) < 0)
+			return HVB_ENOMEM;
+		rc = libxl_set_vcpuaffinity(ctx, g->domid, (uint32_t)v, &bm, NULL);
+		libxl_bitmap_dispose(&bm);
+		if (rc) {
+			snprintf(why, len, "xen: pinning vCPU %d of %s failed: %s", v, g->name, last_error);
+			return HVB_EIO;
+		}
+	}
+	return 0;
+}
+
+static int create(struct hvb_guest *g, const struct hvb_guest_spec *spec, const struct hvb_topo *topo, char *why,
+		  size_t len)
+{
+	char kernel[512], initrd[512], owner[64];
+	libxl_domain_config cfg;
+	struct hvb_xen_build b = { .spec = spec, .mode = g->mode, .pv_drivers = g->pv_drivers, .layout = &g->layout,
+				   .topo = topo, .kernel = kernel, .ramdisk = initrd, .channel_socket = g->sock,
+				   .console_log = g->console, .owner = owner };
+	int rc;
+
+	image_paths(kernel, initrd, sizeof(kernel));
+	hvb_xen_owner_self(owner, sizeof(owner));
+	if (g->disk_file[0])
+		b.disk_file = g->disk_file;
+	if (g->peer[0]) {
+		b.bridge = env_or("HVBENCH_XEN_BRIDGE", "xenbr0");
+		b.mac = g->mac;
+		b.guest_ip = g->guest_ip;
+		b.peer_ip = g->peer;
+	}
+	if ((rc = hvb_xen_config_build(&b, &cfg, why, len)) < 0) {
+		libxl_domain_config_dispose(&cfg);
+		return rc;
+	}
+	last_error[0] = 0;
+	rc = libxl_domain_create_new(ctx, &cfg, &g->domid, NULL, NULL);
+	libxl_domain_config_dispose(&cfg);
+	if (rc) {
+		/* libxl destroys what it half-built itself. */
+		snprintf(why, len, "xen: creating %s (%s) failed: %s", g->name, g->mode,
+			 last_error[0] ? last_error : "libxl gave no reason");
+		return HVB_EIO;
+	}
+	g->created = 1;
+	return 0;
+}
+
+static int xen_start(const struct hvb_guest_spec *spec, struct hvb_guest **out, char *why, size_t len)
+{
+	static struct hvb_topo *topo;
+	struct hvb_placement none = { .kind = HVB_PL_NONE };
+	const char *rundir = env_or("HVBENCH_XEN_RUNDIR", "/run/hvbench");
+	const char *logdir = env_or("HVBENCH_XEN_LOGDIR", "/var/log/hvbench");
+	double deadline = now_s() + (spec->boot_timeout_s > 0 ? spec->boot_timeout_s : 300);
+	struct hvb_guest *g;
+	libxl_dominfo info;
+	int rc;
+
+	if (!hvb_xen_ctx(why, len))
+		return HVB_ESKIP;
+	if (!topo && !(topo = hvb_xen_topo_host())) {
+		snprintf(why, len, "xen: cannot read the host's topology from the hypervisor");
+		return HVB_EIO;
+	}
+	if (!(g = calloc(1, sizeof(*g))))
+		return HVB_ENOMEM;
+	g->fd = g->con_fd = -1;
+	snprintf(g->name, sizeof(g->name), "%s", spec->name);
+	snprintf(g->mode, sizeof(g->mode), "%s", strncmp(spec->mode, "hvm", 3) ? spec->mode : "hvm");
+	g->pv_drivers = strcmp(spec->mode, "hvm-emu") != 0;
+	snprintf(g->sock, sizeof(g->sock), "%s/%s.sock", rundir, g->name);
+	snprintf(g->console, sizeof(g->console), "%s/%s.console", logdir, g->name);
+	if (strlen(rundir) + strlen(g->name) + 6 >= sizeof(g->sock)) {
+		snprintf(why, len, "xen: HVBENCH_XEN_RUNDIR %s is too long for a UNIX socket path", rundir);
+		free(g);
+		return HVB_EINVAL;
+	}
+	if (mkdir_p(rundir) < 0 || mkdir_p(logdir) < 0) {
+		snprintf(why, len, "xen: cannot create %s or %s: %s", rundir, logdir, strerror(errno));
+		free(g);
+		return HVB_EIO;
+	}
+	unlink(g->sock);
+	unlink(g->console);
+	if ((rc = hvb_xen_layout(spec->placement ? spec->placement : &none, topo, spec->vcpus, &g->layout, why,
+				 len)) < 0)
+		goto fail;
+	if (spec->need_disk && (rc = make_disk(g, why, len)) < 0)
+		goto fail;
+	g->guest_disk = hvb_xen_guest_disk(g->mode, g->pv_drivers);
+	if (spec->need_peer &&
+	    (rc = hvb_xen_net_prepare(env_or("HVBENCH_XEN_BRIDGE", "xenbr0"), g->name, g->peer, sizeof(g->peer),
+				      g->guest_ip, sizeof(g->guest_ip), g->mac, sizeof(g->mac), why, len)) < 0)
+		goto fail;
+	if ((rc = create(g, spec, topo, why, len)) < 0)
+		goto fail;
+	/* Created paused: memory is placed; pin (remote) and attach the console before it runs. */
+	if (g->layout.pin_after_create && (rc = pin_vcpus(g, why, len)) < 0)
+		goto fail;
+	if (strcmp(g->mode, "hvm"))
+		console_attach(g);
+	if (libxl_domain_info(ctx, &info, g->domid) == 0) {
+		snprintf(g->uuid, sizeof(g->uuid), LIBXL_UUID_FMT, LIBXL_UUID_BYTES(info.uuid));
+		libxl_dominfo_dispose(&info);
+	}
+	if (libxl_domain_unpause(ctx, g->domid, NULL) != 0) {
+		snprintf(why, len, "xen: cannot unpause %s: %s", g->name, last_error);
+		rc = HVB_EIO;
+		goto fail;
+	}
+	if ((rc = connect_channel(g, deadline, why, len)) < 0 || (rc = wait_ready(g, deadline, why, len)) < 0)
+		goto fail;
+	hvb_log(HVB_LOG_INFO, "%s: domain %u (%s) started, uuid %s", g->name, g->domid, spec->mode, g->uuid);
+	*out = g;
+	return 0;
+fail:
+	if (g->created) {
+		console_detach(g); /* flushes what the guest said into the log */
+		console_tail(g, why, len);
+	}
+	guest_free(g);
+	return rc;
+}
+
+static int xen_channel(struct hvb_guest *g, int *rfd, int *wfd)
+{
+	*rfd = *wfd = g->fd;
+	return 0;
+}
+
+static int read_seen(struct hvb_guest *g)
+{
+	char why[256];
+
+	if (!g->have_seen && hvb_xen_read_seen(g->domid, &g->seen, why, sizeof(why)) == 0)
+		g->have_seen = 1;
+	return g->have_seen ? 0 : HVB_EIO;
+}
+
+static int xen_readback(struct hvb_guest *g, char **json)
+{
+	json_t *o = json_object(), *vc = json_array(), *mem = json_object();
+	char buf[256];
+
+	json_object_set_new(o, "name", json_string(g->name));
+	json_object_set_new(o, "domid", json_integer(g->domid));
+	json_object_set_new(o, "uuid", json_string(g->uuid));
+	json_object_set_new(o, "mode", json_string(g->mode));
+	if (!strcmp(g->mode, "hvm"))
+		json_object_set_new(o, "pv_drivers", json_boolean(g->pv_drivers));
+	json_object_set_new(o, "channel", json_string(g->sock));
+	json_object_set_new(o, "console_log", json_string(g->console));
+	if (g->disk_file[0]) {
+		json_object_set_new(o, "disk_file", json_string(g->disk_file));
+		json_object_set_new(o, "guest_disk", json_string(g->guest_disk));
+	}
+	if (g->peer[0]) {
+		json_object_set_new(o, "peer", json_string(g->peer));
+		json_object_set_new(o, "guest_ip", json_string(g->guest_ip));
+		json_object_set_new(o, "mac", json_string(g->mac));
+	}
+	if (read_seen(g) == 0) {
+		for (int v = 0; v < g->seen.vcpus && v < HVB_XEN_MAX_VCPUS; v++) {
+			hvb_cpuset_format(&g->seen.hard[v], buf, sizeof(buf));
+			json_array_append_new(vc, json_pack("{s:i, s:s}", "vcpu", v, "hard_affinity", buf));
+		}
+		hvb_nodemask_format(g->seen.node_affinity, buf, sizeof(buf));
+		json_object_set_new(o, "node_affinity", json_string(buf));
+		if (g->seen.have_pages) {
+			for (int n = 0; n < HVB_MAX_NODES; n++)
+				if (g->seen.pages[n]) {
+					snprintf(buf, sizeof(buf), "%d", n);
+					json_object_set_new(mem, buf, json_integer((json_int_t)g->seen.pages[n]));
+				}
+			json_object_set_new(o, "total_pages", json_integer((json_int_t)g->seen.total_pages));
+		}
+		json_object_set_new(o, "pages_per_node", mem);
+		mem = NULL;
+		json_object_set_new(o, "pages_source", json_string("hypervisor console after the 'u' debug key "
+								   "(xc_send_debug_keys, xc_readconsolering)"));
+	}
+	json_object_set_new(o, "vcpus", vc);
+	json_decref(mem);
+	*json = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	return *json ? 0 : HVB_ENOMEM;
+}
+
+static int xen_verify(struct hvb_guest *g, const struct hvb_placement *plan, char *why, size_t len)
+{
+	if (read_seen(g) < 0) {
+		snprintf(why, len, "cannot read back domain %u's vCPU affinity", g->domid);
+		return HVB_EIO;
+	}
+	return hvb_xen_layout_verify(&g->layout, &g->seen, why, len);
+}
+
+static const char *xen_disk(struct hvb_guest *g) { return g->disk_file[0] ? g->guest_disk : NULL; }
+static const char *xen_peer(struct hvb_guest *g) { return g->peer[0] ? g->peer : NULL; }
+static pid_t xen_pid(struct hvb_guest *g) { return -1; }
+static int xen_domid(struct hvb_guest *g) { return (int)g->domid; }
+static const char *xen_console_log(struct hvb_guest *g) { return g->console; }
+
+static int xen_stop(struct hvb_guest *g, int force)
+{
+	if (g)
+		guest_free(g);
+	return 0;
+}
+
+#endif
 
 const struct hvb_backend_ops hvb_backend_xen = {
 	.name = "xen",
-	.summary = "PV, PVH and HVM guests on a Xen host, from dom0",
+	.summary = "PV, PVH and HVM guests on a Xen host, from dom0 (hvm-emu: HVM with emulated disk and NIC only)",
 	.modes = xen_modes,
 	.supported = xen_supported,
 	.topology = xen_topology,
 	.host_kind = xen_host_kind,
+	.cleanup = hvb_xen_cleanup,
+#ifdef HAVE_LIBXEN
+	.start = xen_start,
+	.channel = xen_channel,
+	.readback = xen_readback,
+	.disk = xen_disk,
+	.peer = xen_peer,
+	.pid = xen_pid,
+	.stop = xen_stop,
+	.verify = xen_verify,
+	.domid = xen_domid,
+	.console_log = xen_console_log,
+#endif
 };

@@ -8,3 +8,5 @@ TESTS += tests/unit-config tests/unit-placement tests/unit-store \
 	tests/agent-protocol.sh tests/run-native.sh tests/run-interrupt.sh tests/placement-native.sh tests/cli.sh tests/configs.sh
 EXTRA_DIST += tests/configs.sh tests/cli.sh tests/agent-protocol.sh tests/run-native.sh tests/run-interrupt.sh tests/placement-native.sh
 include tests/workloads.mk
+include tests/xentrace.mk
+include tests/xen.mk

@@ -1,0 +1,129 @@
+/* The xen backend's internals, shared by hv/xen*.c and the unit tests. The
+ * parts that need no hypervisor (topology from data, placement checks,
+ * leftover detection, console-ring parsing) are plain C; the libxl parts are
+ * compiled only with the Xen toolstack libraries. */
+#ifndef HVB_XEN_INTERNAL_H
+#define HVB_XEN_INTERNAL_H
+
+#include <stdint.h>
+#include "hv/hv.h"
+
+#define HVB_XEN_CHANNEL_NAME "org.hvbench.agent" /* the guest's init looks for this name */
+#define HVB_XEN_MAX_VCPUS 128
+
+/* 1 in a Xen control domain (/proc/xen/capabilities says control_d). */
+int hvb_xen_in_dom0(void);
+
+/* ---- topology (hv/xen-topo.c) ---- */
+#define HVB_XEN_INVALID 0xffffffffu /* libxl's LIBXL_{CPUTOPOLOGY,NUMAINFO}_INVALID_ENTRY */
+struct hvb_xen_numa {         /* one libxl_numainfo */
+	uint64_t size, free;  /* bytes; HVB_XEN_INVALID-filled when the node is absent */
+	int ndists;
+	uint32_t dists[HVB_MAX_NODES];
+};
+struct hvb_xen_cpu {          /* one libxl_cputopology */
+	uint32_t core, socket, node;
+};
+/* Builds the topology from the hypervisor's arrays (CPU i = pCPU i). */
+struct hvb_topo *hvb_xen_topo_from_arrays(const struct hvb_xen_numa *numa, int nnodes, const struct hvb_xen_cpu *cpus,
+					  int ncpus, const char *source);
+/* The same from a JSON fixture {"numainfo":[{"size","free","dists"}], "cputopology":[{"core","socket","node"}]},
+ * the shape libxl's own *_to_json gives these arrays. */
+struct hvb_topo *hvb_xen_topo_load_json(const char *path);
+/* From the running hypervisor (libxl_get_numainfo, libxl_get_cpu_topology). */
+struct hvb_topo *hvb_xen_topo_host(void);
+
+/* ---- placement on Xen (hv/xen-place.c) ---- */
+/* What each vCPU's hard affinity and the domain's node affinity must be for a
+ * plan; empty cpusets mean "all pCPUs" (no pinning). */
+struct hvb_xen_layout {
+	int vcpus;
+	struct hvb_cpuset hard[HVB_XEN_MAX_VCPUS]; /* per vCPU, as pinned once the guest runs */
+	struct hvb_cpuset build_hard;              /* pinned at build (all vCPUs); empty: none */
+	uint64_t nodemap;                          /* node affinity at build; 0: libxl decides or none */
+	int numa_placement;                        /* libxl's automatic placement on */
+	int pin_after_create;                      /* remote: vCPUs pinned after the memory is allocated */
+	int vnodes;                                /* split: 2 virtual NUMA nodes, else 0 */
+	int vnode_pnode[2];
+	uint64_t mem_nodes;                        /* nodes the memory must be on; 0: anywhere */
+};
+int hvb_xen_layout(const struct hvb_placement *p, const struct hvb_topo *t, int vcpus, struct hvb_xen_layout *out,
+		   char *why, size_t len);
+
+/* What the hypervisor says of a running domain. */
+struct hvb_xen_seen {
+	int vcpus;
+	struct hvb_cpuset hard[HVB_XEN_MAX_VCPUS];
+	uint64_t node_affinity;        /* xc_domain_node_getaffinity */
+	int have_pages;                /* per-node page counts were read */
+	uint64_t pages[HVB_MAX_NODES]; /* 'u' debug key: pages of the domain per node */
+	uint64_t total_pages;
+};
+/* 1 when seen honours the layout; 0 and why otherwise. */
+int hvb_xen_layout_verify(const struct hvb_xen_layout *l, const struct hvb_xen_seen *seen, char *why, size_t len);
+
+/* Parses the hypervisor console text a 'u' debug key printed (the last such
+ * dump in text) and fills pages[] of domid; 0, or HVB_ENOENT when absent. */
+int hvb_xen_parse_numa_dump(const char *text, uint32_t domid, uint64_t *pages, int maxnodes, uint64_t *total);
+
+/* ---- leftovers (hv/xen-cleanup.c) ---- */
+/* 1 when name is an hvbench guest name ("hvbench-RUN-CELL"). */
+int hvb_xen_is_guest_name(const char *name);
+/* 1 when a guest of that name, whose owner recorded in xenstore is owner
+ * ("PID:STARTTIME", NULL when absent), is a leftover of a dead run. alive()
+ * says whether owner is a live process of this dom0. */
+int hvb_xen_is_leftover(const char *name, const char *owner, int (*alive)(const char *owner));
+/* "PID:STARTTIME" of the calling process. */
+void hvb_xen_owner_self(char *buf, size_t len);
+int hvb_xen_owner_alive(const char *owner);
+
+/* Destroys (or, dry_run, lists) leftover guests; one line each in report.
+ * Returns how many were found, or a negative code (HVB_ESKIP off Xen). */
+int hvb_xen_cleanup(int dry_run, char *report, size_t len);
+
+/* ---- network (hv/xen-net.c) ---- */
+uint32_t hvb_xen_name_hash(const char *name);
+/* Makes sure the bridge exists and has an address; gives dom0's address on it
+ * (the iperf3 peer), the guest's address with prefix and its MAC. */
+int hvb_xen_net_prepare(const char *bridge, const char *guest_name, char *peer, size_t peer_len, char *guest_ip,
+			size_t ip_len, char *mac, size_t mac_len, char *why, size_t len);
+
+#ifdef HAVE_LIBXEN
+#include <libxl.h>
+#include <libxl_utils.h>
+#include <xenctrl.h>
+
+/* Everything a domain config is built from: the guest spec and the host's paths. */
+struct hvb_xen_build {
+	const struct hvb_guest_spec *spec;
+	const char *mode;          /* "pv", "pvh", "hvm" */
+	int pv_drivers;            /* hvm: 1 PVHVM (blkfront, netfront), 0 emulated disk and NIC only */
+	const struct hvb_xen_layout *layout;
+	const struct hvb_topo *topo;
+	const char *kernel, *ramdisk;
+	const char *channel_socket; /* UNIX socket in dom0 for the agent channel */
+	const char *console_log;    /* hvm: the serial console goes to this file */
+	const char *disk_file;      /* file behind the guest's /dev/xvdb; NULL: no disk */
+	const char *bridge;         /* vif on this bridge; NULL: no network */
+	const char *mac;            /* "00:16:3e:..." */
+	const char *guest_ip, *peer_ip; /* "10.77.0.2/24", "10.77.0.1" */
+	const char *owner;          /* "PID:STARTTIME" written to xenstore for leftover detection */
+};
+/* Fills cfg (initialised here; dispose with libxl_domain_config_dispose). */
+int hvb_xen_config_build(const struct hvb_xen_build *b, libxl_domain_config *cfg, char *why, size_t len);
+/* The kernel command line the guest gets (caller frees). */
+char *hvb_xen_cmdline(const struct hvb_xen_build *b);
+/* The guest's device path of its benchmark disk. */
+const char *hvb_xen_guest_disk(const char *mode, int pv_drivers);
+/* Bitmaps without a libxl context (libxl_bitmap_alloc needs one). */
+int hvb_xen_bitmap_from(libxl_bitmap *bm, int nbits, const struct hvb_cpuset *set);
+void hvb_xen_bitmap_to(const libxl_bitmap *bm, struct hvb_cpuset *set);
+
+/* The process's libxl context and libxc handle (opened once, NULL with why). */
+libxl_ctx *hvb_xen_ctx(char *why, size_t len);
+xc_interface *hvb_xen_xch(char *why, size_t len);
+/* Reads vCPU affinities, node affinity and per-node pages of domid. */
+int hvb_xen_read_seen(uint32_t domid, struct hvb_xen_seen *seen, char *why, size_t len);
+#endif
+
+#endif

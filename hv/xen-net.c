@@ -1,0 +1,106 @@
+/* The network for iperf3 in a guest: a vif on a bridge in dom0 (xenbr0 unless
+ * HVBENCH_XEN_BRIDGE names another), with the iperf3 server on dom0's own
+ * address on that bridge. The bridge is created when absent (SIOCBRADDBR), with
+ * 10.77.0.1/24; an existing bridge keeps its address and the guest gets one in
+ * its subnet. The guest's address and MAC derive from its name. */
+#include "config.h"
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/sockios.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include "hv/xen-internal.h"
+
+#define DEFAULT_ADDR "10.77.0.1"
+#define DEFAULT_MASK "255.255.255.0"
+
+static int set_addr(int fd, const char *ifname, unsigned long req, const char *dotted)
+{
+	struct ifreq ifr = { 0 };
+	struct sockaddr_in *sin = (struct sockaddr_in *)&ifr.ifr_addr;
+
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	sin->sin_family = AF_INET;
+	inet_pton(AF_INET, dotted, &sin->sin_addr);
+	return ioctl(fd, req, &ifr);
+}
+
+static int get_addr(int fd, const char *ifname, unsigned long req, struct in_addr *out)
+{
+	struct ifreq ifr = { 0 };
+
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	if (ioctl(fd, req, &ifr) < 0)
+		return -1;
+	*out = ((struct sockaddr_in *)&ifr.ifr_addr)->sin_addr;
+	return 0;
+}
+
+uint32_t hvb_xen_name_hash(const char *name)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+	for (const char *p = name; *p; p++)
+		h = (h ^ (uint8_t)*p) * 16777619u;
+	return h;
+}
+
+int hvb_xen_net_prepare(const char *bridge, const char *guest_name, char *peer, size_t peer_len, char *guest_ip,
+			size_t ip_len, char *mac, size_t mac_len, char *why, size_t len)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), prefix = 0;
+	struct in_addr addr, mask, g;
+	struct ifreq ifr = { 0 };
+	uint32_t h = hvb_xen_name_hash(guest_name), host;
+
+	if (fd < 0) {
+		snprintf(why, len, "xen network: socket: %s", strerror(errno));
+		return HVB_EIO;
+	}
+	if (!if_nametoindex(bridge)) {
+		if (ioctl(fd, SIOCBRADDBR, bridge) < 0 || set_addr(fd, bridge, SIOCSIFADDR, DEFAULT_ADDR) < 0 ||
+		    set_addr(fd, bridge, SIOCSIFNETMASK, DEFAULT_MASK) < 0) {
+			snprintf(why, len, "xen network: cannot create bridge %s with %s/24: %s (create it in dom0, "
+					   "with an IPv4 address, or set HVBENCH_XEN_BRIDGE)",
+				 bridge, DEFAULT_ADDR, strerror(errno));
+			close(fd);
+			return HVB_EIO;
+		}
+		hvb_log(HVB_LOG_INFO, "xen network: created bridge %s with %s/24", bridge, DEFAULT_ADDR);
+	}
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", bridge);
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) == 0 && !(ifr.ifr_flags & IFF_UP)) {
+		ifr.ifr_flags |= IFF_UP;
+		ioctl(fd, SIOCSIFFLAGS, &ifr);
+	}
+	if (get_addr(fd, bridge, SIOCGIFADDR, &addr) < 0 || get_addr(fd, bridge, SIOCGIFNETMASK, &mask) < 0) {
+		snprintf(why, len, "xen network: bridge %s has no IPv4 address for the iperf3 server: give it one", bridge);
+		close(fd);
+		return HVB_EIO;
+	}
+	close(fd);
+	for (uint32_t m = ntohl(mask.s_addr); m & 0x80000000u; m <<= 1)
+		prefix++;
+	if (prefix > 29) {
+		snprintf(why, len, "xen network: bridge %s's subnet /%d is too small for guests", bridge, prefix);
+		return HVB_EINVAL;
+	}
+	/* A host part that is neither the network, the broadcast nor dom0's own. */
+	host = ~ntohl(mask.s_addr);
+	do {
+		g.s_addr = htonl((ntohl(addr.s_addr) & ntohl(mask.s_addr)) | (1 + h % (host - 1)));
+		h = h * 2654435761u + 1;
+	} while (g.s_addr == addr.s_addr);
+	inet_ntop(AF_INET, &addr, peer, (socklen_t)peer_len);
+	inet_ntop(AF_INET, &g, guest_ip, (socklen_t)ip_len);
+	snprintf(guest_ip + strlen(guest_ip), ip_len - strlen(guest_ip), "/%d", prefix);
+	h = hvb_xen_name_hash(guest_name);
+	/* Xen's own OUI, locally unique by name. */
+	snprintf(mac, mac_len, "00:16:3e:%02x:%02x:%02x", (h >> 16) & 0x7f, (h >> 8) & 0xff, h & 0xff);
+	return 0;
+}

@@ -1,0 +1,31 @@
+/* Memory records: grant map, unmap and transfer, done by the current domain for the domain
+ * in the payload.  (Grant copy has no trace record: it shows only as grant_table_op.) */
+#include "config.h"
+#include "probes/xentrace/xt-trace.h"
+#include "probes/xentrace/xt-internal.h"
+
+int xt_mem_record(struct hvb_xt_summary *s, const struct hvb_xt_rec *r)
+{
+	struct xt_vcpu *v = xt_current(s, r->cpu);
+	int op;
+
+	if (v)
+		v->records++;
+	switch (r->event) {
+	case TRC_MEM_PAGE_GRANT_MAP: op = XT_GRANT_MAP; break;
+	case TRC_MEM_PAGE_GRANT_UNMAP: op = XT_GRANT_UNMAP; break;
+	case TRC_MEM_PAGE_GRANT_TRANSFER: op = XT_GRANT_TRANSFER; break;
+	default:
+		if (v)
+			v->d->mem_other++;
+		return hvb_xt_event_name(r->event) == NULL;
+	}
+	if (v)
+		v->d->grant_by[op]++;
+	if (r->nextra >= 1) {
+		struct xt_domain *d = xt_domain_get(s, r->d[0] & 0xffff);
+		if (d)
+			d->grant_for[op]++;
+	}
+	return 0;
+}

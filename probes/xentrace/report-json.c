@@ -1,0 +1,225 @@
+/* The summary as JSON: the one structured form; the text report and the tests read it. */
+#include "config.h"
+#include <stdlib.h>
+#include "probes/xentrace/xt-internal.h"
+
+static json_t *jint(uint64_t v) { return json_integer((json_int_t)v); }
+
+static void add_seconds(const struct hvb_xt_summary *s, json_t *o, uint64_t cycles)
+{
+	if (s->o.cpu_hz > 0)
+		json_object_set_new(o, "seconds", json_real((double)cycles / s->o.cpu_hz));
+}
+
+/* Percentiles need the samples sorted; finish() sorted them, so this only reads. */
+static json_t *dist_json(const struct hvb_xt_summary *s, const struct xt_dist *cd)
+{
+	struct xt_dist *d = (struct xt_dist *)cd;
+	json_t *o = json_object();
+
+	json_object_set_new(o, "count", jint(d->events));
+	json_object_set_new(o, "samples", jint(d->n));
+	json_object_set_new(o, "cycles", jint(d->sum));
+	add_seconds(s, o, d->sum);
+	json_object_set_new(o, "avg", jint(d->n ? d->sum / d->n : 0));
+	json_object_set_new(o, "p5", jint(xt_dist_pct(d, 5)));
+	json_object_set_new(o, "p50", jint(xt_dist_pct(d, 50)));
+	json_object_set_new(o, "p95", jint(xt_dist_pct(d, 95)));
+	json_object_set_new(o, "exact", json_boolean(xt_dist_exact(d)));
+	return o;
+}
+
+static json_t *volume_json(const struct hvb_xt_volume *v)
+{
+	json_t *o = json_object();
+
+	for (int c = 0; c < HVB_XT_NCLASS; c++) {
+		json_t *x;
+		if (!v->records[c])
+			continue;
+		x = json_object();
+		json_object_set_new(x, "records", jint(v->records[c]));
+		json_object_set_new(x, "bytes", jint(v->bytes[c]));
+		json_object_set_new(o, hvb_xt_class_name((enum hvb_xt_class)c), x);
+	}
+	return o;
+}
+
+static json_t *hypercalls_json(const uint64_t *count, const uint64_t *sub)
+{
+	json_t *a = json_array();
+
+	for (uint32_t i = 0; i <= XT_NHC; i++) {
+		const char *name = i < XT_NHC ? hvb_xt_hypercall_name(i) : "other";
+		json_t *h;
+		char buf[16];
+		if (!count[i])
+			continue;
+		if (!name) {
+			snprintf(buf, sizeof(buf), "hypercall_%u", i);
+			name = buf;
+		}
+		h = json_object();
+		json_object_set_new(h, "nr", i < XT_NHC ? jint(i) : json_null());
+		json_object_set_new(h, "name", json_string(name));
+		json_object_set_new(h, "count", jint(count[i]));
+		if (sub)
+			json_object_set_new(h, "subcalls", jint(sub[i]));
+		json_array_append_new(a, h);
+	}
+	return a;
+}
+
+static int cmp_exit(const void *a, const void *b)
+{
+	uint32_t x = ((const struct xt_exit *)a)->reason, y = ((const struct xt_exit *)b)->reason;
+	return x < y ? -1 : x > y;
+}
+
+static json_t *vcpu_json(const struct hvb_xt_summary *s, struct xt_vcpu *v)
+{
+	enum hvb_xt_vendor vendor = hvb_xt_summary_vendor(s);
+	json_t *o = json_object(), *rs = json_object(), *ex = json_array(), *pe = json_object();
+	json_t *spin = json_object();
+	uint64_t total = 0, subs = 0;
+
+	json_object_set_new(o, "vcpu", jint(v->vcpu));
+	json_object_set_new(o, "records", jint(v->records));
+	for (unsigned i = 0; i < XT_NSTATES; i++) {
+		json_t *x = json_object();
+		json_object_set_new(x, "count", jint(v->state_count[i]));
+		json_object_set_new(x, "cycles", jint(v->state_cycles[i]));
+		add_seconds(s, x, v->state_cycles[i]);
+		json_object_set_new(rs, hvb_xt_runstate_name(i), x);
+	}
+	json_object_set_new(o, "runstates", rs);
+	json_object_set_new(o, "wakeups", jint(v->wakeups));
+	json_object_set_new(o, "wake_latency", dist_json(s, &v->wake_lat));
+	for (uint32_t i = 0; i <= XT_NHC; i++) {
+		total += v->hc[i];
+		subs += v->hc_sub[i];
+	}
+	json_object_set_new(o, "hypercalls_total", jint(total));
+	json_object_set_new(o, "subcalls_total", jint(subs));
+	json_object_set_new(o, "hypercalls", hypercalls_json(v->hc, v->hc_sub));
+	json_object_set_new(o, "vmmcalls", hypercalls_json(v->vmmcall, NULL));
+	for (unsigned m = 0; m < XT_NPVEV; m++)
+		if (v->pv_ev[m])
+			json_object_set_new(pe, xt_pv_event_name(m), jint(v->pv_ev[m]));
+	json_object_set_new(o, "pv_events", pe);
+	if (v->nexits)
+		qsort(v->exits, v->nexits, sizeof(*v->exits), cmp_exit);
+	for (uint32_t i = 0; i < v->nexits; i++) {
+		const char *name = hvb_xt_exit_name(vendor, v->exits[i].reason);
+		json_t *x = dist_json(s, &v->exits[i].cycles);
+		char buf[24];
+		if (!name) {
+			snprintf(buf, sizeof(buf), "reason_0x%x", (unsigned)v->exits[i].reason);
+			name = buf;
+		}
+		json_object_set_new(x, "reason", jint(v->exits[i].reason));
+		json_object_set_new(x, "name", json_string(name));
+		json_array_append_new(ex, x);
+	}
+	json_object_set_new(o, "exits", ex);
+	json_object_set_new(o, "exits_unclosed", jint(v->exits_unclosed));
+	json_object_set_new(spin, "sched_poll", jint(v->sched_poll));
+	json_object_set_new(spin, "evtchn_send", jint(v->evtchn_send));
+	json_object_set_new(spin, "blocked_to_wake", dist_json(s, &v->spin_wait));
+	json_object_set_new(o, "spinlock", spin);
+	return o;
+}
+
+static json_t *grants_json(const uint64_t *g)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "map", jint(g[XT_GRANT_MAP]));
+	json_object_set_new(o, "unmap", jint(g[XT_GRANT_UNMAP]));
+	json_object_set_new(o, "transfer", jint(g[XT_GRANT_TRANSFER]));
+	return o;
+}
+
+static json_t *domains_json(const struct hvb_xt_summary *s)
+{
+	struct xt_domain **doms = xt_domains_sorted(s);
+	struct xt_vcpu **vcpus = xt_vcpus_sorted(s);
+	json_t *a = json_array();
+	size_t k = 0;
+
+	for (size_t i = 0; doms && vcpus && doms[i]; i++) {
+		struct xt_domain *d = doms[i];
+		const struct hvb_xt_meta_domain *md = hvb_xt_meta_domain(s->o.meta, d->dom);
+		json_t *o = json_object(), *vs = json_array(), *g = json_object();
+
+		json_object_set_new(o, "domid", d->dom == HVB_XT_DOM_UNKNOWN ? json_null() : jint(d->dom));
+		json_object_set_new(o, "idle", json_boolean(d->dom == HVB_XT_DOM_IDLE));
+		json_object_set_new(o, "unknown", json_boolean(d->dom == HVB_XT_DOM_UNKNOWN));
+		if (md) {
+			json_object_set_new(o, "name", json_string(md->name));
+			json_object_set_new(o, "mode", json_string(md->mode));
+		}
+		json_object_set_new(g, "by", grants_json(d->grant_by));
+		json_object_set_new(g, "for", grants_json(d->grant_for));
+		json_object_set_new(o, "grants", g);
+		json_object_set_new(o, "mem_other", jint(d->mem_other));
+		while (vcpus[k] && vcpus[k]->dom < d->dom)
+			k++;
+		for (; vcpus[k] && vcpus[k]->dom == d->dom; k++)
+			json_array_append_new(vs, vcpu_json(s, vcpus[k]));
+		json_object_set_new(o, "vcpus", vs);
+		json_array_append_new(a, o);
+	}
+	free(doms);
+	free(vcpus);
+	return a;
+}
+
+json_t *hvb_xt_summary_json(const struct hvb_xt_summary *s)
+{
+	json_t *o = json_object(), *lost = json_object(), *pc = json_array();
+	struct hvb_xt_volume tot = { { 0 }, { 0 } };
+	enum hvb_xt_vendor vendor = hvb_xt_summary_vendor(s);
+	uint64_t dur = s->last_tsc - s->first_tsc;
+
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "format", json_string("hvbench-xentrace-summary"));
+	json_object_set_new(o, "version", json_integer(1));
+	json_object_set_new(o, "file_bytes", jint(s->rst.file_bytes));
+	json_object_set_new(o, "records", jint(s->records));
+	json_object_set_new(o, "windows", jint(s->rst.windows));
+	json_object_set_new(o, "wrap_records", jint(s->rst.wrap_records));
+	json_object_set_new(o, "unknown_events", jint(s->unknown_events));
+	json_object_set_new(o, "unattributed_records", jint(s->unattributed));
+	json_object_set_new(o, "out_of_order", jint(s->rst.out_of_order));
+	json_object_set_new(lost, "markers", jint(s->lost_markers));
+	json_object_set_new(lost, "records", jint(s->lost_records));
+	json_object_set_new(o, "lost", lost);
+	json_object_set_new(o, "cpu_hz", s->o.cpu_hz > 0 ? json_real(s->o.cpu_hz) : json_null());
+	json_object_set_new(o, "vendor", json_string(vendor == HVB_XT_VENDOR_SVM ? "svm" : "vmx"));
+	json_object_set_new(o, "vendor_detected", json_boolean(s->vendor == HVB_XT_VENDOR_AUTO));
+	json_object_set_new(o, "first_tsc", jint(s->first_tsc));
+	json_object_set_new(o, "last_tsc", jint(s->last_tsc));
+	json_object_set_new(o, "duration_cycles", jint(dur));
+	add_seconds(s, o, dur);
+	for (uint32_t c = 0; c < s->nvol; c++) {
+		json_t *x;
+		int any = 0;
+		for (int k = 0; k < HVB_XT_NCLASS; k++) {
+			tot.records[k] += s->vol[c].records[k];
+			tot.bytes[k] += s->vol[c].bytes[k];
+			any |= s->vol[c].records[k] != 0;
+		}
+		if (!any)
+			continue;
+		x = json_object();
+		json_object_set_new(x, "cpu", jint(c));
+		json_object_set_new(x, "classes", volume_json(&s->vol[c]));
+		json_array_append_new(pc, x);
+	}
+	json_object_set_new(o, "pcpus", pc);
+	json_object_set_new(o, "classes", volume_json(&tot));
+	json_object_set_new(o, "domains", domains_json(s));
+	return o;
+}

@@ -1,0 +1,79 @@
+/* Scheduler records: runstate changes give the vCPU current on each pCPU (to attribute
+ * every other record), the time per runstate of each vCPU, and wake-up to run latency. */
+#include "config.h"
+#include "probes/xentrace/xt-trace.h"
+#include "probes/xentrace/xt-internal.h"
+
+enum { RS_RUNNING, RS_RUNNABLE, RS_BLOCKED, RS_OFFLINE };
+
+static void change(struct hvb_xt_summary *s, const struct hvb_xt_rec *r, unsigned old, unsigned new)
+{
+	struct xt_vcpu *v = xt_vcpu_get(s, r->d[0] >> 16, r->d[0] & 0xffff);
+	struct xt_pcpu *p = xt_pcpu_get(s, r->cpu);
+	uint64_t t = r->tsc;
+
+	if (!v || new >= XT_NSTATES)
+		return;
+	if (v->state >= 0 && t >= v->state_tsc && (unsigned)v->state != new)
+		v->state_cycles[v->state] += t - v->state_tsc;
+	if ((unsigned)v->state != new || old != new) {
+		v->state_count[new]++;
+		v->state = (int)new;
+		v->state_tsc = t;
+	}
+	if (new == RS_RUNNING) {
+		if (v->wake_tsc && t >= v->wake_tsc)
+			xt_dist_add(&v->wake_lat, t - v->wake_tsc);
+		v->wake_tsc = 0;
+		if (p)
+			p->cur = v;
+		v->pcpu = r->cpu;
+	} else {
+		if (old == RS_RUNNING && p && p->cur == v)
+			p->cur = NULL;
+		/* xenalyze ends an exit when its vCPU is preempted, not when it blocks. */
+		if (new == RS_RUNNABLE && v->exit_open)
+			xt_hvm_close_exit(s, v, t);
+	}
+	if (new == RS_RUNNABLE && (old == RS_BLOCKED || old == RS_OFFLINE)) {
+		v->wakeups++;
+		v->wake_tsc = t;
+		if (v->poll_block_tsc && t >= v->poll_block_tsc)
+			xt_dist_add(&v->spin_wait, t - v->poll_block_tsc);
+		v->poll_block_tsc = 0;
+	}
+	if (new == RS_BLOCKED) {
+		v->wake_tsc = 0;
+		v->poll_block_tsc = old == RS_RUNNING && v->poll_pending ? t : 0;
+	}
+	v->poll_pending = 0;
+}
+
+int xt_sched_record(struct hvb_xt_summary *s, const struct hvb_xt_rec *r)
+{
+	if ((r->event & ~0xff0u) == TRC_SCHED_RUNSTATE_CHANGE) {
+		if (r->nextra >= 1)
+			change(s, r, (r->event >> 8) & 0xf, (r->event >> 4) & 0xf);
+		return 0;
+	}
+	if (r->event == TRC_SCHED_CONTINUE_RUNNING) {
+		if (r->nextra >= 1)
+			change(s, r, RS_RUNNING, RS_RUNNING);
+		return 0;
+	}
+	/* Scheduler-specific records (credit, credit2, ...) are known but not analysed. */
+	if ((r->event & 0xff000u) == (TRC_SCHED_CLASS & 0xff000u))
+		return 0;
+	return hvb_xt_event_name(r->event) == NULL;
+}
+
+void xt_sched_finish(struct hvb_xt_summary *s)
+{
+	for (uint32_t i = 0; i < s->vtab_cap; i++) {
+		struct xt_vcpu *v = s->vtab[i];
+		if (v && v->state >= 0 && s->last_tsc >= v->state_tsc) {
+			v->state_cycles[v->state] += s->last_tsc - v->state_tsc;
+			v->state_tsc = s->last_tsc;
+		}
+	}
+}

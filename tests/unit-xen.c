@@ -1,0 +1,307 @@
+/* The xen backend without a hypervisor: Xen topologies given as data, placement
+ * layouts and their verification, the 'u' debug key's output, leftover
+ * detection, and guest spec -> libxl domain config for each mode, compared in
+ * libxl's own JSON form with tests/data/xen/config-*.json.
+ * `unit-xen --dump NAME` prints the JSON a case produces (to review a change). */
+#include "config.h"
+#include <jansson.h>
+#include <stdlib.h>
+#include "hv/xen-internal.h"
+#include "tests/check.h"
+
+static char datadir[4096];
+
+static struct hvb_topo *topo(const char *name)
+{
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/%s", datadir, name);
+	return hvb_xen_topo_load_json(path);
+}
+
+static const char *fmt(const struct hvb_cpuset *s)
+{
+	static char buf[4][256];
+	static int i;
+	i = (i + 1) % 4;
+	hvb_cpuset_format(s, buf[i], sizeof(buf[i]));
+	return buf[i];
+}
+
+static void test_topology(const struct hvb_topo *lab, const struct hvb_topo *four)
+{
+	CHECK(lab->nnodes == 2 && lab->npus == 2 && lab->ncores == 2 && lab->npackages == 2);
+	CHECK(!strcmp(fmt(&lab->nodes[0].cpus), "0") && !strcmp(fmt(&lab->nodes[1].cpus), "1"));
+	CHECK(lab->nodes[1].mem_bytes == 1610612736ULL && lab->nodes[1].free_bytes == 1342177280ULL);
+	CHECK(hvb_topo_distance(lab, 0, 1) == 20 && hvb_topo_distance(lab, 1, 1) == 10);
+	CHECK_STR_HAS(lab->source, "xen-json:");
+
+	/* The offline pCPU 15 is neither allowed nor on a node. */
+	CHECK(four->nnodes == 4 && four->npus == 15 && four->ncores == 8 && four->npackages == 2);
+	CHECK(!strcmp(fmt(&four->allowed), "0-14") && !strcmp(fmt(&four->nodes[3].cpus), "12-14"));
+	CHECK(four->nodes[3].ncpus == 3 && hvb_topo_distance(four, 0, 1) == 12 && hvb_topo_distance(four, 1, 2) == 20);
+	CHECK(hvb_xen_topo_load_json("/nonexistent/topo.json") == NULL);
+}
+
+static int layout(const struct hvb_topo *t, enum hvb_placement_kind k, int vcpus, struct hvb_placement *p,
+		  struct hvb_xen_layout *l)
+{
+	char why[512];
+	int rc = hvb_placement_plan(t, k, vcpus, 7, p, why, sizeof(why));
+	return rc < 0 ? rc : hvb_xen_layout(p, t, vcpus, l, why, sizeof(why));
+}
+
+static void test_layouts(const struct hvb_topo *lab, const struct hvb_topo *four)
+{
+	struct hvb_placement p;
+	struct hvb_xen_layout l;
+
+	CHECK(layout(lab, HVB_PL_NONE, 1, &p, &l) == 0 && !l.numa_placement && !l.nodemap &&
+	      !hvb_cpuset_count(&l.hard[0]));
+	CHECK(layout(lab, HVB_PL_AUTO, 2, &p, &l) == 0 && l.numa_placement && !l.mem_nodes);
+	/* local: pinned at build, memory with the CPUs. */
+	CHECK(layout(lab, HVB_PL_LOCAL, 1, &p, &l) == 0 && !strcmp(fmt(&l.build_hard), "0") && l.nodemap == 1 &&
+	      !l.pin_after_create);
+	/* remote: memory on node 1 at build, vCPUs pinned to node 0 afterwards. */
+	CHECK(layout(lab, HVB_PL_REMOTE, 1, &p, &l) == 0 && l.nodemap == 2 && l.mem_nodes == 2 && l.pin_after_create &&
+	      !hvb_cpuset_count(&l.build_hard) && !strcmp(fmt(&l.hard[0]), "0"));
+	/* split: two virtual nodes over the two physical ones. */
+	CHECK(layout(lab, HVB_PL_SPLIT, 2, &p, &l) == 0 && l.vnodes == 2 && l.vnode_pnode[0] == 0 &&
+	      l.vnode_pnode[1] == 1 && !strcmp(fmt(&l.hard[0]), "0") && !strcmp(fmt(&l.hard[1]), "1") &&
+	      l.nodemap == 3);
+	CHECK(layout(lab, HVB_PL_LOCAL, 2, &p, &l) == HVB_ESKIP); /* one pCPU per node */
+	/* Four nodes: split of 4 vCPUs takes node 0 and its nearest (1, distance 12). */
+	CHECK(layout(four, HVB_PL_SPLIT, 4, &p, &l) == 0 && l.vnode_pnode[0] == 0 && l.vnode_pnode[1] == 1 &&
+	      !strcmp(fmt(&l.hard[0]), "0-1") && !strcmp(fmt(&l.hard[1]), "0-1") && !strcmp(fmt(&l.hard[3]), "4-5"));
+	CHECK(layout(four, HVB_PL_REMOTE, 4, &p, &l) == 0 && l.nodemap == 2 && !strcmp(fmt(&l.hard[2]), "0-3"));
+	/* random: the same seed, the same pCPUs. */
+	struct hvb_placement p2;
+	struct hvb_xen_layout l2;
+	CHECK(layout(four, HVB_PL_RANDOM, 3, &p, &l) == 0 && layout(four, HVB_PL_RANDOM, 3, &p2, &l2) == 0 &&
+	      hvb_cpuset_equal(&l.hard[0], &l2.hard[0]) && hvb_cpuset_count(&l.hard[0]) == 3 && l.nodemap);
+}
+
+static void test_verify(const struct hvb_topo *lab)
+{
+	struct hvb_placement p;
+	struct hvb_xen_layout l;
+	struct hvb_xen_seen s;
+	char why[512] = "";
+
+	layout(lab, HVB_PL_REMOTE, 1, &p, &l);
+	memset(&s, 0, sizeof(s));
+	s.vcpus = 1;
+	hvb_cpuset_set(&s.hard[0], 0);
+	s.node_affinity = 2;
+	s.have_pages = 1;
+	s.pages[1] = s.total_pages = 65536;
+	CHECK(hvb_xen_layout_verify(&l, &s, why, sizeof(why)) == 1);
+	s.pages[0] = 12;
+	CHECK(hvb_xen_layout_verify(&l, &s, why, sizeof(why)) == 0);
+	CHECK_STR_HAS(why, "12 of the domain's 65536 pages are on node 0, the placement asked for node 1");
+	s.pages[0] = 0;
+	hvb_cpuset_set(&s.hard[0], 1);
+	CHECK(hvb_xen_layout_verify(&l, &s, why, sizeof(why)) == 0);
+	CHECK_STR_HAS(why, "vCPU 0 hard affinity is pCPUs 0-1, the placement asked for 0");
+	memset(&s.hard[0], 0, sizeof(s.hard[0]));
+	hvb_cpuset_set(&s.hard[0], 0);
+	s.have_pages = 0;
+	CHECK(hvb_xen_layout_verify(&l, &s, why, sizeof(why)) == 0);
+	CHECK_STR_HAS(why, "could not be read back");
+
+	/* split: memory must be on both nodes. */
+	layout(lab, HVB_PL_SPLIT, 2, &p, &l);
+	memset(&s, 0, sizeof(s));
+	s.vcpus = 2;
+	hvb_cpuset_set(&s.hard[0], 0);
+	hvb_cpuset_set(&s.hard[1], 1);
+	s.node_affinity = 3;
+	s.have_pages = 1;
+	s.pages[0] = s.total_pages = 65536;
+	CHECK(hvb_xen_layout_verify(&l, &s, why, sizeof(why)) == 0);
+	CHECK_STR_HAS(why, "memory is on node 0, the placement asked for it on each of 0-1");
+	s.pages[0] = s.pages[1] = 32768;
+	CHECK(hvb_xen_layout_verify(&l, &s, why, sizeof(why)) == 1);
+	s.vcpus = 3;
+	CHECK(hvb_xen_layout_verify(&l, &s, why, sizeof(why)) == 0);
+	CHECK_STR_HAS(why, "has 3 vCPUs, 2 were asked");
+}
+
+static void test_numa_dump(void)
+{
+	char path[4200], *text;
+	uint64_t pages[HVB_MAX_NODES], total = 0;
+	FILE *f;
+	long n;
+
+	snprintf(path, sizeof(path), "%s/debug-keys-u.txt", datadir);
+	CHECK((f = fopen(path, "r")) != NULL);
+	if (!f)
+		return;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	text = calloc(1, (size_t)n + 1);
+	CHECK(fread(text, 1, (size_t)n, f) == (size_t)n);
+	fclose(f);
+	/* The last dump counts: domain 3 moved to node 1 since the first. */
+	CHECK(hvb_xen_parse_numa_dump(text, 3, pages, HVB_MAX_NODES, &total) == 0 && total == 65536 &&
+	      pages[0] == 0 && pages[1] == 65536);
+	CHECK(hvb_xen_parse_numa_dump(text, 4, pages, HVB_MAX_NODES, &total) == 0 && pages[0] == 32768 &&
+	      pages[1] == 32768);
+	CHECK(hvb_xen_parse_numa_dump(text, 0, pages, HVB_MAX_NODES, &total) == 0 && pages[1] == 177623);
+	CHECK(hvb_xen_parse_numa_dump(text, 9, pages, HVB_MAX_NODES, &total) == HVB_ENOENT);
+	CHECK(hvb_xen_parse_numa_dump("(XEN) nothing here\n", 0, pages, HVB_MAX_NODES, &total) == HVB_ENOENT);
+	/* Later Xen prints "d3" and timestamps. */
+	CHECK(hvb_xen_parse_numa_dump("(XEN) [  5.1] Memory location of each domain:\n(XEN) [  5.1] d3 (total: 10):\n"
+				      "(XEN) [  5.1]     Node 1: 10\n",
+				      3, pages, HVB_MAX_NODES, &total) == 0 &&
+	      pages[1] == 10 && total == 10);
+	free(text);
+}
+
+static int alive_if_42(const char *owner) { return !strcmp(owner, "42:1000"); }
+
+static void test_leftovers(void)
+{
+	char self[64];
+
+	CHECK(hvb_xen_is_guest_name("hvbench-12-0") && hvb_xen_is_guest_name("hvbench-3-141"));
+	CHECK(!hvb_xen_is_guest_name("hvbench-12") && !hvb_xen_is_guest_name("hvbench--1") &&
+	      !hvb_xen_is_guest_name("hvbench-1-2x") && !hvb_xen_is_guest_name("Domain-0") &&
+	      !hvb_xen_is_guest_name("web-hvbench-1-2") && !hvb_xen_is_guest_name(NULL));
+	CHECK(hvb_xen_is_leftover("hvbench-7-1", "41:1000", alive_if_42));  /* owner gone */
+	CHECK(!hvb_xen_is_leftover("hvbench-7-1", "42:1000", alive_if_42)); /* a live run's */
+	CHECK(hvb_xen_is_leftover("hvbench-7-1", NULL, alive_if_42));       /* no owner recorded */
+	CHECK(!hvb_xen_is_leftover("Domain-0", NULL, alive_if_42));
+	CHECK(!hvb_xen_is_leftover("mydomain", "41:1000", alive_if_42));
+	/* The real liveness check: this process is alive, a made-up start time is not. */
+	hvb_xen_owner_self(self, sizeof(self));
+	CHECK(hvb_xen_owner_alive(self));
+	CHECK(!hvb_xen_owner_alive("1:1") && !hvb_xen_owner_alive("garbage") && !hvb_xen_owner_alive(NULL));
+}
+
+#ifdef HAVE_LIBXEN
+struct config_case {
+	const char *name, *mode;
+	int pv_drivers;
+	enum hvb_placement_kind kind;
+	int vcpus;
+	int disk, net;
+};
+
+static const struct config_case cases[] = {
+	{ "pv-local", "pv", 1, HVB_PL_LOCAL, 1, 0, 0 },
+	{ "pvh-remote-disk", "pvh", 1, HVB_PL_REMOTE, 1, 1, 0 },
+	{ "hvm-split-net", "hvm", 1, HVB_PL_SPLIT, 2, 0, 1 },
+	{ "hvm-emu-none-disk-net", "hvm", 0, HVB_PL_NONE, 1, 1, 1 },
+	{ "pv-auto", "pv", 1, HVB_PL_AUTO, 2, 0, 0 },
+};
+
+static char *config_json(const struct config_case *c, const struct hvb_topo *t)
+{
+	struct hvb_placement p;
+	struct hvb_xen_layout l;
+	struct hvb_guest_spec spec = { .mode = c->mode, .vcpus = c->vcpus, .memory = 256ULL << 20, .placement = &p,
+				       .name = "hvbench-5-2", .boot_timeout_s = 60 };
+	struct hvb_xen_build b = { .spec = &spec, .mode = c->mode, .pv_drivers = c->pv_drivers, .layout = &l,
+				   .topo = t, .kernel = "/img/vmlinuz", .ramdisk = "/img/initrd.gz",
+				   .channel_socket = "/run/hvbench/hvbench-5-2.sock",
+				   .console_log = "/var/log/hvbench/hvbench-5-2.console", .owner = "4242:777" };
+	libxl_domain_config cfg;
+	char why[512], *json = NULL;
+
+	if (c->disk)
+		b.disk_file = "/var/lib/hvbench/disks/hvbench-5-2.img";
+	if (c->net) {
+		b.bridge = "xenbr0";
+		b.mac = "00:16:3e:12:34:56";
+		b.guest_ip = "10.99.0.77/24";
+		b.peer_ip = "10.99.0.1";
+	}
+	if (hvb_placement_plan(t, c->kind, c->vcpus, 7, &p, why, sizeof(why)) < 0 ||
+	    hvb_xen_layout(&p, t, c->vcpus, &l, why, sizeof(why)) < 0) {
+		fprintf(stderr, "%s: %s\n", c->name, why);
+		return NULL;
+	}
+	if (hvb_xen_config_build(&b, &cfg, why, sizeof(why)) == 0)
+		json = libxl_domain_config_to_json(NULL, &cfg); /* the context only serves to log errors */
+	else
+		fprintf(stderr, "%s: %s\n", c->name, why);
+	libxl_domain_config_dispose(&cfg);
+	return json;
+}
+
+static void test_configs(const struct hvb_topo *t)
+{
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char path[4200], *got = config_json(&cases[i], t);
+		json_error_t err;
+		json_t *want, *have;
+		snprintf(path, sizeof(path), "%s/config-%s.json", datadir, cases[i].name);
+		want = json_load_file(path, 0, &err);
+		have = got ? json_loads(got, 0, &err) : NULL;
+		if (!want)
+			fprintf(stderr, "%s:%d: %s\n", path, err.line, err.text);
+		CHECK(want && have);
+		if (want && have && !json_equal(want, have)) {
+			fprintf(stderr, "%s: the config differs from %s; it is:\n%s\n", cases[i].name, path, got);
+			check_failures++;
+		}
+		json_decref(want);
+		json_decref(have);
+		free(got);
+	}
+	/* Bad specs are refused with the reason. */
+	struct hvb_placement p = { .kind = HVB_PL_NONE };
+	struct hvb_xen_layout l;
+	char why[512];
+	struct hvb_guest_spec spec = { .mode = "pv", .vcpus = 1, .memory = 16ULL << 20, .placement = &p, .name = "x" };
+	struct hvb_xen_build b = { .spec = &spec, .mode = "pv", .layout = &l, .topo = t, .kernel = "k", .ramdisk = "r",
+				   .channel_socket = "s" };
+	libxl_domain_config cfg;
+	hvb_xen_layout(&p, t, 1, &l, why, sizeof(why));
+	CHECK(hvb_xen_config_build(&b, &cfg, why, sizeof(why)) == HVB_EINVAL);
+	CHECK_STR_HAS(why, "at least 64 MiB");
+	libxl_domain_config_dispose(&cfg);
+	b.mode = "kvm";
+	CHECK(hvb_xen_config_build(&b, &cfg, why, sizeof(why)) == HVB_EINVAL);
+	CHECK_STR_HAS(why, "no mode 'kvm'");
+	libxl_domain_config_dispose(&cfg);
+}
+#endif
+
+int main(int argc, char **argv)
+{
+	struct hvb_topo *lab, *four;
+
+	snprintf(datadir, sizeof(datadir), "%s/tests/data/xen", getenv("top_srcdir") ? getenv("top_srcdir") : ".");
+	lab = topo("topo-lab-2node.json");
+	four = topo("topo-4node.json");
+	CHECK(lab && four);
+	if (!lab || !four)
+		return 1;
+#ifdef HAVE_LIBXEN
+	if (argc == 3 && !strcmp(argv[1], "--dump")) {
+		for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+			if (!strcmp(cases[i].name, argv[2])) {
+				char *j = config_json(&cases[i], lab);
+				printf("%s\n", j ? j : "null");
+				free(j);
+			}
+		return 0;
+	}
+#endif
+	test_topology(lab, four);
+	test_layouts(lab, four);
+	test_verify(lab);
+	test_numa_dump();
+	test_leftovers();
+#ifdef HAVE_LIBXEN
+	test_configs(lab);
+#else
+	printf("libxl config checks not run: hvbench was built without the Xen toolstack libraries\n");
+#endif
+	hvb_topo_free(lab);
+	hvb_topo_free(four);
+	return CHECK_DONE();
+}

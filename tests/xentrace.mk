@@ -1,0 +1,31 @@
+# xentrace decoder tests: real traces from Xen 4.17 with xenalyze's figures beside them.
+xentrace_test_data = tests/data/xentrace/README.md \
+	tests/data/xentrace/fresh-hvm-workload-all-5s.bin tests/data/xentrace/fresh-hvm-workload-all-5s.xenalyze-summary.txt \
+	tests/data/xentrace/fresh-pv-workload-all-5s.bin tests/data/xentrace/fresh-pv-workload-all-5s.xenalyze-summary.txt \
+	tests/data/xentrace/fresh-pvh-workload-all-5s.bin tests/data/xentrace/fresh-pvh-workload-all-5s.xenalyze-summary.txt \
+	tests/data/xentrace/narrow-hvm-hvmclass-3s.bin tests/data/xentrace/narrow-hvm-hvmclass-3s.xenalyze-summary.txt \
+	tests/data/xentrace/run1-pv-create-all-5s.bin tests/data/xentrace/run1-pv-create-all-5s.xenalyze-summary.txt
+EXTRA_DIST += $(xentrace_test_data) probes/xentrace/README tests/xentrace-cli.sh tests/fuzz/xentrace-fuzz.c \
+	tests/bench/xentrace-bench.sh tests/bench/README
+check_PROGRAMS += tests/xentrace-xenalyze tests/xentrace-errors
+TESTS += tests/xentrace-xenalyze tests/xentrace-errors tests/xentrace-cli.sh
+tests_xentrace_xenalyze_LDADD = $(HVB_LIBS)
+tests_xentrace_errors_LDADD = $(HVB_LIBS)
+
+# The big-trace generator of the benchmark (not built by default).
+EXTRA_PROGRAMS = tests/bench/xentrace-bigtrace
+tests_bench_xentrace_bigtrace_SOURCES = tests/bench/xentrace-bigtrace.c
+CLEANFILES += tests/bench/xentrace-bigtrace
+
+# libFuzzer target: clang with -fsanitize=fuzzer,address,undefined, bounded run.
+FUZZ_CC = clang
+FUZZ_TIME = 60
+fuzz-xentrace: $(libhvbench_a_SOURCES) tests/fuzz/xentrace-fuzz.c
+	@mkdir -p tests/fuzz/corpus-xentrace
+	$(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+		-I$(srcdir) -I$(builddir) $(JANSSON_CFLAGS) -o tests/fuzz/xentrace-fuzz \
+		$(srcdir)/tests/fuzz/xentrace-fuzz.c $(addprefix $(srcdir)/,$(filter probes/xentrace/%.c,$(libhvbench_a_SOURCES))) \
+		$(srcdir)/results/error.c $(srcdir)/results/metric.c $(srcdir)/results/option.c $(JANSSON_LIBS) -lm
+	tests/fuzz/xentrace-fuzz -max_total_time=$(FUZZ_TIME) -max_len=262144 -rss_limit_mb=2048 -artifact_prefix=tests/fuzz/ \
+		tests/fuzz/corpus-xentrace $(srcdir)/tests/data/xentrace
+.PHONY: fuzz-xentrace
