@@ -134,8 +134,11 @@ static json_t *run(json_t *req)
 		return error_reply("no workload '%s'", name);
 	if (!isfinite(duration) || duration <= 0 || duration > 86400 || ncpus < 1 || ncpus > HVB_MAX_CPUS)
 		return error_reply("bad run request: duration or ncpus out of range");
-	if (!w->supported(err, sizeof(err)))
-		return error_reply("workload %s cannot run here: %s", name, err);
+	if (!w->supported(err, sizeof(err))) {
+		r = error_reply("workload %s cannot run here: %s", name, err);
+		json_object_set_new(r, "skip", json_true());
+		return r;
+	}
 	if (load_params(w, jp, &p, err, sizeof(err)) < 0) {
 		hvb_params_free(&p);
 		return error_reply("workload %s: %s", name, err);
@@ -159,7 +162,11 @@ static json_t *run(json_t *req)
 			snprintf(res.error, sizeof(res.error), "metric %s is not a finite number", res.metrics.m[i].name);
 			rc = HVB_EINVAL;
 		}
-	if (rc < 0)
+	if (rc == HVB_ESKIP) {
+		/* Not a failure: this host cannot run the cell (no such node, THP off). */
+		r = error_reply("workload %s cannot run here: %s", name, res.error[0] ? res.error : hvb_strerror(rc));
+		json_object_set_new(r, "skip", json_true());
+	} else if (rc < 0)
 		r = error_reply("workload %s failed: %s", name, res.error[0] ? res.error : hvb_strerror(rc));
 	else {
 		r = json_pack("{s:i, s:b, s:I, s:f, s:s}", "v", HVB_PROTO_VERSION, "ok", 1, "ops", (json_int_t)res.ops,

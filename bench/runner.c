@@ -303,7 +303,7 @@ static int enough(struct run_state *rs, int tried, int done, char *why, size_t l
 
 /* One request: a warm-up (not stored) or a sample (stored at once). */
 static int one_sample(struct run_state *rs, struct hvb_cell_row *row, const struct hvb_cell *c, struct agent *a,
-		      int rep, int warmup, int *ok)
+		      int rep, int warmup, int *ok, char *why_skip, size_t why_len)
 {
 	uint64_t seed = hvb_sample_seed(rs->ex->seed, c->key, warmup ? -1 - rep : rep);
 	char *req = request_json(rs, c, a, seed), err[1024] = "", notebuf[2200];
@@ -324,6 +324,12 @@ static int one_sample(struct run_state *rs, struct hvb_cell_row *row, const stru
 	if (rc == 0) {
 		json_t *r = reply;
 		const char *e = json_string_value(json_object_get(r, "error"));
+		if (json_is_true(json_object_get(r, "skip"))) {
+			/* The workload cannot run here: the cell is skipped, not failed. */
+			snprintf(why_skip, why_len, "%s", e ? e : "the workload cannot run here");
+			json_decref(r);
+			return HVB_ESKIP;
+		}
 		if (!json_is_true(json_object_get(r, "ok")))
 			snprintf(err, sizeof(err), "%s", e ? e : "the agent said no, without a reason");
 		else if (hvb_metrics_from_json(json_object_get(r, "metrics"), &ms, err, sizeof(err)) == 0) {
@@ -430,11 +436,15 @@ static int run_cell(struct run_state *rs, const struct hvb_cell *c)
 				goto failed;
 			}
 			for (int w = 0; w < rs->ex->warmup && rep == 0 && rc != HVB_EINTR; w++)
-				if ((rc = one_sample(rs, &row, c, &a, w, 1, &ok)) == HVB_ETIMEDOUT ||
-				    rc == HVB_ECHILD)
+				if ((rc = one_sample(rs, &row, c, &a, w, 1, &ok, why, sizeof(why))) == HVB_ETIMEDOUT ||
+				    rc == HVB_ECHILD || rc == HVB_ESKIP)
 					break;
 			if (rc == HVB_EINTR)
 				break;
+			if (rc == HVB_ESKIP) {
+				agent_stop(&a, 0);
+				goto skip;
+			}
 			if (rc == HVB_ETIMEDOUT || rc == HVB_ECHILD) {
 				agent_stop(&a, 1);
 				continue;
@@ -457,9 +467,13 @@ static int run_cell(struct run_state *rs, const struct hvb_cell *c)
 			nok++; /* --resume: measured before */
 			continue;
 		}
-		rc = one_sample(rs, &row, c, &a, rep, 0, &ok);
+		rc = one_sample(rs, &row, c, &a, rep, 0, &ok, why, sizeof(why));
 		if (rc == HVB_EINTR || rc == HVB_EDB)
 			break;
+		if (rc == HVB_ESKIP) {
+			agent_stop(&a, 0);
+			goto skip;
+		}
 		nok += ok;
 		nfail += !ok;
 		if (rc == HVB_ETIMEDOUT || rc == HVB_ECHILD || rc == HVB_EPROTO)

@@ -67,4 +67,11 @@ check '[ "$(q "select count(*) from samples x join cells c on x.cell_id=c.id whe
 check '[ "$(q "select status from cells where run_id=$rid and section=\"slow\"")" = failed ]' "slow cell failed"
 check '[ "$(q "select count(*) from samples x join cells c on x.cell_id=c.id where c.run_id=$rid and c.section=\"fast\" and x.status=\"ok\"")" = 2 ]' "the run went on after the timeout"
 check '! agents_left' "agents left behind"
+
+# A workload that cannot run here (no such NUMA node) makes a skipped cell, with its reason.
+printf '[experiment]\nrepetitions = 2\nwarmup = 0\nduration = 20ms\n[memlat]\nsizes = 16K\nnode = 63\n' > "$T/node.ini"
+"$HVBENCH" run --label node "$T/node.ini" > /dev/null 2>&1 || fail "run with a missing node"
+rid=$(q "select max(id) from runs")
+check '[ "$(q "select status from cells where run_id=$rid")" = skipped ]' "missing node: $(q "select status, reason from cells where run_id=$rid")"
+check 'q "select reason from cells where run_id=$rid" | grep -q "NUMA node 63"' "missing node reason"
 done_testing
