@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include "bench/bench.h"
 #include "bench/protocol.h"
@@ -52,6 +54,7 @@ struct agent {
 	struct hvb_agent_conn conn;
 	struct hvb_probe_set *host_probes;
 	char probe_notes[1024];
+	char artifact_dir[4096]; /* where probes leave files (trace captures) */
 };
 
 static void progress(struct run_state *rs, size_t cell, int rep, int nreps, int warmup, const char *event,
@@ -83,6 +86,38 @@ static void agent_stop(struct agent *a, int force)
 		a->be->stop(a->g, force);
 	a->g = NULL;
 	hvb_agent_conn_free(&a->conn);
+}
+
+/* Probe files go beside the database: DBDIR/hvbench-artifacts/run-R/cell-C. */
+static void artifact_dir(const struct run_state *rs, const struct hvb_cell *c, char *buf, size_t len)
+{
+	const char *db = hvb_store_path(rs->s), *slash = strrchr(db, '/');
+
+	snprintf(buf, len, "%.*s%shvbench-artifacts/run-%lld/cell-%d", slash ? (int)(slash - db) : 0, db,
+		 slash ? "/" : "", (long long)rs->run_id, c->idx);
+}
+
+/* Files the probes wrote during a sample, recorded as artifacts by path. */
+static void record_artifacts(struct run_state *rs, int64_t cell_id, int64_t sample_id, const char *dir,
+			     double since)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	while (d && (e = readdir(d))) {
+		char path[8192];
+		struct stat st;
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && (double)st.st_mtime >= since - 1)
+			hvb_store_artifact_add(rs->s, rs->run_id, cell_id, sample_id, path,
+					       strstr(e->d_name, ".json") ? "application/json"
+									 : "application/octet-stream",
+					       NULL, 0);
+	}
+	if (d)
+		closedir(d);
 }
 
 /* Checks what the agent says of its own affinity and memory policy against the
@@ -189,8 +224,9 @@ static int agent_start(struct run_state *rs, const struct hvb_cell *c, const str
 		}
 	}
 	json_decref(hello);
+	artifact_dir(rs, c, a->artifact_dir, sizeof(a->artifact_dir));
 	struct hvb_probe_target t = { .pid = a->be->pid(a->g), .domid = a->be->domid ? a->be->domid(a->g) : -1,
-				      .guest_name = a->be->domid ? name : NULL };
+				      .guest_name = a->be->domid ? name : NULL, .artifact_dir = a->artifact_dir };
 	a->probe_notes[0] = 0;
 	a->host_probes = hvb_probe_set_open(rs->ex->probes, rs->ex->probe_params, rs->ex->nprobes, HVB_PROBE_HOST,
 					    &t, a->probe_notes, sizeof(a->probe_notes));
@@ -368,6 +404,8 @@ static int one_sample(struct run_state *rs, struct hvb_cell_row *row, const stru
 	}
 	if (hvb_store_sample_add(rs->s, &sr, &ms) < 0)
 		rc = HVB_EDB;
+	else if (!warmup && a->host_probes && a->artifact_dir[0])
+		record_artifacts(rs, row->id, sr.id, a->artifact_dir, sr.started);
 	hvb_metrics_free(&ms);
 	progress(rs, (size_t)c->idx, rep, rs->ex->repetitions, warmup, *ok ? "sample" : "fail", *ok ? NULL : err);
 	return rc;

@@ -5,7 +5,10 @@
 #include <string.h>
 #include "probes/probes.h"
 
+extern const struct hvb_probe_ops hvb_probe_xentrace;
+
 const struct hvb_probe_ops *const hvb_probes[] = {
+	&hvb_probe_xentrace,
 	NULL,
 };
 
