@@ -15,7 +15,7 @@ tests_xentrace_errors_LDADD = $(HVB_LIBS)
 # The big-trace generator of the benchmark (not built by default).
 EXTRA_PROGRAMS = tests/bench/xentrace-bigtrace
 tests_bench_xentrace_bigtrace_SOURCES = tests/bench/xentrace-bigtrace.c
-CLEANFILES += tests/bench/xentrace-bigtrace
+CLEANFILES += tests/bench/xentrace-bigtrace tests/fuzz/xentrace-fuzz
 
 # libFuzzer target: clang with -fsanitize=fuzzer,address,undefined, bounded run.
 FUZZ_CC = clang

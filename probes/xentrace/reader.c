@@ -398,19 +398,23 @@ static int advance(struct hvb_xt_reader *rd, struct cpu *c)
 				return e;
 			continue;
 		}
-		if ((e = fill(rd, c, 4)) < 0)
-			return e;
-		if (e)
-			return short_record(rd, c, 4);
+		if (c->len - c->pos < MAX_REC) { /* slow path near the end of the buffer */
+			if ((e = fill(rd, c, 4)) < 0)
+				return e;
+			if (e)
+				return short_record(rd, c, 4);
+		}
 		p = c->buf + c->pos;
 		hdr = ld32(p);
 		n = TRC_HD_EXTRA(hdr);
 		size = 4 + (TRC_HD_INCLUDES_CYCLE_COUNT(hdr) ? 8 : 0) + 4 * n;
-		if ((e = fill(rd, c, size)) < 0)
-			return e;
-		if (e)
-			return short_record(rd, c, size);
-		p = c->buf + c->pos;
+		if (c->len - c->pos < size) {
+			if ((e = fill(rd, c, size)) < 0)
+				return e;
+			if (e)
+				return short_record(rd, c, size);
+			p = c->buf + c->pos;
+		}
 		ev = TRC_HD_TO_EVENT(hdr);
 		if (ev == TRC_TRACE_CPU_CHANGE)
 			return fail(rd, HVB_EINVAL, c->buf_off + c->pos,
@@ -432,6 +436,7 @@ static int advance(struct hvb_xt_reader *rd, struct cpu *c)
 		}
 		c->head.event = ev;
 		c->head.cpu = c->id;
+		c->head.cls = (uint8_t)cl;
 		c->head.nextra = (uint8_t)n;
 		c->head.has_tsc = TRC_HD_INCLUDES_CYCLE_COUNT(hdr);
 		c->head.tsc = c->last_tsc;

@@ -161,10 +161,8 @@ struct xt_pcpu *xt_pcpu_get(struct hvb_xt_summary *s, uint32_t cpu)
 
 struct xt_vcpu *xt_current(struct hvb_xt_summary *s, uint32_t cpu)
 {
-	struct xt_pcpu *p = xt_pcpu_get(s, cpu);
-
-	if (p && p->cur)
-		return p->cur;
+	if (cpu < s->npcpus && s->pcpus[cpu].cur)
+		return s->pcpus[cpu].cur;
 	s->unattributed++;
 	return unknown_vcpu(s);
 }
@@ -181,7 +179,7 @@ int hvb_xt_summary_add(const struct hvb_xt_rec *r, void *arg)
 	if (r->tsc > s->last_tsc)
 		s->last_tsc = r->tsc;
 	s->records++;
-	switch (hvb_xt_event_class(r->event)) {
+	switch (r->cls) {
 	case HVB_XT_SCHED: unknown = xt_sched_record(s, r); break;
 	case HVB_XT_PV: unknown = xt_pv_record(s, r); break;
 	case HVB_XT_HVM: unknown = xt_hvm_record(s, r); break;

@@ -42,6 +42,7 @@ struct hvb_xt_rec {
 	uint32_t cpu;     /* physical CPU (from the window's CPU_CHANGE) */
 	uint8_t nextra;   /* extra 32-bit words in d[] */
 	uint8_t has_tsc;
+	uint8_t cls;      /* enum hvb_xt_class of event */
 	uint32_t d[7];
 };
 
