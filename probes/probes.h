@@ -37,7 +37,12 @@ struct hvb_probe_ops {
 };
 
 extern const struct hvb_probe_ops *const hvb_probes[]; /* NULL-terminated */
+extern const struct hvb_probe_ops hvb_probe_perf, hvb_probe_tracefs, hvb_probe_numa, hvb_probe_steal,
+	hvb_probe_blkback, hvb_probe_netback, hvb_probe_xentrace;
 const struct hvb_probe_ops *hvb_probe_find(const char *name);
+/* 1 when a metric belongs to a probe: its name starts with a namespace one of
+ * the probes documents ("perf.", "lock.", "sched.", "numa.", ...). */
+int hvb_probe_owns_metric(const char *name);
 
 /* A set of opened probes run together around one sample. */
 struct hvb_probe_set;
@@ -51,5 +56,29 @@ int hvb_probe_set_start(struct hvb_probe_set *ps);
 int hvb_probe_set_stop(struct hvb_probe_set *ps);
 int hvb_probe_set_collect(struct hvb_probe_set *ps, struct hvb_metrics *out);
 void hvb_probe_set_close(struct hvb_probe_set *ps);
+
+/* tracefs: removes the private instances (hvbench-<pid>-<n>) of processes that
+ * are gone (killed before they could clean up). Returns how many it removed. The
+ * runner calls it when it starts. */
+int hvb_tracefs_cleanup_stale(void);
+
+/* Readers behind the probes, public for the tests (root: "/" or a directory
+ * tree laid out like /proc and /sys). */
+#define HVB_IFNAMSIZ 16
+/* Base pages per node of a numa_maps file; returns the number of nodes seen. */
+int hvb_numa_maps_read(const char *path, uint64_t *pages, int maxnodes);
+/* Every node's numastat counters summed into snap (name -> value). */
+int hvb_numastat_read(const char *root, struct hvb_metrics *snap);
+/* /proc/stat: stolen and total CPU time, in ticks. */
+int hvb_steal_read_stat(const char *root, uint64_t *steal, uint64_t *total);
+/* Context switches summed over the threads of pid. */
+int hvb_steal_read_ctxt(const char *root, pid_t pid, uint64_t *nonvol, uint64_t *vol);
+/* The statistics of the vbds of domid, summed; returns the number of vbds. */
+int hvb_blkback_read(const char *root, int domid, struct hvb_metrics *snap);
+/* The interface names of the vifs of domid; returns how many. */
+int hvb_netback_vifs(const char *root, int domid, char names[][HVB_IFNAMSIZ], int max);
+/* An interface's ethtool statistics (ETHTOOL_GSTATS) added to snap; returns
+ * their number, HVB_ESKIP when the driver keeps none. */
+int hvb_ethtool_stats(const char *ifname, struct hvb_metrics *snap);
 
 #endif

@@ -5,9 +5,13 @@
 #include <string.h>
 #include "probes/probes.h"
 
-extern const struct hvb_probe_ops hvb_probe_xentrace;
-
 const struct hvb_probe_ops *const hvb_probes[] = {
+	&hvb_probe_perf,
+	&hvb_probe_tracefs,
+	&hvb_probe_numa,
+	&hvb_probe_steal,
+	&hvb_probe_blkback,
+	&hvb_probe_netback,
 	&hvb_probe_xentrace,
 	NULL,
 };
@@ -18,6 +22,21 @@ const struct hvb_probe_ops *hvb_probe_find(const char *name)
 		if (!strcmp(hvb_probes[i]->name, name))
 			return hvb_probes[i];
 	return NULL;
+}
+
+int hvb_probe_owns_metric(const char *name)
+{
+	const char *dot = strchr(name, '.');
+	size_t len = dot ? (size_t)(dot - name) : 0;
+
+	for (size_t i = 0; len && hvb_probes[i]; i++) {
+		if (strlen(hvb_probes[i]->name) == len && !strncmp(hvb_probes[i]->name, name, len))
+			return 1;
+		for (const struct hvb_metric_doc *d = hvb_probes[i]->metrics; d && d->name; d++)
+			if (!strncmp(d->name, name, len) && d->name[len] == '.')
+				return 1;
+	}
+	return 0;
 }
 
 struct hvb_probe_set {

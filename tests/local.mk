@@ -10,3 +10,4 @@ EXTRA_DIST += tests/configs.sh tests/cli.sh tests/agent-protocol.sh tests/run-na
 include tests/workloads.mk
 include tests/xentrace.mk
 include tests/xen.mk
+include tests/probes.mk

@@ -1,0 +1,31 @@
+/* Helpers the probes share; not part of probes/'s public face. */
+#ifndef HVB_PROBES_INTERNAL_H
+#define HVB_PROBES_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "probes/probes.h"
+
+/* Reads a small file whole (NUL-terminated) into buf; returns its length or a
+ * negative code. */
+ssize_t hvb_probe_read_file(const char *path, char *buf, size_t len);
+/* The unsigned number in a file. */
+int hvb_probe_read_u64(const char *path, uint64_t *out);
+/* Joins root and a path ("/" root gives the path itself). */
+void hvb_probe_path(char *out, size_t len, const char *root, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* Counter snapshots kept as metrics (name, value): for each counter in `after`,
+ * adds "<prefix>.<name>" = after - before to out, with unit and better taken
+ * from docs (first entry whose name matches, else "count", info). */
+struct hvb_counter_doc {
+	const char *name;
+	const char *unit;
+	enum hvb_better better;
+};
+int hvb_counters_delta(const struct hvb_metrics *before, const struct hvb_metrics *after, const char *prefix,
+		       const struct hvb_counter_doc *docs, struct hvb_metrics *out);
+/* Adds value to the counter `name` in snap (creating it). */
+int hvb_counter_add(struct hvb_metrics *snap, const char *name, double value);
+
+#endif

@@ -1,0 +1,41 @@
+# Probe tests: perf and tracefs on real workloads, numa on a bound process,
+# the sysfs/proc parsers on recorded trees (tests/data/probes/).
+check_PROGRAMS += tests/probe-test
+tests_probe_test_LDADD = $(HVB_LIBS)
+PROBE_TESTS = tests/probe-perf.sh tests/probe-tracefs.sh tests/probe-numa.sh tests/probe-steal.sh \
+	tests/probe-backends.sh
+TESTS += $(PROBE_TESTS)
+EXTRA_DIST += $(PROBE_TESTS) tests/probe-lib.sh tests/bench/probes-overhead.sh tests/bench/README-probes.md
+
+# Recorded trees for the parsers (tests/data/probes/README)
+EXTRA_DIST += tests/data/probes/README \
+	tests/data/probes/proc/4242/numa_maps \
+	tests/data/probes/proc/4242/task/4242/status \
+	tests/data/probes/proc/4242/task/4243/status \
+	tests/data/probes/proc/stat \
+	tests/data/probes/sys/bus/xen-backend/devices/vbd-12-51712/statistics/ds_req \
+	tests/data/probes/sys/bus/xen-backend/devices/vbd-12-51712/statistics/f_req \
+	tests/data/probes/sys/bus/xen-backend/devices/vbd-12-51712/statistics/oo_req \
+	tests/data/probes/sys/bus/xen-backend/devices/vbd-12-51712/statistics/rd_req \
+	tests/data/probes/sys/bus/xen-backend/devices/vbd-12-51712/statistics/rd_sect \
+	tests/data/probes/sys/bus/xen-backend/devices/vbd-12-51712/statistics/wr_req \
+	tests/data/probes/sys/bus/xen-backend/devices/vbd-12-51712/statistics/wr_sect \
+	tests/data/probes/sys/bus/xen-backend/devices/vbd-3-51712/statistics/ds_req \
+	tests/data/probes/sys/bus/xen-backend/devices/vbd-3-51712/statistics/f_req \
+	tests/data/probes/sys/bus/xen-backend/devices/vbd-3-51712/statistics/oo_req \
+	tests/data/probes/sys/bus/xen-backend/devices/vbd-3-51712/statistics/rd_req \
+	tests/data/probes/sys/bus/xen-backend/devices/vbd-3-51712/statistics/rd_sect \
+	tests/data/probes/sys/bus/xen-backend/devices/vbd-3-51712/statistics/wr_req \
+	tests/data/probes/sys/bus/xen-backend/devices/vbd-3-51712/statistics/wr_sect \
+	tests/data/probes/sys/bus/xen-backend/devices/vbd-3-51728/statistics/ds_req \
+	tests/data/probes/sys/bus/xen-backend/devices/vbd-3-51728/statistics/f_req \
+	tests/data/probes/sys/bus/xen-backend/devices/vbd-3-51728/statistics/oo_req \
+	tests/data/probes/sys/bus/xen-backend/devices/vbd-3-51728/statistics/rd_req \
+	tests/data/probes/sys/bus/xen-backend/devices/vbd-3-51728/statistics/rd_sect \
+	tests/data/probes/sys/bus/xen-backend/devices/vbd-3-51728/statistics/wr_req \
+	tests/data/probes/sys/bus/xen-backend/devices/vbd-3-51728/statistics/wr_sect \
+	tests/data/probes/sys/bus/xen-backend/devices/vif-12-0/net/vif12.0/ifindex \
+	tests/data/probes/sys/bus/xen-backend/devices/vif-3-0/net/vif3.0/ifindex \
+	tests/data/probes/sys/bus/xen-backend/devices/vif-3-1/net/vif3.1/ifindex \
+	tests/data/probes/sys/devices/system/node/node0/numastat \
+	tests/data/probes/sys/devices/system/node/node1/numastat
