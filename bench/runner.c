@@ -266,24 +266,12 @@ static char *request_json(const struct run_state *rs, const struct hvb_cell *c, 
 	return s;
 }
 
-/* Probe figures are namespaced by their probe ("perf.cycles", "xen.exit.npf"). */
-static int is_probe_metric(const char *name)
-{
-	char prefix[32];
-	const char *dot = strchr(name, '.');
-
-	if (!dot || (size_t)(dot - name) >= sizeof(prefix))
-		return 0;
-	snprintf(prefix, sizeof(prefix), "%.*s", (int)(dot - name), name);
-	return !strcmp(prefix, "xen") || hvb_probe_find(prefix) != NULL;
-}
-
 static void series_add(struct run_state *rs, const struct hvb_metrics *ms)
 {
 	for (size_t i = 0; i < ms->n; i++) {
 		struct series *se = NULL;
 		/* Only the workload's own judged figures decide when a cell has enough. */
-		if (ms->m[i].better == HVB_INFO || is_probe_metric(ms->m[i].name))
+		if (ms->m[i].better == HVB_INFO || hvb_probe_owns_metric(ms->m[i].name))
 			continue;
 		for (size_t k = 0; k < rs->nser; k++)
 			if (!strcmp(rs->ser[k].name, ms->m[i].name))
@@ -561,6 +549,10 @@ int hvb_run(struct hvb_store *s, struct hvb_experiment *ex, const struct hvb_run
 			return rc;
 	}
 	*run_id = rs.run_id;
+	/* tracefs instances left by a killed run are removed before new ones appear. */
+	for (size_t i = 0; i < ex->nprobes; i++)
+		if (!strcmp(ex->probes[i], "tracefs"))
+			hvb_tracefs_cleanup_stale();
 	/* Guests of killed runs would skew this one: destroyed first, and said so. */
 	for (size_t b = 0; hvb_backends[b]; b++) {
 		int used = 0;
