@@ -38,4 +38,15 @@ HVB_COMMAND(agent);
 HVB_COMMAND(trace);
 HVB_COMMAND(cleanup);
 HVB_COMMAND(hv);
+HVB_COMMAND(report);
+HVB_COMMAND(compare);
+HVB_COMMAND(gate);
+HVB_COMMAND(history);
+/* Shared by the analysis commands (cli/cmd-report.c). */
+struct hvb_report;
+int hvb_cli_needs_gsl(const char *cmd);
+int hvb_cli_parse_pct(const char *cmd, const char *opt, const char *s, double *out);
+int hvb_cli_parse_alpha(const char *cmd, const char *s, double *out);
+int hvb_cli_resolve(struct hvb_store *s, const char *cmd, const char *spec, int64_t *id);
+int hvb_cli_emit(const char *cmd, const struct hvb_report *r, const char *format, const char *output);
 #endif

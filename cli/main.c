@@ -29,6 +29,28 @@ const struct hvb_command hvb_commands[] = {
 	{ "hv", "check the running hypervisor's tracing hooks", "check [--json]",
 	  "Asks the hypervisor which hooks it was built with (trace buffers, perf counters, lock\n"
 	  "profiling) and says which probes can therefore run.", cmd_hv },
+	{ "report", "report one run: guest modes, NUMA placements, probe figures, failures, host",
+	  "[RUN] [--format text|md|html|json] [--output FILE] [--baseline MODE] [--alpha A] [--min-effect PCT] [--db PATH]",
+	  "RUN is a run id, 'last' (the default) or a label. Compares each guest mode with the baseline mode\n"
+	  "(native by default) and each placement with local: ratio of medians with a bootstrap interval,\n"
+	  "Mann-Whitney p (Holm-adjusted) and a verdict; html is one self-contained file with gnuplot plots.",
+	  cmd_report },
+	{ "compare", "compare two runs cell by cell", "RUN_A RUN_B [--format text|md|html|json] [--output FILE] [--alpha A] [--min-effect PCT] [--db PATH]",
+	  "Cells are matched by their canonical key (backend, mode, placement, vCPUs, memory, workload and\n"
+	  "parameters); RUN_B is compared with RUN_A, with a verdict per metric.", cmd_compare },
+	{ "gate", "CI gate: fail when a candidate run regressed against a baseline",
+	  "--baseline RUN|LABEL --candidate RUN|LABEL [--max-regression PCT] [--alpha A] [--junit FILE] [--markdown FILE]\n"
+	  "       [--format F] [--output FILE] [--rule hvbench|ci-overlap|minmax] [--db PATH]",
+	  "Exit 0 when no metric regressed by more than --max-regression (default 3%) with significance\n"
+	  "(Mann-Whitney, Holm-adjusted, --alpha default 0.05); 1 when one did, or a metric of the baseline\n"
+	  "is missing from the candidate; 2 on an error. --junit writes one test case per cell and metric,\n"
+	  "--markdown a summary for a merge-request comment. --rule picks another harness's rule (for\n"
+	  "calibration only).", cmd_gate },
+	{ "history", "a metric across runs, with change points (E-Divisive means)",
+	  "[WORD ...:]METRIC [--label PATTERN] [--min-segment N] [--plot FILE.svg] [--db PATH]",
+	  "The median of METRIC in each run whose label matches PATTERN (a glob), one series per cell whose key\n"
+	  "contains every WORD, e.g. 'memlat placement=remote:lat_ns.64M'. Change points come from E-Divisive\n"
+	  "with means and a permutation test; lab runs are left out.", cmd_history },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 

@@ -11,3 +11,4 @@ include tests/workloads.mk
 include tests/xentrace.mk
 include tests/xen.mk
 include tests/probes.mk
+include tests/analysis.mk

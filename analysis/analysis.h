@@ -1,0 +1,299 @@
+/* analysis/: statistics, comparison, gating, change points, and the report
+ * formats (one file each) with their gnuplot plots.
+ *
+ * Everything here except adaptive.c needs GSL (HAVE_GSL): without it the
+ * commands that use it say "needs GSL" and exit 2. adaptive.c is built always,
+ * because the runner links its stop rule in every build. */
+#ifndef HVB_ANALYSIS_H
+#define HVB_ANALYSIS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "results/results.h"
+
+/* ---- adaptive repetitions (adaptive.c; no GSL needed) ---- */
+/* The distribution-free confidence interval of the median from order statistics:
+ * the widest-coverage-first pair (x(l), x(n-1-l)) whose binomial coverage is at
+ * least level. Returns 0, or HVB_EINVAL when n is too small to reach the level. */
+int hvb_median_ci_order(const double *v, size_t n, double level, double *lo, double *hi, double *coverage);
+/* The stop rule of `repetitions = auto` (the runner's `enough` hook): 1 when the
+ * 95% CI of the median of values[0..n) is within ci_target (relative full width,
+ * e.g. 0.02) of the median; 0 to go on. why says which, with the figures. */
+int hvb_adaptive_enough(const double *values, size_t n, double ci_target, char *why, size_t len);
+
+/* ---- summaries (stats.c) ---- */
+struct hvb_summary {
+	size_t n;
+	double median, mean, sd, cov; /* cov = sd / |mean| */
+	double min, max, q1, q3;
+	double mad;                   /* raw median absolute deviation (not scaled) */
+	size_t outliers;              /* flagged by hvb_stats_outliers, never dropped */
+};
+/* Quantile of sorted data, linear interpolation between order statistics
+ * (Hyndman-Fan type 7, R's default, GSL's gsl_stats_quantile_from_sorted_data). */
+double hvb_stats_quantile(const double *sorted, size_t n, double q);
+/* Median of unsorted data (copies). NAN when n is 0. */
+double hvb_stats_median(const double *v, size_t n);
+/* Flags values whose modified z-score 0.6745 |x - median| / MAD exceeds 3.5
+ * (Iglewicz and Hoaglin). flags may be NULL; returns the count. */
+size_t hvb_stats_outliers(const double *v, size_t n, unsigned char *flags);
+int hvb_stats_summarize(const double *v, size_t n, struct hvb_summary *s);
+
+/* ---- bootstrap confidence intervals (bootstrap.c; seeded, reproducible) ---- */
+struct hvb_ci {
+	double lo, hi;
+};
+#define HVB_BOOT_RESAMPLES 2000
+/* Percentile bootstrap of the median. */
+int hvb_boot_median_ci(const double *v, size_t n, double level, unsigned resamples, uint64_t seed,
+		       struct hvb_ci *ci);
+/* Percentile bootstrap of median(b) / median(a), each resampled on its own. */
+int hvb_boot_ratio_ci(const double *a, size_t na, const double *b, size_t nb, double level, unsigned resamples,
+		      uint64_t seed, struct hvb_ci *ci);
+
+/* ---- Mann-Whitney U (mannwhitney.c) ---- */
+struct hvb_mwu {
+	double u;        /* U of the first sample: pairs (a_i, b_j) with a_i > b_j, ties counting 1/2 */
+	double p;        /* two-sided */
+	double p_greater;/* alternative: a tends to be larger than b */
+	double p_less;
+	double z;        /* normal approximation's statistic (0 when exact) */
+	int exact;       /* 1: exact distribution (no ties, both samples < 50) */
+	int ties;
+};
+int hvb_mwu_test(const double *a, size_t na, const double *b, size_t nb, struct hvb_mwu *out);
+/* P(U <= u) under the null for samples of na and nb without ties. */
+double hvb_mwu_exact_cdf(size_t na, size_t nb, double u);
+
+/* ---- Holm's step-down adjustment (holm.c) ---- */
+/* adj[i] is R's p.adjust(p, "holm")[i]; p and adj may be the same array. */
+int hvb_holm(const double *p, size_t n, double *adj);
+
+/* ---- verdicts (verdict.c) ---- */
+enum hvb_verdict {
+	HVB_V_SAME,
+	HVB_V_BETTER,
+	HVB_V_WORSE,
+	HVB_V_INCONCLUSIVE, /* need_more says how many more repetitions per side */
+	HVB_V_INFO,         /* context metric: shown, never judged */
+	HVB_V_MISSING,      /* too few samples on one side to compare at all */
+};
+const char *hvb_verdict_name(enum hvb_verdict v);
+
+struct hvb_judge_opts {
+	double alpha;      /* significance after Holm across the metrics of one comparison */
+	double min_effect; /* smallest relative change that matters (0.02 = 2%) */
+	double level;      /* confidence level of the intervals */
+	double power;      /* for the repetitions estimate of an inconclusive verdict */
+	unsigned resamples;
+	uint64_t seed;
+};
+void hvb_judge_opts_default(struct hvb_judge_opts *o);
+
+struct hvb_metric_cmp {
+	char name[96], unit[16];
+	enum hvb_better better;
+	struct hvb_summary a, b; /* a = baseline, b = the other */
+	struct hvb_ci ci_a, ci_b;/* of each median */
+	double ratio;            /* median(b) / median(a) */
+	struct hvb_ci ci;        /* of the ratio */
+	double change;           /* relative change in the worse direction: +0.05 = 5% worse */
+	double p, p_adj;
+	int exact;
+	enum hvb_verdict verdict;
+	int need_more;           /* inconclusive: more repetitions per side (estimate) */
+	int regressed;           /* gate: worse beyond the threshold, with significance */
+};
+/* Fills summaries, CIs, p (unadjusted) and change of one metric's two samples. */
+int hvb_metric_compare(const double *a, size_t na, const double *b, size_t nb, const struct hvb_judge_opts *o,
+		       struct hvb_metric_cmp *m);
+/* Decides m->verdict (and need_more) from m->p_adj, the CI of the ratio and min_effect. */
+enum hvb_verdict hvb_verdict_decide(struct hvb_metric_cmp *m, const struct hvb_judge_opts *o);
+/* Repetitions per side for a two-sided Mann-Whitney test to detect a relative
+ * effect with the given relative spread (normal approximation, ARE 3/pi). */
+int hvb_reps_needed(double rel_sd, double effect, double alpha, double power);
+
+/* ---- alternative regression rules, for the gate's calibration (rules.c) ---- */
+enum hvb_rule {
+	HVB_RULE_HVBENCH,    /* Holm-adjusted Mann-Whitney and a minimum effect (the gate's rule) */
+	HVB_RULE_CI_OVERLAP, /* mmtests style: 95% t intervals of the means do not overlap */
+	HVB_RULE_MINMAX,     /* LKP style: the [min, max] ranges do not overlap */
+};
+const char *hvb_rule_name(enum hvb_rule r);
+int hvb_rule_parse(const char *s, enum hvb_rule *r);
+/* 1 when b regressed against a by the rule (and by at least threshold, relative). */
+int hvb_rule_regressed(enum hvb_rule r, const double *a, size_t na, const double *b, size_t nb,
+		       enum hvb_better better, double threshold);
+
+/* ---- change points: E-Divisive with means (edivisive.c) ---- */
+struct hvb_edm_opts {
+	size_t min_seg;   /* minimum segment length */
+	double sig;       /* permutation test significance */
+	unsigned perms;   /* permutations per test */
+	double exponent;  /* alpha of |x - y|^alpha, in (0, 2]; 1 by default */
+	uint64_t seed;
+};
+void hvb_edm_opts_default(struct hvb_edm_opts *o);
+/* The scaled divergence Q-hat of x[0..tau) against x[tau..n). */
+double hvb_edm_qhat(const double *x, size_t n, size_t tau, double exponent);
+struct hvb_change_point {
+	size_t index;     /* first point of the new segment */
+	double qhat, p;
+	double before, after; /* medians of the segments either side */
+};
+/* Finds change points, sorted by index (caller frees *cps). */
+int hvb_edivisive(const double *x, size_t n, const struct hvb_edm_opts *o, struct hvb_change_point **cps,
+		  size_t *ncp);
+
+/* ---- a run as cells x metrics x values (load.c) ---- */
+struct hvb_series {
+	char name[96], unit[16];
+	enum hvb_better better;
+	size_t n;
+	double *v;
+	int *rep; /* the repetition of each value: pairs values of one sample */
+};
+struct hvb_cell_data {
+	struct hvb_cell_row row;
+	struct hvb_series *m;
+	size_t nm;
+	int nok, nbad;          /* samples ok, and failed or timed out (warm-ups are neither) */
+	char *bad_reason;       /* the first failed sample's reason */
+	char cpu_nodes[64], mem_nodes[64]; /* from the placement and host topology; "" unknown */
+};
+struct hvb_run_data {
+	struct hvb_run_info info;
+	struct hvb_cell_data *cells;
+	size_t n;
+};
+int hvb_run_load(struct hvb_store *s, int64_t run_id, struct hvb_run_data *d);
+void hvb_run_data_free(struct hvb_run_data *d);
+const struct hvb_series *hvb_cell_series(const struct hvb_cell_data *c, const char *metric);
+/* Probe and trace figures are namespaced by a known probe ("perf.cycles", "xen.exits"). */
+int hvb_metric_is_probe(const char *name);
+/* Values of m divided by ops of the same sample; returns how many (out has m->n room). */
+size_t hvb_series_per_op(const struct hvb_series *m, const struct hvb_series *ops, double *out);
+/* The cell's key without one of its dimensions ("mode" or "placement"): cells
+ * equal but for that dimension share it. */
+void hvb_cell_key_without(const struct hvb_cell_row *c, const char *dim, char *buf, size_t len);
+/* A short description for titles: "memlat sizes=16K vcpus=1". */
+void hvb_cell_title(const struct hvb_cell_row *c, char *buf, size_t len);
+
+/* ---- comparisons and reports (compare.c) ---- */
+struct hvb_probe_fig {
+	char name[96], unit[16];
+	int per_op;          /* divided by the sample's `ops` */
+	double a, b;         /* medians; NAN when absent on that side */
+};
+struct hvb_cmp {
+	const struct hvb_cell_data *a, *b; /* a = baseline */
+	char title[256];
+	char label_a[64], label_b[64];
+	struct hvb_metric_cmp *m;
+	size_t nm;
+	struct hvb_probe_fig *probes;
+	size_t nprobes;
+};
+enum hvb_section_kind { HVB_SEC_MODES, HVB_SEC_PLACEMENT, HVB_SEC_CELLS };
+struct hvb_section {
+	enum hvb_section_kind kind;
+	char title[128];
+	char baseline[32];   /* the baseline's mode or placement; run label for CELLS */
+	struct hvb_cmp *cmps;
+	size_t n;
+};
+struct hvb_report {
+	const char *kind;            /* "report", "compare", "gate" */
+	struct hvb_run_data runs[2]; /* [0] the run (report) or the baseline; [1] the candidate */
+	size_t nruns;
+	struct hvb_judge_opts opts;
+	struct hvb_section *sec;
+	size_t nsec;
+	char **unmatched;            /* compare/gate: cell keys present on one side only */
+	size_t nunmatched;
+	/* gate */
+	double max_regression;
+	enum hvb_rule rule;
+	size_t nworse, nbetter, nsame, ninconclusive, nregressed, njudged;
+	size_t nmissing;             /* baseline measured, candidate has no value */
+};
+/* hvbench report: guest modes against baseline_mode ("native" when NULL), and
+ * placements against "local". */
+int hvb_report_build(struct hvb_store *s, int64_t run_id, const char *baseline_mode,
+		     const struct hvb_judge_opts *o, struct hvb_report *r);
+/* hvbench compare: the cells of b matched to a's by their canonical key. */
+int hvb_compare_build(struct hvb_store *s, int64_t run_a, int64_t run_b, const struct hvb_judge_opts *o,
+		      struct hvb_report *r);
+/* hvbench gate: compare, then mark regressions (worse, significant, beyond max_regression). */
+int hvb_gate_build(struct hvb_store *s, int64_t baseline, int64_t candidate, const struct hvb_judge_opts *o,
+		   double max_regression, enum hvb_rule rule, struct hvb_report *r);
+void hvb_report_free(struct hvb_report *r);
+
+/* ---- history of a metric across runs (history.c) ---- */
+struct hvb_history_point {
+	int64_t run_id;
+	char label[128];
+	double started;
+	double median;
+	size_t n;
+};
+struct hvb_history {
+	char key[512];        /* the cell key the series belongs to */
+	char metric[96], unit[16];
+	struct hvb_history_point *pt;
+	size_t n;
+	struct hvb_change_point *cps;
+	size_t ncp;
+};
+/* SELECTOR is "[WORD ...:]METRIC": the words must all occur in the cell key.
+ * label_glob (fnmatch) may be NULL. One series per matching cell key. */
+int hvb_history_load(struct hvb_store *s, const char *selector, const char *label_glob,
+		     struct hvb_history **h, size_t *nh);
+int hvb_history_changes(struct hvb_history *h, const struct hvb_edm_opts *o);
+void hvb_history_free(struct hvb_history *h, size_t nh);
+
+/* ---- output formats: one file each, one const ops table, one list (format.c) ---- */
+struct hvb_format_ops {
+	const char *name;
+	const char *summary;
+	int (*write)(const struct hvb_report *r, FILE *out);
+};
+extern const struct hvb_format_ops *const hvb_formats[]; /* NULL-terminated */
+const struct hvb_format_ops *hvb_format_find(const char *name);
+/* JUnit XML: one test case per cell and metric (junit.c). */
+int hvb_junit_write(const struct hvb_report *r, FILE *out);
+
+/* helpers the formats share (format.c) */
+/* "1.23", "123", "1.23e+06": 3-4 significant digits, NAN as "-" */
+void hvb_fmt_num(double v, char *buf, size_t len);
+/* "+5.2%" from a ratio */
+void hvb_fmt_pct(double ratio, char *buf, size_t len);
+/* The verdict as words: "worse", "inconclusive (need 6 more repetitions)". */
+void hvb_fmt_verdict(const struct hvb_metric_cmp *m, char *buf, size_t len);
+/* Writes s with XML/HTML special characters escaped. */
+void hvb_xml_escape(FILE *out, const char *s);
+/* Flattens host_json into "key: value" pairs; calls cb for each. */
+int hvb_host_facts(const char *host_json, void (*cb)(const char *key, const char *value, void *arg), void *arg);
+/* Failed/skipped cells of a run, for the formats. */
+int hvb_cell_is_trouble(const struct hvb_cell_data *c);
+
+/* ---- gnuplot (plot.c) ---- */
+/* 1 when gnuplot can be run; 0 with why. */
+int hvb_plot_available(char *why, size_t len);
+/* Runs gnuplot with the script (which must `set terminal svg` and write to
+ * stdout) through posix_spawn; *svg is the output (caller frees). */
+int hvb_plot_run(const char *script, char **svg);
+/* Quotes s as a gnuplot single-quoted string into buf. */
+void hvb_plot_quote(const char *s, char *buf, size_t len);
+/* The plots of one group of comparisons sharing their baseline cell (cmps[i].a):
+ * bars of the medians with confidence whiskers, the sample values per cell
+ * over their quartile box, and the heat map of the ratio to the baseline by
+ * CPU node x memory node. */
+int hvb_plot_bars(const struct hvb_cmp *cmps, size_t n, const char *metric, char **svg);
+int hvb_plot_distribution(const struct hvb_cmp *cmps, size_t n, const char *metric, char **svg);
+int hvb_plot_heatmap(const struct hvb_cmp *cmps, size_t n, const char *metric, char **svg);
+/* A history series with its change points. */
+int hvb_plot_history(const struct hvb_history *h, char **svg);
+
+#endif

@@ -1,0 +1,394 @@
+/* From loaded runs to the comparisons a report shows: guest modes against a
+ * baseline mode, placements against local, the cells of two runs side by side,
+ * and the gate's decision. */
+#include "config.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "analysis/analysis.h"
+
+/* The metric names of both cells, workload figures first, probes apart. */
+static int add_name(char (**names)[96], size_t *n, const char *name)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (!strcmp((*names)[i], name))
+			return 0;
+	char (*nn)[96] = realloc(*names, (*n + 1) * sizeof(**names));
+	if (!nn)
+		return HVB_ENOMEM;
+	*names = nn;
+	snprintf(nn[(*n)++], 96, "%s", name);
+	return 0;
+}
+
+static int metric_names(const struct hvb_cmp *c, int probes, char (**names)[96], size_t *n)
+{
+	const struct hvb_cell_data *side[2] = { c->a, c->b };
+	int rc;
+
+	*names = NULL;
+	*n = 0;
+	for (int s = 0; s < 2; s++)
+		for (size_t k = 0; k < side[s]->nm; k++)
+			if (hvb_metric_is_probe(side[s]->m[k].name) == probes &&
+			    (rc = add_name(names, n, side[s]->m[k].name)) < 0)
+				return rc;
+	return 0;
+}
+
+/* The median of a probe figure, per operation when the sample counted them. */
+static double probe_median(const struct hvb_cell_data *c, const char *name, int *per_op)
+{
+	const struct hvb_series *m = hvb_cell_series(c, name), *ops = hvb_cell_series(c, "ops");
+	double *v, med;
+	size_t n;
+
+	if (!m || !m->n)
+		return NAN;
+	if (!ops || !(v = malloc(m->n * sizeof(double))))
+		return *per_op = 0, hvb_stats_median(m->v, m->n);
+	n = hvb_series_per_op(m, ops, v);
+	*per_op = n > 0;
+	med = n ? hvb_stats_median(v, n) : hvb_stats_median(m->v, m->n);
+	free(v);
+	return med;
+}
+
+static double raw_median(const struct hvb_cell_data *c, const char *name)
+{
+	const struct hvb_series *m = hvb_cell_series(c, name);
+	return m ? hvb_stats_median(m->v, m->n) : NAN;
+}
+
+static int compare_probes(struct hvb_cmp *c)
+{
+	char (*names)[96];
+	size_t n;
+	int rc = metric_names(c, 1, &names, &n);
+
+	if (rc < 0 || !n) {
+		free(names);
+		return rc;
+	}
+	if (!(c->probes = calloc(n, sizeof(*c->probes)))) {
+		free(names);
+		return HVB_ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct hvb_probe_fig *f = &c->probes[c->nprobes++];
+		const struct hvb_series *s = hvb_cell_series(c->a, names[i]);
+		int pa = 0, pb = 0;
+		if (!s)
+			s = hvb_cell_series(c->b, names[i]);
+		snprintf(f->name, sizeof(f->name), "%s", names[i]);
+		snprintf(f->unit, sizeof(f->unit), "%s", s ? s->unit : "");
+		f->a = probe_median(c->a, names[i], &pa);
+		f->b = probe_median(c->b, names[i], &pb);
+		/* Per operation only when both sides could be divided, so they compare. */
+		if ((pa || isnan(f->a)) && (pb || isnan(f->b)) && (pa || pb))
+			f->per_op = 1;
+		else if (pa || pb) { /* one side counted operations, the other did not: raw figures */
+			f->a = raw_median(c->a, names[i]);
+			f->b = raw_median(c->b, names[i]);
+		}
+	}
+	free(names);
+	return 0;
+}
+
+/* Compares every workload metric of two cells, Holm across the judged ones. */
+static int compare_cells(const struct hvb_cell_data *a, const struct hvb_cell_data *b, const struct hvb_judge_opts *o,
+			 struct hvb_cmp *c)
+{
+	char (*names)[96];
+	size_t n, nj = 0;
+	double *p;
+	int rc;
+
+	c->a = a;
+	c->b = b;
+	if ((rc = metric_names(c, 0, &names, &n)) < 0)
+		goto out;
+	c->m = calloc(n ? n : 1, sizeof(*c->m));
+	p = malloc((n ? n : 1) * sizeof(double));
+	if (!c->m || !p) {
+		free(p);
+		rc = HVB_ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct hvb_series *sa = hvb_cell_series(a, names[i]), *sb = hvb_cell_series(b, names[i]);
+		struct hvb_metric_cmp *m = &c->m[c->nm++];
+		const struct hvb_series *any = sa ? sa : sb;
+		snprintf(m->name, sizeof(m->name), "%s", names[i]);
+		snprintf(m->unit, sizeof(m->unit), "%s", any->unit);
+		m->better = any->better;
+		if ((rc = hvb_metric_compare(sa ? sa->v : NULL, sa ? sa->n : 0, sb ? sb->v : NULL, sb ? sb->n : 0, o,
+					     m)) < 0) {
+			free(p);
+			goto out;
+		}
+		if (m->better != HVB_INFO && isfinite(m->p))
+			p[nj++] = m->p;
+	}
+	hvb_holm(p, nj, p);
+	nj = 0;
+	for (size_t i = 0; i < c->nm; i++) {
+		struct hvb_metric_cmp *m = &c->m[i];
+		if (m->better != HVB_INFO && isfinite(m->p))
+			m->p_adj = p[nj++];
+		hvb_verdict_decide(m, o);
+	}
+	free(p);
+	rc = compare_probes(c);
+out:
+	free(names);
+	return rc;
+}
+
+static struct hvb_section *section_add(struct hvb_report *r, enum hvb_section_kind kind, const char *title,
+				       const char *baseline)
+{
+	struct hvb_section *ns = realloc(r->sec, (r->nsec + 1) * sizeof(*ns));
+
+	if (!ns)
+		return NULL;
+	r->sec = ns;
+	ns = &r->sec[r->nsec++];
+	memset(ns, 0, sizeof(*ns));
+	ns->kind = kind;
+	snprintf(ns->title, sizeof(ns->title), "%s", title);
+	snprintf(ns->baseline, sizeof(ns->baseline), "%s", baseline);
+	return ns;
+}
+
+static struct hvb_cmp *cmp_add(struct hvb_section *sec)
+{
+	struct hvb_cmp *nc = realloc(sec->cmps, (sec->n + 1) * sizeof(*nc));
+
+	if (!nc)
+		return NULL;
+	sec->cmps = nc;
+	nc = &sec->cmps[sec->n++];
+	memset(nc, 0, sizeof(*nc));
+	return nc;
+}
+
+static int usable(const struct hvb_cell_data *c)
+{
+	return c->nm > 0;
+}
+
+/* One section of a report: cells that differ only in `dim` compared with the
+ * cell whose dim is `base`. */
+static int build_dim(struct hvb_report *r, const struct hvb_run_data *d, const char *dim, const char *base,
+		     const char *title, enum hvb_section_kind kind)
+{
+	struct hvb_section *sec = NULL;
+	char kb[1024], kc[1024];
+	int rc;
+
+	for (size_t i = 0; i < d->n; i++) {
+		const struct hvb_cell_data *bc = &d->cells[i];
+		const char *v = kind == HVB_SEC_MODES ? bc->row.mode : bc->row.placement;
+		if (strcmp(v, base) || !usable(bc))
+			continue;
+		hvb_cell_key_without(&bc->row, dim, kb, sizeof(kb));
+		for (size_t j = 0; j < d->n; j++) {
+			const struct hvb_cell_data *cc = &d->cells[j];
+			const char *w = kind == HVB_SEC_MODES ? cc->row.mode : cc->row.placement;
+			if (j == i || !strcmp(w, base) || !usable(cc))
+				continue;
+			hvb_cell_key_without(&cc->row, dim, kc, sizeof(kc));
+			if (strcmp(kb, kc))
+				continue;
+			if (!sec && !(sec = section_add(r, kind, title, base)))
+				return HVB_ENOMEM;
+			struct hvb_cmp *c = cmp_add(sec);
+			if (!c)
+				return HVB_ENOMEM;
+			hvb_cell_title(&bc->row, c->title, sizeof(c->title));
+			if (kind == HVB_SEC_MODES) {
+				size_t off = strlen(c->title);
+				snprintf(c->title + off, sizeof(c->title) - off, " placement=%s", bc->row.placement);
+			}
+			snprintf(c->label_a, sizeof(c->label_a), "%s", base);
+			snprintf(c->label_b, sizeof(c->label_b), "%s", w);
+			if ((rc = compare_cells(bc, cc, &r->opts, c)) < 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+int hvb_report_build(struct hvb_store *s, int64_t run_id, const char *baseline_mode,
+		     const struct hvb_judge_opts *o, struct hvb_report *r)
+{
+	char title[128];
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	r->kind = "report";
+	r->opts = *o;
+	if ((rc = hvb_run_load(s, run_id, &r->runs[0])) < 0)
+		return rc;
+	r->nruns = 1;
+	if (!baseline_mode)
+		baseline_mode = "native";
+	snprintf(title, sizeof(title), "Guest modes against %s", baseline_mode);
+	if ((rc = build_dim(r, &r->runs[0], "mode", baseline_mode, title, HVB_SEC_MODES)) < 0 ||
+	    (rc = build_dim(r, &r->runs[0], "placement", "local", "NUMA placements against local",
+			    HVB_SEC_PLACEMENT)) < 0) {
+		hvb_report_free(r);
+		return rc;
+	}
+	return 0;
+}
+
+static const char *cell_key(const struct hvb_cell_data *c, char *buf, size_t len)
+{
+	if (c->row.key[0])
+		return c->row.key;
+	hvb_cell_key_without(&c->row, "", buf, len);
+	return buf;
+}
+
+static int unmatched_add(struct hvb_report *r, const char *side, const char *key)
+{
+	char **nu = realloc(r->unmatched, (r->nunmatched + 1) * sizeof(char *)), buf[700];
+
+	if (!nu)
+		return HVB_ENOMEM;
+	r->unmatched = nu;
+	snprintf(buf, sizeof(buf), "only in the %s: %s", side, key);
+	return (nu[r->nunmatched++] = strdup(buf)) ? 0 : HVB_ENOMEM;
+}
+
+static void run_name(const struct hvb_run_info *i, char *buf, size_t len)
+{
+	if (i->label[0])
+		snprintf(buf, len, "%s (run %lld)", i->label, (long long)i->id);
+	else
+		snprintf(buf, len, "run %lld", (long long)i->id);
+}
+
+int hvb_compare_build(struct hvb_store *s, int64_t run_a, int64_t run_b, const struct hvb_judge_opts *o,
+		      struct hvb_report *r)
+{
+	struct hvb_section *sec;
+	char na[160], nb[160], title[400], k1[1024], k2[1024];
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	r->kind = "compare";
+	r->opts = *o;
+	if ((rc = hvb_run_load(s, run_a, &r->runs[0])) < 0)
+		return rc;
+	r->nruns = 1;
+	if ((rc = hvb_run_load(s, run_b, &r->runs[1])) < 0)
+		goto fail;
+	r->nruns = 2;
+	run_name(&r->runs[0].info, na, sizeof(na));
+	run_name(&r->runs[1].info, nb, sizeof(nb));
+	snprintf(title, sizeof(title), "%s against %s", nb, na);
+	rc = HVB_ENOMEM;
+	if (!(sec = section_add(r, HVB_SEC_CELLS, title, "baseline")))
+		goto fail;
+	for (size_t j = 0; j < r->runs[1].n; j++) {
+		const struct hvb_cell_data *cb = &r->runs[1].cells[j], *ca = NULL;
+		const char *kb = cell_key(cb, k2, sizeof(k2));
+		for (size_t i = 0; i < r->runs[0].n && !ca; i++)
+			if (!strcmp(cell_key(&r->runs[0].cells[i], k1, sizeof(k1)), kb))
+				ca = &r->runs[0].cells[i];
+		if (!ca) {
+			if ((rc = unmatched_add(r, "candidate", kb)) < 0)
+				goto fail;
+			continue;
+		}
+		struct hvb_cmp *c = cmp_add(sec);
+		if (!c)
+			goto fail;
+		hvb_cell_title(&cb->row, c->title, sizeof(c->title));
+		size_t off = strlen(c->title);
+		snprintf(c->title + off, sizeof(c->title) - off, " %s:%s placement=%s", cb->row.backend, cb->row.mode,
+			 cb->row.placement);
+		snprintf(c->label_a, sizeof(c->label_a), "baseline");
+		snprintf(c->label_b, sizeof(c->label_b), "candidate");
+		if ((rc = compare_cells(ca, cb, &r->opts, c)) < 0)
+			goto fail;
+	}
+	for (size_t i = 0; i < r->runs[0].n; i++) {
+		const char *ka = cell_key(&r->runs[0].cells[i], k1, sizeof(k1));
+		int found = 0;
+		for (size_t j = 0; j < r->runs[1].n && !found; j++)
+			found = !strcmp(cell_key(&r->runs[1].cells[j], k2, sizeof(k2)), ka);
+		if (!found && (rc = unmatched_add(r, "baseline", ka)) < 0)
+			goto fail;
+	}
+	return 0;
+fail:
+	hvb_report_free(r);
+	return rc;
+}
+
+int hvb_gate_build(struct hvb_store *s, int64_t baseline, int64_t candidate, const struct hvb_judge_opts *o,
+		   double max_regression, enum hvb_rule rule, struct hvb_report *r)
+{
+	struct hvb_judge_opts go = *o;
+	int rc;
+
+	/* A change smaller than the allowed regression never counts, in either direction. */
+	go.min_effect = max_regression;
+	if ((rc = hvb_compare_build(s, baseline, candidate, &go, r)) < 0)
+		return rc;
+	r->kind = "gate";
+	r->max_regression = max_regression;
+	r->rule = rule;
+	for (size_t k = 0; k < r->nsec; k++)
+		for (size_t i = 0; i < r->sec[k].n; i++) {
+			struct hvb_cmp *c = &r->sec[k].cmps[i];
+			for (size_t j = 0; j < c->nm; j++) {
+				struct hvb_metric_cmp *m = &c->m[j];
+				const struct hvb_series *sa = hvb_cell_series(c->a, m->name),
+							*sb = hvb_cell_series(c->b, m->name);
+				if (m->verdict == HVB_V_INFO)
+					continue;
+				if (m->verdict == HVB_V_MISSING) {
+					/* Measured before, not now: the candidate broke it. */
+					if (sa && sa->n && (!sb || !sb->n))
+						r->nmissing++;
+					continue;
+				}
+				r->njudged++;
+				if (rule == HVB_RULE_HVBENCH)
+					m->regressed = m->verdict == HVB_V_WORSE;
+				else
+					m->regressed = hvb_rule_regressed(rule, sa->v, sa->n, sb->v, sb->n, m->better,
+									  max_regression);
+				r->nregressed += (size_t)m->regressed;
+				r->nworse += m->verdict == HVB_V_WORSE;
+				r->nbetter += m->verdict == HVB_V_BETTER;
+				r->nsame += m->verdict == HVB_V_SAME;
+				r->ninconclusive += m->verdict == HVB_V_INCONCLUSIVE;
+			}
+		}
+	return 0;
+}
+
+void hvb_report_free(struct hvb_report *r)
+{
+	for (size_t k = 0; k < r->nsec; k++) {
+		for (size_t i = 0; i < r->sec[k].n; i++) {
+			free(r->sec[k].cmps[i].m);
+			free(r->sec[k].cmps[i].probes);
+		}
+		free(r->sec[k].cmps);
+	}
+	free(r->sec);
+	for (size_t i = 0; i < r->nunmatched; i++)
+		free(r->unmatched[i]);
+	free(r->unmatched);
+	for (size_t i = 0; i < r->nruns; i++)
+		hvb_run_data_free(&r->runs[i]);
+	memset(r, 0, sizeof(*r));
+}

@@ -1,0 +1,155 @@
+/* One self-contained HTML file: inline CSS, the gnuplot plots embedded as
+ * inline SVG, no scripts and nothing fetched. Every text that came from a
+ * config file, the host or the store is escaped. */
+#include "config.h"
+#include <stdlib.h>
+#include <string.h>
+#include "analysis/format-internal.h"
+
+static const char css[] =
+	"body{font-family:sans-serif;margin:1.5em auto;max-width:78em;color:#222}"
+	"table{border-collapse:collapse;margin:.5em 0 1em}"
+	"td,th{border:1px solid #ccc;padding:.2em .5em;text-align:left;font-size:.9em}"
+	"th{background:#eee}tr.worse td:last-child,tr.failed td{background:#f6d0cc}"
+	"tr.better td:last-child{background:#d3ecd0}tr.inconclusive td:last-child{background:#fbf0c8}"
+	"tr.skipped td{background:#eee}.banner{border:3px solid #c00;background:#fee;padding:.6em;font-weight:bold}"
+	"figure{display:inline-block;margin:.3em}.plots{margin-bottom:1em}";
+
+static void h_begin(FILE *f, const struct hvb_report *r)
+{
+	fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>hvbench %s", r->kind);
+	for (size_t i = 0; i < r->nruns; i++) {
+		fputs(i ? " / " : ": ", f);
+		hvb_xml_escape(f, r->runs[i].info.label[0] ? r->runs[i].info.label : r->runs[i].info.experiment);
+	}
+	fprintf(f, "</title>\n<style>%s</style></head><body>\n", css);
+}
+
+static void h_end(FILE *f, const struct hvb_report *r) { fputs("</body></html>\n", f); }
+
+static void h_heading(FILE *f, int level, const char *text)
+{
+	fprintf(f, "<h%d>", level);
+	hvb_xml_escape(f, text);
+	fprintf(f, "</h%d>\n", level);
+}
+
+static void h_para(FILE *f, const char *text)
+{
+	fputs("<p>", f);
+	hvb_xml_escape(f, text);
+	fputs("</p>\n", f);
+}
+
+static void h_banner(FILE *f, const char *text)
+{
+	fputs("<p class=\"banner\">", f);
+	hvb_xml_escape(f, text);
+	fputs("</p>\n", f);
+}
+
+static void cells(FILE *f, const char *tag, const char *const *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		fprintf(f, "<%s>", tag);
+		hvb_xml_escape(f, c[i]);
+		fprintf(f, "</%s>", tag);
+	}
+}
+
+static void h_table_begin(FILE *f, const char *const *head, size_t n)
+{
+	fputs("<table><tr>", f);
+	cells(f, "th", head, n);
+	fputs("</tr>\n", f);
+}
+
+static void h_row(FILE *f, const char *const *c, size_t n, const char *cls)
+{
+	fputs("<tr class=\"", f);
+	hvb_xml_escape(f, cls);
+	fputs("\">", f);
+	cells(f, "td", c, n);
+	fputs("</tr>\n", f);
+}
+
+static void h_table_end(FILE *f) { fputs("</table>\n", f); }
+
+/* The SVG without gnuplot's XML prologue and DOCTYPE, which may not appear
+ * inside an HTML document. */
+static void embed(FILE *f, const char *what, char *svg, int rc)
+{
+	const char *s = svg ? strstr(svg, "<svg") : NULL;
+
+	fputs("<figure>", f);
+	if (rc == 0 && s)
+		fputs(s, f);
+	else {
+		fputs("<figcaption>plot failed: ", f);
+		hvb_xml_escape(f, what);
+		fputs(" (see the log)</figcaption>", f);
+	}
+	fputs("</figure>\n", f);
+	free(svg);
+}
+
+static int is_latency(const struct hvb_cmp *c, const char *metric)
+{
+	const struct hvb_series *s = hvb_cell_series(c->a, metric);
+	return s && (!strcmp(s->unit, "ns") || !strcmp(s->unit, "us") || !strcmp(s->unit, "ms") ||
+		     !strcmp(s->unit, "s"));
+}
+
+static void h_group_end(FILE *f, const struct hvb_section *sec, const struct hvb_cmp *cmps, size_t n)
+{
+	const char **names;
+	size_t nn;
+	char why[128];
+
+	if (sec->kind == HVB_SEC_CELLS)
+		return;
+	if (!hvb_plot_available(why, sizeof(why))) {
+		h_para(f, why);
+		return;
+	}
+	nn = hvb_group_metrics(cmps, n, &names);
+	fputs("<div class=\"plots\">\n", f);
+	for (size_t k = 0; k < nn; k++) {
+		char *svg = NULL;
+		int rc = hvb_plot_bars(cmps, n, names[k], &svg);
+		embed(f, names[k], svg, rc);
+		if (is_latency(cmps, names[k])) {
+			svg = NULL;
+			rc = hvb_plot_distribution(cmps, n, names[k], &svg);
+			embed(f, names[k], svg, rc);
+		}
+	}
+	if (sec->kind == HVB_SEC_PLACEMENT && nn) {
+		char *svg = NULL;
+		int rc = hvb_plot_heatmap(cmps, n, names[0], &svg);
+		if (rc != HVB_EINVAL) /* no node information: no map */
+			embed(f, names[0], svg, rc);
+	}
+	fputs("</div>\n", f);
+	free(names);
+}
+
+static const struct hvb_doc_ops html_doc = {
+	.begin = h_begin,
+	.end = h_end,
+	.heading = h_heading,
+	.para = h_para,
+	.banner = h_banner,
+	.table_begin = h_table_begin,
+	.row = h_row,
+	.table_end = h_table_end,
+	.group_end = h_group_end,
+};
+
+static int html_write(const struct hvb_report *r, FILE *out) { return hvb_doc_write(r, &html_doc, out); }
+
+const struct hvb_format_ops hvb_format_html = {
+	.name = "html",
+	.summary = "one self-contained HTML file with gnuplot SVG plots",
+	.write = html_write,
+};

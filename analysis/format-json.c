@@ -1,0 +1,121 @@
+/* The report as one JSON object, for other tools: every figure the text shows,
+ * unrounded; a number that does not exist is null. */
+#include "config.h"
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "analysis/format-internal.h"
+
+static json_t *num(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
+static json_t *summary(const struct hvb_summary *s, const struct hvb_ci *ci)
+{
+	return json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:[o,o]}", "n", (json_int_t)s->n, "median",
+			 num(s->median), "mean", num(s->mean), "sd", num(s->sd), "cov", num(s->cov), "min", num(s->min),
+			 "max", num(s->max), "mad", num(s->mad), "outliers", (json_int_t)s->outliers, "median_ci",
+			 num(ci->lo), num(ci->hi));
+}
+
+static json_t *cmp_json(const struct hvb_cmp *c)
+{
+	json_t *ms = json_array(), *ps = json_array();
+
+	for (size_t k = 0; k < c->nm; k++) {
+		const struct hvb_metric_cmp *m = &c->m[k];
+		json_array_append_new(
+			ms, json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:[o,o], s:o, s:o, s:o, s:b, s:s, s:i, s:b}", "name",
+				      m->name, "unit", m->unit, "better", hvb_better_name(m->better), "a",
+				      summary(&m->a, &m->ci_a), "b", summary(&m->b, &m->ci_b), "ratio", num(m->ratio),
+				      "ratio_ci", num(m->ci.lo), num(m->ci.hi), "change", num(m->change), "p", num(m->p),
+				      "p_holm", num(m->p_adj), "exact", m->exact, "verdict", hvb_verdict_name(m->verdict),
+				      "need_more", m->need_more, "regressed", m->regressed));
+	}
+	for (size_t k = 0; k < c->nprobes; k++) {
+		const struct hvb_probe_fig *f = &c->probes[k];
+		json_array_append_new(ps, json_pack("{s:s, s:s, s:s, s:o, s:o}", "name", f->name, "unit", f->unit, "per",
+						    f->per_op ? "operation" : "sample", "a", num(f->a), "b", num(f->b)));
+	}
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o}", "title", c->title, "a", c->label_a, "b", c->label_b,
+			 "a_key", c->a->row.key, "b_key", c->b->row.key, "metrics", ms, "probes", ps);
+}
+
+static json_t *run_json(const struct hvb_run_data *d)
+{
+	json_t *host = d->info.host_json ? json_loads(d->info.host_json, 0, NULL) : NULL, *cells = json_array();
+
+	for (size_t i = 0; i < d->n; i++) {
+		const struct hvb_cell_data *c = &d->cells[i];
+		json_t *ms = json_object();
+		for (size_t k = 0; k < c->nm; k++) {
+			struct hvb_summary s;
+			struct hvb_ci ci = { NAN, NAN };
+			json_t *vals = json_array();
+			hvb_stats_summarize(c->m[k].v, c->m[k].n, &s);
+			hvb_boot_median_ci(c->m[k].v, c->m[k].n, 0.95, HVB_BOOT_RESAMPLES, 0x5eed, &ci);
+			for (size_t j = 0; j < c->m[k].n; j++)
+				json_array_append_new(vals, json_real(c->m[k].v[j]));
+			json_t *o = summary(&s, &ci);
+			json_object_set_new(o, "unit", json_string(c->m[k].unit));
+			json_object_set_new(o, "better", json_string(hvb_better_name(c->m[k].better)));
+			json_object_set_new(o, "values", vals);
+			json_object_set_new(ms, c->m[k].name, o);
+		}
+		json_array_append_new(cells, json_pack("{s:s, s:s, s:s, s:s, s:i, s:s?, s:s?, s:i, s:i, s:o}", "key",
+						       c->row.key, "mode", c->row.mode, "placement", c->row.placement,
+						       "status", c->row.status, "idx", c->row.idx, "reason", c->row.reason,
+						       "sample_failure", c->bad_reason, "samples_ok", c->nok,
+						       "samples_failed", c->nbad, "metrics", ms));
+	}
+	return json_pack("{s:I, s:s, s:s, s:s, s:b, s:s, s:o, s:o}", "id", (json_int_t)d->info.id, "label",
+			 d->info.label, "experiment", d->info.experiment, "status", d->info.status, "lab", d->info.lab,
+			 "lab_note", d->info.lab ? "LAB: not performance" : "", "host", host ? host : json_null(), "cells",
+			 cells);
+}
+
+static int json_write(const struct hvb_report *r, FILE *out)
+{
+	json_t *o = json_object(), *runs = json_array(), *secs = json_array(), *un = json_array();
+	int rc;
+
+	json_object_set_new(o, "kind", json_string(r->kind));
+	for (size_t i = 0; i < r->nruns; i++)
+		json_array_append_new(runs, run_json(&r->runs[i]));
+	json_object_set_new(o, "runs", runs);
+	json_object_set_new(o, "options", json_pack("{s:f, s:f, s:f, s:i}", "alpha", r->opts.alpha, "min_effect",
+						    r->opts.min_effect, "level", r->opts.level, "resamples",
+						    (int)r->opts.resamples));
+	for (size_t s = 0; s < r->nsec; s++) {
+		static const char *const kinds[] = { "modes", "placement", "cells" };
+		json_t *cmps = json_array();
+		for (size_t i = 0; i < r->sec[s].n; i++)
+			json_array_append_new(cmps, cmp_json(&r->sec[s].cmps[i]));
+		json_array_append_new(secs, json_pack("{s:s, s:s, s:s, s:o}", "kind", kinds[r->sec[s].kind], "title",
+						      r->sec[s].title, "baseline", r->sec[s].baseline, "comparisons", cmps));
+	}
+	json_object_set_new(o, "sections", secs);
+	for (size_t i = 0; i < r->nunmatched; i++)
+		json_array_append_new(un, json_string(r->unmatched[i]));
+	json_object_set_new(o, "unmatched", un);
+	if (!strcmp(r->kind, "gate"))
+		json_object_set_new(o, "gate", json_pack("{s:s, s:f, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "result",
+							 r->nregressed || r->nmissing ? "fail" : r->njudged ? "pass" : "error",
+							 "max_regression", r->max_regression, "rule", hvb_rule_name(r->rule),
+							 "judged", (json_int_t)r->njudged, "regressed",
+							 (json_int_t)r->nregressed, "missing", (json_int_t)r->nmissing, "worse",
+							 (json_int_t)r->nworse, "better", (json_int_t)r->nbetter, "same",
+							 (json_int_t)r->nsame, "inconclusive", (json_int_t)r->ninconclusive));
+	rc = json_dumpf(o, out, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+	fputc('\n', out);
+	json_decref(o);
+	return rc < 0 || ferror(out) ? HVB_EIO : 0;
+}
+
+const struct hvb_format_ops hvb_format_json = {
+	.name = "json",
+	.summary = "one JSON object with every figure, unrounded",
+	.write = json_write,
+};

@@ -1,0 +1,421 @@
+/* The list of report formats, the helpers they share, and the walk over a
+ * report that text, Markdown and HTML render: runs and the LAB warning, the
+ * gate's decision, each section's comparisons with probe figures, per-cell
+ * summaries, cells on one side only, skipped and failed cells, host facts. */
+#include "config.h"
+#include <jansson.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "analysis/format-internal.h"
+
+extern const struct hvb_format_ops hvb_format_text, hvb_format_md, hvb_format_html, hvb_format_json;
+const struct hvb_format_ops *const hvb_formats[] = { &hvb_format_text, &hvb_format_md, &hvb_format_html,
+						      &hvb_format_json, NULL };
+
+const struct hvb_format_ops *hvb_format_find(const char *name)
+{
+	for (size_t i = 0; hvb_formats[i]; i++)
+		if (!strcmp(hvb_formats[i]->name, name))
+			return hvb_formats[i];
+	return NULL;
+}
+
+void hvb_fmt_num(double v, char *buf, size_t len)
+{
+	if (!isfinite(v))
+		snprintf(buf, len, "-");
+	else if (v != 0 && (fabs(v) >= 1e6 || fabs(v) < 1e-3))
+		snprintf(buf, len, "%.3e", v);
+	else
+		snprintf(buf, len, "%.4g", v);
+}
+
+void hvb_fmt_pct(double ratio, char *buf, size_t len)
+{
+	if (!isfinite(ratio))
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%+.1f%%", (ratio - 1) * 100);
+}
+
+void hvb_fmt_verdict(const struct hvb_metric_cmp *m, char *buf, size_t len)
+{
+	if (m->verdict == HVB_V_INCONCLUSIVE)
+		snprintf(buf, len, "inconclusive (need %d more repetition%s)", m->need_more, m->need_more == 1 ? "" : "s");
+	else
+		snprintf(buf, len, "%s%s", hvb_verdict_name(m->verdict), m->regressed ? ": REGRESSION" : "");
+}
+
+void hvb_xml_escape(FILE *out, const char *s)
+{
+	for (; s && *s; s++)
+		switch (*s) {
+		case '<': fputs("&lt;", out); break;
+		case '>': fputs("&gt;", out); break;
+		case '&': fputs("&amp;", out); break;
+		case '"': fputs("&quot;", out); break;
+		case '\'': fputs("&#39;", out); break;
+		default:
+			/* Control characters are not allowed in XML 1.0. */
+			if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t')
+				fputc('?', out);
+			else
+				fputc(*s, out);
+		}
+}
+
+static void facts_of(json_t *v, const char *prefix, void (*cb)(const char *, const char *, void *), void *arg)
+{
+	char key[256], buf[512];
+	const char *k;
+	json_t *x;
+	size_t i;
+
+	if (json_is_object(v)) {
+		json_object_foreach(v, k, x) {
+			snprintf(key, sizeof(key), "%s%s%s", prefix, *prefix ? "." : "", k);
+			facts_of(x, key, cb, arg);
+		}
+	} else if (json_is_array(v)) {
+		json_array_foreach(v, i, x) {
+			snprintf(key, sizeof(key), "%s[%zu]", prefix, i);
+			facts_of(x, key, cb, arg);
+		}
+	} else {
+		if (json_is_string(v))
+			snprintf(buf, sizeof(buf), "%s", json_string_value(v));
+		else {
+			char *t = json_dumps(v, JSON_ENCODE_ANY);
+			snprintf(buf, sizeof(buf), "%s", t ? t : "");
+			free(t);
+		}
+		cb(prefix, buf, arg);
+	}
+}
+
+int hvb_host_facts(const char *host_json, void (*cb)(const char *key, const char *value, void *arg), void *arg)
+{
+	json_error_t e;
+	json_t *h = host_json ? json_loads(host_json, 0, &e) : NULL;
+
+	if (!h)
+		return HVB_EINVAL;
+	facts_of(h, "", cb, arg);
+	json_decref(h);
+	return 0;
+}
+
+int hvb_cell_is_trouble(const struct hvb_cell_data *c)
+{
+	return strcmp(c->row.status, "done") || c->nbad > 0;
+}
+
+size_t hvb_group_metrics(const struct hvb_cmp *cmps, size_t n, const char ***names)
+{
+	size_t cnt = 0;
+
+	*names = NULL;
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < cmps[i].nm; k++) {
+			const struct hvb_metric_cmp *m = &cmps[i].m[k];
+			size_t j;
+			if (m->better == HVB_INFO)
+				continue;
+			for (j = 0; j < cnt && strcmp((*names)[j], m->name); j++)
+				;
+			if (j < cnt)
+				continue;
+			const char **nn = realloc(*names, (cnt + 1) * sizeof(char *));
+			if (!nn)
+				return cnt;
+			*names = nn;
+			nn[cnt++] = m->name;
+		}
+	return cnt;
+}
+
+/* ---- the walk ---- */
+struct walk {
+	const struct hvb_report *r;
+	const struct hvb_doc_ops *d;
+	FILE *f;
+};
+
+static void para(struct walk *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void para(struct walk *w, const char *fmt, ...)
+{
+	char buf[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	w->d->para(w->f, buf);
+}
+
+static void runs_part(struct walk *w)
+{
+	for (size_t i = 0; i < w->r->nruns; i++) {
+		const struct hvb_run_info *ri = &w->r->runs[i].info;
+		char when[64] = "?";
+		time_t t = (time_t)ri->started;
+		struct tm tm;
+		if (gmtime_r(&t, &tm))
+			strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
+		para(w, "%sRun %lld%s%s%s: experiment %s, status %s, started %s, hvbench %s.",
+		     w->r->nruns > 1 ? (i ? "Candidate: " : "Baseline: ") : "", (long long)ri->id,
+		     ri->label[0] ? " (label " : "", ri->label, ri->label[0] ? ")" : "", ri->experiment, ri->status, when,
+		     ri->version);
+		if (ri->lab) {
+			char b[512];
+			snprintf(b, sizeof(b), "LAB: not performance. Run %lld was measured in the QEMU lab (software-emulated "
+				 "Xen): it shows that the path works end to end; its figures are not performance and must "
+				 "not be compared with real hosts.", (long long)ri->id);
+			w->d->banner(w->f, b);
+		}
+	}
+}
+
+static void gate_part(struct walk *w)
+{
+	const struct hvb_report *r = w->r;
+	char b[768];
+
+	if (strcmp(r->kind, "gate"))
+		return;
+	if (!r->njudged && !r->nmissing)
+		snprintf(b, sizeof(b), "Gate: ERROR: no metric could be compared (no matching cells with samples).");
+	else if (r->nregressed || r->nmissing)
+		snprintf(b, sizeof(b), "Gate: FAIL: %zu metric%s regressed by more than %.1f%% with significance"
+			 " (alpha %.3g, Holm-adjusted, rule %s)%s%zu%s.", r->nregressed, r->nregressed == 1 ? "" : "s",
+			 r->max_regression * 100, r->opts.alpha, hvb_rule_name(r->rule),
+			 r->nmissing ? "; metrics measured in the baseline but missing in the candidate: " : "",
+			 r->nmissing, r->nmissing ? "" : " missing");
+	else
+		snprintf(b, sizeof(b), "Gate: PASS: no metric regressed by more than %.1f%% with significance"
+			 " (alpha %.3g, Holm-adjusted, rule %s).", r->max_regression * 100, r->opts.alpha,
+			 hvb_rule_name(r->rule));
+	w->d->banner(w->f, b);
+	para(w, "%zu metrics judged: %zu worse, %zu better, %zu same, %zu inconclusive. Only the metrics that are not "
+	     "\"same\" are listed below.", r->njudged, r->nworse, r->nbetter, r->nsame, r->ninconclusive);
+}
+
+static void median_ci(const struct hvb_summary *s, const struct hvb_ci *ci, char *buf, size_t len)
+{
+	char m[32], lo[32], hi[32];
+
+	hvb_fmt_num(s->median, m, sizeof(m));
+	hvb_fmt_num(ci->lo, lo, sizeof(lo));
+	hvb_fmt_num(ci->hi, hi, sizeof(hi));
+	if (!s->n)
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%s [%s, %s] n=%zu%s", m, lo, hi, s->n, s->outliers ? " (outliers)" : "");
+}
+
+static int shown(const struct hvb_report *r, const struct hvb_metric_cmp *m)
+{
+	if (strcmp(r->kind, "gate"))
+		return 1;
+	return m->verdict != HVB_V_SAME && m->verdict != HVB_V_INFO;
+}
+
+static void cmp_part(struct walk *w, const struct hvb_cmp *c)
+{
+	char title[400], a[96], b[96], ratio[32], ci[64], lo[32], hi[32], p[32], v[96];
+	const char *head[] = { "metric", "unit", "better", a, b, "change", "95% CI of ratio", "p (Holm)", "verdict" };
+	size_t nshown = 0;
+
+	for (size_t k = 0; k < c->nm; k++)
+		nshown += (size_t)shown(w->r, &c->m[k]);
+	if (!nshown)
+		return;
+	snprintf(title, sizeof(title), "%s: %s against %s", c->title, c->label_b, c->label_a);
+	w->d->heading(w->f, 3, title);
+	snprintf(a, sizeof(a), "%s median [95%% CI]", c->label_a);
+	snprintf(b, sizeof(b), "%s median [95%% CI]", c->label_b);
+	w->d->table_begin(w->f, head, 9);
+	for (size_t k = 0; k < c->nm; k++) {
+		const struct hvb_metric_cmp *m = &c->m[k];
+		char ma[160], mb[160];
+		if (!shown(w->r, m))
+			continue;
+		median_ci(&m->a, &m->ci_a, ma, sizeof(ma));
+		median_ci(&m->b, &m->ci_b, mb, sizeof(mb));
+		hvb_fmt_pct(m->ratio, ratio, sizeof(ratio));
+		hvb_fmt_num(m->ci.lo, lo, sizeof(lo));
+		hvb_fmt_num(m->ci.hi, hi, sizeof(hi));
+		snprintf(ci, sizeof(ci), isfinite(m->ci.lo) ? "[%s, %s]" : "-", lo, hi);
+		hvb_fmt_num(m->p_adj, p, sizeof(p));
+		if (m->exact && isfinite(m->p_adj))
+			strncat(p, " exact", sizeof(p) - strlen(p) - 1);
+		hvb_fmt_verdict(m, v, sizeof(v));
+		const char *cells[] = { m->name, m->unit, hvb_better_name(m->better), ma, mb, ratio, ci, p, v };
+		w->d->row(w->f, cells, 9, hvb_verdict_name(m->verdict));
+	}
+	w->d->table_end(w->f);
+	if (!c->nprobes)
+		return;
+	para(w, "Probe and trace figures that explain the difference (medians; per operation where the workload "
+	     "counts operations in the sample's `ops`):");
+	const char *ph[] = { "figure", "unit", "per", c->label_a, c->label_b, "change" };
+	w->d->table_begin(w->f, ph, 6);
+	for (size_t k = 0; k < c->nprobes; k++) {
+		const struct hvb_probe_fig *f = &c->probes[k];
+		char fa[32], fb[32];
+		hvb_fmt_num(f->a, fa, sizeof(fa));
+		hvb_fmt_num(f->b, fb, sizeof(fb));
+		hvb_fmt_pct(f->a != 0 ? f->b / f->a : NAN, ratio, sizeof(ratio));
+		const char *cells[] = { f->name, f->unit, f->per_op ? "operation" : "sample", fa, fb, ratio };
+		w->d->row(w->f, cells, 6, "");
+	}
+	w->d->table_end(w->f);
+}
+
+static void sections_part(struct walk *w)
+{
+	for (size_t s = 0; s < w->r->nsec; s++) {
+		const struct hvb_section *sec = &w->r->sec[s];
+		w->d->heading(w->f, 2, sec->title);
+		if (!sec->n)
+			para(w, "No cells to compare.");
+		for (size_t i = 0; i < sec->n;) {
+			size_t j = i;
+			while (j < sec->n && sec->cmps[j].a == sec->cmps[i].a)
+				j++;
+			for (size_t k = i; k < j; k++)
+				cmp_part(w, &sec->cmps[k]);
+			if (w->d->group_end)
+				w->d->group_end(w->f, sec, &sec->cmps[i], j - i);
+			i = j;
+		}
+	}
+	if (!strcmp(w->r->kind, "report") && !w->r->nsec)
+		para(w, "This run has no cells that differ only in guest mode or only in placement: nothing to compare "
+		     "within it; the cells' own figures follow.");
+}
+
+static void cells_part(struct walk *w)
+{
+	const struct hvb_run_data *d = &w->r->runs[0];
+	const char *head[] = { "cell", "metric", "unit", "median", "95% CI", "CoV", "min - max", "n", "outliers" };
+	int started = 0;
+
+	if (strcmp(w->r->kind, "report"))
+		return;
+	for (size_t i = 0; i < d->n; i++) {
+		const struct hvb_cell_data *c = &d->cells[i];
+		char title[300], num[9][80];
+		hvb_cell_title(&c->row, title, sizeof(title));
+		size_t off = strlen(title);
+		snprintf(title + off, sizeof(title) - off, " %s:%s placement=%s", c->row.backend, c->row.mode,
+			 c->row.placement);
+		for (size_t k = 0; k < c->nm; k++) {
+			const struct hvb_series *m = &c->m[k];
+			struct hvb_summary s;
+			struct hvb_ci ci = { NAN, NAN };
+			char lo[32], hi[32];
+			if (m->better == HVB_INFO || hvb_metric_is_probe(m->name) || hvb_stats_summarize(m->v, m->n, &s))
+				continue;
+			if (!started++) {
+				w->d->heading(w->f, 2, "Cells");
+				w->d->table_begin(w->f, head, 9);
+			}
+			hvb_boot_median_ci(m->v, m->n, w->r->opts.level, w->r->opts.resamples, w->r->opts.seed, &ci);
+			hvb_fmt_num(s.median, num[0], sizeof(num[0]));
+			hvb_fmt_num(ci.lo, lo, sizeof(lo));
+			hvb_fmt_num(ci.hi, hi, sizeof(hi));
+			snprintf(num[1], sizeof(num[1]), "[%s, %s]", lo, hi);
+			snprintf(num[2], sizeof(num[2]), isfinite(s.cov) ? "%.2f%%" : "-", s.cov * 100);
+			hvb_fmt_num(s.min, lo, sizeof(lo));
+			hvb_fmt_num(s.max, hi, sizeof(hi));
+			snprintf(num[3], sizeof(num[3]), "%s - %s", lo, hi);
+			snprintf(num[4], sizeof(num[4]), "%zu", s.n);
+			snprintf(num[5], sizeof(num[5]), "%zu", s.outliers);
+			const char *cells[] = { k ? "" : title, m->name, m->unit, num[0], num[1], num[2], num[3], num[4],
+						num[5] };
+			w->d->row(w->f, cells, 9, "");
+		}
+	}
+	if (started)
+		w->d->table_end(w->f);
+}
+
+static void trouble_part(struct walk *w)
+{
+	const char *head[] = { "run", "cell", "status", "samples ok / failed", "reason" };
+	int started = 0;
+
+	if (w->r->nunmatched) {
+		w->d->heading(w->f, 2, "Cells on one side only");
+		for (size_t i = 0; i < w->r->nunmatched; i++)
+			w->d->para(w->f, w->r->unmatched[i]);
+	}
+	for (size_t r = 0; r < w->r->nruns; r++)
+		for (size_t i = 0; i < w->r->runs[r].n; i++) {
+			const struct hvb_cell_data *c = &w->r->runs[r].cells[i];
+			char run[32], cnt[48];
+			if (!hvb_cell_is_trouble(c))
+				continue;
+			if (!started++) {
+				w->d->heading(w->f, 2, "Skipped and failed cells");
+				w->d->table_begin(w->f, head, 5);
+			}
+			snprintf(run, sizeof(run), "%lld", (long long)w->r->runs[r].info.id);
+			snprintf(cnt, sizeof(cnt), "%d / %d", c->nok, c->nbad);
+			const char *reason = c->row.reason && *c->row.reason ? c->row.reason
+					     : c->bad_reason ? c->bad_reason : "";
+			const char *cells[] = { run, c->row.key, c->row.status, cnt, reason };
+			w->d->row(w->f, cells, 5, c->row.status);
+		}
+	if (started)
+		w->d->table_end(w->f);
+}
+
+static void fact_row(const char *k, const char *v, void *arg)
+{
+	struct walk *w = arg;
+	const char *cells[] = { k, v };
+	w->d->row(w->f, cells, 2, "");
+}
+
+static void host_part(struct walk *w)
+{
+	const char *head[] = { "fact", "value" };
+
+	for (size_t r = 0; r < w->r->nruns; r++) {
+		char t[64];
+		snprintf(t, sizeof(t), "Host of run %lld", (long long)w->r->runs[r].info.id);
+		w->d->heading(w->f, 2, t);
+		w->d->table_begin(w->f, head, 2);
+		if (hvb_host_facts(w->r->runs[r].info.host_json, fact_row, w) < 0) {
+			const char *cells[] = { "host_json", "(not readable)" };
+			w->d->row(w->f, cells, 2, "");
+		}
+		w->d->table_end(w->f);
+	}
+}
+
+int hvb_doc_write(const struct hvb_report *r, const struct hvb_doc_ops *d, FILE *out)
+{
+	struct walk w = { .r = r, .d = d, .f = out };
+	char title[64];
+
+	d->begin(out, r);
+	snprintf(title, sizeof(title), "hvbench %s", r->kind);
+	d->heading(out, 1, title);
+	runs_part(&w);
+	gate_part(&w);
+	para(&w, "Medians with %.0f%% bootstrap intervals; change is the ratio of medians minus one; p from "
+	     "Mann-Whitney U, Holm-adjusted across the metrics of each comparison; verdicts need significance at "
+	     "%.3g and a change of at least %.1f%%.", r->opts.level * 100, r->opts.alpha, r->opts.min_effect * 100);
+	sections_part(&w);
+	cells_part(&w);
+	trouble_part(&w);
+	host_part(&w);
+	d->end(out, r);
+	return ferror(out) ? HVB_EIO : 0;
+}

@@ -1,0 +1,71 @@
+/* JUnit XML for CI systems: one test case per cell and metric of a gate; a
+ * regression is a failure, a metric the candidate lost is an error, a context
+ * metric is skipped. */
+#include "config.h"
+#include <math.h>
+#include <string.h>
+#include "analysis/analysis.h"
+
+static void attr(FILE *f, const char *name, const char *v)
+{
+	fprintf(f, " %s=\"", name);
+	hvb_xml_escape(f, v);
+	fputc('"', f);
+}
+
+static void detail(FILE *f, const struct hvb_cmp *c, const struct hvb_metric_cmp *m)
+{
+	char a[32], b[32], pct[32], p[32], v[96];
+
+	hvb_fmt_num(m->a.median, a, sizeof(a));
+	hvb_fmt_num(m->b.median, b, sizeof(b));
+	hvb_fmt_pct(m->ratio, pct, sizeof(pct));
+	hvb_fmt_num(m->p_adj, p, sizeof(p));
+	hvb_fmt_verdict(m, v, sizeof(v));
+	fprintf(f, "%s %s median %s %s, %s %s (n=%zu/%zu), change %s, p (Holm) %s: ", c->label_a, m->name, a, m->unit,
+		c->label_b, b, m->a.n, m->b.n, pct, p);
+	hvb_xml_escape(f, v);
+}
+
+int hvb_junit_write(const struct hvb_report *r, FILE *f)
+{
+	size_t tests = 0, failures = 0, errors = 0, skipped = 0;
+
+	for (size_t s = 0; s < r->nsec; s++)
+		for (size_t i = 0; i < r->sec[s].n; i++)
+			for (size_t k = 0; k < r->sec[s].cmps[i].nm; k++) {
+				const struct hvb_metric_cmp *m = &r->sec[s].cmps[i].m[k];
+				tests++;
+				failures += (size_t)m->regressed;
+				errors += m->verdict == HVB_V_MISSING && m->a.n;
+				skipped += m->verdict == HVB_V_INFO || (m->verdict == HVB_V_MISSING && !m->a.n);
+			}
+	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n<testsuite name=\"hvbench gate\"", f);
+	fprintf(f, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\">\n", tests, failures, errors, skipped);
+	for (size_t s = 0; s < r->nsec; s++)
+		for (size_t i = 0; i < r->sec[s].n; i++) {
+			const struct hvb_cmp *c = &r->sec[s].cmps[i];
+			for (size_t k = 0; k < c->nm; k++) {
+				const struct hvb_metric_cmp *m = &c->m[k];
+				fputs("<testcase", f);
+				attr(f, "classname", c->title);
+				attr(f, "name", m->name);
+				fputs(">", f);
+				if (m->regressed) {
+					fputs("<failure type=\"regression\" message=\"", f);
+					detail(f, c, m);
+					fputs("\"/>", f);
+				} else if (m->verdict == HVB_V_MISSING && m->a.n) {
+					fputs("<error type=\"missing\" message=\"measured in the baseline, not in the "
+					      "candidate\"/>", f);
+				} else if (m->verdict == HVB_V_INFO || m->verdict == HVB_V_MISSING) {
+					fputs("<skipped message=\"context metric, not judged\"/>", f);
+				}
+				fputs("<system-out>", f);
+				detail(f, c, m);
+				fputs("</system-out></testcase>\n", f);
+			}
+		}
+	fputs("</testsuite>\n</testsuites>\n", f);
+	return ferror(f) ? HVB_EIO : 0;
+}

@@ -1,0 +1,306 @@
+/* A run as the analysis sees it: each cell with its metrics' values (ok samples
+ * only, in repetition order), how many samples failed and why, and which NUMA
+ * nodes its CPUs and memory were on (from the stored placement and the host's
+ * topology), for the placement heat map. */
+#include "config.h"
+#include <jansson.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include "analysis/analysis.h"
+
+#define MAX_CPUS 1024
+
+struct load_ctx {
+	struct hvb_store *s;
+	struct hvb_run_data *d;
+	json_t *nodes; /* the host topology's node list, or NULL */
+	int rc;
+};
+
+/* "0-3,8" into a bitmap; returns 0 or -1. */
+static int cpulist_parse(const char *s, unsigned char *bits)
+{
+	memset(bits, 0, MAX_CPUS);
+	while (*s) {
+		char *end;
+		long a = strtol(s, &end, 10), b = a;
+		if (end == s || a < 0 || a >= MAX_CPUS)
+			return -1;
+		s = end;
+		if (*s == '-') {
+			b = strtol(s + 1, &end, 10);
+			if (end == s + 1 || b < a || b >= MAX_CPUS)
+				return -1;
+			s = end;
+		}
+		for (long i = a; i <= b; i++)
+			bits[i] = 1;
+		if (*s == ',')
+			s++;
+		else if (*s)
+			return -1;
+	}
+	return 0;
+}
+
+/* The nodes holding the plan's CPUs, as "0" or "0,1"; "any" when unpinned. */
+static void cpu_nodes_of(json_t *nodes, const char *cpus, char *out, size_t len)
+{
+	unsigned char want[MAX_CPUS], have[MAX_CPUS];
+	size_t i, off = 0;
+	json_t *n;
+
+	out[0] = 0;
+	if (!strcmp(cpus, "any") || !*cpus) {
+		snprintf(out, len, "any");
+		return;
+	}
+	if (!nodes || cpulist_parse(cpus, want) < 0)
+		return;
+	json_array_foreach(nodes, i, n) {
+		const char *nc = json_string_value(json_object_get(n, "cpus"));
+		int hit = 0;
+		if (!nc || cpulist_parse(nc, have) < 0)
+			continue;
+		for (int c = 0; c < MAX_CPUS && !hit; c++)
+			hit = want[c] && have[c];
+		if (hit && off < len)
+			off += (size_t)snprintf(out + off, len - off, "%s%lld", off ? "," : "",
+						(long long)json_integer_value(json_object_get(n, "node")));
+	}
+}
+
+static void placement_nodes(struct hvb_cell_data *c, json_t *nodes)
+{
+	json_t *pj, *plan;
+	const char *cpus, *mem;
+
+	if (!c->row.placement_json || !(pj = json_loads(c->row.placement_json, 0, NULL)))
+		return;
+	plan = json_object_get(pj, "plan");
+	cpus = json_string_value(json_object_get(plan, "cpus"));
+	mem = json_string_value(json_object_get(plan, "mem_nodes"));
+	if (cpus)
+		cpu_nodes_of(nodes, cpus, c->cpu_nodes, sizeof(c->cpu_nodes));
+	if (mem)
+		snprintf(c->mem_nodes, sizeof(c->mem_nodes), "%s", *mem ? mem : "any");
+	json_decref(pj);
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+static int copy_cell(const struct hvb_cell_row *r, struct hvb_cell_data *c)
+{
+	c->row = *r;
+	c->row.params_json = dup_or_null(r->params_json);
+	c->row.reason = dup_or_null(r->reason);
+	c->row.placement_json = dup_or_null(r->placement_json);
+	if ((r->params_json && !c->row.params_json) || (r->reason && !c->row.reason) ||
+	    (r->placement_json && !c->row.placement_json))
+		return HVB_ENOMEM;
+	return 0;
+}
+
+static int value_cb(int64_t sample_id, int rep, const char *metric, double value, const char *unit,
+		    const char *better, void *arg)
+{
+	struct hvb_cell_data *c = arg;
+	struct hvb_series *m = c->nm ? &c->m[c->nm - 1] : NULL;
+
+	/* Values come ordered by metric, then repetition. */
+	if (!m || strcmp(m->name, metric)) {
+		struct hvb_series *nm = realloc(c->m, (c->nm + 1) * sizeof(*nm));
+		if (!nm)
+			return HVB_ENOMEM;
+		c->m = nm;
+		m = &c->m[c->nm++];
+		memset(m, 0, sizeof(*m));
+		snprintf(m->name, sizeof(m->name), "%s", metric);
+		snprintf(m->unit, sizeof(m->unit), "%s", unit ? unit : "");
+		if (!better || hvb_better_parse(better, &m->better) < 0)
+			m->better = HVB_INFO;
+	}
+	double *nv = realloc(m->v, (m->n + 1) * sizeof(double));
+	if (nv)
+		m->v = nv;
+	int *nr = realloc(m->rep, (m->n + 1) * sizeof(int));
+	if (nr)
+		m->rep = nr;
+	if (!nv || !nr)
+		return HVB_ENOMEM;
+	m->v[m->n] = value;
+	m->rep[m->n++] = rep;
+	return 0;
+}
+
+static int sample_troubles(struct hvb_store *s, struct hvb_cell_data *c)
+{
+	sqlite3 *db = hvb_store_db(s);
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(db, "SELECT sum(status='ok'), sum(status NOT IN ('ok','warmup')),"
+				   " (SELECT reason FROM samples WHERE cell_id=?1 AND status NOT IN ('ok','warmup') ORDER BY rep LIMIT 1)"
+				   " FROM samples WHERE cell_id=?1", -1, &st, NULL) != SQLITE_OK) {
+		hvb_log(HVB_LOG_ERROR, "%s: %s", hvb_store_path(s), sqlite3_errmsg(db));
+		return HVB_EDB;
+	}
+	sqlite3_bind_int64(st, 1, c->row.id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		c->nok = sqlite3_column_int(st, 0);
+		c->nbad = sqlite3_column_int(st, 1);
+		c->bad_reason = dup_or_null((const char *)sqlite3_column_text(st, 2));
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static int cell_cb(const struct hvb_cell_row *r, void *arg)
+{
+	struct load_ctx *x = arg;
+	struct hvb_run_data *d = x->d;
+	struct hvb_cell_data *nc = realloc(d->cells, (d->n + 1) * sizeof(*nc)), *c;
+	int rc;
+
+	if (!nc)
+		return x->rc = HVB_ENOMEM;
+	d->cells = nc;
+	c = &d->cells[d->n++];
+	memset(c, 0, sizeof(*c));
+	if ((rc = copy_cell(r, c)) < 0 || (rc = sample_troubles(x->s, c)) < 0 ||
+	    (rc = hvb_store_values_foreach(x->s, r->id, value_cb, c)) < 0)
+		return x->rc = rc;
+	placement_nodes(c, x->nodes);
+	return 0;
+}
+
+int hvb_run_load(struct hvb_store *s, int64_t run_id, struct hvb_run_data *d)
+{
+	struct load_ctx x = { .s = s, .d = d };
+	json_t *host = NULL;
+	int rc;
+
+	memset(d, 0, sizeof(*d));
+	if ((rc = hvb_store_run_get(s, run_id, &d->info)) < 0)
+		return rc;
+	if (d->info.host_json && (host = json_loads(d->info.host_json, 0, NULL)))
+		x.nodes = json_object_get(json_object_get(host, "topology"), "nodes");
+	rc = hvb_store_cells_foreach(s, run_id, cell_cb, &x);
+	json_decref(host);
+	if (rc == 0 && x.rc < 0)
+		rc = x.rc;
+	if (rc < 0)
+		hvb_run_data_free(d);
+	return rc < 0 ? rc : 0;
+}
+
+void hvb_run_data_free(struct hvb_run_data *d)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		struct hvb_cell_data *c = &d->cells[i];
+		for (size_t k = 0; k < c->nm; k++) {
+			free(c->m[k].v);
+			free(c->m[k].rep);
+		}
+		free(c->m);
+		free(c->bad_reason);
+		hvb_cell_row_free(&c->row);
+	}
+	free(d->cells);
+	hvb_run_info_free(&d->info);
+	memset(d, 0, sizeof(*d));
+}
+
+const struct hvb_series *hvb_cell_series(const struct hvb_cell_data *c, const char *metric)
+{
+	for (size_t k = 0; k < c->nm; k++)
+		if (!strcmp(c->m[k].name, metric))
+			return &c->m[k];
+	return NULL;
+}
+
+/* The namespaces of probe and trace figures ("perf.cycles", "xen.exits"). A
+ * workload's own figures may have dots too ("lat_ns.16K"), so the prefix must be
+ * one of these; analysis cannot ask probes/ (it sees results/ only), hence the
+ * list, kept in step with the probes and the Xen trace classes. */
+static const char *const probe_spaces[] = { "perf", "xen", "xentrace", "xenstat", "lock", "numa", "tracefs",
+					    "trace", "sched", "block", "net", "netback", "blkback", "vmstat", "probe",
+					    NULL };
+
+int hvb_metric_is_probe(const char *name)
+{
+	const char *dot = strchr(name, '.');
+
+	if (!dot)
+		return 0;
+	for (size_t i = 0; probe_spaces[i]; i++)
+		if (strlen(probe_spaces[i]) == (size_t)(dot - name) && !strncmp(name, probe_spaces[i], (size_t)(dot - name)))
+			return 1;
+	return 0;
+}
+
+size_t hvb_series_per_op(const struct hvb_series *m, const struct hvb_series *ops, double *out)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < m->n; i++)
+		for (size_t j = 0; j < ops->n; j++)
+			if (ops->rep[j] == m->rep[i] && ops->v[j] > 0) {
+				out[k++] = m->v[i] / ops->v[j];
+				break;
+			}
+	return k;
+}
+
+/* Parameters as " k=v" pairs, in the stored object's order. */
+static size_t params_text(const char *params_json, char *buf, size_t len)
+{
+	json_t *p = params_json ? json_loads(params_json, 0, NULL) : NULL, *v;
+	const char *k;
+	size_t off = 0;
+
+	if (len)
+		buf[0] = 0;
+	json_object_foreach(p, k, v) {
+		const char *s = json_string_value(v);
+		char num[64];
+		if (!s) { /* numbers or booleans, should a writer store them so */
+			char *t = json_dumps(v, JSON_ENCODE_ANY);
+			snprintf(num, sizeof(num), "%s", t ? t : "?");
+			free(t);
+			s = num;
+		}
+		if (off < len)
+			off += (size_t)snprintf(buf + off, len - off, " %s=%s", k, s);
+	}
+	json_decref(p);
+	return off;
+}
+
+void hvb_cell_key_without(const struct hvb_cell_row *c, const char *dim, char *buf, size_t len)
+{
+	int no_mode = !strcmp(dim, "mode"), no_place = !strcmp(dim, "placement");
+	size_t off;
+
+	off = (size_t)snprintf(buf, len, "%s%s%s placement=%s vcpus=%d memory=%llu %s", no_mode ? "" : c->backend,
+			       no_mode ? "" : ":", no_mode ? "" : c->mode, no_place ? "*" : c->placement, c->vcpus,
+			       (unsigned long long)c->memory, c->section);
+	if (off < len)
+		params_text(c->params_json, buf + off, len - off);
+}
+
+void hvb_cell_title(const struct hvb_cell_row *c, char *buf, size_t len)
+{
+	size_t off = (size_t)snprintf(buf, len, "%s", c->section);
+	char mem[32];
+
+	if (off < len)
+		off += params_text(c->params_json, buf + off, len - off);
+	hvb_format_size(c->memory, mem, sizeof(mem));
+	if (off < len)
+		snprintf(buf + off, len - off, " vcpus=%d%s%s", c->vcpus, c->memory ? " memory=" : "",
+			 c->memory ? mem : "");
+}

@@ -1,0 +1,114 @@
+/* hvbench gate: a CI pass/fail decision. Exit 0 when no metric regressed by more
+ * than the threshold with significance, 1 when one did (or a metric measured
+ * in the baseline is missing from the candidate), 2 on an error. */
+#include "config.h"
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include "cli/cli.h"
+#include "results/results.h"
+#ifdef HAVE_GSL
+#include "analysis/analysis.h"
+
+#define DEFAULT_MAX_REGRESSION 0.03
+
+static int write_file(const char *path, const struct hvb_report *r, int junit)
+{
+	FILE *f = fopen(path, "w");
+	int rc;
+
+	if (!f) {
+		perror(path);
+		return -1;
+	}
+	rc = junit ? hvb_junit_write(r, f) : hvb_format_find("md")->write(r, f);
+	if (fclose(f) != 0 || rc < 0) {
+		fprintf(stderr, "hvbench gate: cannot write %s\n", path);
+		return -1;
+	}
+	return 0;
+}
+
+HVB_COMMAND(gate)
+{
+	static const struct option longopts[] = {
+		{ "baseline", required_argument, NULL, 'b' },       { "candidate", required_argument, NULL, 'c' },
+		{ "max-regression", required_argument, NULL, 'x' }, { "alpha", required_argument, NULL, 'a' },
+		{ "junit", required_argument, NULL, 'j' },          { "markdown", required_argument, NULL, 'k' },
+		{ "format", required_argument, NULL, 'f' },         { "output", required_argument, NULL, 'o' },
+		{ "rule", required_argument, NULL, 'r' },           { "db", required_argument, NULL, 'd' },
+		{ 0 },
+	};
+	const char *base = NULL, *cand = NULL, *junit = NULL, *md = NULL, *format = "text", *output = NULL, *db = NULL;
+	double maxreg = DEFAULT_MAX_REGRESSION;
+	enum hvb_rule rule = HVB_RULE_HVBENCH;
+	struct hvb_judge_opts o;
+	struct hvb_report r;
+	struct hvb_store *s;
+	int64_t a, b;
+	int c, rc;
+
+	hvb_judge_opts_default(&o);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "b:c:x:a:j:k:f:o:r:d:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'b': base = optarg; break;
+		case 'c': cand = optarg; break;
+		case 'x':
+			if (hvb_cli_parse_pct("gate", "--max-regression", optarg, &maxreg) < 0)
+				return HVB_EXIT_USAGE;
+			break;
+		case 'a':
+			if (hvb_cli_parse_alpha("gate", optarg, &o.alpha) < 0)
+				return HVB_EXIT_USAGE;
+			break;
+		case 'j': junit = optarg; break;
+		case 'k': md = optarg; break;
+		case 'f': format = optarg; break;
+		case 'o': output = optarg; break;
+		case 'r':
+			if (hvb_rule_parse(optarg, &rule) < 0) {
+				fprintf(stderr, "hvbench gate: --rule '%s': expected one of hvbench, ci-overlap, minmax\n", optarg);
+				return HVB_EXIT_USAGE;
+			}
+			break;
+		case 'd': db = optarg; break;
+		default: return hvb_cli_usage("gate");
+		}
+	}
+	if (optind != argc || !base || !cand) {
+		if (!base || !cand)
+			fprintf(stderr, "hvbench gate: --baseline and --candidate are both required\n");
+		return hvb_cli_usage("gate");
+	}
+	if (!hvb_format_find(format))
+		return hvb_cli_emit("gate", NULL, format, NULL);
+	if (!(s = hvb_store_open(hvb_cli_db(db), 1)))
+		return HVB_EXIT_USAGE;
+	if (hvb_cli_resolve(s, "gate", base, &a) < 0 || hvb_cli_resolve(s, "gate", cand, &b) < 0) {
+		hvb_store_close(s);
+		return HVB_EXIT_USAGE;
+	}
+	if ((rc = hvb_gate_build(s, a, b, &o, maxreg, rule, &r)) < 0) {
+		fprintf(stderr, "hvbench gate: %s\n", hvb_strerror(rc));
+		hvb_store_close(s);
+		return HVB_EXIT_USAGE;
+	}
+	rc = hvb_cli_emit("gate", &r, format, output);
+	if ((junit && write_file(junit, &r, 1) < 0) || (md && write_file(md, &r, 0) < 0))
+		rc = HVB_EXIT_USAGE;
+	if (rc == HVB_EXIT_OK) {
+		if (!r.njudged && !r.nmissing) {
+			fprintf(stderr, "hvbench gate: no metric could be compared: do the runs share cells with samples?\n");
+			rc = HVB_EXIT_USAGE;
+		} else if (r.nregressed || r.nmissing)
+			rc = HVB_EXIT_FAIL;
+	} else
+		rc = HVB_EXIT_USAGE;
+	hvb_report_free(&r);
+	hvb_store_close(s);
+	return rc;
+}
+#else
+HVB_COMMAND(gate) { return hvb_cli_needs_gsl("gate"); }
+#endif

@@ -1,0 +1,143 @@
+/* hvbench history SELECTOR: one metric's median across runs, with the change
+ * points E-Divisive finds, and optionally a plot. */
+#include "config.h"
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "cli/cli.h"
+#include "results/results.h"
+#ifdef HAVE_GSL
+#include "analysis/analysis.h"
+
+/* FILE for the first series, FILE with -2, -3 ... before its extension for the others. */
+static void plot_name(const char *base, size_t i, char *buf, size_t len)
+{
+	const char *dot = strrchr(base, '.'), *slash = strrchr(base, '/');
+
+	if (!i)
+		snprintf(buf, len, "%s", base);
+	else if (dot && (!slash || dot > slash))
+		snprintf(buf, len, "%.*s-%zu%s", (int)(dot - base), base, i + 1, dot);
+	else
+		snprintf(buf, len, "%s-%zu", base, i + 1);
+}
+
+static int write_plot(const struct hvb_history *h, const char *path)
+{
+	char *svg = NULL, why[128];
+	FILE *f;
+
+	if (!hvb_plot_available(why, sizeof(why))) {
+		fprintf(stderr, "hvbench history: --plot: %s\n", why);
+		return -1;
+	}
+	if (hvb_plot_history(h, &svg) < 0) {
+		fprintf(stderr, "hvbench history: the plot of %s failed\n", h->key);
+		return -1;
+	}
+	if (!(f = fopen(path, "w"))) {
+		perror(path);
+		free(svg);
+		return -1;
+	}
+	fputs(svg, f);
+	free(svg);
+	if (fclose(f) != 0) {
+		perror(path);
+		return -1;
+	}
+	printf("plot: %s\n", path);
+	return 0;
+}
+
+static void print_series(const struct hvb_history *h)
+{
+	size_t k = 0;
+
+	printf("\n%s\n  %s (%s): %zu runs, %zu change point%s\n", h->key, h->metric, h->unit, h->n, h->ncp,
+	       h->ncp == 1 ? "" : "s");
+	for (size_t i = 0; i < h->n; i++) {
+		const struct hvb_history_point *p = &h->pt[i];
+		char when[32] = "-", med[32];
+		time_t t = (time_t)p->started;
+		struct tm tm;
+		if (localtime_r(&t, &tm))
+			strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
+		hvb_fmt_num(p->median, med, sizeof(med));
+		if (k < h->ncp && h->cps[k].index == i) {
+			char pct[32];
+			hvb_fmt_pct(h->cps[k].before != 0 ? h->cps[k].after / h->cps[k].before : NAN, pct, sizeof(pct));
+			printf("  ---- change point: median %s (p = %.3g, permutation test)\n", pct, h->cps[k].p);
+			k++;
+		}
+		printf("  run %-5lld %-16s %-24s %12s  n=%zu\n", (long long)p->run_id, when, p->label, med, p->n);
+	}
+}
+
+HVB_COMMAND(history)
+{
+	static const struct option longopts[] = {
+		{ "label", required_argument, NULL, 'l' }, { "min-segment", required_argument, NULL, 'm' },
+		{ "plot", required_argument, NULL, 'p' },  { "db", required_argument, NULL, 'd' },
+		{ 0 },
+	};
+	const char *label = NULL, *plot = NULL, *db = NULL;
+	struct hvb_edm_opts eo;
+	struct hvb_history *h;
+	struct hvb_store *s;
+	size_t nh;
+	int64_t v;
+	int c, rc = HVB_EXIT_OK;
+
+	hvb_edm_opts_default(&eo);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "l:m:p:d:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'l': label = optarg; break;
+		case 'm':
+			if (hvb_parse_int(optarg, &v) < 0 || v < 2 || v > 1000) {
+				fprintf(stderr, "hvbench history: --min-segment '%s': expected an integer in [2, 1000]\n",
+					optarg);
+				return HVB_EXIT_USAGE;
+			}
+			eo.min_seg = (size_t)v;
+			break;
+		case 'p': plot = optarg; break;
+		case 'd': db = optarg; break;
+		default: return hvb_cli_usage("history");
+		}
+	}
+	if (argc - optind != 1)
+		return hvb_cli_usage("history");
+	if (!(s = hvb_store_open(hvb_cli_db(db), 1)))
+		return HVB_EXIT_USAGE;
+	if (hvb_history_load(s, argv[optind], label, &h, &nh) < 0) {
+		hvb_store_close(s);
+		return HVB_EXIT_USAGE;
+	}
+	if (!nh) {
+		fprintf(stderr, "hvbench history: no measured values of '%s'%s%s (lab runs are not performance and are "
+				"left out)\n", argv[optind], label ? " in runs labelled " : "", label ? label : "");
+		rc = HVB_EXIT_FAIL;
+	}
+	for (size_t i = 0; i < nh; i++) {
+		char path[1024];
+		if (hvb_history_changes(&h[i], &eo) < 0)
+			rc = HVB_EXIT_FAIL;
+		print_series(&h[i]);
+		if (plot) {
+			plot_name(plot, i, path, sizeof(path));
+			if (write_plot(&h[i], path) < 0)
+				rc = HVB_EXIT_FAIL;
+		}
+	}
+	hvb_history_free(h, nh);
+	hvb_store_close(s);
+	return rc;
+}
+#else
+HVB_COMMAND(history) { return hvb_cli_needs_gsl("history"); }
+#endif

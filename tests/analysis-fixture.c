@@ -1,0 +1,192 @@
+/* Builds result stores for the analysis tests from recorded samples
+ * (tests/data/analysis/native-samples.txt, measured by hvbench run), through
+ * the store API as the runner writes them:
+ *   aa       two runs (labels base, cand): the even and the odd repetitions of
+ *            the same cells, i.e. the same build measured twice (A/A);
+ *   regress  as aa, with the candidate's judged figures made 20% worse;
+ *   report   one run with guest modes and placements (values of the recorded
+ *            cells scaled per mode/placement: a test input, not a measurement),
+ *            probe figures with ops, a skipped cell, a failed sample, hostile
+ *            labels; "report-lab" marks it measured in the lab.
+ * usage: analysis-fixture DB SCENARIO DATAFILE */
+#include "config.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "results/results.h"
+
+struct rec {
+	char wl[32], name[96], unit[16];
+	enum hvb_better better;
+	int rep;
+	double v;
+};
+static struct rec recs[1024];
+static size_t nrecs;
+
+static int load(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char line[512], better[16];
+
+	if (!f) {
+		perror(path);
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f) && nrecs < 1024) {
+		struct rec *r = &recs[nrecs];
+		if (line[0] == '#')
+			continue;
+		if (sscanf(line, "%31s %95s %15s %15s %d %lf", r->wl, r->name, r->unit, better, &r->rep, &r->v) != 6 ||
+		    hvb_better_parse(better, &r->better) < 0) {
+			fprintf(stderr, "%s: bad line: %s", path, line);
+			fclose(f);
+			return -1;
+		}
+		nrecs++;
+	}
+	fclose(f);
+	return 0;
+}
+
+static const char *const params[] = {
+	"syscall", "{\"calls\":\"getppid,read-small\",\"small\":\"64\",\"large\":\"64K\",\"extra_work\":\"0\"}",
+	"memlat", "{\"sizes\":\"16K,4M\",\"hugepages\":\"off\",\"node\":\"auto\",\"extra_work\":\"0\"}",
+};
+
+struct cellspec {
+	const char *backend, *mode, *placement, *wl, *status, *reason, *plan;
+	double scale;       /* applied to judged figures */
+	double hypercalls;  /* per op, 0 = none */
+	int rep_mod, rep_rem;/* repetitions taken: rep % mod == rem */
+	int fail_one;       /* also store one failed sample */
+};
+
+static int put_cell(struct hvb_store *s, int64_t run, int idx, const struct cellspec *c)
+{
+	struct hvb_cell_row row = { .run_id = run, .idx = idx, .vcpus = 1 };
+	const char *pj = NULL;
+	char plan[256];
+
+	for (size_t i = 0; i < 4; i += 2)
+		if (!strcmp(params[i], c->wl))
+			pj = params[i + 1];
+	snprintf(row.key, sizeof(row.key), "%s:%s placement=%s vcpus=1 memory=host %s %s", c->backend, c->mode,
+		 c->placement, c->wl, pj);
+	snprintf(row.backend, sizeof(row.backend), "%s", c->backend);
+	snprintf(row.mode, sizeof(row.mode), "%s", c->mode);
+	snprintf(row.placement, sizeof(row.placement), "%s", c->placement);
+	snprintf(row.workload, sizeof(row.workload), "%s", c->wl);
+	snprintf(row.section, sizeof(row.section), "%s", c->wl);
+	snprintf(row.status, sizeof(row.status), "%s", c->status);
+	row.params_json = (char *)pj;
+	row.reason = (char *)c->reason;
+	if (c->plan) {
+		snprintf(plan, sizeof(plan), "{\"plan\":%s}", c->plan);
+		row.placement_json = plan;
+	}
+	if (hvb_store_cell_put(s, &row) < 0)
+		return -1;
+	if (!strcmp(c->status, "skipped"))
+		return 0;
+	for (int rep = 0; rep < 20; rep++) {
+		struct hvb_metrics ms = { 0 };
+		struct hvb_sample_row sr = { .cell_id = row.id, .rep = rep / c->rep_mod, .seed = (uint64_t)rep + 1,
+					     .started = 1.7e9 + rep };
+		double ops = 0;
+		if (rep % c->rep_mod != c->rep_rem)
+			continue;
+		for (size_t i = 0; i < nrecs; i++) {
+			const struct rec *r = &recs[i];
+			if (strcmp(r->wl, c->wl) || r->rep != rep)
+				continue;
+			hvb_metrics_add(&ms, r->name, r->better == HVB_INFO ? r->v : r->v * c->scale, r->unit, r->better);
+			if (!strcmp(r->name, "ops"))
+				ops = r->v;
+		}
+		if (c->hypercalls > 0)
+			hvb_metrics_add(&ms, "xen.hypercalls", ops * c->hypercalls, "calls", HVB_INFO);
+		snprintf(sr.status, sizeof(sr.status), "ok");
+		if (hvb_store_sample_add(s, &sr, &ms) < 0)
+			return -1;
+		hvb_metrics_free(&ms);
+	}
+	if (c->fail_one) {
+		struct hvb_sample_row sr = { .cell_id = row.id, .rep = 20, .started = 1.7e9,
+					     .reason = "agent timed out after 20 s" };
+		snprintf(sr.status, sizeof(sr.status), "timeout");
+		if (hvb_store_sample_add(s, &sr, NULL) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static const char host_json[] =
+	"{\"hostname\":\"<script>alert(1)</script>\",\"kernel\":\"Linux 6.1 x86_64\",\"cpu_model\":\"recorded\","
+	"\"topology\":{\"nodes\":[{\"node\":0,\"cpus\":\"0-1\"},{\"node\":1,\"cpus\":\"2-3\"}]}}";
+
+static int two_runs(struct hvb_store *s, double scale)
+{
+	const char *wls[] = { "syscall", "memlat" };
+	int64_t run;
+
+	for (int r = 0; r < 2; r++) {
+		if (hvb_store_run_begin(s, r ? "cand" : "base", "fixture", NULL, "; recorded", host_json, 0, &run) < 0)
+			return -1;
+		for (int w = 0; w < 2; w++) {
+			struct cellspec c = { "native", "native", "none", wls[w], "done", NULL, NULL, r ? scale : 1, 0, 2, r, 0 };
+			if (put_cell(s, run, w, &c) < 0)
+				return -1;
+		}
+		hvb_store_run_status(s, run, "done");
+	}
+	return 0;
+}
+
+static int report(struct hvb_store *s, int lab)
+{
+	static const struct cellspec cells[] = {
+		{ "native", "native", "none", "syscall", "done", NULL, NULL, 1, 0.001, 1, 0, 0 },
+		{ "xen", "pv", "none", "syscall", "done", NULL, NULL, 1.5, 2.0, 1, 0, 0 },
+		{ "xen", "pvh", "none", "syscall", "done", NULL, NULL, 1.05, 0.3, 1, 0, 1 },
+		{ "xen", "hvm", "none", "syscall", "skipped", "xen: not running in dom0", NULL, 1, 0, 1, 0, 0 },
+		{ "native", "native", "local", "memlat", "done", NULL,
+		  "{\"kind\":\"local\",\"cpus\":\"0\",\"mem_nodes\":\"0\"}", 1, 0, 1, 0, 0 },
+		{ "native", "native", "remote", "memlat", "done", NULL,
+		  "{\"kind\":\"remote\",\"cpus\":\"0\",\"mem_nodes\":\"1\"}", 1.4, 0, 1, 0, 0 },
+		{ "native", "native", "interleave", "memlat", "done", NULL,
+		  "{\"kind\":\"interleave\",\"cpus\":\"0-3\",\"mem_nodes\":\"0-1\"}", 1.2, 0, 1, 0, 0 },
+	};
+	int64_t run;
+
+	if (hvb_store_run_begin(s, "<b>nightly & \"quoted\" 'label'</b>", "fixture", NULL, "; recorded", host_json, lab,
+				&run) < 0)
+		return -1;
+	for (size_t i = 0; i < sizeof(cells) / sizeof(cells[0]); i++)
+		if (put_cell(s, run, (int)i, &cells[i]) < 0)
+			return -1;
+	return hvb_store_run_status(s, run, "done");
+}
+
+int main(int argc, char **argv)
+{
+	struct hvb_store *s;
+	int rc;
+
+	if (argc != 4) {
+		fprintf(stderr, "usage: analysis-fixture DB aa|regress|report|report-lab DATAFILE\n");
+		return 2;
+	}
+	if (load(argv[3]) < 0 || !(s = hvb_store_open(argv[1], 0)))
+		return 1;
+	if (!strcmp(argv[2], "aa"))
+		rc = two_runs(s, 1);
+	else if (!strcmp(argv[2], "regress"))
+		rc = two_runs(s, 1.2);
+	else if (!strncmp(argv[2], "report", 6))
+		rc = report(s, !strcmp(argv[2], "report-lab"));
+	else
+		rc = -1;
+	hvb_store_close(s);
+	return rc < 0;
+}

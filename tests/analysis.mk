@@ -1,0 +1,12 @@
+# Analysis: statistics against recorded R/SciPy figures and exact enumeration,
+# the gate, report formats (the HTML one rendered in headless Chromium).
+if HAVE_GSL
+check_PROGRAMS += tests/unit-stats
+tests_unit_stats_LDADD = $(HVB_LIBS)
+TESTS += tests/unit-stats
+check_PROGRAMS += tests/analysis-fixture
+tests_analysis_fixture_LDADD = $(HVB_LIBS)
+TESTS += tests/gate.sh tests/report.sh tests/report-html.sh
+CLEANFILES += tests/report-html.png
+endif
+EXTRA_DIST += tests/gate.sh tests/report.sh tests/report-html.sh tests/data/analysis/native-samples.txt
