@@ -88,6 +88,9 @@ struct hvb_judge_opts {
 	double power;      /* for the repetitions estimate of an inconclusive verdict */
 	unsigned resamples;
 	uint64_t seed;
+	/* compare/gate: parameters left out when cells are matched across runs
+	 * (comma list, e.g. "extra_work"), or NULL */
+	const char *ignore_params;
 };
 void hvb_judge_opts_default(struct hvb_judge_opts *o);
 

@@ -245,11 +245,27 @@ int hvb_report_build(struct hvb_store *s, int64_t run_id, const char *baseline_m
 	return 0;
 }
 
-static const char *cell_key(const struct hvb_cell_data *c, char *buf, size_t len)
+/* The cell's canonical key, without the " NAME=value" words of ignored parameters. */
+static const char *cell_key(const struct hvb_cell_data *c, const char *ignore, char *buf, size_t len)
 {
+	char **w = NULL;
+	size_t nw = 0;
+
 	if (c->row.key[0])
-		return c->row.key;
-	hvb_cell_key_without(&c->row, "", buf, len);
+		snprintf(buf, len, "%s", c->row.key);
+	else
+		hvb_cell_key_without(&c->row, "", buf, len);
+	if (!ignore || hvb_split_list(ignore, &w, &nw) < 0)
+		return buf;
+	for (size_t i = 0; i < nw; i++) {
+		char pat[128], *p;
+		snprintf(pat, sizeof(pat), " %s=", w[i]);
+		while ((p = strstr(buf, pat))) {
+			char *end = strchr(p + 1, ' ');
+			memmove(p, end ? end : p + strlen(p), strlen(end ? end : p + strlen(p)) + 1);
+		}
+	}
+	hvb_words_free(w, nw);
 	return buf;
 }
 
@@ -296,9 +312,9 @@ int hvb_compare_build(struct hvb_store *s, int64_t run_a, int64_t run_b, const s
 		goto fail;
 	for (size_t j = 0; j < r->runs[1].n; j++) {
 		const struct hvb_cell_data *cb = &r->runs[1].cells[j], *ca = NULL;
-		const char *kb = cell_key(cb, k2, sizeof(k2));
+		const char *kb = cell_key(cb, o->ignore_params, k2, sizeof(k2));
 		for (size_t i = 0; i < r->runs[0].n && !ca; i++)
-			if (!strcmp(cell_key(&r->runs[0].cells[i], k1, sizeof(k1)), kb))
+			if (!strcmp(cell_key(&r->runs[0].cells[i], o->ignore_params, k1, sizeof(k1)), kb))
 				ca = &r->runs[0].cells[i];
 		if (!ca) {
 			if ((rc = unmatched_add(r, "candidate", kb)) < 0)
@@ -318,10 +334,10 @@ int hvb_compare_build(struct hvb_store *s, int64_t run_a, int64_t run_b, const s
 			goto fail;
 	}
 	for (size_t i = 0; i < r->runs[0].n; i++) {
-		const char *ka = cell_key(&r->runs[0].cells[i], k1, sizeof(k1));
+		const char *ka = cell_key(&r->runs[0].cells[i], o->ignore_params, k1, sizeof(k1));
 		int found = 0;
 		for (size_t j = 0; j < r->runs[1].n && !found; j++)
-			found = !strcmp(cell_key(&r->runs[1].cells[j], k2, sizeof(k2)), ka);
+			found = !strcmp(cell_key(&r->runs[1].cells[j], o->ignore_params, k2, sizeof(k2)), ka);
 		if (!found && (rc = unmatched_add(r, "baseline", ka)) < 0)
 			goto fail;
 	}

@@ -227,7 +227,7 @@ const struct hvb_series *hvb_cell_series(const struct hvb_cell_data *c, const ch
  * one of these; analysis cannot ask probes/ (it sees results/ only), hence the
  * list, kept in step with the probes and the Xen trace classes. */
 static const char *const probe_spaces[] = { "perf", "xen", "xentrace", "xenstat", "lock", "numa", "tracefs",
-					    "trace", "sched", "block", "net", "netback", "blkback", "vmstat", "probe",
+					    "trace", "sched", "block", "net", "napi", "netback", "blkback", "steal", "vmstat", "probe",
 					    NULL };
 
 int hvb_metric_is_probe(const char *name)

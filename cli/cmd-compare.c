@@ -13,7 +13,8 @@ HVB_COMMAND(compare)
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'f' }, { "output", required_argument, NULL, 'o' },
 		{ "db", required_argument, NULL, 'd' },     { "alpha", required_argument, NULL, 'a' },
-		{ "min-effect", required_argument, NULL, 'm' }, { 0 },
+		{ "min-effect", required_argument, NULL, 'm' }, { "ignore-param", required_argument, NULL, 'i' },
+		{ 0 },
 	};
 	const char *format = "text", *output = NULL, *db = NULL;
 	struct hvb_judge_opts o;
@@ -24,11 +25,12 @@ HVB_COMMAND(compare)
 
 	hvb_judge_opts_default(&o);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:o:d:a:m:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:o:d:a:m:i:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f': format = optarg; break;
 		case 'o': output = optarg; break;
 		case 'd': db = optarg; break;
+		case 'i': o.ignore_params = optarg; break;
 		case 'a':
 			if (hvb_cli_parse_alpha("compare", optarg, &o.alpha) < 0)
 				return HVB_EXIT_USAGE;

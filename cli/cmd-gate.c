@@ -37,7 +37,7 @@ HVB_COMMAND(gate)
 		{ "junit", required_argument, NULL, 'j' },          { "markdown", required_argument, NULL, 'k' },
 		{ "format", required_argument, NULL, 'f' },         { "output", required_argument, NULL, 'o' },
 		{ "rule", required_argument, NULL, 'r' },           { "db", required_argument, NULL, 'd' },
-		{ 0 },
+		{ "ignore-param", required_argument, NULL, 'i' },   { 0 },
 	};
 	const char *base = NULL, *cand = NULL, *junit = NULL, *md = NULL, *format = "text", *output = NULL, *db = NULL;
 	double maxreg = DEFAULT_MAX_REGRESSION;
@@ -50,7 +50,7 @@ HVB_COMMAND(gate)
 
 	hvb_judge_opts_default(&o);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "b:c:x:a:j:k:f:o:r:d:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "b:c:x:a:j:k:f:o:r:d:i:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'b': base = optarg; break;
 		case 'c': cand = optarg; break;
@@ -73,6 +73,7 @@ HVB_COMMAND(gate)
 			}
 			break;
 		case 'd': db = optarg; break;
+		case 'i': o.ignore_params = optarg; break;
 		default: return hvb_cli_usage("gate");
 		}
 	}

@@ -35,17 +35,17 @@ const struct hvb_command hvb_commands[] = {
 	  "(native by default) and each placement with local: ratio of medians with a bootstrap interval,\n"
 	  "Mann-Whitney p (Holm-adjusted) and a verdict; html is one self-contained file with gnuplot plots.",
 	  cmd_report },
-	{ "compare", "compare two runs cell by cell", "RUN_A RUN_B [--format text|md|html|json] [--output FILE] [--alpha A] [--min-effect PCT] [--db PATH]",
+	{ "compare", "compare two runs cell by cell", "RUN_A RUN_B [--format text|md|html|json] [--output FILE] [--alpha A] [--min-effect PCT] [--ignore-param NAME,...] [--db PATH]",
 	  "Cells are matched by their canonical key (backend, mode, placement, vCPUs, memory, workload and\n"
-	  "parameters); RUN_B is compared with RUN_A, with a verdict per metric.", cmd_compare },
+	  "parameters, less those named by --ignore-param); RUN_B is compared with RUN_A, with a verdict per metric.", cmd_compare },
 	{ "gate", "CI gate: fail when a candidate run regressed against a baseline",
 	  "--baseline RUN|LABEL --candidate RUN|LABEL [--max-regression PCT] [--alpha A] [--junit FILE] [--markdown FILE]\n"
-	  "       [--format F] [--output FILE] [--rule hvbench|ci-overlap|minmax] [--db PATH]",
+	  "       [--format F] [--output FILE] [--rule hvbench|ci-overlap|minmax] [--ignore-param NAME,...] [--db PATH]",
 	  "Exit 0 when no metric regressed by more than --max-regression (default 3%) with significance\n"
 	  "(Mann-Whitney, Holm-adjusted, --alpha default 0.05); 1 when one did, or a metric of the baseline\n"
 	  "is missing from the candidate; 2 on an error. --junit writes one test case per cell and metric,\n"
-	  "--markdown a summary for a merge-request comment. --rule picks another harness's rule (for\n"
-	  "calibration only).", cmd_gate },
+	  "--markdown a summary for a merge-request comment. --rule picks another harness's rule and\n"
+	  "--ignore-param leaves parameters out of the matching of cells (both for calibration).", cmd_gate },
 	{ "history", "a metric across runs, with change points (E-Divisive means)",
 	  "[WORD ...:]METRIC [--label PATTERN] [--min-segment N] [--plot FILE.svg] [--db PATH]",
 	  "The median of METRIC in each run whose label matches PATTERN (a glob), one series per cell whose key\n"

@@ -10,3 +10,4 @@ TESTS += tests/gate.sh tests/report.sh tests/report-html.sh
 CLEANFILES += tests/report-html.png
 endif
 EXTRA_DIST += tests/gate.sh tests/report.sh tests/report-html.sh tests/data/analysis/native-samples.txt
+EXTRA_DIST += tests/bench/gate-calibration.sh

@@ -16,7 +16,7 @@ pairs=${1:-10}
 hv=${2:-./hvbench}
 maxreg=${3:-3}
 dir=$(mktemp -d /tmp/hvb-calibration.XXXXXX)
-trap 'rm -rf "$dir"' EXIT
+[ -n "${KEEP:-}" ] && echo "keeping $dir" >&2 || trap 'rm -rf "$dir"' EXIT
 db="$dir/cal.db"
 
 config() { # EXTRA_WORK
@@ -54,10 +54,12 @@ while [ $i -lt "$pairs" ]; do
 done
 echo >&2
 
-# judged and regressed test cases of one gate, from its JUnit file
-count() { # BASE CAND RULE -> "judged regressed"
-	"$hv" gate --db "$db" --baseline "$1" --candidate "$2" --rule "$3" --max-regression "$maxreg" \
+# judged and regressed test cases of one gate, from its JUnit file; each
+# regressed metric's name is appended to $dir/caught.RULE.KIND
+count() { # BASE CAND RULE KIND -> "judged regressed"
+	"$hv" gate --db "$db" --baseline "$1" --candidate "$2" --rule "$3" --max-regression "$maxreg" --ignore-param extra_work \
 		--junit "$dir/j.xml" --format json --output /dev/null > /dev/null 2>&1 || true
+	awk -F'"' '/<testcase .*type="regression"/ { print $4 }' "$dir/j.xml" >> "$dir/caught.$3.$4"
 	awk '/<testsuite /{
 		for (i = 1; i <= NF; i++) { split($i, kv, "="); gsub(/[">]/, "", kv[2]); v[kv[1]] = kv[2] }
 		print v["tests"] - v["skipped"] - v["errors"], v["failures"] }' "$dir/j.xml"
@@ -68,9 +70,9 @@ for rule in hvbench ci-overlap minmax; do
 	aj=0 ar=0 sj=0 sr=0
 	i=0
 	while [ $i -lt "$pairs" ]; do
-		set -- $(count "a$i" "b$i" $rule)
+		set -- $(count "a$i" "b$i" $rule aa)
 		aj=$((aj + $1)) ar=$((ar + $2))
-		set -- $(count "a$i" "s$i" $rule)
+		set -- $(count "a$i" "s$i" $rule slow)
 		sj=$((sj + $1)) sr=$((sr + $2))
 		i=$((i + 1))
 	done
@@ -79,3 +81,16 @@ for rule in hvbench ci-overlap minmax; do
 		       sr, sj, sj ? 100 * sr / sj : 0 }'
 done
 echo "goals: false positives <= 1% of metrics; detection >= 95% (hvbench rule)"
+echo
+echo "per metric, out of $pairs: false positives / detections"
+for rule in hvbench ci-overlap minmax; do
+	for m in $(cat "$dir"/caught.* 2>/dev/null | sort -u) ; do
+		printf '  %-11s %-16s %3d / %3d\n' $rule "$m" "$(grep -cx "$m" "$dir/caught.$rule.aa" 2>/dev/null || true)" \
+			"$(grep -cx "$m" "$dir/caught.$rule.slow" 2>/dev/null || true)"
+	done
+done
+echo
+echo "the injected slowdown as measured in pair 0 (change of each metric, candidate against baseline):"
+"$hv" compare --db "$db" --ignore-param extra_work a0 s0 --format json 2>/dev/null |
+	awk -F'"' '/"name":/ { n = $4 } /"change":/ { split($0, a, ": "); sub(/,$/, "", a[2]); if (a[2] != "null") printf "  %-16s %+.2f%%\n", n, 100 * a[2] }' |
+	sort -u
