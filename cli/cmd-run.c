@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "analysis/analysis.h"
 #include "bench/bench.h"
 #include "cli/cli.h"
 #include "hv/hv.h"
@@ -158,6 +159,7 @@ HVB_COMMAND(run)
 	o.lab = lab;
 	o.progress = on_progress;
 	o.progress_arg = &pg;
+	o.enough = hvb_adaptive_enough;
 	rc = hvb_run(s, &ex, &o, &run_id);
 	if (run_id > 0) {
 		printf("run %lld (%s) in %s: %s\n", (long long)run_id, ex.name, hvb_store_path(s),

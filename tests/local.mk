@@ -12,3 +12,4 @@ include tests/xentrace.mk
 include tests/xen.mk
 include tests/probes.mk
 include tests/analysis.mk
+
