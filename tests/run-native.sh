@@ -74,4 +74,12 @@ printf '[experiment]\nrepetitions = 2\nwarmup = 0\nduration = 20ms\n[memlat]\nsi
 rid=$(q "select max(id) from runs")
 check '[ "$(q "select status from cells where run_id=$rid")" = skipped ]' "missing node: $(q "select status, reason from cells where run_id=$rid")"
 check 'q "select reason from cells where run_id=$rid" | grep -q "NUMA node 63"' "missing node reason"
+
+# repetitions = auto stops between its bounds and records why.
+printf '[experiment]\nrepetitions = auto\nmin_repetitions = 6\nmax_repetitions = 10\nci_target = 0.5\nwarmup = 0\nduration = 20ms\n[syscall]\n' > "$T/auto.ini"
+"$HVBENCH" run --label auto "$T/auto.ini" > /dev/null 2>&1 || fail "auto repetitions run"
+rid=$(q "select max(id) from runs")
+n=$(q "select count(*) from samples x join cells c on x.cell_id=c.id where c.run_id=$rid and x.status='ok'")
+check '[ "$n" -ge 6 ] && [ "$n" -le 10 ]' "auto repetitions took $n samples"
+check 'q "select reason from cells where run_id=$rid" | grep -Eq "median CI within|cap of 10"' "auto stop reason: $(q "select reason from cells where run_id=$rid")"
 done_testing
