@@ -49,4 +49,6 @@ int hvb_cli_parse_pct(const char *cmd, const char *opt, const char *s, double *o
 int hvb_cli_parse_alpha(const char *cmd, const char *s, double *out);
 int hvb_cli_resolve(struct hvb_store *s, const char *cmd, const char *spec, int64_t *id);
 int hvb_cli_emit(const char *cmd, const struct hvb_report *r, const char *format, const char *output);
+HVB_COMMAND(image);
+HVB_COMMAND(lab);
 #endif

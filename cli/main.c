@@ -51,6 +51,18 @@ const struct hvb_command hvb_commands[] = {
 	  "The median of METRIC in each run whose label matches PATTERN (a glob), one series per cell whose key\n"
 	  "contains every WORD, e.g. 'memlat placement=remote:lat_ns.64M'. Change points come from E-Divisive\n"
 	  "with means and a permutation test; lab runs are left out.", cmd_history },
+	{ "image", "build the guest image Xen guests boot", "build [--kernel PATH] [--modules DIR] [--out DIR] [--cache DIR] [--gzip]",
+	  "Builds a kernel, an initramfs (static busybox, the hvbench agent and its libraries, the guest's\n"
+	  "driver modules) whose init serves the agent on the PV console channel, and a tools disk (fio and\n"
+	  "iperf3 with their libraries) that the init unpacks when it is attached.\n"
+	  "Reproducible, and cached under the SHA-256 of its content ($HVBENCH_CACHE, /var/cache/hvbench\n"
+	  "for root). --out DIR copies vmlinuz, initrd.img and tools.img there. --gzip compresses the initramfs\n"
+	  "(smaller, but slower to start: libxc inflates it in dom0 for PV guests).", cmd_image },
+	{ "lab", "boot a real Xen under QEMU and run an experiment in its dom0", "[--experiment FILE] [--workdir DIR] [--keep] [--timeout S]",
+	  "Builds (or reuses from the cache) a Debian dom0 with Xen 4.17, boots it under QEMU with two\n"
+	  "emulated NUMA nodes, runs 'hvbench run --lab FILE' there and copies the database, traces and\n"
+	  "logs back into the work directory. Needs root and Debian's package registry. Results from the\n"
+	  "lab are emulation: they are marked lab and are never performance figures.", cmd_lab },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 

@@ -1,2 +1,3 @@
 dist_pkgdata_DATA += configs/quickstart.ini configs/modes.ini configs/numa.ini configs/spinlock.ini
 dist_pkgdata_DATA += configs/gate.ini configs/gate-ci.yml
+dist_pkgdata_DATA += configs/lab-smoke.ini

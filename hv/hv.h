@@ -166,4 +166,30 @@ const char *hvb_native_host_kind(void);
 /* Facts about this host stored with every run (JSON text, caller frees). */
 char *hvb_host_facts_json(const struct hvb_topo *t);
 
+
+/* ---- the guest image (hv/image.c) ---- */
+struct hvb_image_opts {
+	const char *kernel;    /* NULL: /boot/vmlinuz-$(uname -r) */
+	const char *modules;   /* the kernel's module tree; NULL: /lib/modules/VERSION */
+	const char *cache_dir; /* NULL: hvb_image_cache_default() */
+	const char *agent;     /* the hvbench binary to serve as agent; NULL: this one */
+	const char *busybox;   /* a static busybox; NULL: /bin/busybox */
+	int gzip;              /* compress the initramfs. Off by default: libxc inflates a gzip
+				* ramdisk in dom0 for PV guests, 40 s for this one under emulation */
+};
+struct hvb_image {
+	char hash[65];         /* SHA-256 of everything inside: the cache key */
+	char dir[4096], kernel[4096], initrd[4096];
+	char tools[4096];      /* a disk (newc cpio, whole sectors) holding fio and iperf3 */
+	char kernel_version[128];
+	size_t nfiles;
+	uint64_t initrd_bytes, tools_bytes;
+	int cached;            /* 1 when an identical image was already built */
+};
+/* Builds (or finds in the cache) a guest image whose init serves the agent on the
+ * PV console channel (see hv/lab/NOTES.md). On failure why says what is missing. */
+int hvb_image_build(const struct hvb_image_opts *o, struct hvb_image *img, char *why, size_t len);
+/* $HVBENCH_CACHE, /var/cache/hvbench for root, else $XDG_CACHE_HOME/hvbench or ~/.cache/hvbench. */
+void hvb_image_cache_default(char *out, size_t len);
+
 #endif

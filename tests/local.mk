@@ -13,3 +13,4 @@ include tests/xen.mk
 include tests/probes.mk
 include tests/analysis.mk
 
+include tests/lab.mk

@@ -1,0 +1,988 @@
+/* The guest image: a kernel and an initramfs holding a static busybox, the
+ * hvbench agent, fio and iperf3 with the shared libraries they load, the kernel
+ * modules a Xen guest needs, and an init that starts the agent on the PV console
+ * channel. Built reproducibly (sorted newc cpio, fixed times and owners, gzip -n)
+ * and cached under the SHA-256 of everything that goes into it. */
+#include "config.h"
+#include <dirent.h>
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "hv/hv.h"
+
+extern char **environ;
+
+/* ---------------------------------------------------------------- SHA-256 */
+struct sha256 {
+	uint32_t h[8];
+	uint64_t len;
+	unsigned char buf[64];
+	size_t n;
+};
+
+static const uint32_t sha_k[64] = {
+	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+	0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+	0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+	0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+	0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+	0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+	0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+	0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+};
+
+#define ROR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
+
+static void sha_block(struct sha256 *s, const unsigned char *p)
+{
+	uint32_t w[64], a[8];
+
+	for (int i = 0; i < 16; i++)
+		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 | (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
+	for (int i = 16; i < 64; i++)
+		w[i] = w[i - 16] + (ROR(w[i - 15], 7) ^ ROR(w[i - 15], 18) ^ (w[i - 15] >> 3)) + w[i - 7] +
+		       (ROR(w[i - 2], 17) ^ ROR(w[i - 2], 19) ^ (w[i - 2] >> 10));
+	memcpy(a, s->h, sizeof(a));
+	for (int i = 0; i < 64; i++) {
+		uint32_t t1 = a[7] + (ROR(a[4], 6) ^ ROR(a[4], 11) ^ ROR(a[4], 25)) + ((a[4] & a[5]) ^ (~a[4] & a[6])) +
+			      sha_k[i] + w[i];
+		uint32_t t2 = (ROR(a[0], 2) ^ ROR(a[0], 13) ^ ROR(a[0], 22)) + ((a[0] & a[1]) ^ (a[0] & a[2]) ^ (a[1] & a[2]));
+		memmove(a + 1, a, 7 * sizeof(a[0]));
+		a[4] += t1;
+		a[0] = t1 + t2;
+	}
+	for (int i = 0; i < 8; i++)
+		s->h[i] += a[i];
+}
+
+static void sha_init(struct sha256 *s)
+{
+	static const uint32_t iv[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+					0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 };
+	memcpy(s->h, iv, sizeof(iv));
+	s->len = 0;
+	s->n = 0;
+}
+
+static void sha_update(struct sha256 *s, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+
+	s->len += len;
+	while (len) {
+		size_t k = 64 - s->n < len ? 64 - s->n : len;
+		memcpy(s->buf + s->n, p, k);
+		s->n += k;
+		p += k;
+		len -= k;
+		if (s->n == 64) {
+			sha_block(s, s->buf);
+			s->n = 0;
+		}
+	}
+}
+
+static void sha_hex(struct sha256 *s, char out[65])
+{
+	uint64_t bits = s->len * 8;
+	unsigned char pad = 0x80, len[8];
+
+	sha_update(s, &pad, 1);
+	pad = 0;
+	while (s->n != 56)
+		sha_update(s, &pad, 1);
+	for (int i = 0; i < 8; i++)
+		len[i] = (unsigned char)(bits >> (56 - 8 * i));
+	sha_update(s, len, 8);
+	for (int i = 0; i < 8; i++)
+		snprintf(out + 8 * i, 9, "%08x", s->h[i]);
+}
+
+/* ---------------------------------------------------------------- the file list */
+enum ent_type { ENT_DIR, ENT_FILE, ENT_LINK, ENT_CHR };
+
+struct ent {
+	char *dest;       /* path inside the image, no leading '/' */
+	char *src;        /* host file (ENT_FILE), link target (ENT_LINK) */
+	char *text;       /* inline content of an ENT_FILE when src is NULL */
+	unsigned mode;    /* permission bits */
+	enum ent_type type;
+	unsigned rmajor, rminor;
+};
+
+struct imgbuild {
+	struct ent *e;
+	size_t n, cap;
+	char why[512];
+};
+
+static int ent_find(const struct imgbuild *b, const char *dest)
+{
+	for (size_t i = 0; i < b->n; i++)
+		if (!strcmp(b->e[i].dest, dest))
+			return (int)i;
+	return -1;
+}
+
+static int ent_add(struct imgbuild *b, enum ent_type type, const char *dest, const char *src, const char *text,
+		   unsigned mode)
+{
+	struct ent *e;
+	char parent[PATH_MAX], *slash;
+
+	while (*dest == '/')
+		dest++;
+	if (ent_find(b, dest) >= 0)
+		return 0;
+	/* Parents first, so that each directory exists before what it holds. */
+	snprintf(parent, sizeof(parent), "%s", dest);
+	if ((slash = strrchr(parent, '/'))) {
+		*slash = 0;
+		if (ent_add(b, ENT_DIR, parent, NULL, NULL, 0755) < 0)
+			return HVB_ENOMEM;
+	}
+	if (b->n == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 128;
+		struct ent *ne = realloc(b->e, cap * sizeof(*ne));
+		if (!ne)
+			return HVB_ENOMEM;
+		b->e = ne;
+		b->cap = cap;
+	}
+	e = &b->e[b->n];
+	memset(e, 0, sizeof(*e));
+	e->type = type;
+	e->mode = mode;
+	e->dest = strdup(dest);
+	e->src = src ? strdup(src) : NULL;
+	e->text = text ? strdup(text) : NULL;
+	if (!e->dest || (src && !e->src) || (text && !e->text))
+		return HVB_ENOMEM;
+	b->n++;
+	return 0;
+}
+
+static void imgbuild_free(struct imgbuild *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		free(b->e[i].dest);
+		free(b->e[i].src);
+		free(b->e[i].text);
+	}
+	free(b->e);
+}
+
+static int ent_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct ent *)a)->dest, ((const struct ent *)b)->dest);
+}
+
+/* ---------------------------------------------------------------- ELF: the interpreter and DT_NEEDED */
+struct elfinfo {
+	char interp[PATH_MAX];
+	char needed[64][128];
+	int nneeded;
+	char runpath[PATH_MAX];
+	int is_elf;
+};
+
+static uint64_t vaddr_to_off(const Elf64_Ehdr *eh, const Elf64_Phdr *ph, uint64_t va)
+{
+	for (int i = 0; i < eh->e_phnum; i++)
+		if (ph[i].p_type == PT_LOAD && va >= ph[i].p_vaddr && va < ph[i].p_vaddr + ph[i].p_filesz)
+			return va - ph[i].p_vaddr + ph[i].p_offset;
+	return UINT64_MAX;
+}
+
+static int elf_read(const char *path, struct elfinfo *out, char *why, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	unsigned char *m;
+	const Elf64_Ehdr *eh;
+	const Elf64_Phdr *ph;
+	const Elf64_Dyn *dyn = NULL;
+	size_t ndyn = 0;
+	uint64_t strtab = UINT64_MAX;
+
+	memset(out, 0, sizeof(*out));
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		snprintf(why, len, "image: cannot open %s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return HVB_EIO;
+	}
+	if ((size_t)st.st_size < sizeof(Elf64_Ehdr)) {
+		close(fd);
+		return 0;
+	}
+	m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (m == MAP_FAILED) {
+		snprintf(why, len, "image: cannot map %s: %s", path, strerror(errno));
+		return HVB_EIO;
+	}
+	eh = (const Elf64_Ehdr *)m;
+	if (memcmp(eh->e_ident, ELFMAG, SELFMAG) || eh->e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh->e_phoff + (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr) > (uint64_t)st.st_size) {
+		munmap(m, (size_t)st.st_size);
+		return 0; /* not a 64-bit ELF file: a script or data, copied as it is */
+	}
+	out->is_elf = 1;
+	ph = (const Elf64_Phdr *)(m + eh->e_phoff);
+	for (int i = 0; i < eh->e_phnum; i++) {
+		if (ph[i].p_type == PT_INTERP && ph[i].p_offset + ph[i].p_filesz <= (uint64_t)st.st_size)
+			snprintf(out->interp, sizeof(out->interp), "%.*s", (int)ph[i].p_filesz, m + ph[i].p_offset);
+		if (ph[i].p_type == PT_DYNAMIC && ph[i].p_offset + ph[i].p_filesz <= (uint64_t)st.st_size) {
+			dyn = (const Elf64_Dyn *)(m + ph[i].p_offset);
+			ndyn = ph[i].p_filesz / sizeof(Elf64_Dyn);
+		}
+	}
+	for (size_t i = 0; dyn && i < ndyn && dyn[i].d_tag != DT_NULL; i++)
+		if (dyn[i].d_tag == DT_STRTAB)
+			strtab = vaddr_to_off(eh, ph, dyn[i].d_un.d_ptr);
+	for (size_t i = 0; dyn && strtab != UINT64_MAX && i < ndyn && dyn[i].d_tag != DT_NULL; i++) {
+		uint64_t at = strtab + dyn[i].d_un.d_val;
+		const char *s = at < (uint64_t)st.st_size ? (const char *)m + at : NULL;
+		if (!s || !memchr(s, 0, (size_t)st.st_size - at))
+			continue;
+		if (dyn[i].d_tag == DT_NEEDED && out->nneeded < 64)
+			snprintf(out->needed[out->nneeded++], sizeof(out->needed[0]), "%s", s);
+		else if (dyn[i].d_tag == DT_RUNPATH || dyn[i].d_tag == DT_RPATH)
+			snprintf(out->runpath, sizeof(out->runpath), "%s", s);
+	}
+	munmap(m, (size_t)st.st_size);
+	return 0;
+}
+
+/* The directories the dynamic loader searches when there is no ld.so.cache. */
+static const char *const lib_dirs[] = {
+	"/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64", "/usr/lib64", "/lib", "/usr/lib", NULL,
+};
+
+static int lib_resolve(const char *name, const char *runpath, const char *origin, char *out, size_t len)
+{
+	char dirs[PATH_MAX], *save = NULL;
+
+	snprintf(dirs, sizeof(dirs), "%s", runpath);
+	for (char *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+		int n = !strncmp(d, "$ORIGIN", 7) ? snprintf(out, len, "%s%s/%s", origin, d + 7, name)
+						   : snprintf(out, len, "%s/%s", d, name);
+		if (n > 0 && (size_t)n < len && access(out, R_OK) == 0)
+			return 0;
+	}
+	for (size_t i = 0; lib_dirs[i]; i++) {
+		snprintf(out, len, "%s/%s", lib_dirs[i], name);
+		if (access(out, R_OK) == 0)
+			return 0;
+	}
+	return HVB_ENOENT;
+}
+
+/* Adds a program at dest and, recursively, every library it needs, each at the
+ * path the guest's loader will look in. */
+static int add_elf(struct imgbuild *b, const char *src, const char *dest, unsigned mode)
+{
+	struct elfinfo ei;
+	char origin[PATH_MAX], lib[PATH_MAX], *slash;
+	int rc;
+
+	if (ent_find(b, dest + (*dest == '/')) >= 0)
+		return 0;
+	if ((rc = ent_add(b, ENT_FILE, dest, src, NULL, mode)) < 0)
+		return rc;
+	if ((rc = elf_read(src, &ei, b->why, sizeof(b->why))) < 0)
+		return rc;
+	if (!ei.is_elf)
+		return 0;
+	if (ei.interp[0] && (rc = add_elf(b, ei.interp, ei.interp, 0755)) < 0)
+		return rc;
+	snprintf(origin, sizeof(origin), "%s", src);
+	if ((slash = strrchr(origin, '/')))
+		*slash = 0;
+	for (int i = 0; i < ei.nneeded; i++) {
+		if (lib_resolve(ei.needed[i], ei.runpath, origin, lib, sizeof(lib)) < 0) {
+			snprintf(b->why, sizeof(b->why), "image: %s needs %s, which is not installed on this host", src,
+				 ei.needed[i]);
+			return HVB_ENOENT;
+		}
+		if ((rc = add_elf(b, lib, lib, 0755)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* A program from $PATH (fio, iperf3). */
+static int find_program(const char *name, char *out, size_t len)
+{
+	const char *path = getenv("PATH");
+	char dirs[4096], *save = NULL;
+
+	snprintf(dirs, sizeof(dirs), "%s:/usr/bin:/bin:/usr/sbin:/sbin", path ? path : "");
+	for (char *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+		snprintf(out, len, "%s/%s", d, name);
+		if (access(out, X_OK) == 0)
+			return 0;
+	}
+	return HVB_ENOENT;
+}
+
+/* ---------------------------------------------------------------- kernel and modules */
+/* The version string of a bzImage: a pointer at 0x20E, relative to 0x200. */
+static int kernel_version(const char *path, char *out, size_t len)
+{
+	unsigned char hdr[0x210];
+	char buf[256] = "";
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc = HVB_EINVAL;
+	ssize_t n;
+
+	out[0] = 0;
+	if (fd < 0)
+		return HVB_EIO;
+	if (pread(fd, hdr, sizeof(hdr), 0) == (ssize_t)sizeof(hdr) && !memcmp(hdr + 0x202, "HdrS", 4)) {
+		unsigned off = (unsigned)hdr[0x20E] | (unsigned)hdr[0x20F] << 8;
+		if ((n = pread(fd, buf, sizeof(buf) - 1, (off_t)off + 0x200)) > 0) {
+			buf[n] = 0;
+			buf[strcspn(buf, " ")] = 0;
+			snprintf(out, len, "%s", buf);
+			rc = out[0] ? 0 : HVB_EINVAL;
+		}
+	}
+	close(fd);
+	return rc;
+}
+
+/* What a guest of any mode needs from modules: Xen's net and block front ends
+ * (PV, PVH, PVHVM) and the emulated devices of an HVM guest without PV drivers. */
+static const char *const guest_modules[] = {
+	"xen-netfront", "xen-blkfront", "e1000", "8139cp", "ata_piix", "sd_mod", NULL,
+};
+
+static int mod_name_eq(const char *path, const char *name)
+{
+	const char *base = strrchr(path, '/');
+	size_t i;
+
+	base = base ? base + 1 : path;
+	for (i = 0; name[i] && base[i]; i++)
+		if (!(base[i] == name[i] || ((base[i] == '-' || base[i] == '_') && (name[i] == '-' || name[i] == '_'))))
+			return 0;
+	return !name[i] && !strcmp(base + i, ".ko");
+}
+
+/* The module tree, found by walking it: a .deb's tree has no modules.dep. */
+struct modtree {
+	char **rel; /* "kernel/drivers/net/xen-netfront.ko" */
+	size_t n, cap;
+};
+
+static int modtree_walk(struct modtree *t, const char *root, const char *rel)
+{
+	char path[PATH_MAX];
+	DIR *d;
+	struct dirent *de;
+	int rc = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	if (!(d = opendir(path)))
+		return 0;
+	while (rc == 0 && (de = readdir(d))) {
+		char sub[PATH_MAX];
+		size_t l = strlen(de->d_name);
+		if (de->d_name[0] == '.')
+			continue;
+		if ((size_t)snprintf(sub, sizeof(sub), "%s%s%s", rel, *rel ? "/" : "", de->d_name) >= sizeof(sub))
+			continue;
+		if (l > 3 && !strcmp(de->d_name + l - 3, ".ko")) {
+			if (t->n == t->cap) {
+				size_t cap = t->cap ? t->cap * 2 : 1024;
+				char **nr = realloc(t->rel, cap * sizeof(*nr));
+				if (!nr) {
+					rc = HVB_ENOMEM;
+					break;
+				}
+				t->rel = nr;
+				t->cap = cap;
+			}
+			if (!(t->rel[t->n++] = strdup(sub)))
+				rc = HVB_ENOMEM;
+		} else if (de->d_type == DT_DIR) {
+			rc = modtree_walk(t, root, sub);
+		}
+	}
+	closedir(d);
+	return rc;
+}
+
+static const char *modtree_find(const struct modtree *t, const char *name)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (mod_name_eq(t->rel[i], name))
+			return t->rel[i];
+	return NULL;
+}
+
+/* The "depends=" entry of a module's .modinfo section, comma separated. */
+static int modinfo_depends(const char *path, char *out, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	unsigned char *m;
+	const Elf64_Ehdr *eh;
+	int rc = HVB_EINVAL;
+
+	out[0] = 0;
+	if (fd < 0 || fstat(fd, &st) < 0 || (size_t)st.st_size < sizeof(*eh)) {
+		if (fd >= 0)
+			close(fd);
+		return HVB_EIO;
+	}
+	m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (m == MAP_FAILED)
+		return HVB_EIO;
+	eh = (const Elf64_Ehdr *)m;
+	if (!memcmp(eh->e_ident, ELFMAG, SELFMAG) && eh->e_ident[EI_CLASS] == ELFCLASS64 &&
+	    eh->e_shoff + (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr) <= (uint64_t)st.st_size &&
+	    eh->e_shstrndx < eh->e_shnum) {
+		const Elf64_Shdr *sh = (const Elf64_Shdr *)(m + eh->e_shoff);
+		const char *names = (const char *)m + sh[eh->e_shstrndx].sh_offset;
+		for (int i = 0; i < eh->e_shnum; i++) {
+			const char *p, *end;
+			if (sh[i].sh_offset + sh[i].sh_size > (uint64_t)st.st_size ||
+			    sh[eh->e_shstrndx].sh_offset + sh[i].sh_name >= (uint64_t)st.st_size ||
+			    strcmp(names + sh[i].sh_name, ".modinfo"))
+				continue;
+			rc = 0;
+			p = (const char *)m + sh[i].sh_offset;
+			end = p + sh[i].sh_size;
+			for (; p < end; p += strnlen(p, (size_t)(end - p)) + 1)
+				if (!strncmp(p, "depends=", 8))
+					snprintf(out, len, "%.*s", (int)strnlen(p + 8, (size_t)(end - p - 8)), p + 8);
+			break;
+		}
+	}
+	munmap(m, (size_t)st.st_size);
+	return rc;
+}
+
+/* Adds one module after the modules it depends on, and appends it to the load order. */
+static int add_module(struct imgbuild *b, const struct modtree *t, const char *moddir, const char *kver,
+		      const char *relpath, char *order, size_t olen, int depth)
+{
+	char src[PATH_MAX], dest[PATH_MAX], deps[1024], *save = NULL;
+	int rc;
+
+	snprintf(dest, sizeof(dest), "lib/modules/%s/%s", kver, relpath);
+	if (depth > 16 || ent_find(b, dest) >= 0)
+		return 0;
+	snprintf(src, sizeof(src), "%s/%s", moddir, relpath);
+	if (modinfo_depends(src, deps, sizeof(deps)) < 0) {
+		snprintf(b->why, sizeof(b->why), "image: %.300s is not a kernel module with a .modinfo section", src);
+		return HVB_EINVAL;
+	}
+	for (char *d = strtok_r(deps, ",", &save); d; d = strtok_r(NULL, ",", &save)) {
+		const char *rel = modtree_find(t, d);
+		if (!rel) {
+			snprintf(b->why, sizeof(b->why), "image: %s needs module %s, not in %s", relpath, d, moddir);
+			return HVB_ENOENT;
+		}
+		if ((rc = add_module(b, t, moddir, kver, rel, order, olen, depth + 1)) < 0)
+			return rc;
+	}
+	if ((rc = ent_add(b, ENT_FILE, dest, src, NULL, 0644)) < 0)
+		return rc;
+	if (strlen(order) + strlen(relpath) + 2 < olen)
+		strcat(strcat(order, relpath), "\n");
+	return 0;
+}
+
+static int add_modules(struct imgbuild *b, const char *moddir, const char *kver)
+{
+	struct modtree t = { 0 };
+	char order[16384] = "";
+	int rc = modtree_walk(&t, moddir, "");
+
+	if (rc == 0 && t.n == 0)
+		hvb_log(HVB_LOG_WARN, "image: no modules under %s: the guest gets no network or disk driver modules",
+			moddir);
+	for (size_t m = 0; rc == 0 && t.n && guest_modules[m]; m++) {
+		const char *rel = modtree_find(&t, guest_modules[m]);
+		if (!rel)
+			hvb_log(HVB_LOG_INFO, "image: kernel %s has no module %s (built in or absent)", kver,
+				guest_modules[m]);
+		else
+			rc = add_module(b, &t, moddir, kver, rel, order, sizeof(order), 0);
+	}
+	for (size_t i = 0; i < t.n; i++)
+		free(t.rel[i]);
+	free(t.rel);
+	return rc < 0 ? rc : ent_add(b, ENT_FILE, "etc/hvbench/modules", NULL, order, 0644);
+}
+
+/* ---------------------------------------------------------------- the init */
+static const char guest_init[] =
+	"#!/bin/busybox sh\n"
+	"# hvbench guest init: mount what the agent needs, load the drivers, bring up\n"
+	"# eth0, and serve the agent on the PV console channel for as long as the guest lives.\n"
+	"export PATH=/usr/sbin:/usr/bin:/sbin:/bin\n"
+	"/bin/busybox mkdir -p /proc /sys /dev /tmp /run /usr/sbin /sbin\n"
+	"/bin/busybox --install -s\n"
+	"mount -t proc proc /proc\n"
+	"mount -t sysfs sys /sys\n"
+	"mount -t devtmpfs dev /dev\n"
+	"exec </dev/console >/dev/console 2>&1\n"
+	"mkdir -p /dev/pts /dev/shm\n"
+	"mount -t devpts devpts /dev/pts\n"
+	"mount -t tmpfs tmpfs /tmp\n"
+	"mount -t tmpfs tmpfs /run\n"
+	"mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null\n"
+	"mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null\n"
+	"arg() { tr ' ' '\\n' < /proc/cmdline | sed -n \"s/^hvbench\\.$1=//p\" | tail -1; }\n"
+	"KV=$(uname -r)\n"
+	"echo \"hvbench-guest: up $(cut -d' ' -f1 /proc/uptime)s kernel $KV hypervisor $(cat /sys/hypervisor/type 2>/dev/null)\" \\\n"
+	"     \"guest_type $(cat /sys/hypervisor/guest_type 2>/dev/null) cpus $(nproc)\"\n"
+	"for m in $(cat /etc/hvbench/modules); do insmod /lib/modules/$KV/$m 2>/dev/null; done\n"
+	"ip link set lo up\n"
+	"IP=$(arg ip)\n"
+	"n=0; while [ -n \"$IP\" ] && [ ! -e /sys/class/net/eth0 ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done\n"
+	"if [ -n \"$IP\" ] && [ -e /sys/class/net/eth0 ]; then\n"
+	"  ip link set eth0 up\n"
+	"  if [ \"$IP\" = dhcp ]; then udhcpc -i eth0 -n -q -t 5 -s /bin/true >/dev/null 2>&1\n"
+	"  else ip addr add \"$IP\" dev eth0; GW=$(arg gw); [ -n \"$GW\" ] && ip route add default via \"$GW\"; fi\n"
+	"  echo \"hvbench-guest: eth0 $(ip -o -4 addr show eth0 | awk '{print $4}')\"\n"
+	"fi\n"
+	"# The channel: hvbench.channel=DEV, or else the first PV console after hvc0 that has a\n"
+	"# back end (hvc1..hvc7 exist as ttys either way; only a connected one can be set up).\n"
+	"CH=$(arg channel)\n"
+	"n=0\n"
+	"while [ -z \"$CH\" ] && [ $n -lt 1200 ]; do\n"
+	"  for i in 1 2 3 4 5 6 7; do stty -F /dev/hvc$i raw -echo -echoctl -onlcr >/dev/null 2>&1 && CH=/dev/hvc$i && break; done\n"
+	"  [ -n \"$CH\" ] || sleep 0.1; n=$((n + 1))\n"
+	"done\n"
+	"echo \"hvbench-guest: xen devices: $(ls /sys/bus/xen/devices 2>/dev/null | tr '\\n' ' ')\"\n"
+	"if [ -z \"$CH\" ] || ! stty -F \"$CH\" raw -echo -echoctl -onlcr >/dev/null 2>&1; then\n"
+	"  echo \"hvbench-guest: no PV console channel after 120 s: no agent\"; exec sh\n"
+	"fi\n"
+	"# The tools disk (fio, iperf3), looked for once the channel is up (both have their back end\n"
+	"# in dom0's QEMU): a newc archive on a raw disk whose first entry is .hvbench-tools.\n"
+	"n=0; while [ $n -lt 30 ] && ! ls /sys/block | grep -q '^xvd\\|^sd\\|^vd'; do sleep 0.1; n=$((n + 1)); done\n"
+	"for d in /sys/block/*; do\n"
+	"  [ -e \"$d/device\" ] || continue\n"
+	"  dev=/dev/${d##*/}\n"
+	"  if [ \"$(dd if=$dev bs=512 count=1 2>/dev/null | head -c 124 | tail -c 14)\" = .hvbench-tools ]; then\n"
+	"    (cd / && cpio -i -d -m < $dev 2>/dev/null)\n"
+	"    echo \"hvbench-guest: tools from $dev: $(ls /usr/bin | grep -x 'fio\\|iperf3' | tr '\\n' ' ')\"\n"
+	"  else\n"
+	"    echo \"hvbench-guest: disk $dev $(cat $d/size) sectors\"\n"
+	"  fi\n"
+	"done\n"
+	"cd /tmp\n"
+	"exec 3<>\"$CH\"\n"
+	"stty -F \"$CH\" raw -echo -echoctl -onlcr\n"
+	"echo \"hvbench-guest: agent on $CH up $(cut -d' ' -f1 /proc/uptime)s\"\n"
+	"while :; do\n"
+	"  # One line before each agent session: the runner waits for it before it sends a request.\n"
+	"  printf '{\"v\":1,\"event\":\"ready\",\"device\":\"%s\"}\\n' \"$CH\" >&3\n"
+	"  hvbench agent <&3 >&3 2>/dev/console\n"
+	"  echo \"hvbench-guest: agent exited rc=$?\"\n"
+	"  sleep 0.2\n"
+	"done\n";
+
+/* ---------------------------------------------------------------- hashing and writing */
+static int hash_file(struct sha256 *s, const char *path, char *why, size_t len)
+{
+	char buf[1 << 16];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		snprintf(why, len, "image: cannot read %s: %s", path, strerror(errno));
+		return HVB_EIO;
+	}
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		sha_update(s, buf, (size_t)n);
+	close(fd);
+	return n < 0 ? HVB_EIO : 0;
+}
+
+static int cpio_hdr(FILE *f, unsigned ino, unsigned mode, unsigned nlink, uint64_t mtime, uint64_t size,
+		    unsigned rmaj, unsigned rmin, const char *name)
+{
+	size_t nl = strlen(name) + 1;
+	static const char zeros[4];
+
+	if (fprintf(f, "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X", ino, mode, 0u, 0u, nlink,
+		    (unsigned)mtime, (unsigned)size, 0u, 0u, rmaj, rmin, (unsigned)nl, 0u) != 110)
+		return HVB_EIO;
+	size_t pad = (4 - (110 + nl) % 4) % 4; /* header and name end on a 4-byte boundary */
+
+	if (fwrite(name, 1, nl, f) != nl || fwrite(zeros, 1, pad, f) != pad)
+		return HVB_EIO;
+	return 0;
+}
+
+static int cpio_data(FILE *f, const char *src, const char *text, uint64_t size)
+{
+	static const char zeros[4];
+	char buf[1 << 16];
+	uint64_t done = 0;
+
+	if (text) {
+		if (fwrite(text, 1, size, f) != size)
+			return HVB_EIO;
+	} else {
+		FILE *in = fopen(src, "re");
+		size_t n;
+		if (!in)
+			return HVB_EIO;
+		while (done < size && (n = fread(buf, 1, sizeof(buf), in)) > 0) {
+			if (fwrite(buf, 1, n, f) != n) {
+				fclose(in);
+				return HVB_EIO;
+			}
+			done += n;
+		}
+		fclose(in);
+		if (done != size)
+			return HVB_EIO; /* the file changed while the image was built */
+	}
+	return fwrite(zeros, 1, (4 - size % 4) % 4, f) == (4 - size % 4) % 4 ? 0 : HVB_EIO;
+}
+
+/* The newc archive: entries sorted by path, owner root, one fixed time. */
+static int cpio_write(struct imgbuild *b, const char *path, uint64_t mtime)
+{
+	FILE *f = fopen(path, "we");
+	int rc = 0;
+
+	if (!f)
+		return HVB_EIO;
+	for (size_t i = 0; i < b->n && rc == 0; i++) {
+		const struct ent *e = &b->e[i];
+		struct stat st;
+		uint64_t size = 0;
+		unsigned mode = e->mode;
+		switch (e->type) {
+		case ENT_DIR: mode |= S_IFDIR; break;
+		case ENT_CHR: mode |= S_IFCHR; break;
+		case ENT_LINK: mode |= S_IFLNK; size = strlen(e->src); break;
+		case ENT_FILE:
+			mode |= S_IFREG;
+			if (e->text)
+				size = strlen(e->text);
+			else if (stat(e->src, &st) == 0)
+				size = (uint64_t)st.st_size;
+			else
+				rc = HVB_EIO;
+			break;
+		}
+		if (rc == 0)
+			rc = cpio_hdr(f, (unsigned)i + 1, mode, e->type == ENT_DIR ? 2 : 1, mtime, size, e->rmajor,
+				      e->rminor, e->dest);
+		if (rc == 0 && e->type == ENT_FILE)
+			rc = cpio_data(f, e->src, e->text, size);
+		if (rc == 0 && e->type == ENT_LINK)
+			rc = cpio_data(f, NULL, e->src, size);
+	}
+	if (rc == 0)
+		rc = cpio_hdr(f, 0, 0, 1, 0, 0, 0, 0, "TRAILER!!!");
+	if (fclose(f) != 0)
+		rc = HVB_EIO;
+	return rc;
+}
+
+/* Runs argv with stdin and stdout redirected to files; 0 when it exits 0. */
+static int run_filter(char *const argv[], const char *in, const char *out, char *why, size_t len)
+{
+	posix_spawn_file_actions_t fa;
+	pid_t pid;
+	int st, rc;
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, in, O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (rc != 0) {
+		snprintf(why, len, "image: cannot run %s: %s", argv[0], strerror(rc));
+		return HVB_ECHILD;
+	}
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return HVB_ECHILD;
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		snprintf(why, len, "image: %s failed (status %d)", argv[0], st);
+		return HVB_ECHILD;
+	}
+	return 0;
+}
+
+static int copy_file(const char *src, const char *dst)
+{
+	char *argv[] = { "cp", "--", (char *)src, (char *)dst, NULL };
+	char why[256];
+
+	return run_filter(argv, "/dev/null", "/dev/null", why, sizeof(why));
+}
+
+static int mkdir_p(const char *dir)
+{
+	char p[PATH_MAX];
+
+	snprintf(p, sizeof(p), "%s", dir);
+	for (char *s = p + 1; *s; s++)
+		if (*s == '/') {
+			*s = 0;
+			if (mkdir(p, 0755) < 0 && errno != EEXIST)
+				return HVB_EIO;
+			*s = '/';
+		}
+	return mkdir(p, 0755) < 0 && errno != EEXIST ? HVB_EIO : 0;
+}
+
+void hvb_image_cache_default(char *out, size_t len)
+{
+	const char *c = getenv("HVBENCH_CACHE"), *x = getenv("XDG_CACHE_HOME"), *h = getenv("HOME");
+
+	if (c && *c)
+		snprintf(out, len, "%s", c);
+	else if (geteuid() == 0)
+		snprintf(out, len, "/var/cache/hvbench");
+	else if (x && *x)
+		snprintf(out, len, "%s/hvbench", x);
+	else
+		snprintf(out, len, "%s/.cache/hvbench", h ? h : "/tmp");
+}
+
+/* The initramfs: busybox, the init, the agent with its libraries, the driver modules. */
+static int collect_initrd(struct imgbuild *b, const struct hvb_image_opts *o, const char *kver)
+{
+	char path[PATH_MAX], moddir[PATH_MAX];
+	struct elfinfo ei;
+	const char *agent = o->agent ? o->agent : hvb_self_exe();
+	static const char *const dirs[] = { "dev", "proc", "sys", "tmp", "run", "root", "var/tmp", "etc/hvbench",
+					    "usr/sbin", "sbin", NULL };
+	int rc;
+
+	for (size_t i = 0; dirs[i]; i++)
+		if ((rc = ent_add(b, ENT_DIR, dirs[i], NULL, NULL, 0755)) < 0)
+			return rc;
+	/* The kernel opens /dev/console before init runs: it must be in the archive. */
+	if ((rc = ent_add(b, ENT_CHR, "dev/console", NULL, NULL, 0600)) < 0)
+		return rc;
+	b->e[ent_find(b, "dev/console")].rmajor = 5;
+	b->e[ent_find(b, "dev/console")].rminor = 1;
+	if ((rc = ent_add(b, ENT_FILE, "init", NULL, guest_init, 0755)) < 0)
+		return rc;
+	snprintf(path, sizeof(path), "%s", o->busybox ? o->busybox : "/bin/busybox");
+	if (elf_read(path, &ei, b->why, sizeof(b->why)) < 0 || !ei.is_elf || ei.interp[0]) {
+		snprintf(b->why, sizeof(b->why), "image: %.300s is not a static busybox (Debian: apt-get install busybox-static)",
+			 path);
+		return HVB_ENOENT;
+	}
+	if ((rc = ent_add(b, ENT_FILE, "bin/busybox", path, NULL, 0755)) < 0)
+		return rc;
+	if (!agent || (rc = add_elf(b, agent, "/usr/bin/hvbench", 0755)) < 0) {
+		if (!b->why[0])
+			snprintf(b->why, sizeof(b->why), "image: cannot find the hvbench binary for the agent");
+		return rc < 0 ? rc : HVB_ENOENT;
+	}
+	if (o->modules)
+		snprintf(moddir, sizeof(moddir), "%s", o->modules);
+	else
+		snprintf(moddir, sizeof(moddir), "/lib/modules/%s", kver);
+	return add_modules(b, moddir, kver);
+}
+
+/* The tools disk: fio and iperf3 with their libraries (85 MB with fio's storage
+ * engines), kept out of the initramfs because an HVM guest's direct kernel boot
+ * pulls the initramfs through fw_cfg, byte by byte under emulation. */
+static int collect_tools(struct imgbuild *t)
+{
+	static const char *const programs[] = { "fio", "iperf3", NULL };
+	char path[PATH_MAX], dest[64];
+	int rc;
+
+	/* First in the archive: the guest's init recognises the disk by it. */
+	if ((rc = ent_add(t, ENT_FILE, ".hvbench-tools", NULL, "hvbench tools disk 1\n", 0644)) < 0)
+		return rc;
+	for (size_t i = 0; programs[i]; i++) {
+		if (find_program(programs[i], path, sizeof(path)) < 0) {
+			snprintf(t->why, sizeof(t->why), "image: %s is not installed on this host (Debian: apt-get install %s)",
+				 programs[i], programs[i]);
+			return HVB_ENOENT;
+		}
+		snprintf(dest, sizeof(dest), "/usr/bin/%s", programs[i]);
+		if ((rc = add_elf(t, path, dest, 0755)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int hash_list(struct sha256 *s, const char *label, const struct imgbuild *b, char *why, size_t len)
+{
+	char line[PATH_MAX + 64];
+	int rc;
+
+	sha_update(s, label, strlen(label) + 1);
+	for (size_t i = 0; i < b->n; i++) {
+		const struct ent *e = &b->e[i];
+		snprintf(line, sizeof(line), "\n%d %o %u:%u %s\n", e->type, e->mode, e->rmajor, e->rminor, e->dest);
+		sha_update(s, line, strlen(line) + 1);
+		if (e->text || e->type == ENT_LINK)
+			sha_update(s, e->text ? e->text : e->src, strlen(e->text ? e->text : e->src));
+		else if (e->type == ENT_FILE && (rc = hash_file(s, e->src, why, len)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* Writes one archive as DIR/NAME: gzip'ed, or padded to whole 512-byte sectors
+ * when it is to be a disk. */
+static int store_archive(struct imgbuild *b, const char *dir, const char *name, uint64_t mtime, int gzip, int disk,
+			 char *why, size_t len)
+{
+	char cpio[PATH_MAX + 32], tmp[PATH_MAX + 32], dst[PATH_MAX + 32];
+	struct stat st;
+	int rc;
+
+	snprintf(cpio, sizeof(cpio), "%s/%s.cpio.tmp", dir, name);
+	snprintf(tmp, sizeof(tmp), "%s/%s.tmp", dir, name);
+	snprintf(dst, sizeof(dst), "%s/%s", dir, name);
+	if ((rc = cpio_write(b, cpio, mtime)) < 0) {
+		snprintf(why, len, "image: cannot write %s (space?)", cpio);
+		unlink(cpio);
+		return rc;
+	}
+	if (gzip) {
+		char *gz[] = { "gzip", "-n", "-6", "-c", NULL };
+		rc = run_filter(gz, cpio, tmp, why, len);
+		unlink(cpio);
+	} else if (rename(cpio, tmp) < 0) {
+		snprintf(why, len, "image: cannot rename %s: %s", cpio, strerror(errno));
+		rc = HVB_EIO;
+	}
+	if (rc == 0 && disk && stat(tmp, &st) == 0 && truncate(tmp, (st.st_size + 511) / 512 * 512) < 0)
+		rc = HVB_EIO;
+	if (rc == 0 && rename(tmp, dst) < 0) {
+		snprintf(why, len, "image: cannot store %s: %s", dst, strerror(errno));
+		rc = HVB_EIO;
+	}
+	return rc;
+}
+
+static void write_manifest(const char *dir, const char *hex, const char *kernel, const char *kver,
+			   const struct imgbuild *b, const struct imgbuild *t)
+{
+	char path[PATH_MAX + 32];
+	FILE *m;
+
+	snprintf(path, sizeof(path), "%s/manifest.txt", dir);
+	if (!(m = fopen(path, "we")))
+		return;
+	fprintf(m, "sha256 %s\nkernel %s (%s)\n", hex, kernel, kver);
+	for (int k = 0; k < 2; k++) {
+		const struct imgbuild *l = k ? t : b;
+		fprintf(m, "\n[%s]\n", k ? "tools.img" : "initrd.img");
+		for (size_t i = 0; i < l->n; i++)
+			fprintf(m, "%s%s%s\n", l->e[i].dest, l->e[i].src && l->e[i].type == ENT_FILE ? " <- " : "",
+				l->e[i].src && l->e[i].type == ENT_FILE ? l->e[i].src : "");
+	}
+	fclose(m);
+}
+
+int hvb_image_build(const struct hvb_image_opts *o, struct hvb_image *img, char *why, size_t len)
+{
+	struct imgbuild b = { 0 }, t = { 0 };
+	struct sha256 s;
+	char kernel[PATH_MAX], cache[PATH_MAX], hex[65], tmp[PATH_MAX + 32], line[128];
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	uint64_t mtime = sde && *sde ? strtoull(sde, NULL, 10) : 0;
+	struct stat st;
+	FILE *f;
+	int rc;
+
+	memset(img, 0, sizeof(*img));
+	why[0] = 0;
+	if (o->kernel)
+		snprintf(kernel, sizeof(kernel), "%s", o->kernel);
+	else {
+		struct utsname u;
+		snprintf(kernel, sizeof(kernel), "/boot/vmlinuz-%s", uname(&u) == 0 ? u.release : "");
+	}
+	if (kernel_version(kernel, img->kernel_version, sizeof(img->kernel_version)) < 0) {
+		snprintf(why, len, "image: %s is not a readable Linux bzImage%s", kernel,
+			 o->kernel ? "" : " (this host's kernel; give one with --kernel)");
+		return HVB_ENOENT;
+	}
+	if ((rc = collect_initrd(&b, o, img->kernel_version)) < 0 || (rc = collect_tools(&t)) < 0) {
+		snprintf(why, len, "%s", b.why[0] ? b.why : t.why[0] ? t.why : hvb_strerror(rc));
+		goto out;
+	}
+	qsort(b.e, b.n, sizeof(*b.e), ent_cmp);
+	qsort(t.e, t.n, sizeof(*t.e), ent_cmp);
+
+	/* The key: every path, type, mode and content, the kernel, and the time stamp. */
+	sha_init(&s);
+	snprintf(line, sizeof(line), "hvbench-image 2 mtime %llu gzip %d\n", (unsigned long long)mtime, o->gzip);
+	sha_update(&s, line, strlen(line));
+	if ((rc = hash_file(&s, kernel, why, len)) < 0 || (rc = hash_list(&s, "initrd", &b, why, len)) < 0 ||
+	    (rc = hash_list(&s, "tools", &t, why, len)) < 0)
+		goto out;
+	sha_hex(&s, hex);
+	snprintf(img->hash, sizeof(img->hash), "%s", hex);
+	img->nfiles = b.n + t.n;
+
+	if (o->cache_dir)
+		snprintf(cache, sizeof(cache), "%s", o->cache_dir);
+	else
+		hvb_image_cache_default(cache, sizeof(cache));
+	if (snprintf(img->dir, sizeof(img->dir), "%s/image/%.16s", cache, hex) >= (int)sizeof(img->dir) - 16 ||
+	    snprintf(img->kernel, sizeof(img->kernel), "%s/vmlinuz", img->dir) >= (int)sizeof(img->kernel) ||
+	    snprintf(img->initrd, sizeof(img->initrd), "%s/initrd.img", img->dir) >= (int)sizeof(img->initrd) ||
+	    snprintf(img->tools, sizeof(img->tools), "%s/tools.img", img->dir) >= (int)sizeof(img->tools)) {
+		snprintf(why, len, "image: cache directory name too long");
+		rc = HVB_EINVAL;
+		goto out;
+	}
+	snprintf(tmp, sizeof(tmp), "%s/done", img->dir);
+	if (stat(tmp, &st) == 0) {
+		img->cached = 1;
+	} else {
+		if (mkdir_p(img->dir) < 0) {
+			snprintf(why, len, "image: cannot create %s: %s", img->dir, strerror(errno));
+			rc = HVB_EIO;
+			goto out;
+		}
+		if ((rc = store_archive(&b, img->dir, "initrd.img", mtime, o->gzip, 0, why, len)) < 0 ||
+		    (rc = store_archive(&t, img->dir, "tools.img", mtime, 0, 1, why, len)) < 0)
+			goto out;
+		if (copy_file(kernel, img->kernel) < 0) {
+			snprintf(why, len, "image: cannot copy %s into %s", kernel, img->dir);
+			rc = HVB_EIO;
+			goto out;
+		}
+		write_manifest(img->dir, hex, kernel, img->kernel_version, &b, &t);
+		if ((f = fopen(tmp, "we")))
+			fclose(f);
+	}
+	if (stat(img->initrd, &st) == 0)
+		img->initrd_bytes = (uint64_t)st.st_size;
+	if (stat(img->tools, &st) == 0)
+		img->tools_bytes = (uint64_t)st.st_size;
+out:
+	imgbuild_free(&b);
+	imgbuild_free(&t);
+	return rc;
+}

@@ -1,0 +1,71 @@
+#!/bin/sh
+# make check-lab: runs an experiment in the lab and checks what came back.
+# usage: check-lab.sh HVBENCH EXPERIMENT WORKDIR [--reuse]   (--reuse: check WORKDIR's last lab again)
+# Passes when the lab ran, the guest image proved itself in every mode, every cell
+# has its samples (a native cell may skip only for want of NUMA nodes in dom0's own
+# view), native cells say "dom0 (PV)", placements read back as asked, and no domain
+# is left behind. Needs root, Debian's package registry and about 3 GB.
+HVB=$1 EXP=$2 WORK=$3 REUSE=$4
+[ $# = 3 ] || [ "$REUSE" = --reuse ] || { echo "usage: check-lab.sh HVBENCH EXPERIMENT WORKDIR [--reuse]" >&2; exit 2; }
+command -v sqlite3 >/dev/null || { echo "check-lab: needs the sqlite3 program (apt-get install sqlite3)" >&2; exit 1; }
+rc=0
+if [ "$REUSE" != --reuse ]; then
+	rm -rf "$WORK"
+	"$HVB" lab --experiment "$EXP" --workdir "$WORK"
+	rc=$?
+fi
+fails=0
+bad() { echo "check-lab: FAIL: $*"; fails=$((fails + 1)); }
+[ $rc = 0 ] || bad "hvbench lab exited $rc"
+OUT=$WORK/out
+DB=$OUT/lab.db
+[ -s "$DB" ] || { bad "no result database $DB came back"; exit 1; }
+q() { sqlite3 -batch -noheader "$DB" "$1"; }
+
+[ "$(q 'SELECT count(*) FROM runs WHERE lab = 1')" = 1 ] || bad "the database should hold one run marked lab"
+[ "$(q "SELECT status FROM runs")" = done ] || bad "run status is '$(q 'SELECT status FROM runs')', not done"
+kind=$(q "SELECT json_extract(host_json, '$.host_kind') FROM runs")
+[ "$kind" = "dom0 (PV)" ] || bad "host kind of the native cells is '$kind', expected 'dom0 (PV)'"
+
+# Every cell has its samples, each ok with metrics.
+q "SELECT c.idx, c.backend || ':' || c.mode, c.placement, c.workload, c.status, coalesce(c.reason, ''),
+	  (SELECT count(*) FROM samples s WHERE s.cell_id = c.id AND s.status = 'ok'
+	     AND EXISTS (SELECT 1 FROM metrics m WHERE m.sample_id = s.id))
+   FROM cells c ORDER BY c.idx" > "$WORK/cells.txt"
+while IFS='|' read -r idx be pl wl st reason nok; do
+	case "$st:$be:$reason" in
+	done:*) [ "$nok" -ge 1 ] || bad "cell $idx ($be $pl $wl) is done without an ok sample" ;;
+	skipped:native:native:*NUMA\ node*) echo "check-lab: cell $idx ($be $pl $wl) skipped as it must in dom0: $reason" ;;
+	*) bad "cell $idx ($be $pl $wl) is $st: $reason" ;;
+	esac
+done < "$WORK/cells.txt"
+[ -s "$WORK/cells.txt" ] || bad "no cells in the run"
+
+# Placements read back as asked. The runner fails a cell whose agent or backend saw another
+# placement than planned, so a done cell was verified; here: the plan and the readback are stored
+# (a Xen guest's readback comes from the hypervisor: vCPU affinity and memory per node).
+q "SELECT idx, backend, placement, placement_json FROM cells WHERE status = 'done' AND placement IN ('local', 'remote')" |
+while IFS='|' read -r idx be pl pj; do
+	echo "$pj" | grep -q '"plan":{' || { echo "check-lab: FAIL: cell $idx ($be $pl): no plan stored"; continue; }
+	echo "$pj" | grep -q '"agent":{' || echo "check-lab: FAIL: cell $idx ($be $pl): the agent's view is not stored"
+	[ "$be" = xen ] && ! echo "$pj" | grep -q '"readback":{' &&
+		echo "check-lab: FAIL: cell $idx ($be $pl): no readback from the hypervisor"
+done | tee "$WORK/placement-check.txt"
+grep -q FAIL "$WORK/placement-check.txt" && fails=$((fails + 1))
+
+# No domain left behind: only Domain-0 in the final xl list.
+left=$(tail -n +2 "$OUT/xl-list-end.txt" 2>/dev/null | grep -vc '^Domain-0')
+[ -s "$OUT/xl-list-end.txt" ] || bad "no xl list from the end of the run"
+[ "$left" = 0 ] || bad "$left domain(s) left behind: $(tail -n +2 "$OUT/xl-list-end.txt" | grep -v '^Domain-0' | tr '\n' ' ')"
+
+# The guest image boots in each mode and its agent answers over the channel.
+for m in pv pvh hvm; do
+	grep -aq "HVBENCH-LAB-PROOF $m OK" "$WORK"/console-*.log || bad "guest proof for $m did not pass"
+done
+
+if [ $fails = 0 ]; then
+	echo "check-lab: PASS ($(wc -l < "$WORK/cells.txt") cells)"
+	exit 0
+fi
+echo "check-lab: $fails check(s) failed; the lab's files are in $WORK"
+exit 1

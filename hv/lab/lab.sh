@@ -1,0 +1,282 @@
+#!/bin/bash
+# hvbench's Xen lab: a real Xen 4.17 (Debian's packages) booted under QEMU with two
+# emulated NUMA nodes, a debootstrapped dom0 (cached by content), the hvbench build
+# inside, an experiment run there with --lab, and the results brought back out.
+# Started by `hvbench lab` with an argv; every phase prints "PHASE name seconds".
+# Numbers measured in the lab are emulation, never performance.
+set -euo pipefail
+
+usage() {
+	echo "usage: lab.sh --hvbench BIN --experiment FILE --workdir DIR [--cache DIR] [--keep]" \
+	     "[--timeout SECONDS] [--no-guest-proof]" >&2
+	exit 2
+}
+HVBENCH= EXPERIMENT= WORK= KEEP=0 CACHE=${HVBENCH_CACHE:-/var/cache/hvbench} QEMU_TMO=2400 PROOF=1
+while [ $# -gt 0 ]; do
+	case $1 in
+	--hvbench) HVBENCH=$2; shift ;;
+	--experiment) EXPERIMENT=$2; shift ;;
+	--workdir) WORK=$2; shift ;;
+	--cache) CACHE=$2; shift ;;
+	--keep) KEEP=1 ;;
+	--timeout) QEMU_TMO=$2; shift ;;
+	--no-guest-proof) PROOF=0 ;;
+	*) usage ;;
+	esac
+	shift
+done
+[ -n "$HVBENCH" ] && [ -n "$EXPERIMENT" ] && [ -n "$WORK" ] || usage
+HERE=$(cd "$(dirname "$0")" && pwd)
+T_ALL=$(date +%s)
+
+die() { echo "lab: error: $*" >&2; exit 1; }
+say() { echo "lab: $*"; }
+phase() { echo "PHASE $1 $(( $(date +%s) - $2 ))s${3:+ ($3)}" | tee -a "$WORK/TIMINGS.txt"; }
+
+# ---------------------------------------------------------------- preflight: fail loudly, with the reason
+[ "$(id -u)" = 0 ] || die "the lab needs root (debootstrap, chroot, mkfs.ext4 -d of a root file system)"
+[ -r "$EXPERIMENT" ] || die "cannot read experiment file $EXPERIMENT"
+[ -x "$HVBENCH" ] || die "no hvbench binary at $HVBENCH"
+missing=
+for t in qemu-system-x86_64:qemu-system-x86 debootstrap:debootstrap cpio:cpio mkfs.ext4:e2fsprogs \
+	 dpkg-deb:dpkg apt-get:apt timeout:coreutils sha256sum:coreutils; do
+	command -v "${t%%:*}" >/dev/null 2>&1 || missing="$missing ${t#*:}"
+done
+[ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -qx switch_root || missing="$missing busybox-static"
+[ -z "$missing" ] || die "missing host tools; install them with: apt-get install --no-install-recommends$missing"
+mkdir -p "$WORK" "$CACHE/lab" || die "cannot create $WORK or $CACHE/lab"
+WORK=$(cd "$WORK" && pwd)
+: > "$WORK/TIMINGS.txt"
+LOGS=$WORK/logs
+mkdir -p "$LOGS"
+need_space() { # DIR MiB
+	local avail
+	avail=$(df -Pm "$1" | awk 'NR==2 {print $4}')
+	[ "$avail" -ge "$2" ] || die "not enough space in $1: ${avail} MiB free, the lab needs ${2} MiB"
+}
+need_space "$WORK" 1500
+export DEBIAN_FRONTEND=noninteractive LC_ALL=C
+
+# The mirrors this machine's apt uses: never a hard-coded host.
+mirror_for() { # suite pattern -> URI
+	{ grep -hE '^(URIs:|deb )' /etc/apt/sources.list /etc/apt/sources.list.d/*.sources \
+		/etc/apt/sources.list.d/*.list 2>/dev/null || true; } | grep -E "$1" | grep -v '^#' | head -1 |
+		sed -E 's/^URIs:[[:space:]]*//; s/^deb (\[[^]]*\] )?//; s/[[:space:]].*//'
+}
+MIRROR=$(mirror_for 'debian/?($|[[:space:]])')
+SECMIRROR=$(mirror_for 'debian-security')
+[ -n "$MIRROR" ] || die "no Debian mirror in /etc/apt/sources.list*: the lab needs Debian's package registry"
+: "${SECMIRROR:=$MIRROR-security}"
+
+# ---------------------------------------------------------------- packages: hypervisor and kernel, extracted
+t=$(date +%s)
+candidate() { apt-cache policy "$1" 2>/dev/null | awk '/Candidate:/ {print $2}'; }
+KPKG=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
+if [ -z "$KPKG" ] || [ -z "$(candidate xen-hypervisor-4.17-amd64)" ] || [ "$(candidate xen-hypervisor-4.17-amd64)" = "(none)" ]; then
+	say "apt lists lack the Xen or kernel packages; apt-get update"
+	apt-get update > "$LOGS/apt-update.log" 2>&1 ||
+		die "apt-get update failed: cannot reach Debian's package registry (see $LOGS/apt-update.log)"
+	KPKG=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
+fi
+[ -n "$KPKG" ] || die "no linux-image-amd64 dependency in the package lists"
+KV=${KPKG#linux-image-}
+XV=$(candidate xen-hypervisor-4.17-amd64)
+KVER=$(candidate "$KPKG")
+DEBS=$CACHE/lab/debs
+mkdir -p "$DEBS"
+fetch_deb() { # package version -> path of the .deb in the cache
+	local f
+	f=$(ls "$DEBS/$1_"*"_amd64.deb" 2>/dev/null | grep -F "_$(echo "$2" | sed 's/:/%3a/')_" | head -1 || true)
+	if [ -z "$f" ]; then
+		(cd "$DEBS" && apt-get download "$1=$2" >> "$LOGS/apt-download.log" 2>&1) ||
+			die "apt-get download $1=$2 failed: cannot reach Debian's package registry (see $LOGS/apt-download.log)"
+		f=$(ls "$DEBS/$1_"*"_amd64.deb" | grep -F "_$(echo "$2" | sed 's/:/%3a/')_" | head -1)
+	fi
+	echo "$f"
+}
+XDEB=$(fetch_deb xen-hypervisor-4.17-amd64 "$XV")
+KDEB=$(fetch_deb "$KPKG" "$KVER")
+X=$CACHE/lab/extract-$(basename "$XDEB" .deb)-$(basename "$KDEB" .deb)
+if [ ! -f "$X/done" ]; then
+	rm -rf "$X"
+	mkdir -p "$X"
+	dpkg -x "$XDEB" "$X/xenpkg"
+	dpkg -x "$KDEB" "$X/kernel"
+	zcat "$X"/xenpkg/boot/xen-4.17-amd64.gz > "$X/xen" # a multiboot image QEMU's -kernel accepts
+	: > "$X/done"
+fi
+VMLINUZ=$X/kernel/boot/vmlinuz-$KV
+MODS=$X/kernel/lib/modules/$KV
+say "hypervisor xen-hypervisor-4.17-amd64 $XV, kernel $KPKG $KVER"
+phase packages "$t"
+
+# ---------------------------------------------------------------- dom0 root: debootstrap, cached by content
+t=$(date +%s)
+# The runtime packages of this hvbench build: the Debian packages owning the libraries it links.
+pkg_of() {
+	local p=$1 r
+	for c in "$p" "/usr$p" "${p#/usr}"; do
+		r=$(dpkg -S "$c" 2>/dev/null | head -1 | cut -d: -f1) && [ -n "$r" ] && { echo "$r"; return; }
+	done
+	echo "lab: warning: no package owns $p" >&2
+}
+RUNTIME=$(ldd "$HVBENCH" | awk '/=> \// {print $3}' | while read -r lib; do pkg_of "$(readlink -f "$lib")"; done |
+	grep -v '^libc6$' | sort -u | tr '\n' ' ')
+DOM0_PKGS="xen-utils-4.17 xen-utils-common xenstore-utils iproute2 busybox kmod procps qemu-system-xen e2fsprogs
+util-linux socat fio iperf3 $RUNTIME"
+DOM0_PKGS=$(echo $DOM0_PKGS | tr ' ' '\n' | sort -u | tr '\n' ' ')
+KEY=$( { echo "dom0 v1 bookworm minbase $MIRROR $SECMIRROR"; echo "$DOM0_PKGS"; echo "xen $XV kernel $KPKG $KVER";
+	 cat "$HERE/dom0-init.sh"; } | sha256sum | cut -c1-16)
+D0=$CACHE/lab/dom0-$KEY
+if [ -f "$D0/done" ]; then
+	say "dom0 image cached: $D0"
+	phase dom0-root "$t" "cached"
+else
+	need_space "$CACHE" 3000
+	rm -rf "$D0" "$D0.tmp"
+	R=$D0.tmp/root
+	mkdir -p "$R"
+	say "debootstrap --variant=minbase bookworm from $MIRROR (log: $LOGS/debootstrap.log)"
+	debootstrap --variant=minbase bookworm "$R" "$MIRROR" > "$LOGS/debootstrap.log" 2>&1 ||
+		die "debootstrap failed: see $LOGS/debootstrap.log (is Debian's registry reachable, is there space?)"
+	phase debootstrap "$t"
+	t=$(date +%s)
+	printf 'deb %s bookworm main\ndeb %s bookworm-updates main\ndeb %s bookworm-security main\n' \
+		"$MIRROR" "$MIRROR" "$SECMIRROR" > "$R/etc/apt/sources.list"
+	printf '#!/bin/sh\nexit 101\n' > "$R/usr/sbin/policy-rc.d" # no daemons start in the chroot
+	chmod +x "$R/usr/sbin/policy-rc.d"
+	mount --bind /proc "$R/proc"
+	mount --bind /sys "$R/sys"
+	mount --bind /dev "$R/dev"
+	trap 'umount "$R/proc" "$R/sys" "$R/dev" 2>/dev/null || true' EXIT
+	{ chroot "$R" apt-get update &&
+	  chroot "$R" apt-get install -y --no-install-recommends $DOM0_PKGS &&
+	  chroot "$R" apt-get clean; } > "$LOGS/chroot-apt.log" 2>&1 ||
+		die "installing the dom0 packages failed: see $LOGS/chroot-apt.log"
+	umount "$R/proc" "$R/sys" "$R/dev"
+	trap - EXIT
+	rm -f "$R/usr/sbin/policy-rc.d"
+	TV=$(chroot "$R" dpkg-query -W -f='${Version}' xen-utils-4.17)
+	[ "$TV" = "$XV" ] || die "toolstack $TV and hypervisor $XV differ: the lab needs one Xen build"
+	mkdir -p "$R/lib/modules"
+	cp -a "$MODS" "$R/lib/modules/"
+	chroot "$R" depmod -a "$KV"
+	install -m 0755 "$HERE/dom0-init.sh" "$R/sbin/hvbench-lab-init"
+	echo dom0 > "$R/etc/hostname"
+	phase dom0-packages "$t"
+	t=$(date +%s)
+	# The small initramfs that finds the root disk and switches to it.
+	I=$D0.tmp/initrd
+	mkdir -p "$I/bin" "$I/mods" "$I/proc" "$I/sys" "$I/dev" "$I/root"
+	cp /bin/busybox "$I/bin/busybox"
+	chroot "$R" modprobe -S "$KV" --show-depends -a virtio_pci virtio_blk ext4 crc32c_generic |
+		awk '/^insmod/ && !seen[$2]++ {print $2}' > "$D0.tmp/modlist"
+	while read -r m; do cp "$R$m" "$I/mods/"; basename "$m"; done < "$D0.tmp/modlist" > "$I/mods/order"
+	cat > "$I/init" <<'EOF'
+#!/bin/busybox sh
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+for m in $(cat /mods/order); do insmod /mods/$m 2>/dev/null; done
+n=0
+while [ ! -b /dev/vda ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+mount -t ext4 /dev/vda /root || { echo "hvbench-lab: cannot mount the dom0 root /dev/vda"; exec sh; }
+umount /proc /sys
+mount --move /dev /root/dev
+exec switch_root /root /sbin/hvbench-lab-init
+EOF
+	chmod 0755 "$I/init"
+	(cd "$I" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -1) > "$D0.tmp/initrd.gz"
+	mkfs.ext4 -q -F -L dom0root -d "$R" "$D0.tmp/dom0.img" 3G > "$LOGS/mkfs.log" 2>&1 || die "mkfs.ext4 of the dom0 image failed (space?)"
+	rm -rf "$R" "$I"
+	echo "$DOM0_PKGS" > "$D0.tmp/packages"
+	: > "$D0.tmp/done"
+	mv "$D0.tmp" "$D0"
+	phase dom0-image "$t"
+fi
+
+# ---------------------------------------------------------------- the guest image, built by hvbench itself
+t=$(date +%s)
+SHARE=$WORK/share
+rm -rf "$SHARE"
+mkdir -p "$SHARE/out" "$SHARE/guest"
+"$HVBENCH" image build --kernel "$VMLINUZ" --modules "$MODS" --out "$SHARE/guest" > "$LOGS/image-build.log" 2>&1 ||
+	{ cat "$LOGS/image-build.log" >&2; die "hvbench image build failed"; }
+sed 's/^/lab: image: /' "$LOGS/image-build.log"
+phase image-build "$t"
+
+# ---------------------------------------------------------------- what dom0 runs, through the 9p share
+cp "$HVBENCH" "$SHARE/hvbench"
+cp "$EXPERIMENT" "$SHARE/experiment.ini"
+install -m 0755 "$HERE/dom0-run.sh" "$SHARE/dom0-run.sh"
+[ -f "$HERE/guest-proof.sh" ] && cp "$HERE/guest-proof.sh" "$SHARE/guest-proof.sh"
+printf "PROOF=%s\nPROOF_MODES=\"%s\"\nPROOF_BLKBACK=%s\n" "$PROOF" "${HVBENCH_LAB_PROOF_MODES:-pv pvh hvm}" "${HVBENCH_LAB_PROOF_BLKBACK:-1}" > "$SHARE/lab.env"
+
+# ---------------------------------------------------------------- boot Xen under QEMU
+ACCEL=tcg
+if [ -c /dev/kvm ] && [ -w /dev/kvm ] && grep -qE '^flags.* (vmx|svm)( |$)' /proc/cpuinfo; then ACCEL=kvm; fi
+boot() { # attempt
+	local ser=$WORK/console-$1.log t0 qpid last size idle=0 rc=0
+	rm -rf "$SHARE/out"
+	mkdir -p "$SHARE/out"
+	t0=$(date +%s)
+	say "booting Xen under QEMU ($ACCEL), attempt $1; console: $ser"
+	timeout --kill-after=10 "$QEMU_TMO" qemu-system-x86_64 -machine q35 -accel "$ACCEL" -cpu max,-smap \
+		-smp 2 -m 3072 -nographic -no-reboot \
+		-object memory-backend-ram,id=m0,size=1536M -object memory-backend-ram,id=m1,size=1536M \
+		-numa node,nodeid=0,cpus=0,memdev=m0 -numa node,nodeid=1,cpus=1,memdev=m1 \
+		-kernel "$X/xen" \
+		-append "console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M loglvl=all guest_loglvl=all noreboot" \
+		-initrd "$VMLINUZ console=hvc0 earlyprintk=xen,$D0/initrd.gz" \
+		-drive file="$D0/dom0.img",if=virtio,format=raw,cache=unsafe,snapshot=on \
+		-virtfs local,path="$SHARE",mount_tag=share,security_model=none,id=share \
+		> "$ser" 2>&1 < /dev/null &
+	qpid=$!
+	QPID=$qpid
+	# Milestones as they appear, and a hang watch: no console output for 600 s is a hung dom0.
+	local seen_dom0= seen_start= last=0
+	while kill -0 $qpid 2>/dev/null; do
+		sleep 2
+		if [ -z "$seen_dom0" ] && grep -aq 'HVBENCH-LAB-DOM0-UP' "$ser"; then
+			seen_dom0=1; phase boot-to-dom0 "$t0"; fi
+		if [ -z "$seen_start" ] && grep -aq 'HVBENCH-LAB-XEN-STARTED' "$ser"; then
+			seen_start=1; phase xen-toolstack-up "$t0" "since QEMU start"; fi
+		size=$(stat -c %s "$ser")
+		if [ "$size" = "$last" ]; then idle=$((idle + 2)); else idle=0; last=$size; fi
+		if [ $idle -ge 600 ]; then
+			say "no console output for 600 s: dom0 hung"
+			kill $qpid 2>/dev/null || true
+			break
+		fi
+	done
+	wait $qpid || rc=$?
+	phase "qemu-attempt-$1" "$t0" "qemu exit $rc"
+	grep -aq 'HVBENCH-LAB-DOM0-DONE' "$ser"
+}
+# Ctrl-C or a kill of the lab stops QEMU too (a background job of a script ignores SIGINT).
+QPID=
+trap '[ -n "$QPID" ] && kill $QPID 2>/dev/null; exit 130' INT TERM
+if ! boot 1; then
+	say "dom0 did not finish (hang or timeout, see $WORK/console-1.log); retrying once"
+	boot 2 || die "dom0 did not finish twice; see $WORK/console-1.log and $WORK/console-2.log"
+fi
+
+# ---------------------------------------------------------------- bring the results out
+rm -rf "$WORK/out"
+cp -a "$SHARE/out" "$WORK/out"
+CON=$(ls -t "$WORK"/console-*.log | head -1)
+# The guest proof's verdicts, and each cell with its time in dom0 (uptime stamps in front of
+# the run's own progress lines; the first cell is timed from the start of the run).
+grep -a 'HVBENCH-LAB-PROOF [a-z]* \(OK\|FAIL\|created\)' "$CON" | cut -c1-200 | sed 's/^HVBENCH-LAB-PROOF /lab: proof: /' || true
+grep -a 'HVBENCH-LAB-RUN begin\|HVBENCH-LAB-CELL\[' "$CON" | tr -d '\r' | awk '
+	{ t = $0; sub(/^[^[]*\[/, "", t); sub(/\].*/, "", t) }
+	/HVBENCH-LAB-RUN begin/ { prev = t; next }
+	{ line = $0; sub(/^HVBENCH-LAB-CELL\[[0-9.]*\] /, "", line)
+	  printf "lab: %s  [%.1fs in dom0]\n", line, t - prev; prev = t }' | tee -a "$WORK/TIMINGS.txt" || true
+[ "$KEEP" = 1 ] || rm -rf "$SHARE"
+phase total "$T_ALL"
+RC=$(sed -n 's/^run_rc=//p' "$WORK/out/status" 2>/dev/null || echo missing)
+say "results: $WORK/out (database lab.db, traces, logs); hvbench run exit code in dom0: $RC"
+[ "$RC" = 0 ] || die "hvbench run in dom0 exited with $RC (see $WORK/out/run.log)"
+exit 0

@@ -1,0 +1,10 @@
+# The Xen lab (hvbench lab): scripts installed in pkgdatadir/lab, and `make check-lab`.
+labdir = $(pkgdatadir)/lab
+dist_lab_SCRIPTS = hv/lab/lab.sh hv/lab/dom0-init.sh hv/lab/dom0-run.sh hv/lab/guest-proof.sh hv/lab/check-lab.sh
+dist_lab_DATA = hv/lab/NOTES.md
+
+# Boots Xen under QEMU and runs configs/lab-smoke.ini in its dom0 (root, Debian's registry, ~3 GB).
+check-lab: hvbench
+	HVBENCH_LABDIR='$(abs_srcdir)/hv/lab' $(SHELL) '$(srcdir)/hv/lab/check-lab.sh' '$(abs_builddir)/hvbench' \
+		'$(abs_srcdir)/configs/lab-smoke.ini' '$(abs_builddir)/lab-check'
+.PHONY: check-lab
