@@ -139,7 +139,9 @@ static int add_devices(const struct hvb_xen_build *b, libxl_domain_config *cfg, 
 		return HVB_ENOMEM;
 	cfg->num_channels = 1;
 	libxl_device_channel_init(&cfg->channels[0]);
-	cfg->channels[0].devid = 0;
+	/* devid 1: libxl 4.17 takes a channel of devid 0 for the primary console and
+	 * drops it ("Primary console has invalid configuration"), seen in the lab. */
+	cfg->channels[0].devid = 1;
 	cfg->channels[0].name = strdup(HVB_XEN_CHANNEL_NAME);
 	libxl_device_channel_init_connection(&cfg->channels[0], LIBXL_CHANNEL_CONNECTION_SOCKET);
 	cfg->channels[0].u.socket.path = strdup(b->channel_socket);

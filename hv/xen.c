@@ -58,7 +58,8 @@ static const char *env_or(const char *name, const char *def)
 }
 
 /* The guest image: HVBENCH_GUEST_KERNEL and HVBENCH_GUEST_INITRD, else
- * vmlinuz and initrd.gz in HVBENCH_IMAGE_DIR (what `hvbench image build` fills). */
+ * vmlinuz and initrd.img (initrd.gz for older images) in HVBENCH_IMAGE_DIR,
+ * what `hvbench image build --out DIR` writes. */
 static void image_paths(char *kernel, char *initrd, size_t len)
 {
 	const char *dir = env_or("HVBENCH_IMAGE_DIR", "/var/lib/hvbench/image");
@@ -67,8 +68,11 @@ static void image_paths(char *kernel, char *initrd, size_t len)
 	snprintf(initrd, len, "%s", env_or("HVBENCH_GUEST_INITRD", ""));
 	if (!kernel[0])
 		snprintf(kernel, len, "%s/vmlinuz", dir);
-	if (!initrd[0])
-		snprintf(initrd, len, "%s/initrd.gz", dir);
+	if (!initrd[0]) {
+		snprintf(initrd, len, "%s/initrd.img", dir);
+		if (access(initrd, R_OK) != 0)
+			snprintf(initrd, len, "%s/initrd.gz", dir);
+	}
 }
 
 

@@ -40,6 +40,9 @@ if [ "$PROOF" = 1 ] && [ -f /share/guest-proof.sh ]; then
 	log "guest proof end rc=$?"
 fi
 
+# The Xen backend boots the guest image the proof used.
+export HVBENCH_IMAGE_DIR=/share/guest
+
 # The experiment: progress lines get dom0's uptime in front, so the host can time each cell.
 log "HVBENCH-LAB-RUN begin"
 cd $W
