@@ -72,78 +72,14 @@ int hvb_blkback_read(const char *root, int domid, struct hvb_metrics *snap)
 	return n;
 }
 
-struct blkback_state {
-	char root[256];
-	int domid, nvbd;
-	struct hvb_metrics s0, s1;
+static const struct hvb_devstats_kind blkback_kind = {
+	.ns = "blkback", .count_name = "vbds", .what = "vbd", .docs = vbd_docs, .read = hvb_blkback_read,
 };
-
-static int blkback_supported(char *why, size_t len)
-{
-	if (access("/sys/bus/xen-backend/devices", R_OK)) {
-		snprintf(why, len, "not running in a Xen dom0 with blkback (no /sys/bus/xen-backend)");
-		return 0;
-	}
-	return 1;
-}
 
 static int blkback_open(const struct hvb_params *p, const struct hvb_probe_target *t, void **state, char *why,
 			size_t len)
 {
-	struct blkback_state *st;
-
-	if (t->domid < 0) {
-		snprintf(why, len, "the target is not a Xen guest: no vbd to watch");
-		return HVB_ESKIP;
-	}
-	if (!(st = calloc(1, sizeof(*st))))
-		return HVB_ENOMEM;
-	snprintf(st->root, sizeof(st->root), "%s", hvb_param_str(p, "root"));
-	st->domid = t->domid;
-	*state = st;
-	return 0;
-}
-
-static int blkback_snap(struct blkback_state *st, struct hvb_metrics *m)
-{
-	int n;
-
-	hvb_metrics_free(m);
-	n = hvb_blkback_read(st->root, st->domid, m);
-	if (n >= 0)
-		st->nvbd = n;
-	return n < 0 ? n : 0;
-}
-
-static int blkback_start(void *state)
-{
-	struct blkback_state *st = state;
-	return blkback_snap(st, &st->s0);
-}
-
-static int blkback_stop(void *state)
-{
-	struct blkback_state *st = state;
-	return blkback_snap(st, &st->s1);
-}
-
-static int blkback_collect(void *state, struct hvb_metrics *out)
-{
-	struct blkback_state *st = state;
-	int rc = hvb_counters_delta(&st->s0, &st->s1, "blkback", vbd_docs, out);
-
-	return hvb_metrics_add(out, "blkback.vbds", st->nvbd, "count", HVB_INFO) < 0 ? HVB_ENOMEM : rc;
-}
-
-static void blkback_close(void *state)
-{
-	struct blkback_state *st = state;
-
-	if (!st)
-		return;
-	hvb_metrics_free(&st->s0);
-	hvb_metrics_free(&st->s1);
-	free(st);
+	return hvb_devstats_open(&blkback_kind, p, t, state, why, len);
 }
 
 const struct hvb_probe_ops hvb_probe_blkback = {
@@ -152,10 +88,10 @@ const struct hvb_probe_ops hvb_probe_blkback = {
 	.options = blkback_options,
 	.metrics = blkback_metrics,
 	.where = HVB_PROBE_HOST,
-	.supported = blkback_supported,
+	.supported = hvb_devstats_supported,
 	.open = blkback_open,
-	.start = blkback_start,
-	.stop = blkback_stop,
-	.collect = blkback_collect,
-	.close = blkback_close,
+	.start = hvb_devstats_start,
+	.stop = hvb_devstats_stop,
+	.collect = hvb_devstats_collect,
+	.close = hvb_devstats_close,
 };

@@ -134,84 +134,30 @@ out:
 	return rc;
 }
 
-struct netback_state {
-	char root[256];
-	int domid, nvif;
-	struct hvb_metrics s0, s1;
-};
-
-static int netback_supported(char *why, size_t len)
+/* Sums the ethtool counters of domid's vifs into m; returns how many vifs answered. */
+static int netback_read(const char *root, int domid, struct hvb_metrics *m)
 {
-	if (access("/sys/bus/xen-backend/devices", R_OK)) {
-		snprintf(why, len, "not running in a Xen dom0 with netback (no /sys/bus/xen-backend)");
-		return 0;
+	char names[NETBACK_MAX_VIFS][HVB_IFNAMSIZ];
+	int n = hvb_netback_vifs(root, domid, names, NETBACK_MAX_VIFS), got = 0;
+
+	for (int i = 0; i < n; i++) {
+		int rc = hvb_ethtool_stats(names[i], m);
+		if (rc >= 0)
+			got++;
+		else
+			hvb_log(HVB_LOG_DEBUG, "netback: %s: %s", names[i], hvb_strerror(rc));
 	}
-	return 1;
+	return n < 0 ? n : got;
 }
+
+static const struct hvb_devstats_kind netback_kind = {
+	.ns = "netback", .count_name = "vifs", .what = "vif", .docs = vif_docs, .read = netback_read,
+};
 
 static int netback_open(const struct hvb_params *p, const struct hvb_probe_target *t, void **state, char *why,
 			size_t len)
 {
-	struct netback_state *st;
-
-	if (t->domid < 0) {
-		snprintf(why, len, "the target is not a Xen guest: no vif to watch");
-		return HVB_ESKIP;
-	}
-	if (!(st = calloc(1, sizeof(*st))))
-		return HVB_ENOMEM;
-	snprintf(st->root, sizeof(st->root), "%s", hvb_param_str(p, "root"));
-	st->domid = t->domid;
-	*state = st;
-	return 0;
-}
-
-static int netback_snap(struct netback_state *st, struct hvb_metrics *m)
-{
-	char names[NETBACK_MAX_VIFS][HVB_IFNAMSIZ];
-	int n = hvb_netback_vifs(st->root, st->domid, names, NETBACK_MAX_VIFS);
-
-	hvb_metrics_free(m);
-	st->nvif = 0;
-	for (int i = 0; i < n; i++) {
-		int rc = hvb_ethtool_stats(names[i], m);
-		if (rc >= 0)
-			st->nvif++;
-		else
-			hvb_log(HVB_LOG_DEBUG, "netback: %s: %s", names[i], hvb_strerror(rc));
-	}
-	return n < 0 ? n : 0;
-}
-
-static int netback_start(void *state)
-{
-	struct netback_state *st = state;
-	return netback_snap(st, &st->s0);
-}
-
-static int netback_stop(void *state)
-{
-	struct netback_state *st = state;
-	return netback_snap(st, &st->s1);
-}
-
-static int netback_collect(void *state, struct hvb_metrics *out)
-{
-	struct netback_state *st = state;
-	int rc = hvb_counters_delta(&st->s0, &st->s1, "netback", vif_docs, out);
-
-	return hvb_metrics_add(out, "netback.vifs", st->nvif, "count", HVB_INFO) < 0 ? HVB_ENOMEM : rc;
-}
-
-static void netback_close(void *state)
-{
-	struct netback_state *st = state;
-
-	if (!st)
-		return;
-	hvb_metrics_free(&st->s0);
-	hvb_metrics_free(&st->s1);
-	free(st);
+	return hvb_devstats_open(&netback_kind, p, t, state, why, len);
 }
 
 const struct hvb_probe_ops hvb_probe_netback = {
@@ -220,10 +166,10 @@ const struct hvb_probe_ops hvb_probe_netback = {
 	.options = netback_options,
 	.metrics = netback_metrics,
 	.where = HVB_PROBE_HOST,
-	.supported = netback_supported,
+	.supported = hvb_devstats_supported,
 	.open = netback_open,
-	.start = netback_start,
-	.stop = netback_stop,
-	.collect = netback_collect,
-	.close = netback_close,
+	.start = hvb_devstats_start,
+	.stop = hvb_devstats_stop,
+	.collect = hvb_devstats_collect,
+	.close = hvb_devstats_close,
 };

@@ -25,6 +25,29 @@ struct hvb_counter_doc {
 };
 int hvb_counters_delta(const struct hvb_metrics *before, const struct hvb_metrics *after, const char *prefix,
 		       const struct hvb_counter_doc *docs, struct hvb_metrics *out);
+/* ---- backend device statistics in dom0 (devstats.c: blkback, netback) ---- */
+struct hvb_devstats_kind {
+	const char *ns;         /* metric namespace: "blkback" */
+	const char *count_name; /* "vbds": how many devices were read */
+	const char *what;       /* "vbd", for messages */
+	const struct hvb_counter_doc *docs;
+	/* Sums the counters of domid's devices under root into m; returns how many devices. */
+	int (*read)(const char *root, int domid, struct hvb_metrics *m);
+};
+struct hvb_devstats {
+	const struct hvb_devstats_kind *k;
+	char root[256];
+	int domid, ndev;
+	struct hvb_metrics s0, s1;
+};
+int hvb_devstats_supported(char *why, size_t len);
+int hvb_devstats_open(const struct hvb_devstats_kind *k, const struct hvb_params *p,
+		      const struct hvb_probe_target *t, void **state, char *why, size_t len);
+int hvb_devstats_start(void *state);
+int hvb_devstats_stop(void *state);
+int hvb_devstats_collect(void *state, struct hvb_metrics *out);
+void hvb_devstats_close(void *state);
+
 /* Adds value to the counter `name` in snap (creating it). */
 int hvb_counter_add(struct hvb_metrics *snap, const char *name, double value);
 
