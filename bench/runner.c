@@ -519,7 +519,9 @@ static int run_cell(struct run_state *rs, const struct hvb_cell *c)
 	progress(rs, (size_t)c->idx, rep, rs->ex->repetitions, 0, "cell-done", why);
 	return 0;
 skip:
-	hvb_store_cell_update(rs->s, row.id, "skipped", why, NULL);
+	hvb_store_cell_update(rs->s, row.id, "skipped", why, pj);
+	free(pj);
+	series_clear(rs);
 	progress(rs, (size_t)c->idx, 0, 0, 0, "skip", why);
 	return 0;
 failed:
