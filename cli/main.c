@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli/cli.h"
+#include "hv/hv.h"
 #include "results/results.h"
 
 const struct hvb_command hvb_commands[] = {
@@ -101,7 +102,10 @@ static void list_commands(FILE *f)
 HVB_COMMAND(help)
 {
 	const struct hvb_command *c;
+	const char *base = strrchr(argv[0], '/');
 
+	if (!strcmp(base ? base + 1 : argv[0], HVB_XEN_HOTPLUG_NAME))
+		return hvb_xen_block_hotplug_main(argc, argv);
 	if (argc < 2) {
 		list_commands(stdout);
 		return HVB_EXIT_OK;
@@ -120,7 +124,10 @@ HVB_COMMAND(help)
 int main(int argc, char **argv)
 {
 	const struct hvb_command *c;
+	const char *base = strrchr(argv[0], '/');
 
+	if (!strcmp(base ? base + 1 : argv[0], HVB_XEN_HOTPLUG_NAME))
+		return hvb_xen_block_hotplug_main(argc, argv);
 	if (argc < 2) {
 		list_commands(stderr);
 		return HVB_EXIT_USAGE;

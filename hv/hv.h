@@ -192,4 +192,10 @@ int hvb_image_build(const struct hvb_image_opts *o, struct hvb_image *img, char 
 /* $HVBENCH_CACHE, /var/cache/hvbench for root, else $XDG_CACHE_HOME/hvbench or ~/.cache/hvbench. */
 void hvb_image_cache_default(char *out, size_t len);
 
+/* hvbench run under this name (a link the xen backend makes) is the block
+ * hotplug program libxl runs for a guest's benchmark disk: main() hands over
+ * to hvb_xen_block_hotplug_main, which tells blkback the loop device to open. */
+#define HVB_XEN_HOTPLUG_NAME "hvbench-xen-block"
+int hvb_xen_block_hotplug_main(int argc, char **argv);
+
 #endif

@@ -33,9 +33,9 @@ void hvb_xen_bitmap_to(const libxl_bitmap *bm, struct hvb_cpuset *set)
 
 const char *hvb_xen_guest_disk(const char *mode, int pv_drivers)
 {
-	/* Emulated only: the disk is the HVM's second IDE disk, which libata names
-	 * sda as the guest's only disk (it boots from its initramfs). */
-	return !strcmp(mode, "hvm") && !pv_drivers ? "/dev/sda" : "/dev/xvdb";
+	/* Emulated only: the disk is the HVM's second IDE disk (the tools disk is
+	 * the first), which libata names sdb. */
+	return !strcmp(mode, "hvm") && !pv_drivers ? "/dev/sdb" : "/dev/xvdb";
 }
 
 char *hvb_xen_cmdline(const struct hvb_xen_build *b)
@@ -145,20 +145,33 @@ static int add_devices(const struct hvb_xen_build *b, libxl_domain_config *cfg, 
 	cfg->channels[0].name = strdup(HVB_XEN_CHANNEL_NAME);
 	libxl_device_channel_init_connection(&cfg->channels[0], LIBXL_CHANNEL_CONNECTION_SOCKET);
 	cfg->channels[0].u.socket.path = strdup(b->channel_socket);
-	if (b->disk_file) {
-		libxl_device_disk *d = cfg->disks = calloc(1, sizeof(*cfg->disks));
+	if (b->tools_file || b->disk_file) {
+		libxl_device_disk *d = cfg->disks = calloc(2, sizeof(*cfg->disks));
 		if (!d)
 			return HVB_ENOMEM;
-		cfg->num_disks = 1;
-		libxl_device_disk_init(d);
-		/* phy through the block script's loop device: blkback, not QEMU's qdisk,
-		 * serves it, so the blkback path is what fio measures. */
-		d->pdev_path = strdup(b->disk_file);
-		d->vdev = strdup("xvdb");
-		d->backend = LIBXL_DISK_BACKEND_PHY;
-		d->format = LIBXL_DISK_FORMAT_RAW;
-		d->script = strdup("block");
-		d->readwrite = 1;
+		if (b->tools_file) {
+			/* fio and iperf3 for the guest's init to unpack: QEMU serves it, off the measured path. */
+			libxl_device_disk_init(d);
+			d->pdev_path = strdup(b->tools_file);
+			d->vdev = strdup("xvda");
+			d->backend = LIBXL_DISK_BACKEND_QDISK;
+			d->format = LIBXL_DISK_FORMAT_RAW;
+			d->readwrite = 1; /* qdisk refuses a read-only file */
+			d++;
+		}
+		if (b->disk_file) {
+			/* phy on a loop device: blkback, not QEMU's qdisk, serves it, so the
+			 * blkback path is what fio measures. */
+			libxl_device_disk_init(d);
+			d->pdev_path = strdup(b->disk_file);
+			d->vdev = strdup("xvdb");
+			d->backend = LIBXL_DISK_BACKEND_PHY;
+			d->format = LIBXL_DISK_FORMAT_RAW;
+			d->script = strdup(b->disk_script ? b->disk_script : "block");
+			d->readwrite = 1;
+			d++;
+		}
+		cfg->num_disks = (int)(d - cfg->disks);
 	}
 	if (b->bridge) {
 		libxl_device_nic *n = cfg->nics = calloc(1, sizeof(*cfg->nics));

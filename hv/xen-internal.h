@@ -88,6 +88,25 @@ uint32_t hvb_xen_name_hash(const char *name);
 int hvb_xen_net_prepare(const char *bridge, const char *guest_name, char *peer, size_t peer_len, char *guest_ip,
 			size_t ip_len, char *mac, size_t mac_len, char *why, size_t len);
 
+/* ---- disks (hv/xen-disk.c) ---- */
+/* A fully allocated file of size bytes. */
+int hvb_xen_disk_make(const char *path, uint64_t size, char *why, size_t len);
+int hvb_xen_file_copy(const char *src, const char *dst, char *why, size_t len);
+/* Attaches file to a free loop device (autoclear); *loop_fd keeps it until closed. */
+int hvb_xen_loop_attach(const char *file, char *dev, size_t devlen, int *loop_fd, char *why, size_t len);
+/* RUNDIR/hvbench-xen-block -> this binary: the script libxl runs for the benchmark disk. */
+int hvb_xen_hotplug_link(const char *rundir, char *path, size_t plen, char *why, size_t len);
+
+/* ---- memory per node (hv/xen-mem.c) ---- */
+/* 1 when the nodes of mask have need bytes free together; 0 with the figures in why. */
+int hvb_xen_nodes_have(const uint64_t *free_bytes, int nnodes, uint64_t mask, uint64_t need, char *why, size_t len);
+
+#define HVB_XEN_IPERF3_PORT 5201 /* the agent's default peer port */
+/* The iperf3 server in dom0 for a guest's iperf3 client, on the bridge's
+ * address; the pid is stopped with hvb_xen_iperf3_stop. */
+int hvb_xen_iperf3_start(const char *addr, int port, const char *log, pid_t *pid, char *why, size_t len);
+void hvb_xen_iperf3_stop(pid_t *pid);
+
 #ifdef HAVE_LIBXEN
 #include <libxl.h>
 #include <libxl_utils.h>
@@ -103,7 +122,9 @@ struct hvb_xen_build {
 	const char *kernel, *ramdisk;
 	const char *channel_socket; /* UNIX socket in dom0 for the agent channel */
 	const char *console_log;    /* hvm: the serial console goes to this file */
-	const char *disk_file;      /* file behind the guest's /dev/xvdb; NULL: no disk */
+	const char *disk_file;      /* block device behind the guest's /dev/xvdb (blkback); NULL: no disk */
+	const char *disk_script;    /* hotplug program for it (hvb_xen_hotplug_link) */
+	const char *tools_file;     /* tools disk (qdisk, xvda), a per-guest writable copy; NULL: none */
 	const char *bridge;         /* vif on this bridge; NULL: no network */
 	const char *mac;            /* "00:16:3e:..." */
 	const char *guest_ip, *peer_ip; /* "10.77.0.2/24", "10.77.0.1" */
@@ -122,6 +143,10 @@ void hvb_xen_bitmap_to(const libxl_bitmap *bm, struct hvb_cpuset *set);
 /* The process's libxl context and libxc handle (opened once, NULL with why). */
 libxl_ctx *hvb_xen_ctx(char *why, size_t len);
 xc_interface *hvb_xen_xch(char *why, size_t len);
+/* Waits up to wait_s for need bytes free on the nodes of mask (0: any); HVB_EIO with the figures. */
+int hvb_xen_wait_node_memory(libxl_ctx *ctx, uint64_t mask, uint64_t need, double wait_s, char *why, size_t len);
+/* Waits up to wait_s for domid to be gone (no longer dying); 1 when gone. */
+int hvb_xen_wait_gone(libxl_ctx *ctx, uint32_t domid, double wait_s);
 /* Reads vCPU affinities, node affinity and per-node pages of domid. */
 int hvb_xen_read_seen(uint32_t domid, struct hvb_xen_seen *seen, char *why, size_t len);
 #endif

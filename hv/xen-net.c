@@ -6,14 +6,19 @@
 #include "config.h"
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/sockios.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include "hv/xen-internal.h"
 
@@ -103,4 +108,83 @@ int hvb_xen_net_prepare(const char *bridge, const char *guest_name, char *peer, 
 	/* Xen's own OUI, locally unique by name. */
 	snprintf(mac, mac_len, "00:16:3e:%02x:%02x:%02x", (h >> 16) & 0x7f, (h >> 8) & 0xff, h & 0xff);
 	return 0;
+}
+
+/* 1 when something accepts TCP connections on addr:port. */
+static int listening(const char *addr, int port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), ok;
+
+	if (fd < 0 || inet_pton(AF_INET, addr, &sa.sin_addr) != 1) {
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
+	ok = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
+	close(fd);
+	return ok;
+}
+
+extern char **environ;
+
+int hvb_xen_iperf3_start(const char *addr, int port, const char *log, pid_t *pid, char *why, size_t len)
+{
+	char ports[16];
+	char *argv[] = { "iperf3", "-s", "-B", (char *)addr, "-p", ports, NULL };
+	posix_spawn_file_actions_t fa;
+	struct timespec ts = { 0, 50 * 1000 * 1000 };
+	int rc, st;
+
+	*pid = 0;
+	snprintf(ports, sizeof(ports), "%d", port);
+	if (listening(addr, port)) {
+		snprintf(why, len, "xen network: %s:%d is already taken in dom0; cannot start the iperf3 server", addr,
+			 port);
+		return HVB_EIO;
+	}
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	posix_spawn_file_actions_adddup2(&fa, 1, 2);
+	rc = posix_spawnp(pid, "iperf3", &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (rc) {
+		*pid = 0;
+		snprintf(why, len, "xen network: cannot start iperf3 in dom0 (%s)%s", strerror(rc),
+			 rc == ENOENT ? ": install iperf3 in dom0" : "");
+		return HVB_ESKIP;
+	}
+	/* Up to 20 s: a dom0 under emulation starts programs slowly. */
+	for (int i = 0; i < 400; i++) {
+		if (listening(addr, port))
+			return 0;
+		if (waitpid(*pid, &st, WNOHANG) == *pid) {
+			*pid = 0;
+			snprintf(why, len, "xen network: the iperf3 server in dom0 ended at once (status 0x%x); see %s", st,
+				 log);
+			return HVB_EIO;
+		}
+		nanosleep(&ts, NULL);
+	}
+	hvb_xen_iperf3_stop(pid);
+	snprintf(why, len, "xen network: the iperf3 server in dom0 is not listening on %s:%d after 20 s; see %s", addr,
+		 port, log);
+	return HVB_ETIMEDOUT;
+}
+
+void hvb_xen_iperf3_stop(pid_t *pid)
+{
+	int st;
+
+	if (*pid <= 0)
+		return;
+	kill(*pid, SIGTERM);
+	for (int i = 0; i < 100 && waitpid(*pid, &st, WNOHANG) == 0; i++)
+		usleep(20000);
+	if (waitpid(*pid, &st, WNOHANG) == 0) {
+		kill(*pid, SIGKILL);
+		waitpid(*pid, &st, 0);
+	}
+	*pid = 0;
 }

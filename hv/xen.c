@@ -191,6 +191,9 @@ struct hvb_guest {
 	int created;
 	int fd;
 	char sock[sizeof(((struct sockaddr_un *)0)->sun_path)], console[256], disk_file[256], peer[64], guest_ip[64], mac[24];
+	char loop_dev[32], hotplug[256], tools_file[256], iperf3_log[256];
+	int loop_fd;       /* holds the benchmark disk's loop device until the guest is gone */
+	pid_t iperf3_pid;  /* the iperf3 server in dom0 for this guest */
 	const char *guest_disk;
 	struct hvb_xen_layout layout;
 	struct hvb_xen_seen seen;
@@ -292,8 +295,14 @@ static void destroy_domain(struct hvb_guest *g)
 	if (!g->created)
 		return;
 	name = libxl_domid_to_name(ctx, g->domid);
-	if (name && !strcmp(name, g->name) && libxl_domain_destroy(ctx, g->domid, NULL) != 0)
-		hvb_log(HVB_LOG_ERROR, "%s: cannot destroy domain %u: %s", g->name, g->domid, last_error);
+	if (name && !strcmp(name, g->name)) {
+		if (libxl_domain_destroy(ctx, g->domid, NULL) != 0)
+			hvb_log(HVB_LOG_ERROR, "%s: cannot destroy domain %u: %s", g->name, g->domid, last_error);
+		/* A dying domain still holds its memory: the next guest's placement needs it back. */
+		else if (!hvb_xen_wait_gone(ctx, g->domid, 30))
+			hvb_log(HVB_LOG_WARN, "%s: domain %u is still dying 30 s after its destruction", g->name,
+				g->domid);
+	}
 	free(name);
 	g->created = 0;
 }
@@ -305,36 +314,55 @@ static void guest_free(struct hvb_guest *g)
 	destroy_domain(g);
 	console_detach(g);
 	unlink(g->sock);
+	hvb_xen_iperf3_stop(&g->iperf3_pid);
+	if (g->loop_fd >= 0)
+		close(g->loop_fd); /* autoclear: the loop device goes once blkback let it go */
 	if (g->disk_file[0])
 		unlink(g->disk_file);
+	if (g->tools_file[0])
+		unlink(g->tools_file);
 	free(g);
 }
 
-static int make_disk(struct hvb_guest *g, char *why, size_t len)
+/* The benchmark disk (blkback from a loop device) and the tools disk (a copy
+ * of the image's tools.img: QEMU's qdisk refuses read-only files). */
+static int make_disks(struct hvb_guest *g, const struct hvb_guest_spec *spec, const char *rundir, char *why, size_t len)
 {
 	const char *dir = env_or("HVBENCH_XEN_DISKDIR", "/var/lib/hvbench/disks");
+	char tools[512];
 	uint64_t size = 0;
-	int fd;
+	int rc;
 
+	if (mkdir_p(dir) < 0) {
+		snprintf(why, len, "xen: cannot create %s: %s", dir, strerror(errno));
+		return HVB_EIO;
+	}
+	snprintf(tools, sizeof(tools), "%s/tools.img", env_or("HVBENCH_IMAGE_DIR", "/var/lib/hvbench/image"));
+	if (access(tools, R_OK) != 0) {
+		snprintf(why, len, "xen: the guest image has no tools disk %s (fio and iperf3): run hvbench image build",
+			 tools);
+		return HVB_ESKIP;
+	}
+	snprintf(g->tools_file, sizeof(g->tools_file), "%s/%s.tools.img", dir, g->name);
+	if ((rc = hvb_xen_file_copy(tools, g->tools_file, why, len)) < 0) {
+		g->tools_file[0] = 0;
+		return rc;
+	}
+	if (!spec->need_disk)
+		return 0;
 	if (hvb_parse_size(env_or("HVBENCH_XEN_DISK_SIZE", "1G"), &size) < 0 || size < (1 << 20)) {
 		snprintf(why, len, "xen: HVBENCH_XEN_DISK_SIZE '%s' is not a size of 1M or more",
 			 env_or("HVBENCH_XEN_DISK_SIZE", ""));
 		return HVB_EINVAL;
 	}
 	snprintf(g->disk_file, sizeof(g->disk_file), "%s/%s.img", dir, g->name);
-	if (mkdir_p(dir) < 0 || (fd = open(g->disk_file, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0) {
-		snprintf(why, len, "xen: cannot create the guest disk %s: %s", g->disk_file, strerror(errno));
+	if ((rc = hvb_xen_disk_make(g->disk_file, size, why, len)) < 0) {
 		g->disk_file[0] = 0;
-		return HVB_EIO;
+		return rc;
 	}
-	/* Allocated, not sparse: fio must read the blocks it measures, not holes. */
-	if (posix_fallocate(fd, 0, (off_t)size) != 0 && ftruncate(fd, (off_t)size) < 0) {
-		snprintf(why, len, "xen: cannot size the guest disk %s: %s", g->disk_file, strerror(errno));
-		close(fd);
-		return HVB_EIO;
-	}
-	close(fd);
-	return 0;
+	if ((rc = hvb_xen_loop_attach(g->disk_file, g->loop_dev, sizeof(g->loop_dev), &g->loop_fd, why, len)) < 0)
+		return rc;
+	return hvb_xen_hotplug_link(rundir, g->hotplug, sizeof(g->hotplug), why, len);
 }
 
 static int connect_channel(struct hvb_guest *g, double deadline, char *why, size_t len)
@@ -450,8 +478,12 @@ static int create(struct hvb_guest *g, const struct hvb_guest_spec *spec, const 
 
 	image_paths(kernel, initrd, sizeof(kernel));
 	hvb_xen_owner_self(owner, sizeof(owner));
-	if (g->disk_file[0])
-		b.disk_file = g->disk_file;
+	if (g->loop_dev[0]) {
+		b.disk_file = g->loop_dev;
+		b.disk_script = g->hotplug;
+	}
+	if (g->tools_file[0])
+		b.tools_file = g->tools_file;
 	if (g->peer[0]) {
 		b.bridge = env_or("HVBENCH_XEN_BRIDGE", "xenbr0");
 		b.mac = g->mac;
@@ -461,6 +493,16 @@ static int create(struct hvb_guest *g, const struct hvb_guest_spec *spec, const 
 	if ((rc = hvb_xen_config_build(&b, &cfg, why, len)) < 0) {
 		libxl_domain_config_dispose(&cfg);
 		return rc;
+	}
+	/* Memory first on the placement's nodes, or Xen spreads it elsewhere. */
+	if (g->layout.mem_nodes) {
+		uint64_t need_kb = 0;
+		if (libxl_domain_need_memory(ctx, &cfg, 0, &need_kb) != 0)
+			need_kb = cfg.b_info.max_memkb + cfg.b_info.max_memkb / 16;
+		if ((rc = hvb_xen_wait_node_memory(ctx, g->layout.mem_nodes, need_kb * 1024, 60, why, len)) < 0) {
+			libxl_domain_config_dispose(&cfg);
+			return rc;
+		}
 	}
 	last_error[0] = 0;
 	rc = libxl_domain_create_new(ctx, &cfg, &g->domid, NULL, NULL);
@@ -494,7 +536,7 @@ static int xen_start(const struct hvb_guest_spec *spec, struct hvb_guest **out, 
 	}
 	if (!(g = calloc(1, sizeof(*g))))
 		return HVB_ENOMEM;
-	g->fd = g->con_fd = -1;
+	g->fd = g->con_fd = g->loop_fd = -1;
 	snprintf(g->name, sizeof(g->name), "%s", spec->name);
 	snprintf(g->mode, sizeof(g->mode), "%s", strncmp(spec->mode, "hvm", 3) ? spec->mode : "hvm");
 	g->pv_drivers = strcmp(spec->mode, "hvm-emu") != 0;
@@ -515,12 +557,16 @@ static int xen_start(const struct hvb_guest_spec *spec, struct hvb_guest **out, 
 	if ((rc = hvb_xen_layout(spec->placement ? spec->placement : &none, topo, spec->vcpus, &g->layout, why,
 				 len)) < 0)
 		goto fail;
-	if (spec->need_disk && (rc = make_disk(g, why, len)) < 0)
+	if ((spec->need_disk || spec->need_peer) && (rc = make_disks(g, spec, rundir, why, len)) < 0)
 		goto fail;
 	g->guest_disk = hvb_xen_guest_disk(g->mode, g->pv_drivers);
 	if (spec->need_peer &&
 	    (rc = hvb_xen_net_prepare(env_or("HVBENCH_XEN_BRIDGE", "xenbr0"), g->name, g->peer, sizeof(g->peer),
 				      g->guest_ip, sizeof(g->guest_ip), g->mac, sizeof(g->mac), why, len)) < 0)
+		goto fail;
+	snprintf(g->iperf3_log, sizeof(g->iperf3_log), "%s/%s.iperf3-server.log", logdir, g->name);
+	if (spec->need_peer && (rc = hvb_xen_iperf3_start(g->peer, HVB_XEN_IPERF3_PORT, g->iperf3_log, &g->iperf3_pid,
+							     why, len)) < 0)
 		goto fail;
 	if ((rc = create(g, spec, topo, why, len)) < 0)
 		goto fail;
@@ -582,8 +628,11 @@ static int xen_readback(struct hvb_guest *g, char **json)
 	json_object_set_new(o, "console_log", json_string(g->console));
 	if (g->disk_file[0]) {
 		json_object_set_new(o, "disk_file", json_string(g->disk_file));
+		json_object_set_new(o, "disk_backend", json_pack("{s:s, s:s}", "blkback", g->loop_dev, "hotplug", g->hotplug));
 		json_object_set_new(o, "guest_disk", json_string(g->guest_disk));
 	}
+	if (g->tools_file[0])
+		json_object_set_new(o, "tools_disk", json_string(g->tools_file));
 	if (g->peer[0]) {
 		json_object_set_new(o, "peer", json_string(g->peer));
 		json_object_set_new(o, "guest_ip", json_string(g->guest_ip));

@@ -161,6 +161,19 @@ static void test_numa_dump(void)
 
 static int alive_if_42(const char *owner) { return !strcmp(owner, "42:1000"); }
 
+/* Free memory on the placement's nodes, with the figures when short. */
+static void test_node_memory(void)
+{
+	const uint64_t free_bytes[2] = { 300ULL << 20, 1200ULL << 20 };
+	char why[512] = "";
+
+	CHECK(hvb_xen_nodes_have(free_bytes, 2, 2, 520ULL << 20, why, sizeof(why)) == 1);
+	CHECK(hvb_xen_nodes_have(free_bytes, 2, 3, 1400ULL << 20, why, sizeof(why)) == 1);
+	CHECK(hvb_xen_nodes_have(free_bytes, 2, 1, 520ULL << 20, why, sizeof(why)) == 0);
+	CHECK_STR_HAS(why, "needs 520 MiB on node(s) 0 and they have 300 MiB free");
+	CHECK_STR_HAS(why, "1: 1200 MiB");
+}
+
 static void test_leftovers(void)
 {
 	char self[64];
@@ -210,8 +223,12 @@ static char *config_json(const struct config_case *c, const struct hvb_topo *t)
 	libxl_domain_config cfg;
 	char why[512], *json = NULL;
 
-	if (c->disk)
-		b.disk_file = "/var/lib/hvbench/disks/hvbench-5-2.img";
+	if (c->disk) {
+		b.disk_file = "/dev/loop3";
+		b.disk_script = "/run/hvbench/" HVB_XEN_HOTPLUG_NAME;
+	}
+	if (c->disk || c->net)
+		b.tools_file = "/var/lib/hvbench/disks/hvbench-5-2.tools.img";
 	if (c->net) {
 		b.bridge = "xenbr0";
 		b.mac = "00:16:3e:12:34:56";
@@ -296,6 +313,7 @@ int main(int argc, char **argv)
 	test_verify(lab);
 	test_numa_dump();
 	test_leftovers();
+	test_node_memory();
 #ifdef HAVE_LIBXEN
 	test_configs(lab);
 #else
