@@ -25,7 +25,22 @@ static const struct hvb_counter_doc vif_docs[] = {
 	{ "tx_zerocopy_fail", "packets", HVB_LOWER },
 	{ "tx_frag_overflow", "packets", HVB_LOWER },
 	{ "rx_gso_checksum_fixup", "packets", HVB_LOWER },
+	{ "from_guest_bytes", "bytes", HVB_INFO },
+	{ "to_guest_bytes", "bytes", HVB_INFO },
+	{ "from_guest_packets", "packets", HVB_INFO },
+	{ "to_guest_packets", "packets", HVB_INFO },
+	{ "dropped", "packets", HVB_LOWER },
 	{ 0 },
+};
+
+/* The traffic itself, from the vif's interface statistics; dom0's vif receives
+ * what the guest sends. */
+static const struct {
+	const char *file, *name;
+} if_stats[] = {
+	{ "rx_bytes", "from_guest_bytes" },	{ "tx_bytes", "to_guest_bytes" },
+	{ "rx_packets", "from_guest_packets" }, { "tx_packets", "to_guest_packets" },
+	{ "rx_dropped", "dropped" },		{ "tx_dropped", "dropped" },
 };
 
 static const struct hvb_option netback_options[] = {
@@ -38,6 +53,9 @@ static const struct hvb_metric_doc netback_metrics[] = {
 	{ "netback.tx_zerocopy_fail", "packets", HVB_LOWER, "guest transmits whose zero-copy grant failed" },
 	{ "netback.tx_frag_overflow", "packets", HVB_LOWER, "guest transmits with too many fragments" },
 	{ "netback.%s", "packets", HVB_INFO, "any other counter the vif reports (ethtool -S), over the sample" },
+	{ "netback.from_guest_bytes", "bytes", HVB_INFO, "bytes the guest sent through its vifs (also to_guest_bytes)" },
+	{ "netback.from_guest_packets", "packets", HVB_INFO, "packets the guest sent (also to_guest_packets)" },
+	{ "netback.dropped", "packets", HVB_LOWER, "packets the vifs dropped, both ways" },
 	{ "netback.vifs", "count", HVB_INFO, "vifs of the guest that were read" },
 	{ 0 },
 };
@@ -134,24 +152,34 @@ out:
 	return rc;
 }
 
-/* Sums the ethtool counters of domid's vifs into m; returns how many vifs answered. */
-static int netback_read(const char *root, int domid, struct hvb_metrics *m)
+/* Sums the ethtool and interface counters of domid's vifs into m; returns how many vifs answered. */
+int hvb_netback_read(const char *root, int domid, struct hvb_metrics *m)
 {
 	char names[NETBACK_MAX_VIFS][HVB_IFNAMSIZ];
 	int n = hvb_netback_vifs(root, domid, names, NETBACK_MAX_VIFS), got = 0;
 
 	for (int i = 0; i < n; i++) {
-		int rc = hvb_ethtool_stats(names[i], m);
-		if (rc >= 0)
-			got++;
-		else
+		int rc = hvb_ethtool_stats(names[i], m), ok = rc >= 0;
+		if (rc < 0)
 			hvb_log(HVB_LOG_DEBUG, "netback: %s: %s", names[i], hvb_strerror(rc));
+		for (size_t k = 0; k < sizeof(if_stats) / sizeof(if_stats[0]); k++) {
+			char path[768];
+			uint64_t v;
+			hvb_probe_path(path, sizeof(path), root, "/sys/class/net/%s/statistics/%s", names[i],
+				       if_stats[k].file);
+			if (hvb_probe_read_u64(path, &v) == 0) {
+				if (hvb_counter_add(m, if_stats[k].name, (double)v) < 0)
+					return HVB_ENOMEM;
+				ok = 1;
+			}
+		}
+		got += ok;
 	}
 	return n < 0 ? n : got;
 }
 
 static const struct hvb_devstats_kind netback_kind = {
-	.ns = "netback", .count_name = "vifs", .what = "vif", .docs = vif_docs, .read = netback_read,
+	.ns = "netback", .count_name = "vifs", .what = "vif", .docs = vif_docs, .read = hvb_netback_read,
 };
 
 static int netback_open(const struct hvb_params *p, const struct hvb_probe_target *t, void **state, char *why,

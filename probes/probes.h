@@ -77,6 +77,8 @@ int hvb_steal_read_ctxt(const char *root, pid_t pid, uint64_t *nonvol, uint64_t 
 int hvb_blkback_read(const char *root, int domid, struct hvb_metrics *snap);
 /* The interface names of the vifs of domid; returns how many. */
 int hvb_netback_vifs(const char *root, int domid, char names[][HVB_IFNAMSIZ], int max);
+/* The summed ethtool and interface counters of domid's vifs under root; vifs that answered. */
+int hvb_netback_read(const char *root, int domid, struct hvb_metrics *m);
 /* An interface's ethtool statistics (ETHTOOL_GSTATS) added to snap; returns
  * their number, HVB_ESKIP when the driver keeps none. */
 int hvb_ethtool_stats(const char *ifname, struct hvb_metrics *snap);

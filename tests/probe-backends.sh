@@ -12,6 +12,11 @@ is "$(m oo_req)" 5 "blkback oo_req summed"
 is "$(wc -l <"$WLOUT")" 7 "all seven vbd statistics"
 is "$("$PT" vifs "$D" 3 | sort | tr '\n' ' ')" "vif3.0 vif3.1 " "netback finds the guest's vifs only"
 is "$("$PT" vifs "$D" 99 | wc -l)" 0 "no vifs for a guest without any"
+"$PT" netback "$D" 3 >"$WLOUT"
+# vif3.0 + vif3.1 interface statistics (no ethtool on interfaces that exist only in the tree)
+is "$(m from_guest_bytes)" 1000500 "netback: bytes from the guest summed over its vifs"
+is "$(m to_guest_packets)" 32 "netback: packets to the guest summed"
+is "$(m dropped)" 3 "netback: drops both ways"
 
 # Natively, neither probe can run; each says why.
 for p in blkback netback; do

@@ -16,6 +16,7 @@
  *   probe-test ctxt ROOT PID      context switches of PID's threads under ROOT
  *   probe-test blkback ROOT DOMID the summed vbd statistics of DOMID under ROOT
  *   probe-test vifs ROOT DOMID    the vif interface names of DOMID under ROOT
+ *   probe-test netback ROOT DOMID the summed vif counters of DOMID under ROOT
  *   probe-test ethtool IFNAME     the interface's ethtool statistics
  * Exit: 0 ok, 1 failure, 2 usage, 77 the probe cannot run here. */
 #include "config.h"
@@ -202,6 +203,8 @@ static int cmd_parser(const char *what, int argc, char **argv)
 		rc = hvb_numastat_read(argv[0], &ms);
 	else if (!strcmp(what, "blkback") && argc == 2)
 		rc = hvb_blkback_read(argv[0], atoi(argv[1]), &ms);
+	else if (!strcmp(what, "netback") && argc == 2)
+		rc = hvb_netback_read(argv[0], atoi(argv[1]), &ms);
 	else if (!strcmp(what, "ethtool") && argc == 1) {
 		rc = hvb_ethtool_stats(argv[0], &ms);
 		if (rc == HVB_ESKIP) {
