@@ -53,6 +53,40 @@ while IFS='|' read -r idx be pl pj; do
 done | tee "$WORK/placement-check.txt"
 grep -q FAIL "$WORK/placement-check.txt" && fails=$((fails + 1))
 
+# What the probes saw of each guest cell: the PV cells' traces hold PV hypercalls, the
+# PVH and HVM cells' traces VM exits (when the experiment has the xentrace probe), fio
+# cells blkback requests and iperf3 cells netback traffic (when it has those probes).
+sumof() { # CELL_ID LIKE-PATTERN -> the metric summed over the cell's ok samples
+	q "SELECT coalesce(sum(m.value), 0) FROM metrics m JOIN samples s ON s.id = m.sample_id
+	   WHERE s.cell_id = $1 AND s.status = 'ok' AND m.name LIKE '$2'"
+}
+probes=$(q "SELECT config_text FROM runs" | sed -n 's/^[[:space:]]*probes[[:space:]]*=//p' | tr -d ' ')
+has_probe() { case ",$probes," in *",$1,"*) return 0 ;; esac; return 1; }
+q "SELECT id, idx, mode, placement, workload FROM cells WHERE backend = 'xen' AND status = 'done' ORDER BY idx" |
+while IFS='|' read -r id idx mode pl wl; do
+	what="cell $idx (xen:$mode $pl $wl)"
+	if has_probe xentrace; then
+		case $mode in
+		pv) pat='xen.hypercall.%' kind="PV hypercalls" ;;
+		*) pat='xen.exit.%' kind="VM exits" ;;
+		esac
+		n=$(sumof "$id" "$pat")
+		awk -v n="$n" 'BEGIN { exit !(n > 0) }' && echo "check-lab: $what: trace holds $n $kind" ||
+			echo "check-lab: FAIL: $what: its trace holds no $kind"
+	fi
+	if [ "$wl" = fio ] && has_probe blkback; then
+		n=$(sumof "$id" 'blkback.rd_req')
+		awk -v n="$n" 'BEGIN { exit !(n > 0) }' && echo "check-lab: $what: blkback served $n read requests" ||
+			echo "check-lab: FAIL: $what: blkback saw no read requests"
+	fi
+	if [ "$wl" = iperf3 ] && has_probe netback; then
+		n=$(sumof "$id" 'netback.from_guest_bytes')
+		awk -v n="$n" 'BEGIN { exit !(n > 0) }' && echo "check-lab: $what: netback carried $n bytes from the guest" ||
+			echo "check-lab: FAIL: $what: netback carried no traffic from the guest"
+	fi
+done | tee "$WORK/probe-check.txt"
+grep -q FAIL "$WORK/probe-check.txt" && fails=$((fails + 1))
+
 # No domain left behind: only Domain-0 in the final xl list.
 left=$(tail -n +2 "$OUT/xl-list-end.txt" 2>/dev/null | grep -vc '^Domain-0')
 [ -s "$OUT/xl-list-end.txt" ] || bad "no xl list from the end of the run"
