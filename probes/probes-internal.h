@@ -48,6 +48,11 @@ int hvb_devstats_stop(void *state);
 int hvb_devstats_collect(void *state, struct hvb_metrics *out);
 void hvb_devstats_close(void *state);
 
+/* xenstat's metrics, indexed by enum hvb_xs_field, then the derived ones (xenstat-delta.c). */
+extern const struct hvb_metric_doc hvb_xenstat_metrics[];
+/* 1 in a Xen dom0 (/proc/xen/capabilities says control_d). */
+int hvb_probe_in_dom0(void);
+
 /* Adds value to the counter `name` in snap (creating it). */
 int hvb_counter_add(struct hvb_metrics *snap, const char *name, double value);
 

@@ -38,7 +38,7 @@ struct hvb_probe_ops {
 
 extern const struct hvb_probe_ops *const hvb_probes[]; /* NULL-terminated */
 extern const struct hvb_probe_ops hvb_probe_perf, hvb_probe_tracefs, hvb_probe_numa, hvb_probe_steal,
-	hvb_probe_blkback, hvb_probe_netback, hvb_probe_xentrace;
+	hvb_probe_blkback, hvb_probe_netback, hvb_probe_xentrace, hvb_probe_xenstat;
 const struct hvb_probe_ops *hvb_probe_find(const char *name);
 /* 1 when a metric belongs to a probe: its name starts with a namespace one of
  * the probes documents ("perf.", "lock.", "sched.", "numa.", ...). */
@@ -82,5 +82,26 @@ int hvb_netback_read(const char *root, int domid, struct hvb_metrics *m);
 /* An interface's ethtool statistics (ETHTOOL_GSTATS) added to snap; returns
  * their number, HVB_ESKIP when the driver keeps none. */
 int hvb_ethtool_stats(const char *ifname, struct hvb_metrics *snap);
+
+/* xenstat: one snapshot of a domain, as libxenstat gives it (bytes, ns, counts;
+ * the device fields summed over the domain's vifs and vbds). */
+enum hvb_xs_field {
+	HVB_XS_CPU_NS, HVB_XS_VCPU_NS, HVB_XS_VCPUS, HVB_XS_VCPUS_ONLINE, HVB_XS_MEM_CUR, HVB_XS_MEM_MAX,
+	HVB_XS_VIFS, HVB_XS_NET_TX_BYTES, HVB_XS_NET_TX_PACKETS, HVB_XS_NET_TX_ERRS, HVB_XS_NET_TX_DROP,
+	HVB_XS_NET_RX_BYTES, HVB_XS_NET_RX_PACKETS, HVB_XS_NET_RX_ERRS, HVB_XS_NET_RX_DROP,
+	HVB_XS_VBDS, HVB_XS_VBD_RD_REQ, HVB_XS_VBD_WR_REQ, HVB_XS_VBD_RD_SECT, HVB_XS_VBD_WR_SECT, HVB_XS_VBD_OO_REQ,
+	HVB_XS_NFIELDS
+};
+struct hvb_xenstat_snap {
+	uint64_t t_ns; /* CLOCK_MONOTONIC when taken */
+	uint64_t v[HVB_XS_NFIELDS];
+	unsigned char have[HVB_XS_NFIELDS]; /* 0: libxenstat did not give it */
+};
+/* Adds v to a field and marks it given. */
+void hvb_xenstat_put(struct hvb_xenstat_snap *s, enum hvb_xs_field f, uint64_t v);
+/* The sample's metrics from its two snapshots: counters as b - a, levels (vCPUs,
+ * memory, device counts) as in b. The totals of vifs or vbds that changed during
+ * the sample are left out, with a warning. */
+int hvb_xenstat_delta(const struct hvb_xenstat_snap *a, const struct hvb_xenstat_snap *b, struct hvb_metrics *out);
 
 #endif

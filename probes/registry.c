@@ -13,6 +13,7 @@ const struct hvb_probe_ops *const hvb_probes[] = {
 	&hvb_probe_blkback,
 	&hvb_probe_netback,
 	&hvb_probe_xentrace,
+	&hvb_probe_xenstat,
 	NULL,
 };
 

@@ -93,3 +93,10 @@ int hvb_counters_delta(const struct hvb_metrics *before, const struct hvb_metric
 	}
 	return rc ? HVB_EINVAL : 0;
 }
+
+int hvb_probe_in_dom0(void)
+{
+	char caps[128];
+
+	return hvb_probe_read_file("/proc/xen/capabilities", caps, sizeof(caps)) >= 0 && strstr(caps, "control_d");
+}

@@ -14,7 +14,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include "probes/probes.h"
+#include "probes/probes-internal.h"
 #include "probes/xentrace/xentrace.h"
 
 extern char **environ;
@@ -61,15 +61,9 @@ static int find_xentrace(char *path, size_t len)
 
 static int xt_supported(char *why, size_t len)
 {
-	char caps[128] = "", exe[4096];
-	FILE *f = fopen("/proc/xen/capabilities", "r");
+	char exe[4096];
 
-	if (f) {
-		if (!fgets(caps, sizeof(caps), f))
-			caps[0] = 0;
-		fclose(f);
-	}
-	if (!strstr(caps, "control_d")) {
+	if (!hvb_probe_in_dom0()) {
 		snprintf(why, len, "xentrace: not running in dom0");
 		return 0;
 	}

@@ -11,6 +11,9 @@ include tests/workloads.mk
 include tests/xentrace.mk
 include tests/xen.mk
 include tests/probes.mk
+check_PROGRAMS += tests/unit-xenstat
+tests_unit_xenstat_LDADD = $(HVB_LIBS)
+TESTS += tests/unit-xenstat
 include tests/analysis.mk
 
 include tests/lab.mk

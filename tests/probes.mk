@@ -3,7 +3,7 @@
 check_PROGRAMS += tests/probe-test
 tests_probe_test_LDADD = $(HVB_LIBS)
 PROBE_TESTS = tests/probe-perf.sh tests/probe-tracefs.sh tests/probe-numa.sh tests/probe-steal.sh \
-	tests/probe-backends.sh
+	tests/probe-backends.sh tests/probe-xenstat.sh
 TESTS += $(PROBE_TESTS)
 EXTRA_DIST += $(PROBE_TESTS) tests/probe-lib.sh tests/bench/probes-overhead.sh tests/bench/README-probes.md
 

@@ -1,0 +1,247 @@
+/* xenstat (dom0 only): the target domain as libxenstat sees it (what xentop
+ * shows), snapshotted at the start and the stop of a sample: CPU time, vCPUs,
+ * memory, and the totals of its vifs and vbds. The arithmetic is in
+ * xenstat-delta.c. Natively in dom0 the domain is dom0 itself. */
+#include "config.h"
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "probes/probes-internal.h"
+#ifdef HAVE_LIBXENSTAT
+#include <xenstat.h>
+#include <xenstore.h>
+#endif
+
+static const struct hvb_option xenstat_options[] = {
+	{ .name = "domid", .type = HVB_OPT_INT, .def = "auto", .flags = HVB_OPT_AUTO, .min = 0, .max = 32751,
+	  .help = "the domain to watch; auto: the guest's (dom0 itself for the native backend)" },
+	{ 0 },
+};
+
+struct xenstat_state {
+	unsigned domid;
+	struct hvb_xenstat_snap s[2];
+#ifdef HAVE_LIBXENSTAT
+	xenstat_handle *h;
+#endif
+};
+
+#ifndef HAVE_LIBXENSTAT
+
+static int xenstat_supported(char *why, size_t len)
+{
+	snprintf(why, len, "hvbench was built without libxenstat (configure found no xenstat.pc; Debian: libxen-dev)");
+	return 0;
+}
+
+static int read_domain(struct xenstat_state *st, struct hvb_xenstat_snap *s) { return HVB_ESKIP; }
+static int init_handle(struct xenstat_state *st, char *why, size_t len)
+{
+	return xenstat_supported(why, len) ? 0 : HVB_ESKIP;
+}
+static void fini_handle(struct xenstat_state *st) {}
+
+#else
+
+static int xenstat_supported(char *why, size_t len)
+{
+	struct xs_handle *xs;
+
+	if (!hvb_probe_in_dom0()) {
+		snprintf(why, len, "not running in a Xen dom0 (no /proc/xen/capabilities with control_d)");
+		return 0;
+	}
+	/* libxenstat opens xenstore; the socket only here, since through
+	 * /dev/xen/xenbus a missing xenstored would hang the probe. */
+	if (!(xs = xs_open(XS_OPEN_SOCKETONLY | XS_OPEN_READONLY))) {
+		snprintf(why, len, "xenstored is not running (no socket), and libxenstat needs it");
+		return 0;
+	}
+	xs_close(xs);
+	return 1;
+}
+
+static int init_handle(struct xenstat_state *st, char *why, size_t len)
+{
+	if ((st->h = xenstat_init()))
+		return 0;
+	snprintf(why, len, "xenstat_init failed (%s): libxenstat needs root in dom0 (/dev/xen/privcmd)", strerror(errno));
+	return HVB_ESKIP;
+}
+
+static void fini_handle(struct xenstat_state *st)
+{
+	if (st->h)
+		xenstat_uninit(st->h);
+}
+
+static void read_vcpus(xenstat_domain *d, struct hvb_xenstat_snap *s)
+{
+	unsigned n = xenstat_domain_num_vcpus(d);
+
+	hvb_xenstat_put(s, HVB_XS_VCPUS, n);
+	hvb_xenstat_put(s, HVB_XS_VCPUS_ONLINE, 0);
+	hvb_xenstat_put(s, HVB_XS_VCPU_NS, 0);
+	for (unsigned i = 0; i < n; i++) {
+		xenstat_vcpu *v = xenstat_domain_vcpu(d, i);
+		if (!v)
+			continue;
+		hvb_xenstat_put(s, HVB_XS_VCPUS_ONLINE, xenstat_vcpu_online(v) ? 1 : 0);
+		hvb_xenstat_put(s, HVB_XS_VCPU_NS, xenstat_vcpu_ns(v));
+	}
+}
+
+static void read_vifs(xenstat_domain *d, struct hvb_xenstat_snap *s)
+{
+	unsigned n = xenstat_domain_num_networks(d);
+
+	hvb_xenstat_put(s, HVB_XS_VIFS, n);
+	for (int f = HVB_XS_NET_TX_BYTES; f <= HVB_XS_NET_RX_DROP; f++)
+		hvb_xenstat_put(s, f, 0);
+	for (unsigned i = 0; i < n; i++) {
+		xenstat_network *net = xenstat_domain_network(d, i);
+		if (!net)
+			continue;
+		hvb_xenstat_put(s, HVB_XS_NET_TX_BYTES, xenstat_network_tbytes(net));
+		hvb_xenstat_put(s, HVB_XS_NET_TX_PACKETS, xenstat_network_tpackets(net));
+		hvb_xenstat_put(s, HVB_XS_NET_TX_ERRS, xenstat_network_terrs(net));
+		hvb_xenstat_put(s, HVB_XS_NET_TX_DROP, xenstat_network_tdrop(net));
+		hvb_xenstat_put(s, HVB_XS_NET_RX_BYTES, xenstat_network_rbytes(net));
+		hvb_xenstat_put(s, HVB_XS_NET_RX_PACKETS, xenstat_network_rpackets(net));
+		hvb_xenstat_put(s, HVB_XS_NET_RX_ERRS, xenstat_network_rerrs(net));
+		hvb_xenstat_put(s, HVB_XS_NET_RX_DROP, xenstat_network_rdrop(net));
+	}
+}
+
+/* A vbd whose statistics libxenstat could not read (a backend other than
+ * blkback) leaves the vbd totals out: a partial sum would pass for the whole. */
+static void read_vbds(xenstat_domain *d, struct hvb_xenstat_snap *s)
+{
+	unsigned n = xenstat_domain_num_vbds(d);
+	struct hvb_xenstat_snap t = { 0 };
+
+	hvb_xenstat_put(&t, HVB_XS_VBDS, n);
+	for (int f = HVB_XS_VBD_RD_REQ; f <= HVB_XS_VBD_OO_REQ; f++)
+		hvb_xenstat_put(&t, f, 0);
+	for (unsigned i = 0; i < n; i++) {
+		xenstat_vbd *v = xenstat_domain_vbd(d, i);
+		if (!v || xenstat_vbd_error(v))
+			return;
+		hvb_xenstat_put(&t, HVB_XS_VBD_RD_REQ, xenstat_vbd_rd_reqs(v));
+		hvb_xenstat_put(&t, HVB_XS_VBD_WR_REQ, xenstat_vbd_wr_reqs(v));
+		hvb_xenstat_put(&t, HVB_XS_VBD_RD_SECT, xenstat_vbd_rd_sects(v));
+		hvb_xenstat_put(&t, HVB_XS_VBD_WR_SECT, xenstat_vbd_wr_sects(v));
+		hvb_xenstat_put(&t, HVB_XS_VBD_OO_REQ, xenstat_vbd_oo_reqs(v));
+	}
+	for (int f = HVB_XS_VBDS; f <= HVB_XS_VBD_OO_REQ; f++)
+		hvb_xenstat_put(s, f, t.v[f]);
+}
+
+static int read_domain(struct xenstat_state *st, struct hvb_xenstat_snap *s)
+{
+	unsigned flags = XENSTAT_VCPU | XENSTAT_NETWORK | XENSTAT_VBD;
+	xenstat_node *node = xenstat_get_node(st->h, flags);
+	xenstat_domain *d;
+	struct timespec ts;
+	unsigned long long max;
+
+	/* One collector that fails (no /proc/net/dev, no sysfs) fails the whole
+	 * node: then the domain and its vCPUs only. */
+	if (!node)
+		node = xenstat_get_node(st->h, flags = XENSTAT_VCPU);
+	if (!node)
+		return HVB_EIO;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	memset(s, 0, sizeof(*s));
+	s->t_ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	if (!(d = xenstat_node_domain(node, st->domid))) {
+		xenstat_free_node(node);
+		return HVB_ENOENT;
+	}
+	hvb_xenstat_put(s, HVB_XS_CPU_NS, xenstat_domain_cpu_ns(d));
+	hvb_xenstat_put(s, HVB_XS_MEM_CUR, xenstat_domain_cur_mem(d));
+	if ((max = xenstat_domain_max_mem(d)) != (unsigned long long)-1) /* -1: no limit */
+		hvb_xenstat_put(s, HVB_XS_MEM_MAX, max);
+	read_vcpus(d, s);
+	if (flags & XENSTAT_NETWORK)
+		read_vifs(d, s);
+	if (flags & XENSTAT_VBD)
+		read_vbds(d, s);
+	xenstat_free_node(node);
+	return 0;
+}
+
+#endif
+
+static void xenstat_close(void *state)
+{
+	struct xenstat_state *st = state;
+
+	if (!st)
+		return;
+	fini_handle(st);
+	free(st);
+}
+
+static int xenstat_open(const struct hvb_params *p, const struct hvb_probe_target *t, void **state, char *why,
+			size_t len)
+{
+	struct xenstat_state *st = calloc(1, sizeof(*st));
+	int rc;
+
+	if (!st)
+		return HVB_ENOMEM;
+	if (!hvb_param_is_auto(p, "domid"))
+		st->domid = (unsigned)hvb_param_int(p, "domid");
+	else
+		st->domid = t->domid >= 0 ? (unsigned)t->domid : 0; /* natively in dom0: dom0 itself */
+	if ((rc = init_handle(st, why, len)) < 0 || (rc = read_domain(st, &st->s[0])) < 0) {
+		if (rc == HVB_ENOENT)
+			snprintf(why, len, "libxenstat knows no domain %u", st->domid);
+		else if (rc == HVB_EIO)
+			snprintf(why, len, "libxenstat could not read the domains (xenstat_get_node failed)");
+		xenstat_close(st);
+		return rc;
+	}
+	if (!st->s[0].have[HVB_XS_VIFS])
+		hvb_log(HVB_LOG_WARN, "xenstat: libxenstat gives no network statistics here: no net_ totals");
+	if (!st->s[0].have[HVB_XS_VBDS])
+		hvb_log(HVB_LOG_WARN, "xenstat: libxenstat cannot read domain %u's vbd statistics: no vbd_ totals",
+			st->domid);
+	*state = st;
+	return 0;
+}
+
+static int xenstat_start(void *state)
+{
+	struct xenstat_state *st = state;
+	return read_domain(st, &st->s[0]);
+}
+
+static int xenstat_stop(void *state)
+{
+	struct xenstat_state *st = state;
+	return read_domain(st, &st->s[1]);
+}
+
+static int xenstat_collect(void *state, struct hvb_metrics *out)
+{
+	struct xenstat_state *st = state;
+	return hvb_xenstat_delta(&st->s[0], &st->s[1], out);
+}
+
+const struct hvb_probe_ops hvb_probe_xenstat = {
+	.name = "xenstat",
+	.summary = "dom0: the domain as libxenstat (xentop) sees it: CPU time, vCPUs, memory, vif and vbd totals",
+	.options = xenstat_options,
+	.metrics = hvb_xenstat_metrics,
+	.where = HVB_PROBE_HOST,
+	.supported = xenstat_supported,
+	.open = xenstat_open,
+	.start = xenstat_start,
+	.stop = xenstat_stop,
+	.collect = xenstat_collect,
+	.close = xenstat_close,
+};
