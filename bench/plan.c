@@ -23,7 +23,14 @@ struct section {
 	const struct hvb_probe_ops *probe;
 	const char *raw[MAX_OPTS];
 	int raw_line[MAX_OPTS];
+	/* A workload section may narrow the matrix axes for its own cells
+	 * (e.g. fio on local placement only); NULL: the [experiment]'s. */
+	const char *axis[4];
+	int axis_line[4];
 };
+
+/* The [experiment] keys a workload section may set for its own cells. */
+static const char *const axis_names[4] = { "backends", "placement", "vcpus", "memory" };
 
 struct builder {
 	const char *path;
@@ -146,17 +153,36 @@ static int fill_section(struct builder *b, struct section *s, const struct entry
 			continue;
 		if (s->wl && !strcmp(e[i].key, "workload"))
 			continue;
+		if (s->wl && opt_index(s->table, e[i].key) < 0) {
+			int a = 0;
+			while (a < 4 && strcmp(axis_names[a], e[i].key))
+				a++;
+			if (a < 4) {
+				const struct hvb_option *o = &hvb_experiment_options[opt_index(hvb_experiment_options, e[i].key)];
+				if (s->axis[a])
+					return fail(b->path, e[i].line, "[%s]: %s is given twice (first at line %d)", s->name,
+						    e[i].key, s->axis_line[a]);
+				if (check_value(b, o, e[i].value, e[i].line, s->name) < 0)
+					return HVB_EINVAL;
+				s->axis[a] = e[i].value;
+				s->axis_line[a] = e[i].line;
+				continue;
+			}
+		}
 		if ((k = opt_index(s->table, e[i].key)) < 0 || k >= MAX_OPTS) {
 			const char *dym = hvb_option_suggest(s->table, e[i].key);
+			if (!dym && s->wl)
+				dym = hvb_did_you_mean(e[i].key, axis_names, 4);
 			char valid[1024];
 			size_t off = 0;
 			valid[0] = 0;
 			for (const struct hvb_option *o = s->table; o && o->name; o++)
 				off += (size_t)snprintf(valid + off, off < sizeof(valid) ? sizeof(valid) - off : 0, "%s%s",
 							o == s->table ? "" : ", ", o->name);
-			return fail(b->path, e[i].line, "[%s]: unknown key '%s'%s%s%s; valid keys: %s", s->name,
+			return fail(b->path, e[i].line, "[%s]: unknown key '%s'%s%s%s; valid keys: %s%s", s->name,
 				    e[i].key, dym ? " (did you mean '" : "", dym ? dym : "", dym ? "'?)" : "",
-				    valid[0] ? valid : "none");
+				    valid[0] ? valid : "none",
+				    s->wl ? "; and, for this workload's cells only: backends, placement, vcpus, memory" : "");
 		}
 		if (s->raw[k])
 			return fail(b->path, e[i].line, "[%s]: %s is given twice (first at line %d)", s->name, e[i].key,
@@ -373,41 +399,82 @@ out:
 	return rc;
 }
 
+struct axes {
+	char **v[4];
+	size_t n[4];
+};
+
+static int has_word(char **w, size_t n, const char *x)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(w[i], x))
+			return 1;
+	return 0;
+}
+
+/* A section's axes: its own where it sets them, else the [experiment]'s; split needs 2 vCPUs. */
+static int section_axes(struct builder *b, const struct section *xs, const struct section *ws, struct axes *a)
+{
+	for (int k = 0; k < 4; k++)
+		hvb_split_list(ws->axis[k] ? ws->axis[k] : raw_or_default(xs, axis_names[k]), &a->v[k], &a->n[k]);
+	for (size_t p = 0; p < a->n[1]; p++)
+		for (size_t v = 0; v < a->n[2]; v++)
+			if (!strcmp(a->v[1][p], "split") && atoi(a->v[2][v]) < 2) {
+				int line = ws->axis[1] ? ws->axis_line[1] : ws->axis[2] ? ws->axis_line[2] :
+					   xs->raw_line[opt_index(xs->table, "placement")] ?: xs->line;
+				return fail(b->path, line,
+					    "[%s]: placement split spans two nodes and needs vcpus >= 2, but vcpus includes %s",
+					    ws->axis[1] || ws->axis[2] ? ws->name : "experiment", a->v[2][v]);
+			}
+	return 0;
+}
+
+/* Cells in the order backend, placement, vcpus, memory, section: over the union of
+ * the sections' axes, each section where its own axes hold the values. */
 static int expand(struct builder *b, const struct section *xs)
 {
-	char **be, **pl, **vc, **me;
-	size_t nbe, npl, nvc, nme;
-	int rc = 0;
+	struct axes *sa = calloc(b->ns ? b->ns : 1, sizeof(*sa)), u = { 0 };
+	int rc = sa ? 0 : HVB_ENOMEM;
 
-	hvb_split_list(raw_or_default(xs, "backends"), &be, &nbe);
-	hvb_split_list(raw_or_default(xs, "placement"), &pl, &npl);
-	hvb_split_list(raw_or_default(xs, "vcpus"), &vc, &nvc);
-	hvb_split_list(raw_or_default(xs, "memory"), &me, &nme);
-	for (size_t p = 0; p < npl && !rc; p++)
-		for (size_t v = 0; v < nvc && !rc; v++)
-			if (!strcmp(pl[p], "split") && atoi(vc[v]) < 2)
-				rc = fail(b->path, xs->raw_line[opt_index(xs->table, "placement")] ?: xs->line,
-					  "[experiment]: placement split spans two nodes and needs vcpus >= 2, but vcpus "
-					  "includes %s",
-					  vc[v]);
-	for (size_t i = 0; i < nbe && !rc; i++)
-		for (size_t p = 0; p < npl && !rc; p++)
-			for (size_t v = 0; v < nvc && !rc; v++)
+	for (size_t s = 0; s < b->ns && !rc; s++)
+		if (b->s[s].wl && (rc = section_axes(b, xs, &b->s[s], &sa[s])) == 0)
+			for (int k = 0; k < 4; k++)
+				for (size_t i = 0; i < sa[s].n[k]; i++)
+					if (!has_word(u.v[k], u.n[k], sa[s].v[k][i])) {
+						char **nv = realloc(u.v[k], (u.n[k] + 1) * sizeof(char *));
+						if (!nv) {
+							rc = HVB_ENOMEM;
+							break;
+						}
+						u.v[k] = nv;
+						u.v[k][u.n[k]++] = sa[s].v[k][i];
+					}
+	for (size_t i = 0; i < u.n[0] && !rc; i++)
+		for (size_t p = 0; p < u.n[1] && !rc; p++)
+			for (size_t v = 0; v < u.n[2] && !rc; v++)
 				/* Guest memory does not apply natively: one native cell, not one per size. */
-				for (size_t m = 0; m < (strcmp(be[i], "native") ? nme : 1) && !rc; m++) {
+				for (size_t m = 0; m < (strcmp(u.v[0][i], "native") ? u.n[3] : 1) && !rc; m++) {
+					int native = !strcmp(u.v[0][i], "native");
 					uint64_t mem = 0;
-					if (strcmp(be[i], "native"))
-						hvb_parse_size(me[m], &mem);
-					for (size_t s = 0; s < b->ns && !rc; s++)
-						if (b->s[s].wl)
-							rc = expand_workload(b->ex, be[i], pl[p], atoi(vc[v]), mem, &b->s[s]);
+					if (!native)
+						hvb_parse_size(u.v[3][m], &mem);
+					for (size_t s = 0; s < b->ns && !rc; s++) {
+						const struct axes *a = &sa[s];
+						if (b->s[s].wl && has_word(a->v[0], a->n[0], u.v[0][i]) &&
+						    has_word(a->v[1], a->n[1], u.v[1][p]) && has_word(a->v[2], a->n[2], u.v[2][v]) &&
+						    (native || has_word(a->v[3], a->n[3], u.v[3][m])))
+							rc = expand_workload(b->ex, u.v[0][i], u.v[1][p], atoi(u.v[2][v]), mem,
+									     &b->s[s]);
+					}
 				}
 	if (rc == HVB_EINVAL && b->ex->ncells >= MAX_CELLS)
 		fail(b->path, 0, "the plan has more than %d cells", MAX_CELLS);
-	hvb_words_free(be, nbe);
-	hvb_words_free(pl, npl);
-	hvb_words_free(vc, nvc);
-	hvb_words_free(me, nme);
+	for (int k = 0; k < 4; k++)
+		free(u.v[k]); /* the words belong to the sections' lists */
+	for (size_t s = 0; s < b->ns && sa; s++)
+		for (int k = 0; k < 4; k++)
+			hvb_words_free(sa[s].v[k], sa[s].n[k]);
+	free(sa);
 	return rc;
 }
 

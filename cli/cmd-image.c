@@ -71,7 +71,8 @@ HVB_COMMAND(image)
 	       img.cached ? "cached" : "built", img.kernel_version, img.nfiles, size, tsize);
 	if (out) {
 		if ((mkdir(out, 0755) < 0 && errno != EEXIST) || copy_into(img.kernel, out, "vmlinuz") < 0 ||
-		    copy_into(img.initrd, out, "initrd.img") < 0 || copy_into(img.tools, out, "tools.img") < 0) {
+		    copy_into(img.initrd, out, "initrd.img") < 0 || copy_into(img.tools, out, "tools.img") < 0 ||
+		    copy_into(img.initrd_hvm, out, "initrd-hvm.img.gz") < 0) {
 			fprintf(stderr, "hvbench: image build: cannot copy the image into %s\n", out);
 			return HVB_EXIT_FAIL;
 		}

@@ -57,7 +57,7 @@ const struct hvb_command hvb_commands[] = {
 	  "driver modules) whose init serves the agent on the PV console channel, and a tools disk (fio and\n"
 	  "iperf3 with their libraries) that the init unpacks when it is attached.\n"
 	  "Reproducible, and cached under the SHA-256 of its content ($HVBENCH_CACHE, /var/cache/hvbench\n"
-	  "for root). --out DIR copies vmlinuz, initrd.img and tools.img there. --gzip compresses the initramfs\n"
+	  "for root). --out DIR copies vmlinuz, initrd.img, initrd-hvm.img.gz and tools.img there. --gzip compresses the initramfs\n"
 	  "(smaller, but slower to start: libxc inflates it in dom0 for PV guests).", cmd_image },
 	{ "lab", "boot a real Xen under QEMU and run an experiment in its dom0", "[--experiment FILE] [--workdir DIR] [--keep] [--timeout S]",
 	  "Builds (or reuses from the cache) a Debian dom0 with Xen 4.17, boots it under QEMU with two\n"

@@ -181,6 +181,7 @@ struct hvb_image {
 	char hash[65];         /* SHA-256 of everything inside: the cache key */
 	char dir[4096], kernel[4096], initrd[4096];
 	char tools[4096];      /* a disk (newc cpio, whole sectors) holding fio and iperf3 */
+	char initrd_hvm[4096]; /* the initramfs gzip'ed, for HVM guests (see hv/image.c) */
 	char kernel_version[128];
 	size_t nfiles;
 	uint64_t initrd_bytes, tools_bytes;

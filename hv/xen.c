@@ -60,7 +60,7 @@ static const char *env_or(const char *name, const char *def)
 /* The guest image: HVBENCH_GUEST_KERNEL and HVBENCH_GUEST_INITRD, else
  * vmlinuz and initrd.img (initrd.gz for older images) in HVBENCH_IMAGE_DIR,
  * what `hvbench image build --out DIR` writes. */
-static void image_paths(char *kernel, char *initrd, size_t len)
+static void image_paths(char *kernel, char *initrd, size_t len, int hvm)
 {
 	const char *dir = env_or("HVBENCH_IMAGE_DIR", "/var/lib/hvbench/image");
 
@@ -68,6 +68,12 @@ static void image_paths(char *kernel, char *initrd, size_t len)
 	snprintf(initrd, len, "%s", env_or("HVBENCH_GUEST_INITRD", ""));
 	if (!kernel[0])
 		snprintf(kernel, len, "%s/vmlinuz", dir);
+	/* HVM: the gzip'ed one, a third of the bytes through fw_cfg port I/O (hv/image.c). */
+	if (!initrd[0] && hvm) {
+		snprintf(initrd, len, "%s/initrd-hvm.img.gz", dir);
+		if (access(initrd, R_OK) != 0)
+			initrd[0] = 0;
+	}
 	if (!initrd[0]) {
 		snprintf(initrd, len, "%s/initrd.img", dir);
 		if (access(initrd, R_OK) != 0)
@@ -170,7 +176,7 @@ static int xen_supported(const char *mode, char *why, size_t len)
 	}
 	if (!xenstored_up(why, len) || !hvb_xen_ctx(why, len))
 		return 0;
-	image_paths(kernel, initrd, sizeof(kernel));
+	image_paths(kernel, initrd, sizeof(kernel), 0);
 	if (access(kernel, R_OK) || access(initrd, R_OK)) {
 		snprintf(why, len, "xen: no guest image at %s and %s (run hvbench image build, or set "
 				   "HVBENCH_GUEST_KERNEL and HVBENCH_GUEST_INITRD)",
@@ -476,7 +482,7 @@ static int create(struct hvb_guest *g, const struct hvb_guest_spec *spec, const 
 				   .console_log = g->console, .owner = owner };
 	int rc;
 
-	image_paths(kernel, initrd, sizeof(kernel));
+	image_paths(kernel, initrd, sizeof(kernel), !strcmp(g->mode, "hvm"));
 	hvb_xen_owner_self(owner, sizeof(owner));
 	if (g->loop_dev[0]) {
 		b.disk_file = g->loop_dev;

@@ -2,6 +2,7 @@
  * expand into the matrix. */
 #include "config.h"
 #include <stdlib.h>
+#include <string.h>
 #include "bench/bench.h"
 #include "tests/check.h"
 
@@ -46,6 +47,20 @@ int main(void)
 	expect_error("[experiment]\nduration = 5 s\n[memlat]\n", "t.ini:2:", "a time such as");
 	/* Unknown sections, workloads and probes. */
 	expect_error("[experiment]\n[memlt]\n", "t.ini:2:", "did you mean 'memlat'");
+	/* A workload section narrows the axes for its own cells, checked like the [experiment]'s. */
+	expect_error("[experiment]\n[memlat]\nplacemnt = local\n", "t.ini:3:", "did you mean 'placement'");
+	expect_error("[experiment]\n[memlat]\nplacement = far\n", "t.ini:3:", "expected one of none, auto");
+	expect_error("[experiment]\n[memlat]\nplacement = split\n", "t.ini:3:", "needs vcpus >= 2");
+	expect_error("[experiment]\n[memlat]\nvcpus = 2\nvcpus = 3\n", "t.ini:4:", "given twice");
+	CHECK(load("[experiment]\nplacement = none, local\nbackends = native\n[memlat]\nsizes = 16K\n"
+		   "[syscall]\nplacement = none\ncalls = getppid\n", &ex) == 0);
+	CHECK(ex.ncells == 3);
+	if (ex.ncells == 3) {
+		/* backend, placement, vcpus, memory, then section: syscall joins the 'none' cells */
+		CHECK(!strcmp(ex.cells[1].placement, "none") && !strcmp(ex.cells[1].wl->name, "syscall"));
+		CHECK(!strcmp(ex.cells[2].placement, "local") && !strcmp(ex.cells[2].wl->name, "memlat"));
+	}
+	hvb_experiment_free(&ex);
 	expect_error("[experiment]\nprobes = nosuchprobe\n[memlat]\n", "t.ini:2:", "no probe 'nosuchprobe'");
 	expect_error("[experiment]\n[x]\nworkload = memlat\nsizes=4K\n[x]\n", "t.ini:5:", "appears twice");
 	expect_error("[experiment]\nwarmup = 1\nwarmup = 2\n[memlat]\n", "t.ini:3:", "given twice (first at line 2)");

@@ -57,6 +57,8 @@ xl list > $W/xl-list-end.txt 2>&1
 log "domains left: $(($(wc -l < $W/xl-list-end.txt) - 2))"
 xl dmesg > $W/xl-dmesg.txt 2>&1
 cp /var/log/xen/*.log $W/console/ 2>/dev/null
+# The backend's own guest consoles and iperf3 server logs.
+cp -r /var/log/hvbench $W/hvbench-logs 2>/dev/null
 # Trace files the run left (xentrace captures) next to the database.
 mkdir -p $W/traces
 find / -xdev \( -name '*.xentrace' -o -name 'trace-*.bin' \) -newer $W/hvbench-version.txt 2>/dev/null |
