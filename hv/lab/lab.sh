@@ -211,7 +211,7 @@ cp "$HVBENCH" "$SHARE/hvbench"
 cp "$EXPERIMENT" "$SHARE/experiment.ini"
 install -m 0755 "$HERE/dom0-run.sh" "$SHARE/dom0-run.sh"
 [ -f "$HERE/guest-proof.sh" ] && cp "$HERE/guest-proof.sh" "$SHARE/guest-proof.sh"
-printf "PROOF=%s\nPROOF_MODES=\"%s\"\nPROOF_BLKBACK=%s\n" "$PROOF" "${HVBENCH_LAB_PROOF_MODES:-pv pvh hvm}" "${HVBENCH_LAB_PROOF_BLKBACK:-1}" > "$SHARE/lab.env"
+printf "PROOF=%s\nPROOF_MODES=\"%s\"\nPROOF_BLKBACK=%s\n" "$PROOF" "${HVBENCH_LAB_PROOF_MODES:-pv pvh hvm}" "${HVBENCH_LAB_PROOF_BLKBACK:-0}" > "$SHARE/lab.env"
 
 # ---------------------------------------------------------------- boot Xen under QEMU
 ACCEL=tcg
