@@ -164,7 +164,7 @@ static void attach_console(struct run_state *rs, int64_t cell_id, const char *pa
 static int agent_start(struct run_state *rs, const struct hvb_cell *c, const struct hvb_placement *plan,
 		       struct agent *a, int64_t row_id, char **placement_json, char *why, size_t len)
 {
-	char name[64], err[512], *rb = NULL, *pj;
+	char name[64], err[512], console[512] = "", *rb = NULL, *pj;
 	void *reply = NULL;
 	json_t *hello, *wls, *w, *pl;
 	size_t i;
@@ -172,13 +172,16 @@ static int agent_start(struct run_state *rs, const struct hvb_cell *c, const str
 	struct hvb_guest_spec spec = { .mode = c->mode, .vcpus = c->vcpus, .memory = c->memory,
 				       .placement = plan, .name = name, .boot_timeout_s = rs->ex->boot_timeout_s,
 				       .need_disk = !!(c->wl->flags & HVB_WL_NEEDS_DISK),
-				       .need_peer = !!(c->wl->flags & HVB_WL_NEEDS_PEER) };
+				       .need_peer = !!(c->wl->flags & HVB_WL_NEEDS_PEER),
+				       .console_path = console, .console_path_len = sizeof(console) };
 
 	snprintf(name, sizeof(name), "hvbench-%lld-%d", (long long)rs->run_id, c->idx);
 	memset(a, 0, sizeof(*a));
 	a->be = hvb_backend_find(c->backend);
-	if ((rc = a->be->start(&spec, &a->g, why, len)) < 0)
+	if ((rc = a->be->start(&spec, &a->g, why, len)) < 0) {
+		attach_console(rs, row_id, console[0] ? console : NULL); /* why a guest never came up */
 		return rc;
+	}
 	a->be->channel(a->g, &rfd, &wfd);
 	hvb_agent_conn_init(&a->conn, rfd, wfd);
 	rc = hvb_agent_call(&a->conn, "{\"v\":1,\"op\":\"hello\"}", rs->ex->boot_timeout_s, &reply, err, sizeof(err));

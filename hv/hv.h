@@ -100,6 +100,10 @@ struct hvb_guest_spec {
 	const char *name;        /* "hvbench-RUN-CELL" */
 	double boot_timeout_s;
 	int need_disk, need_peer;
+	/* out, when set: the guest's console log, filled by start() also when it
+	 * fails, so that a guest that never came up has its log attached */
+	char *console_path;
+	size_t console_path_len;
 };
 
 struct hvb_guest; /* owned by its backend */

@@ -548,6 +548,8 @@ static int xen_start(const struct hvb_guest_spec *spec, struct hvb_guest **out, 
 	g->pv_drivers = strcmp(spec->mode, "hvm-emu") != 0;
 	snprintf(g->sock, sizeof(g->sock), "%s/%s.sock", rundir, g->name);
 	snprintf(g->console, sizeof(g->console), "%s/%s.console", logdir, g->name);
+	if (spec->console_path && spec->console_path_len)
+		snprintf(spec->console_path, spec->console_path_len, "%s", g->console);
 	if (strlen(rundir) + strlen(g->name) + 6 >= sizeof(g->sock)) {
 		snprintf(why, len, "xen: HVBENCH_XEN_RUNDIR %s is too long for a UNIX socket path", rundir);
 		free(g);
