@@ -5,6 +5,7 @@
  * fio's random offsets are seeded from the sample's seed (--randseed). */
 #include "config.h"
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,7 +84,8 @@ static int fio_run(const struct hvb_wl_ctx *ctx, struct hvb_wl_result *res)
 	snprintf(a[6], sizeof(a[6]), "--runtime=%.0f", runtime);
 	snprintf(a[7], sizeof(a[7]), "--direct=%d", hvb_param_bool(p, "direct"));
 	snprintf(a[8], sizeof(a[8]), "--ioengine=%s", hvb_param_str(p, "ioengine"));
-	snprintf(a[9], sizeof(a[9]), "--randseed=%llu", (unsigned long long)ctx->seed);
+	/* fio parses the seed as a signed 64-bit number: "failed parsing randseed=" above 2^63. */
+	snprintf(a[9], sizeof(a[9]), "--randseed=%llu", (unsigned long long)(ctx->seed & INT64_MAX));
 	for (int i = 1; i < 10; i++)
 		argv[n++] = a[i];
 	argv[n] = NULL;
