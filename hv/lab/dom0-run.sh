@@ -40,8 +40,8 @@ if [ "$PROOF" = 1 ] && [ -f /share/guest-proof.sh ]; then
 	log "guest proof end rc=$?"
 fi
 
-# The Xen backend boots the guest image the proof used.
-export HVBENCH_IMAGE_DIR=/share/guest
+# The Xen backend boots the guest image the proof used; fio's disks stay small on dom0's disk.
+export HVBENCH_IMAGE_DIR=/share/guest HVBENCH_XEN_DISK_SIZE=64M
 
 # The experiment: progress lines get dom0's uptime in front, so the host can time each cell.
 log "HVBENCH-LAB-RUN begin"
