@@ -29,6 +29,8 @@ const struct hvb_option hvb_experiment_options[] = {
 	  .help = "unrecorded samples before the repetitions of each cell" },
 	{ .name = "backends", .type = HVB_OPT_ENUM, .def = "native", .choices = backend_choices,
 	  .help = "where the workload runs: native, or Xen guests of a mode" },
+	{ .name = "pv_drivers", .type = HVB_OPT_BOOL, .def = "on",
+	  .help = "xen:hvm: PV disk and network drivers (PVHVM), or off: emulated devices only (the cell is xen:hvm-emu)" },
 	{ .name = "vcpus", .type = HVB_OPT_INT, .def = "1", .min = 1, .max = HVB_MAX_CPUS,
 	  .help = "CPUs (natively) or vCPUs (guests) per cell" },
 	{ .name = "memory", .type = HVB_OPT_SIZE, .def = "1G", .min = 1 << 20, .max = 16.0 * (1ULL << 40),

@@ -404,6 +404,13 @@ struct axes {
 	size_t n[4];
 };
 
+static int on(const char *word)
+{
+	int b = 1;
+	hvb_parse_bool(word, &b);
+	return b;
+}
+
 static int has_word(char **w, size_t n, const char *x)
 {
 	for (size_t i = 0; i < n; i++)
@@ -449,26 +456,36 @@ static int expand(struct builder *b, const struct section *xs)
 						u.v[k] = nv;
 						u.v[k][u.n[k]++] = sa[s].v[k][i];
 					}
-	for (size_t i = 0; i < u.n[0] && !rc; i++)
-		for (size_t p = 0; p < u.n[1] && !rc; p++)
-			for (size_t v = 0; v < u.n[2] && !rc; v++)
-				/* Guest memory does not apply natively: one native cell, not one per size. */
-				for (size_t m = 0; m < (strcmp(u.v[0][i], "native") ? u.n[3] : 1) && !rc; m++) {
-					int native = !strcmp(u.v[0][i], "native");
-					uint64_t mem = 0;
-					if (!native)
-						hvb_parse_size(u.v[3][m], &mem);
-					for (size_t s = 0; s < b->ns && !rc; s++) {
-						const struct axes *a = &sa[s];
-						if (b->s[s].wl && has_word(a->v[0], a->n[0], u.v[0][i]) &&
-						    has_word(a->v[1], a->n[1], u.v[1][p]) && has_word(a->v[2], a->n[2], u.v[2][v]) &&
-						    (native || has_word(a->v[3], a->n[3], u.v[3][m])))
-							rc = expand_workload(b->ex, u.v[0][i], u.v[1][p], atoi(u.v[2][v]), mem,
-									     &b->s[s]);
+	/* pv_drivers = off turns a xen:hvm cell into xen:hvm-emu; other backends have one value. */
+	char **pvd;
+	size_t npvd;
+	hvb_split_list(raw_or_default(xs, "pv_drivers"), &pvd, &npvd);
+	for (size_t i = 0; i < u.n[0] && !rc; i++) {
+		int hvm = !strcmp(u.v[0][i], "xen:hvm"), native = !strcmp(u.v[0][i], "native");
+		for (size_t d = 0; d < (hvm ? npvd : 1) && !rc; d++) {
+			const char *be = hvm && !on(pvd[d]) ? "xen:hvm-emu" : u.v[0][i];
+			for (size_t p = 0; p < u.n[1] && !rc; p++)
+				for (size_t v = 0; v < u.n[2] && !rc; v++)
+					/* Guest memory does not apply natively: one native cell, not one per size. */
+					for (size_t m = 0; m < (native ? 1 : u.n[3]) && !rc; m++) {
+						uint64_t mem = 0;
+						if (!native)
+							hvb_parse_size(u.v[3][m], &mem);
+						for (size_t s = 0; s < b->ns && !rc; s++) {
+							const struct axes *a = &sa[s];
+							if (b->s[s].wl && has_word(a->v[0], a->n[0], u.v[0][i]) &&
+							    has_word(a->v[1], a->n[1], u.v[1][p]) &&
+							    has_word(a->v[2], a->n[2], u.v[2][v]) &&
+							    (native || has_word(a->v[3], a->n[3], u.v[3][m])))
+								rc = expand_workload(b->ex, be, u.v[1][p], atoi(u.v[2][v]), mem,
+										     &b->s[s]);
+						}
 					}
-				}
+		}
+	}
 	if (rc == HVB_EINVAL && b->ex->ncells >= MAX_CELLS)
 		fail(b->path, 0, "the plan has more than %d cells", MAX_CELLS);
+	hvb_words_free(pvd, npvd);
 	for (int k = 0; k < 4; k++)
 		free(u.v[k]); /* the words belong to the sections' lists */
 	for (size_t s = 0; s < b->ns && sa; s++)

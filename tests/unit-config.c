@@ -47,6 +47,13 @@ int main(void)
 	expect_error("[experiment]\nduration = 5 s\n[memlat]\n", "t.ini:2:", "a time such as");
 	/* Unknown sections, workloads and probes. */
 	expect_error("[experiment]\n[memlt]\n", "t.ini:2:", "did you mean 'memlat'");
+	/* pv_drivers = off makes a xen:hvm cell xen:hvm-emu; other backends get one cell. */
+	CHECK(load("[experiment]\nbackends = xen:pv, xen:hvm\npv_drivers = on, off\n[syscall]\n", &ex) == 0);
+	CHECK(ex.ncells == 3);
+	if (ex.ncells == 3)
+		CHECK(!strcmp(ex.cells[1].mode, "hvm") && !strcmp(ex.cells[2].mode, "hvm-emu"));
+	hvb_experiment_free(&ex);
+	expect_error("[experiment]\npv_drivers = of\n[syscall]\n", "t.ini:2:", "expected on or off");
 	/* A workload section narrows the axes for its own cells, checked like the [experiment]'s. */
 	expect_error("[experiment]\n[memlat]\nplacemnt = local\n", "t.ini:3:", "did you mean 'placement'");
 	expect_error("[experiment]\n[memlat]\nplacement = far\n", "t.ini:3:", "expected one of none, auto");
