@@ -21,4 +21,23 @@ if [ "$rc" != 0 ] && grep -q "fio on /proc/hvbench-no-such-file" "$WLOUT"; then
 else
 	echo "FAIL: fio on a bad target gave rc $rc: $(cat "$WLOUT")"; fails=$((fails + 1))
 fi
+# direct = on on a file system without O_DIRECT (tmpfs before Linux 6.6): skipped with
+# what to do, not a failure; where tmpfs takes O_DIRECT, fio runs there.
+if [ "$(stat -f -c %T /dev/shm 2>/dev/null)" = tmpfs ]; then
+	keep=$WLSCRATCH
+	WLSCRATCH=$(mktemp -d /dev/shm/hvb-wl-scratch.XXXXXX)
+	dd if=/dev/zero of="$WLSCRATCH/probe" bs=4096 count=1 oflag=direct 2>/dev/null && want=0 || want=77
+	rm -f "$WLSCRATCH/probe"
+	rc=0
+	wl_agent fio -d 1 size=1M direct=on || rc=$?
+	if [ "$rc" = "$want" ] && { [ "$want" = 0 ] || grep -q "O_DIRECT, which the file system of $WLSCRATCH refuses" "$WLOUT"; }; then
+		echo "ok: tmpfs scratch with direct = on gave $rc as dd oflag=direct foretold: $(head -c 300 "$WLOUT")"
+	else
+		echo "FAIL: tmpfs scratch with direct = on gave rc $rc, expected $want: $(cat "$WLOUT")"; fails=$((fails + 1))
+	fi
+	rm -rf "$WLSCRATCH"
+	WLSCRATCH=$keep
+else
+	echo "note: /dev/shm is not a tmpfs here: the O_DIRECT refusal is not checked"
+fi
 wl_done

@@ -5,6 +5,7 @@
  * fio's random offsets are seeded from the sample's seed (--randseed). */
 #include "config.h"
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +49,18 @@ static const struct hvb_metric_doc fio_metrics[] = {
 
 static int fio_supported(char *why, size_t len) { return hvb_wl_program_supported("fio", why, len); }
 
+/* Whether the file system of path takes O_DIRECT (tmpfs refuses it with EINVAL). */
+static int direct_io_works(const char *path)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_DIRECT | O_CLOEXEC, 0600);
+
+	if (fd < 0)
+		return errno != EINVAL;
+	close(fd);
+	unlink(path);
+	return 1;
+}
+
 static int fio_run(const struct hvb_wl_ctx *ctx, struct hvb_wl_result *res)
 {
 	const struct hvb_params *p = ctx->params;
@@ -68,6 +81,11 @@ static int fio_run(const struct hvb_wl_ctx *ctx, struct hvb_wl_result *res)
 		snprintf(target, sizeof(target), "%s/hvbench-fio.%d", ctx->scratch_dir ? ctx->scratch_dir : "/tmp",
 			 (int)getpid());
 		made_file = 1;
+		if (hvb_param_bool(p, "direct") && !direct_io_works(target))
+			return hvb_wl_fail(res, HVB_ESKIP,
+					   "fio: direct = on needs O_DIRECT, which the file system of %s refuses (tmpfs?): "
+					   "point TMPDIR at a disk-backed directory, or set direct = off",
+					   ctx->scratch_dir ? ctx->scratch_dir : "/tmp");
 	}
 	argv[n++] = exe;
 	argv[n++] = "--name=hvbench";

@@ -41,7 +41,8 @@ if [ "$PROOF" = 1 ] && [ -f /share/guest-proof.sh ]; then
 fi
 
 # The Xen backend boots the guest image the proof used; fio's disks stay small on dom0's disk.
-export HVBENCH_IMAGE_DIR=/share/guest HVBENCH_XEN_DISK_SIZE=64M
+# Native cells' scratch files (fio) on dom0's disk: its /tmp is a tmpfs without O_DIRECT.
+export HVBENCH_IMAGE_DIR=/share/guest HVBENCH_XEN_DISK_SIZE=64M TMPDIR=/var/tmp
 
 # The experiment: progress lines get dom0's uptime in front, so the host can time each cell.
 log "HVBENCH-LAB-RUN begin"
