@@ -505,7 +505,7 @@ static int create(struct hvb_guest *g, const struct hvb_guest_spec *spec, const 
 		uint64_t need_kb = 0;
 		if (libxl_domain_need_memory(ctx, &cfg, 0, &need_kb) != 0)
 			need_kb = cfg.b_info.max_memkb + cfg.b_info.max_memkb / 16;
-		if ((rc = hvb_xen_wait_node_memory(ctx, g->layout.mem_nodes, need_kb * 1024, 60, why, len)) < 0) {
+		if ((rc = hvb_xen_wait_node_memory(ctx, g->layout.mem_nodes, need_kb * 1024, 120, why, len)) < 0) {
 			libxl_domain_config_dispose(&cfg);
 			return rc;
 		}
