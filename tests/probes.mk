@@ -37,5 +37,17 @@ EXTRA_DIST += tests/data/probes/README \
 	tests/data/probes/sys/bus/xen-backend/devices/vif-12-0/net/vif12.0/ifindex \
 	tests/data/probes/sys/bus/xen-backend/devices/vif-3-0/net/vif3.0/ifindex \
 	tests/data/probes/sys/bus/xen-backend/devices/vif-3-1/net/vif3.1/ifindex \
+	tests/data/probes/sys/class/net/vif3.0/statistics/rx_bytes \
+	tests/data/probes/sys/class/net/vif3.0/statistics/tx_bytes \
+	tests/data/probes/sys/class/net/vif3.0/statistics/rx_packets \
+	tests/data/probes/sys/class/net/vif3.0/statistics/tx_packets \
+	tests/data/probes/sys/class/net/vif3.0/statistics/rx_dropped \
+	tests/data/probes/sys/class/net/vif3.0/statistics/tx_dropped \
+	tests/data/probes/sys/class/net/vif3.1/statistics/rx_bytes \
+	tests/data/probes/sys/class/net/vif3.1/statistics/tx_bytes \
+	tests/data/probes/sys/class/net/vif3.1/statistics/rx_packets \
+	tests/data/probes/sys/class/net/vif3.1/statistics/tx_packets \
+	tests/data/probes/sys/class/net/vif3.1/statistics/rx_dropped \
+	tests/data/probes/sys/class/net/vif3.1/statistics/tx_dropped \
 	tests/data/probes/sys/devices/system/node/node0/numastat \
 	tests/data/probes/sys/devices/system/node/node1/numastat
