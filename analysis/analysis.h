@@ -176,6 +176,9 @@ const struct hvb_series *hvb_cell_series(const struct hvb_cell_data *c, const ch
 /* Probe and trace figures are namespaced by a known probe ("perf.cycles", "xen.exits"). */
 int hvb_metric_is_probe(const char *name);
 /* Values of m divided by ops of the same sample; returns how many (out has m->n room). */
+/* 1 when a figure is an amount accumulated over the sample (calls, exits, bytes,
+ * seconds), which per operation makes sense of; 0 for levels and distribution points. */
+int hvb_metric_is_amount(const char *name, const char *unit);
 size_t hvb_series_per_op(const struct hvb_series *m, const struct hvb_series *ops, double *out);
 /* The cell's key without one of its dimensions ("mode" or "placement"): cells
  * equal but for that dimension share it. */

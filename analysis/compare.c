@@ -45,7 +45,7 @@ static double probe_median(const struct hvb_cell_data *c, const char *name, int 
 
 	if (!m || !m->n)
 		return NAN;
-	if (!ops || !(v = malloc(m->n * sizeof(double))))
+	if (!ops || !hvb_metric_is_amount(m->name, m->unit) || !(v = malloc(m->n * sizeof(double))))
 		return *per_op = 0, hvb_stats_median(m->v, m->n);
 	n = hvb_series_per_op(m, ops, v);
 	*per_op = n > 0;
@@ -208,12 +208,20 @@ static int build_dim(struct hvb_report *r, const struct hvb_run_data *d, const c
 			if (!c)
 				return HVB_ENOMEM;
 			hvb_cell_title(&bc->row, c->title, sizeof(c->title));
-			if (kind == HVB_SEC_MODES) {
-				size_t off = strlen(c->title);
+			size_t off = strlen(c->title);
+			if (kind == HVB_SEC_MODES)
 				snprintf(c->title + off, sizeof(c->title) - off, " placement=%s", bc->row.placement);
-			}
+			else /* the same workload runs in several modes: say which */
+				snprintf(c->title + off, sizeof(c->title) - off, " on %s:%s", bc->row.backend,
+					 bc->row.mode);
 			snprintf(c->label_a, sizeof(c->label_a), "%s", base);
-			snprintf(c->label_b, sizeof(c->label_b), "%s", w);
+			if (kind == HVB_SEC_MODES && cc->row.memory && !bc->row.memory) {
+				char mem[32];
+				hvb_format_size(cc->row.memory, mem, sizeof(mem));
+				snprintf(c->label_b, sizeof(c->label_b), "%.32s (%.16s)", w, mem);
+			} else {
+				snprintf(c->label_b, sizeof(c->label_b), "%s", w);
+			}
 			if ((rc = compare_cells(bc, cc, &r->opts, c)) < 0)
 				return rc;
 		}

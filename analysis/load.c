@@ -242,6 +242,23 @@ int hvb_metric_is_probe(const char *name)
 	return 0;
 }
 
+int hvb_metric_is_amount(const char *name, const char *unit)
+{
+	/* Levels (how many vCPUs, MiB in use, a share) and distribution points
+	 * (latency percentiles, maxima) do not grow with the work done. */
+	static const char *const level_units[] = { "count", "MiB", "GiB", "KiB", "%", "MHz", NULL };
+	static const char *const point_names[] = { ".p50", ".p90", ".p95", ".p99", "_p50", "_p90", "_p95", "_p99",
+						   ".max", "_max", ".min", "_min", ".mean", "_mean", NULL };
+
+	for (size_t i = 0; level_units[i]; i++)
+		if (unit && !strcmp(unit, level_units[i]))
+			return 0;
+	for (size_t i = 0; point_names[i]; i++)
+		if (strstr(name, point_names[i]))
+			return 0;
+	return 1;
+}
+
 size_t hvb_series_per_op(const struct hvb_series *m, const struct hvb_series *ops, double *out)
 {
 	size_t k = 0;
@@ -285,9 +302,10 @@ void hvb_cell_key_without(const struct hvb_cell_row *c, const char *dim, char *b
 	int no_mode = !strcmp(dim, "mode"), no_place = !strcmp(dim, "placement");
 	size_t off;
 
+	/* Across modes the guest memory is not compared: the native baseline has none. */
 	off = (size_t)snprintf(buf, len, "%s%s%s placement=%s vcpus=%d memory=%llu %s", no_mode ? "" : c->backend,
 			       no_mode ? "" : ":", no_mode ? "" : c->mode, no_place ? "*" : c->placement, c->vcpus,
-			       (unsigned long long)c->memory, c->section);
+			       no_mode ? 0ULL : (unsigned long long)c->memory, c->section);
 	if (off < len)
 		params_text(c->params_json, buf + off, len - off);
 }

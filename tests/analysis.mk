@@ -6,8 +6,9 @@ tests_unit_stats_LDADD = $(HVB_LIBS)
 TESTS += tests/unit-stats
 check_PROGRAMS += tests/analysis-fixture
 tests_analysis_fixture_LDADD = $(HVB_LIBS)
-TESTS += tests/gate.sh tests/report.sh tests/report-html.sh
+TESTS += tests/gate.sh tests/report.sh tests/report-html.sh tests/report-lab.sh
 CLEANFILES += tests/report-html.png
 endif
-EXTRA_DIST += tests/gate.sh tests/report.sh tests/report-html.sh tests/data/analysis/native-samples.txt
+EXTRA_DIST += tests/gate.sh tests/report.sh tests/report-html.sh tests/report-lab.sh tests/data/analysis/native-samples.txt \
+	tests/data/analysis/lab-smoke.sql
 EXTRA_DIST += tests/bench/gate-calibration.sh
