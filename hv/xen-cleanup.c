@@ -107,6 +107,8 @@ int hvb_xen_cleanup(int dry_run, char *report, size_t len)
 		}
 		if (hvb_xen_is_leftover(name, owner, hvb_xen_owner_alive)) {
 			int rc = dry_run ? 0 : libxl_domain_destroy(ctx, doms[i].domid, NULL);
+			if (!dry_run && !rc)
+				hvb_xen_disk_forget(name); /* its benchmark and tools disk files */
 			found++;
 			if (off < len)
 				off += (size_t)snprintf(report + off, len - off, "%s%s %s (domain %u, owner %s)%s",

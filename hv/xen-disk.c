@@ -22,6 +22,24 @@
 #include <unistd.h>
 #include "hv/xen-internal.h"
 
+const char *hvb_xen_disk_dir(void)
+{
+	const char *d = getenv("HVBENCH_XEN_DISKDIR");
+	return d && *d ? d : HVB_XEN_DISKDIR_DEFAULT;
+}
+
+void hvb_xen_disk_forget(const char *name)
+{
+	char p[PATH_MAX];
+
+	if (!hvb_xen_is_guest_name(name))
+		return;
+	snprintf(p, sizeof(p), "%s/%s.img", hvb_xen_disk_dir(), name);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s/%s.tools.img", hvb_xen_disk_dir(), name);
+	unlink(p);
+}
+
 int hvb_xen_disk_make(const char *path, uint64_t size, char *why, size_t len)
 {
 	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);

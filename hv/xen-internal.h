@@ -89,6 +89,11 @@ int hvb_xen_net_prepare(const char *bridge, const char *guest_name, char *peer, 
 			size_t ip_len, char *mac, size_t mac_len, char *why, size_t len);
 
 /* ---- disks (hv/xen-disk.c) ---- */
+/* Where guests' disk files go: HVBENCH_XEN_DISKDIR, or this. */
+#define HVB_XEN_DISKDIR_DEFAULT "/var/lib/hvbench/disks"
+const char *hvb_xen_disk_dir(void);
+/* Removes the disk files of guest name (a leftover's, after its domain is destroyed). */
+void hvb_xen_disk_forget(const char *name);
 /* A fully allocated file of size bytes. */
 int hvb_xen_disk_make(const char *path, uint64_t size, char *why, size_t len);
 int hvb_xen_file_copy(const char *src, const char *dst, char *why, size_t len);

@@ -11,7 +11,7 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,15 +126,12 @@ static int listening(const char *addr, int port)
 	return ok;
 }
 
-extern char **environ;
-
 int hvb_xen_iperf3_start(const char *addr, int port, const char *log, pid_t *pid, char *why, size_t len)
 {
 	char ports[16];
 	char *argv[] = { "iperf3", "-s", "-B", (char *)addr, "-p", ports, NULL };
-	posix_spawn_file_actions_t fa;
 	struct timespec ts = { 0, 50 * 1000 * 1000 };
-	int rc, st;
+	int st, pfd[2];
 
 	*pid = 0;
 	snprintf(ports, sizeof(ports), "%d", port);
@@ -143,16 +140,34 @@ int hvb_xen_iperf3_start(const char *addr, int port, const char *log, pid_t *pid
 			 port);
 		return HVB_EIO;
 	}
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	posix_spawn_file_actions_adddup2(&fa, 1, 2);
-	rc = posix_spawnp(pid, "iperf3", &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	if (rc) {
+	if (pipe2(pfd, O_CLOEXEC) < 0 || (*pid = fork()) < 0) {
+		snprintf(why, len, "xen network: cannot start iperf3 in dom0: %s", strerror(errno));
 		*pid = 0;
-		snprintf(why, len, "xen network: cannot start iperf3 in dom0 (%s)%s", strerror(rc),
-			 rc == ENOENT ? ": install iperf3 in dom0" : "");
+		return HVB_EIO;
+	}
+	if (*pid == 0) {
+		/* The server dies with hvbench, even when hvbench is killed: no port left taken. */
+		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644), e;
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (fd >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		execvp(argv[0], argv);
+		e = errno;
+		if (write(pfd[1], &e, sizeof(e)) < 0)
+			_exit(127);
+		_exit(127);
+	}
+	close(pfd[1]);
+	int e = 0;
+	ssize_t n = read(pfd[0], &e, sizeof(e)); /* EOF: exec succeeded */
+	close(pfd[0]);
+	if (n == (ssize_t)sizeof(e)) {
+		waitpid(*pid, &st, 0);
+		*pid = 0;
+		snprintf(why, len, "xen network: cannot start iperf3 in dom0 (%s)%s", strerror(e),
+			 e == ENOENT ? ": install iperf3 in dom0" : "");
 		return HVB_ESKIP;
 	}
 	/* Up to 20 s: a dom0 under emulation starts programs slowly. */

@@ -334,7 +334,7 @@ static void guest_free(struct hvb_guest *g)
  * of the image's tools.img: QEMU's qdisk refuses read-only files). */
 static int make_disks(struct hvb_guest *g, const struct hvb_guest_spec *spec, const char *rundir, char *why, size_t len)
 {
-	const char *dir = env_or("HVBENCH_XEN_DISKDIR", "/var/lib/hvbench/disks");
+	const char *dir = hvb_xen_disk_dir();
 	char tools[512];
 	uint64_t size = 0;
 	int rc;

@@ -4,6 +4,8 @@
  * libxl's own JSON form with tests/data/xen/config-*.json.
  * `unit-xen --dump NAME` prints the JSON a case produces (to review a change). */
 #include "config.h"
+#include <unistd.h>
+#include <sys/wait.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include "hv/xen-internal.h"
@@ -174,6 +176,41 @@ static void test_node_memory(void)
 	CHECK_STR_HAS(why, "1: 1200 MiB");
 }
 
+/* The dom0 iperf3 server: listens, stops, and dies with the process that started it. */
+static void test_iperf3_server(void)
+{
+	char why[512] = "", log[] = "/tmp/hvb-unit-xen-iperf3.XXXXXX";
+	int fd = mkstemp(log), st;
+	pid_t srv = 0, mid;
+
+	if (fd >= 0)
+		close(fd);
+	if (access("/usr/bin/iperf3", X_OK) != 0) {
+		printf("note: no /usr/bin/iperf3: the dom0 iperf3 server is not checked\n");
+		return;
+	}
+	CHECK(hvb_xen_iperf3_start("127.0.0.1", 5397, log, &srv, why, sizeof(why)) == 0 && srv > 0);
+	CHECK(hvb_xen_iperf3_start("127.0.0.1", 5397, log, &mid, why, sizeof(why)) == HVB_EIO);
+	CHECK_STR_HAS(why, "already taken");
+	hvb_xen_iperf3_stop(&srv);
+	CHECK(srv == 0);
+	/* Started by a process that then dies: the server must go too (port free again). */
+	if ((mid = fork()) == 0) {
+		pid_t p = 0;
+		_exit(hvb_xen_iperf3_start("127.0.0.1", 5397, log, &p, why, sizeof(why)) == 0 ? 0 : 1);
+	}
+	waitpid(mid, &st, 0);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	for (int i = 0; i < 100; i++) { /* SIGTERM to the orphan, then its exit */
+		if (hvb_xen_iperf3_start("127.0.0.1", 5397, log, &srv, why, sizeof(why)) == 0)
+			break;
+		usleep(50000);
+	}
+	CHECK(srv > 0);
+	hvb_xen_iperf3_stop(&srv);
+	unlink(log);
+}
+
 static void test_leftovers(void)
 {
 	char self[64];
@@ -314,6 +351,7 @@ int main(int argc, char **argv)
 	test_numa_dump();
 	test_leftovers();
 	test_node_memory();
+	test_iperf3_server();
 #ifdef HAVE_LIBXEN
 	test_configs(lab);
 #else
