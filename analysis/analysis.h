@@ -113,6 +113,9 @@ int hvb_metric_compare(const double *a, size_t na, const double *b, size_t nb, c
 		       struct hvb_metric_cmp *m);
 /* Decides m->verdict (and need_more) from m->p_adj, the CI of the ratio and min_effect. */
 enum hvb_verdict hvb_verdict_decide(struct hvb_metric_cmp *m, const struct hvb_judge_opts *o);
+/* The metrics of one comparison (hvb_metric_compare done on each): Holm across
+ * the judged ones' p-values into p_adj, then each verdict. 0 or HVB_ENOMEM. */
+int hvb_judge_family(struct hvb_metric_cmp *m, size_t n, const struct hvb_judge_opts *o);
 /* Repetitions per side for a two-sided Mann-Whitney test to detect a relative
  * effect with the given relative spread (normal approximation, ARE 3/pi). */
 int hvb_reps_needed(double rel_sd, double effect, double alpha, double power);

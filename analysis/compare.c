@@ -101,18 +101,14 @@ static int compare_cells(const struct hvb_cell_data *a, const struct hvb_cell_da
 			 struct hvb_cmp *c)
 {
 	char (*names)[96];
-	size_t n, nj = 0;
-	double *p;
+	size_t n;
 	int rc;
 
 	c->a = a;
 	c->b = b;
 	if ((rc = metric_names(c, 0, &names, &n)) < 0)
 		goto out;
-	c->m = calloc(n ? n : 1, sizeof(*c->m));
-	p = malloc((n ? n : 1) * sizeof(double));
-	if (!c->m || !p) {
-		free(p);
+	if (!(c->m = calloc(n ? n : 1, sizeof(*c->m)))) {
 		rc = HVB_ENOMEM;
 		goto out;
 	}
@@ -124,23 +120,11 @@ static int compare_cells(const struct hvb_cell_data *a, const struct hvb_cell_da
 		snprintf(m->unit, sizeof(m->unit), "%s", any->unit);
 		m->better = any->better;
 		if ((rc = hvb_metric_compare(sa ? sa->v : NULL, sa ? sa->n : 0, sb ? sb->v : NULL, sb ? sb->n : 0, o,
-					     m)) < 0) {
-			free(p);
+					     m)) < 0)
 			goto out;
-		}
-		if (m->better != HVB_INFO && isfinite(m->p))
-			p[nj++] = m->p;
 	}
-	hvb_holm(p, nj, p);
-	nj = 0;
-	for (size_t i = 0; i < c->nm; i++) {
-		struct hvb_metric_cmp *m = &c->m[i];
-		if (m->better != HVB_INFO && isfinite(m->p))
-			m->p_adj = p[nj++];
-		hvb_verdict_decide(m, o);
-	}
-	free(p);
-	rc = compare_probes(c);
+	if ((rc = hvb_judge_family(c->m, c->nm, o)) == 0)
+		rc = compare_probes(c);
 out:
 	free(names);
 	return rc;

@@ -6,6 +6,7 @@
  * rather than a false "same". */
 #include "config.h"
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_cdf.h>
 #include "analysis/analysis.h"
@@ -130,4 +131,25 @@ enum hvb_verdict hvb_verdict_decide(struct hvb_metric_cmp *m, const struct hvb_j
 		return m->verdict = HVB_V_SAME;
 	m->need_more = more_reps(m, o, n, spread, lo, hi);
 	return m->verdict = HVB_V_INCONCLUSIVE;
+}
+
+int hvb_judge_family(struct hvb_metric_cmp *m, size_t n, const struct hvb_judge_opts *o)
+{
+	double *p = calloc(n ? n : 1, sizeof(double));
+	size_t nj = 0;
+
+	if (!p)
+		return HVB_ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		if (m[i].better != HVB_INFO && isfinite(m[i].p))
+			p[nj++] = m[i].p;
+	hvb_holm(p, nj, p);
+	nj = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (m[i].better != HVB_INFO && isfinite(m[i].p))
+			m[i].p_adj = p[nj++];
+		hvb_verdict_decide(&m[i], o);
+	}
+	free(p);
+	return 0;
 }

@@ -88,3 +88,27 @@ wl_done() {
 	[ "$fails" = 0 ] || { echo "$fails failure(s)"; exit 1; }
 	exit 0
 }
+
+# extra_work_check METRIC lower|higher FRACTION_METRIC WORKLOAD ARGS...: extra_work
+# adds what it says. In one sample, the fraction it measured is f = 0.5 within
+# 20% (a sample that overshot settles within twice its time at most; spinlock's
+# threads on a loaded machine came to 0.538); and across 5 interleaved pairs of samples without and with extra_work = 1
+# (interleaved, so that a load that comes and goes hits both alike) the median
+# ratio of METRIC is at least 1.3 (2 expected; a loaded machine moves single
+# samples by tens of percent, a median of pairs much less).
+extra_work_check() {
+	metric=$1 dir=$2 frac=$3; shift 3
+	wl_run "$@" extra_work=0.5
+	need "$metric" "$frac"
+	rel "$(m "$frac")" ">=" 0.4 "extra_work=0.5: measured fraction"
+	rel "$(m "$frac")" "<=" 0.6 "extra_work=0.5: measured fraction"
+	ratios=""
+	for i in 1 2 3 4 5; do
+		wl_agent "$@" extra_work=0 || { echo "FAIL: $* extra_work=0"; fails=$((fails + 1)); return 0; }
+		base=$(m "$metric")
+		wl_agent "$@" extra_work=1 || { echo "FAIL: $* extra_work=1"; fails=$((fails + 1)); return 0; }
+		ratios="$ratios $(awk -v a="$base" -v b="$(m "$metric")" -v d="$dir" 'BEGIN { print d == "lower" ? b / a : a / b }')"
+	done
+	med=$(printf '%s\n' $ratios | sort -g | sed -n 3p)
+	rel "$med" ">=" 1.3 "extra_work=1: median cost ratio of 5 interleaved pairs (each:$ratios; 2 expected)"
+}

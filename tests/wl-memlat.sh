@@ -33,8 +33,5 @@ else
 	echo "FAIL: node=1023 gave rc $rc: $(cat "$WLOUT")"; fails=$((fails + 1))
 fi
 
-wl_run memlat -d 0.3 sizes=16K
-base=$(m lat_ns.16K)
-wl_run memlat -d 0.3 sizes=16K extra_work=1
-rel "$(m lat_ns.16K)" ">" "$(awk -v b="$base" 'BEGIN { print b * 1.3 }')" "extra_work=1 at least 1.3x the latency (expected 2x)"
+extra_work_check lat_ns.16K lower extra_work.16K memlat -d 0.1 sizes=16K
 wl_done

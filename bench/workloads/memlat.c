@@ -40,6 +40,7 @@ static const struct hvb_metric_doc memlat_metrics[] = {
 	{ "lat_ns.%s", "ns", HVB_LOWER, "mean latency of one dependent load at working-set size %s" },
 	{ "llc_bytes", "bytes", HVB_INFO, "last-level cache size the auto curve was drawn against" },
 	{ "ops", "accesses", HVB_INFO, "loads performed in the sample" },
+	HVB_WL_EXTRA_WORK_METRIC("extra_work.%s"),
 	{ 0 },
 };
 
@@ -79,24 +80,34 @@ static void **walk(void **p, uint64_t steps)
 	return p;
 }
 
-/* extra_work: after each counted batch, the same chase goes on for f x batch
- * uncounted loads, so ns per counted load is (1 + f) times the real one. */
-static double chase(char *buf, size_t n, double budget_s, double extra, uint64_t *ops)
+/* The chase goes on from where it stands: extra_work's operation. */
+static int walk_more(void *arg, uint64_t steps)
 {
-	struct hvb_extra ex = { .f = extra };
+	void ***p = arg;
+
+	*p = walk(*p, steps);
+	return 0;
+}
+
+/* extra_work: after each counted batch the same chase goes on, uncounted, for
+ * f x the batch's time (hvb_extra_pay), so ns per counted load is (1 + f) times
+ * the real one. */
+static double chase(char *buf, size_t n, double budget_s, const struct hvb_params *params, uint64_t *ops,
+		    struct hvb_extra *ex)
+{
 	void **p = (void **)buf;
 	uint64_t steps = 0;
 	double t0, t;
 
+	hvb_extra_init(ex, params, walk_more, &p);
 	/* Untimed: warm the caches and TLB (the pages are already faulted in). */
 	p = walk(p, n < WARM_MAX ? n : WARM_MAX);
-	t0 = hvb_now();
+	t = t0 = hvb_now();
 	do {
 		p = walk(p, CHECK_STEPS);
 		steps += CHECK_STEPS;
-		p = walk(p, hvb_extra_due(&ex, CHECK_STEPS));
-		t = hvb_now();
-	} while (t - t0 < budget_s);
+		hvb_extra_pay(ex, CHECK_STEPS, &t);
+	} while (t - t0 < budget_s || (!hvb_extra_settled(ex) && t - t0 < 2 * budget_s));
 	/* Keep the chase alive: the compiler must not drop the loads. */
 	__asm__ volatile("" : : "r"(p) : "memory");
 	*ops += steps;
@@ -167,9 +178,11 @@ static int measure(const struct hvb_wl_ctx *ctx, uint64_t size, double budget_s,
 	if (!rc && node >= 0)
 		rc = check_node(buf, size, node, res);
 	if (!rc) {
-		double ns = chase(buf, size / LINE, budget_s, hvb_param_float(ctx->params, "extra_work"), &res->ops);
+		struct hvb_extra ex;
+		double ns = chase(buf, size / LINE, budget_s, ctx->params, &res->ops, &ex);
 		hvb_format_size(size, label, sizeof(label));
 		hvb_metrics_addf(&res->metrics, ns, "ns", HVB_LOWER, "lat_ns.%s", label);
+		hvb_extra_report(&ex, &res->metrics, label);
 	}
 	munmap(buf, size);
 	return rc;

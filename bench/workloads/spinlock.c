@@ -22,6 +22,7 @@
 #define RESERVOIR 4096
 #define BACKOFF_MIN 4
 #define BACKOFF_MAX 1024
+#define EXTRA_BATCH 64 /* counted acquisitions between two payments of extra work */
 
 enum kind { K_TICKET, K_TAS, K_MCS, K_MUTEX };
 static const char *const kinds[] = { "ticket", "tas", "mcs", "pthread-mutex", NULL };
@@ -51,6 +52,7 @@ static const struct hvb_metric_doc spinlock_metrics[] = {
 	{ "acq_thread_max", "acq", HVB_INFO, "acquisitions of the most served thread" },
 	{ "threads", "threads", HVB_INFO, "contending threads" },
 	{ "ops", "acq", HVB_INFO, "acquisitions counted in the sample" },
+	HVB_WL_EXTRA_WORK_METRIC("extra_work"),
 	{ 0 },
 };
 
@@ -70,15 +72,17 @@ struct shared {
 	alignas(64) atomic_int go, stop;
 	enum kind kind;
 	int hold, think, every;
-	double extra;
+	const struct hvb_params *params;
+	double settle_until; /* extra_work: how long a thread may go on to settle its fraction */
 };
 
 struct worker {
 	alignas(64) struct mcs_node node;
 	struct shared *sh;
 	pthread_t tid;
-	uint64_t rng, acq, xacq, seen, kept;
+	uint64_t rng, acq, xacq, seen, kept, local;
 	double wmax, t_end;
+	struct hvb_extra ex;
 	double *res; /* reservoir of sampled waits, ns */
 };
 
@@ -180,16 +184,35 @@ static void record(struct worker *w, double ns)
 	}
 }
 
+/* n uncounted acquisitions with their think time: extra_work's operation. */
+static int more_acquisitions(void *arg, uint64_t n)
+{
+	struct worker *w = arg;
+
+	for (; n; n--, w->xacq++) {
+		critical(w->sh, w);
+		w->local = chain(w->local, w->sh->think);
+	}
+	return 0;
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
 	struct shared *sh = w->sh;
-	struct hvb_extra ex = { .f = sh->extra };
-	uint64_t local = w->rng, k = (uint64_t)sh->every - 1; /* the first acquisition is timed */
+	struct hvb_extra *ex = &w->ex;
+	uint64_t k = (uint64_t)sh->every - 1; /* the first acquisition is timed */
+	double t;
 
+	hvb_extra_init(ex, sh->params, more_acquisitions, w);
+	w->local = w->rng;
 	while (!atomic_load_explicit(&sh->go, memory_order_acquire))
 		sched_yield();
-	while (!atomic_load_explicit(&sh->stop, memory_order_relaxed)) {
+	t = hvb_now();
+	/* Calibrating, a thread that overshot its extra work goes on (counted) past
+	 * the stop until the fraction is f again, within a bound. */
+	while (!atomic_load_explicit(&sh->stop, memory_order_relaxed) ||
+	       (!hvb_extra_settled(ex) && hvb_now() < sh->settle_until)) {
 		if (++k % (uint64_t)sh->every == 0) {
 			uint64_t t0 = hvb_now_ns();
 			lock(sh, &w->node);
@@ -201,12 +224,13 @@ static void *worker_main(void *arg)
 			critical(sh, w);
 		}
 		w->acq++;
-		for (uint64_t e = hvb_extra_due(&ex, 1); e; e--, w->xacq++)
-			critical(sh, w);
-		local = chain(local, sh->think);
+		w->local = chain(w->local, sh->think);
+		/* clock reads only when calibrating: off the real measurement */
+		if (ex->f > 0 && w->acq % EXTRA_BATCH == 0)
+			hvb_extra_pay(ex, EXTRA_BATCH, &t);
 	}
 	w->t_end = hvb_now();
-	__asm__ volatile("" : : "r"(local));
+	__asm__ volatile("" : : "r"(w->local));
 	return NULL;
 }
 
@@ -245,6 +269,7 @@ static int report(struct worker *w, int n, double t0, struct hvb_wl_result *res)
 {
 	uint64_t total = 0, amin = UINT64_MAX, amax = 0, kept = 0;
 	double wtot = 0, wmax = 0, t_end = t0;
+	struct hvb_extra ex = { .f = w[0].ex.f }; /* all threads' */
 	struct wait_sample *ws;
 	size_t m = 0;
 
@@ -255,6 +280,8 @@ static int report(struct worker *w, int n, double t0, struct hvb_wl_result *res)
 		amax = w[i].acq > amax ? w[i].acq : amax;
 		wmax = w[i].wmax > wmax ? w[i].wmax : wmax;
 		t_end = w[i].t_end > t_end ? w[i].t_end : t_end;
+		ex.counted_s += w[i].ex.counted_s;
+		ex.extra_s += w[i].ex.extra_s;
 	}
 	if (!total || !kept)
 		return hvb_wl_fail(res, HVB_EIO, "spinlock: no acquisition completed in %.3f s", t_end - t0);
@@ -277,6 +304,7 @@ static int report(struct worker *w, int n, double t0, struct hvb_wl_result *res)
 	hvb_metrics_add(&res->metrics, "threads", n, "threads", HVB_INFO);
 	res->ops = total;
 	hvb_metrics_add(&res->metrics, "ops", (double)total, "acq", HVB_INFO);
+	hvb_extra_report(&ex, &res->metrics, NULL);
 	free(ws);
 	return 0;
 }
@@ -305,7 +333,7 @@ static int spinlock_run(const struct hvb_wl_ctx *ctx, struct hvb_wl_result *res)
 	sh->hold = (int)hvb_param_int(p, "hold");
 	sh->think = (int)hvb_param_int(p, "think");
 	sh->every = (int)hvb_param_int(p, "sample_every");
-	sh->extra = hvb_param_float(p, "extra_work");
+	sh->params = p;
 	pthread_mutex_init(&sh->mutex, NULL);
 	for (int i = 0; i < n; i++) {
 		w[i].sh = sh;
@@ -325,6 +353,7 @@ static int spinlock_run(const struct hvb_wl_ctx *ctx, struct hvb_wl_result *res)
 		started++;
 	}
 	t0 = hvb_now();
+	sh->settle_until = t0 + 2 * ctx->duration_s;
 	if (rc)
 		atomic_store(&sh->stop, 1);
 	atomic_store_explicit(&sh->go, 1, memory_order_release);

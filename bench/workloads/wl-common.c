@@ -1,10 +1,12 @@
-/* What several workloads share: thread counts, the last-level cache size, finding
- * and running external programs (fio, iperf3) and locating the JSON they print. */
+/* What several workloads share: thread counts, the calibrated extra work, the
+ * last-level cache size, finding and running external programs (fio, iperf3) and
+ * locating the JSON they print. */
 #include "config.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
 #include <limits.h>
+#include <math.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -27,6 +29,59 @@ int hvb_wl_threads(const struct hvb_wl_ctx *ctx, const char *name)
 		return ctx->ncpus > 0 ? ctx->ncpus : 1;
 	n = hvb_param_int(ctx->params, name);
 	return n > 0 ? (int)n : 1;
+}
+
+void hvb_extra_init(struct hvb_extra *e, const struct hvb_params *p, hvb_extra_op op, void *arg)
+{
+	double f = hvb_param_float(p, "extra_work");
+
+	*e = (struct hvb_extra){ .f = f > 0 ? f : 0, .op = op, .arg = arg };
+}
+
+int hvb_extra_pay(struct hvb_extra *e, uint64_t n, double *t)
+{
+	double now = hvb_now(), owed;
+	int rc;
+
+	e->counted_s += now - *t;
+	e->counted_ops += n;
+	*t = now;
+	if (e->f <= 0)
+		return 0;
+	/* Rounds sized from the cost per counted operation so far; the clock after
+	 * each decides whether more is owed. Less than half an operation owed is
+	 * carried to the next batch, so the rounding is not biased either way. */
+	while ((owed = e->f * e->counted_s - e->extra_s) > 0) {
+		double per_op = e->counted_s / (double)e->counted_ops, k = per_op > 0 ? floor(owed / per_op + 0.5) : 1;
+
+		if (k < 1)
+			break;
+		if ((rc = e->op(e->arg, (uint64_t)k)) != 0)
+			return rc;
+		now = hvb_now();
+		e->extra_s += now - *t;
+		e->extra_ops += (uint64_t)k;
+		*t = now;
+	}
+	return 0;
+}
+
+int hvb_extra_settled(const struct hvb_extra *e)
+{
+	double per_op = e->counted_ops ? e->counted_s / (double)e->counted_ops : 0;
+
+	return e->f <= 0 || e->extra_s <= e->f * e->counted_s * 1.01 + per_op;
+}
+
+int hvb_extra_report(const struct hvb_extra *e, struct hvb_metrics *m, const char *label)
+{
+	double v = e->counted_s > 0 ? e->extra_s / e->counted_s : 0;
+
+	if (e->f <= 0)
+		return 0;
+	if (label)
+		return hvb_metrics_addf(m, v, "ratio", HVB_INFO, "extra_work.%s", label);
+	return hvb_metrics_add(m, "extra_work", v, "ratio", HVB_INFO);
 }
 
 int hvb_wl_choice_set(const struct hvb_params *p, const char *name, const char *const *choices, int *want)

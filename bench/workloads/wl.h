@@ -24,29 +24,47 @@ static inline void hvb_cpu_relax(void)
 int hvb_wl_threads(const struct hvb_wl_ctx *ctx, const char *name);
 
 /* The extra_work knob (0..1) every micro-benchmark that supports gate calibration
- * carries. For each counted operation a fraction f of an additional, identical
- * operation is executed inside the timed region but not counted, so the figure per
- * operation rises by exactly (1 + f) in expectation and rates fall by 1 / (1 + f):
- * real work of the same kind, proportional, no sleeping or spinning on a clock. */
+ * carries: after each timed batch of counted operations the workload calls
+ * hvb_extra_pay(), which runs uncounted, identical operations inside the timed
+ * region until the time they took reaches f times the time the counted ones took,
+ * in the same sample. A closed loop, not a guess: each round is sized from the
+ * operation's cost measured so far and the clock is read again after it, so a
+ * shortfall or an overshoot is settled by the next batch, and at the end of the
+ * sample the figure per operation is (1 + f) times what the same sample cost
+ * without it (rates 1 / (1 + f)), however the operation's cost moved. Real work of
+ * the same kind, no sleeping; the fraction achieved is reported as an info metric. */
 #define HVB_WL_EXTRA_WORK_OPTION                                                                         \
 	{ .name = "extra_work", .type = HVB_OPT_FLOAT, .def = "0", .min = 0, .max = 1,                  \
-	  .help = "calibration: also run this fraction of uncounted, identical operations inside the "  \
-		  "timed region (per-op cost x (1 + f)); 0 for real measurements" }
+	  .help = "calibration: also run uncounted, identical operations inside the timed region until "\
+		  "they took this fraction of the counted ones' time (per-op cost x (1 + f)); 0 for real "   \
+		  "measurements" }
+/* Its metric's documentation; NAME is "extra_work" or "extra_work.%s" (one per figure). */
+#define HVB_WL_EXTRA_WORK_METRIC(NAME)                                                                   \
+	{ NAME, "ratio", HVB_INFO,                                                                       \
+	  "calibration only (extra_work > 0): time of the uncounted extra operations over the time of "  \
+	  "the counted ones, as measured in the sample" }
+/* Runs n uncounted operations; 0, or a negative code / an errno the workload reports. */
+typedef int (*hvb_extra_op)(void *arg, uint64_t n);
 struct hvb_extra {
-	double f, credit;
+	double f;
+	double counted_s, extra_s;     /* time spent on counted batches, on extra work */
+	uint64_t counted_ops, extra_ops;
+	hvb_extra_op op;
+	void *arg;
 };
-/* Number of extra operations owed after n counted ones. */
-static inline uint64_t hvb_extra_due(struct hvb_extra *e, uint64_t n)
-{
-	uint64_t k;
-
-	if (e->f <= 0)
-		return 0;
-	e->credit += e->f * (double)n;
-	k = (uint64_t)e->credit;
-	e->credit -= (double)k;
-	return k;
-}
+/* f from the workload's extra_work parameter. */
+void hvb_extra_init(struct hvb_extra *e, const struct hvb_params *p, hvb_extra_op op, void *arg);
+/* After a counted batch of n operations that began at *t (hvb_now()), the caller
+ * having done nothing else since: pays the extra work owed. *t becomes the clock
+ * at the end, where the next batch begins. With f = 0 it only reads the clock, as
+ * the workload would. Returns 0 or what op returned. */
+int hvb_extra_pay(struct hvb_extra *e, uint64_t n, double *t);
+/* 1 when no more extra work than owed was done (within 1% of it and one operation):
+ * a sample that overshot, e.g. because the extra work was preempted, may run more
+ * counted batches, which owe nothing until the fraction is back to f. */
+int hvb_extra_settled(const struct hvb_extra *e);
+/* Adds the info metric "extra_work" (label NULL) or "extra_work.LABEL" when f > 0. */
+int hvb_extra_report(const struct hvb_extra *e, struct hvb_metrics *m, const char *label);
 
 /* A LIST parameter of choices[] as flags: want[i] = 1 for each choice named.
  * Returns how many were named, or a negative code. */

@@ -6,11 +6,21 @@
 #  - Detection: the baseline against runs with extra_work = 0.05 (5% more work
 #    per counted operation, inside the timed region): the share of metrics
 #    caught (goal >= 95% at 10 repetitions).
+# Each figure twice: over the PAIRS back-to-back pairs of runs, and over all
+# pairs of runs (every ordered pair of the 2 x PAIRS baseline runs for A/A, every
+# baseline run against every slow run), which judges the same runs far more often
+# and across the minutes that separate them, so a drift of the machine shows.
 # Rules: hvbench (Mann-Whitney, Holm, minimum effect = --max-regression),
 # ci-overlap (mmtests: 95% t intervals of the means do not overlap) and minmax
 # (LKP: the [min, max] ranges do not overlap); each also needs the change to
 # reach --max-regression, so only the rule differs.
+# The load of the machine is noted around every run (QEMU labs running before
+# and after it, load average) and printed with the figures: they mean little
+# without it. QUIET=1 waits before each run until no QEMU lab (qemu-system) runs
+# (at most QUIET_MAX seconds in all, default 3600) and runs again a run during
+# which one started.
 # usage: tests/bench/gate-calibration.sh [PAIRS] [HVBENCH] [MAX_REGRESSION_PCT]
+# (taskset -c CPU tests/bench/gate-calibration.sh ... pins every run to one CPU)
 set -eu
 pairs=${1:-10}
 hv=${2:-./hvbench}
@@ -43,12 +53,35 @@ EOC
 config 0 > "$dir/base.ini"
 config 0.05 > "$dir/slow.ini"
 
-echo "gate calibration: $pairs pairs, 10 repetitions per cell, --max-regression $maxreg%, $(nproc) CPUs" >&2
+echo "gate calibration: $pairs pairs, 10 repetitions per cell, --max-regression $maxreg%, $(nproc) CPUs," \
+	"allowed: $(awk '/Cpus_allowed_list/ { print $2 }' /proc/self/status)" >&2
+quiet=${QUIET:-0} quiet_left=${QUIET_MAX:-3600} redone=0
+labs() { pgrep -c qemu-system || true; }
+# one run, its load noted: QEMU processes before and after, 1-minute load average
+one_run() { # LABEL INI
+	while :; do
+		while [ "$quiet" = 1 ] && [ "$(labs)" -gt 0 ] && [ "$quiet_left" -gt 0 ]; do
+			sleep 5
+			quiet_left=$((quiet_left - 5))
+		done
+		before=$(labs)
+		"$hv" run --db "$db" --label "$1" "$2" > /dev/null 2>&1
+		after=$(labs)
+		# the gate takes the latest run of a label: a run again replaces it
+		if [ "$quiet" = 1 ] && [ "$before" = 0 ] && [ "$after" -gt 0 ] && [ "$quiet_left" -gt 0 ]; then
+			redone=$((redone + 1))
+			continue
+		fi
+		echo "$before $after $(cut -d' ' -f1 /proc/loadavg)" >> "$dir/load"
+		return
+	done
+}
+started=$(date -u +%H:%M:%S)
 i=0
 while [ $i -lt "$pairs" ]; do
-	"$hv" run --db "$db" --label "a$i" "$dir/base.ini" > /dev/null 2>&1
-	"$hv" run --db "$db" --label "b$i" "$dir/base.ini" > /dev/null 2>&1
-	"$hv" run --db "$db" --label "s$i" "$dir/slow.ini" > /dev/null 2>&1
+	one_run "a$i" "$dir/base.ini"
+	one_run "b$i" "$dir/base.ini"
+	one_run "s$i" "$dir/slow.ini"
 	i=$((i + 1))
 	printf '\r  runs: %d of %d' $((3 * i)) $((3 * pairs)) >&2
 done
@@ -65,32 +98,77 @@ count() { # BASE CAND RULE KIND -> "judged regressed"
 		print v["tests"] - v["skipped"] - v["errors"], v["failures"] }' "$dir/j.xml"
 }
 
-printf '%-11s %-28s %-28s\n' rule "A/A false positives" "5% slowdown detected"
-for rule in hvbench ci-overlap minmax; do
-	aj=0 ar=0 sj=0 sr=0
+# the comparisons of one kind, one "BASE CAND" a line
+comparisons() { # aa | slow | aa-all | slow-all
 	i=0
 	while [ $i -lt "$pairs" ]; do
-		set -- $(count "a$i" "b$i" $rule aa)
-		aj=$((aj + $1)) ar=$((ar + $2))
-		set -- $(count "a$i" "s$i" $rule slow)
-		sj=$((sj + $1)) sr=$((sr + $2))
+		case $1 in
+		aa) echo "a$i b$i" ;;
+		slow) echo "a$i s$i" ;;
+		aa-all | slow-all)
+			j=0
+			while [ $j -lt "$pairs" ]; do
+				if [ $1 = aa-all ]; then
+					for x in a b; do for y in a b; do
+						[ "$x$i" = "$y$j" ] || echo "$x$i $y$j"
+					done; done
+				else
+					echo "a$i s$j"; echo "b$i s$j"
+				fi
+				j=$((j + 1))
+			done ;;
+		esac
 		i=$((i + 1))
 	done
-	awk -v r=$rule -v aj=$aj -v ar=$ar -v sj=$sj -v sr=$sr 'BEGIN {
-		printf "%-11s %4d / %-4d = %6.2f%%        %4d / %-4d = %6.2f%%\n", r, ar, aj, aj ? 100 * ar / aj : 0,
-		       sr, sj, sj ? 100 * sr / sj : 0 }'
-done
+}
+
+# "judged regressed" summed over the comparisons of one kind
+tally() { # RULE KIND
+	comparisons "$2" | while read -r b c; do count "$b" "$c" "$1" "$2"; done |
+		awk '{ j += $1; r += $2 } END { print j + 0, r + 0 }'
+}
+
+table() { # TITLE AA-KIND SLOW-KIND
+	echo "$1"
+	aa=$2 slow=$3
+	printf '%-11s %-28s %-28s\n' rule "A/A false positives" "5% slowdown detected"
+	for rule in hvbench ci-overlap minmax; do
+		set -- $(tally $rule $aa) $(tally $rule $slow)
+		awk -v r=$rule -v aj=$1 -v ar=$2 -v sj=$3 -v sr=$4 'BEGIN {
+			printf "%-11s %5d / %-5d = %6.2f%%      %5d / %-5d = %6.2f%%\n", r, ar, aj, aj ? 100 * ar / aj : 0,
+			       sr, sj, sj ? 100 * sr / sj : 0 }'
+	done
+}
+
+ncmp() { comparisons "$1" | wc -l | tr -d ' '; }
+table "back-to-back pairs ($(ncmp aa) A/A comparisons, $(ncmp slow) with the slowdown, 4 metrics each):" aa slow
+echo
+table "all pairs ($(ncmp aa-all) A/A comparisons, $(ncmp slow-all) with the slowdown, 4 metrics each):" aa-all slow-all
 echo "goals: false positives <= 1% of metrics; detection >= 95% (hvbench rule)"
 echo
-echo "per metric, out of $pairs: false positives / detections"
+echo "per metric, false positives / detections (back-to-back of $(ncmp aa) and $(ncmp slow); all pairs of $(ncmp aa-all) and $(ncmp slow-all)):"
 for rule in hvbench ci-overlap minmax; do
 	for m in $(cat "$dir"/caught.* 2>/dev/null | sort -u) ; do
-		printf '  %-11s %-16s %3d / %3d\n' $rule "$m" "$(grep -cx "$m" "$dir/caught.$rule.aa" 2>/dev/null || true)" \
-			"$(grep -cx "$m" "$dir/caught.$rule.slow" 2>/dev/null || true)"
+		n() { grep -cx "$m" "$dir/caught.$rule.$1" 2>/dev/null || true; }
+		printf '  %-11s %-16s %4d / %4d     %5d / %5d\n' $rule "$m" "$(n aa)" "$(n slow)" "$(n aa-all)" "$(n slow-all)"
 	done
 done
 echo
-echo "the injected slowdown as measured in pair 0 (change of each metric, candidate against baseline):"
+echo "load: runs from $started to $(date -u +%H:%M:%S) UTC; $(awk '$1 > 0 || $2 > 0' "$dir/load" | wc -l | tr -d ' ') of" \
+	"$(wc -l < "$dir/load" | tr -d ' ') runs had a QEMU lab (qemu-system) running when they started or ended;" \
+	"1-minute load average after a run $(sort -g -k3 "$dir/load" | awk 'NR == 1 { lo = $3 } { hi = $3 } END { print lo " to " hi }')" \
+	"$([ "$quiet" = 1 ] && echo "(QUIET=1: $redone runs run again, a lab having started during them)")"
+echo
+echo "the injected slowdown as measured inside the slow runs (extra_work.*, median of each run's samples):"
+i=0
+while [ $i -lt "$pairs" ]; do
+	"$hv" compare --db "$db" --ignore-param extra_work "a$i" "s$i" --format json 2>/dev/null |
+		awk -F'"' '$2 ~ /^extra_work\./ { n = $2 } n && /"median":/ { split($0, a, ": "); sub(/,$/, "", a[2]); print n, a[2]; n = "" }'
+	i=$((i + 1))
+done | sort | awk '{ if ($1 != k) { if (k) out(); k = $1; lo = hi = $2 } lo = $2 < lo ? $2 : lo; hi = $2 > hi ? $2 : hi }
+	function out() { printf "  %-22s %.4f to %.4f over %s runs\n", k, lo, hi, '"$pairs"' } END { if (k) out() }'
+echo
+echo "the slowdown as the metrics saw it in pair 0 (change of each metric, candidate against baseline; run-to-run noise included):"
 "$hv" compare --db "$db" --ignore-param extra_work a0 s0 --format json 2>/dev/null |
 	awk -F'"' '/"name":/ { n = $4 } /"change":/ { split($0, a, ": "); sub(/,$/, "", a[2]); if (a[2] != "null") printf "  %-16s %+.2f%%\n", n, 100 * a[2] }' |
 	sort -u
