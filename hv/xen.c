@@ -565,6 +565,18 @@ static int xen_start(const struct hvb_guest_spec *spec, struct hvb_guest **out, 
 	if ((rc = hvb_xen_layout(spec->placement ? spec->placement : &none, topo, spec->vcpus, &g->layout, why,
 				 len)) < 0)
 		goto fail;
+	/* Seen in the lab with Xen 4.17's libxl: a PV guest with vNUMA is refused ("PV
+	 * vNUMA is not yet supported"), and a PVH one fails to build ("init_acpi_config:
+	 * xc_domain_getvnuma failed", then "cannot (re-)build domain: -3"); HVM works. */
+	if (g->layout.vnodes && strcmp(g->mode, "hvm")) {
+		snprintf(why, len, "xen: split placement (vNUMA) of a %s guest: libxl cannot build it (Xen 4.17: %s); "
+				   "HVM guests can be split",
+			 !strcmp(g->mode, "pv") ? "PV" : "PVH",
+			 !strcmp(g->mode, "pv") ? "\"PV vNUMA is not yet supported\""
+						: "init_acpi_config fails on xc_domain_getvnuma");
+		rc = HVB_ESKIP;
+		goto fail;
+	}
 	if ((spec->need_disk || spec->need_peer) && (rc = make_disks(g, spec, rundir, why, len)) < 0)
 		goto fail;
 	g->guest_disk = hvb_xen_guest_disk(g->mode, g->pv_drivers);

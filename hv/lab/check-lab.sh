@@ -46,7 +46,7 @@ done < "$WORK/cells.txt"
 # Placements read back as asked. The runner fails a cell whose agent or backend saw another
 # placement than planned, so a done cell was verified; here: the plan and the readback are stored
 # (a Xen guest's readback comes from the hypervisor: vCPU affinity and memory per node).
-q "SELECT idx, backend, placement, placement_json FROM cells WHERE status = 'done' AND placement IN ('local', 'remote')" |
+q "SELECT idx, backend, placement, placement_json FROM cells WHERE status = 'done' AND placement IN ('local', 'remote', 'split')" |
 while IFS='|' read -r idx be pl pj; do
 	echo "$pj" | grep -q '"plan":{' || { echo "check-lab: FAIL: cell $idx ($be $pl): no plan stored"; continue; }
 	echo "$pj" | grep -q '"agent":{' || echo "check-lab: FAIL: cell $idx ($be $pl): the agent's view is not stored"
