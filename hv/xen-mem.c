@@ -3,11 +3,12 @@
  *
  * Why: Xen takes memory from other nodes when the asked node is short, so a
  * "local" guest built while the previous guest's memory is still held (a dying
- * domain whose device model has not let go of it yet) lands on the wrong node:
- * seen in the lab, the second HVM guest got 130560 of 131067 pages on node 1
- * when node 0 was asked. Waiting for the memory, and failing the cell with the
- * free figures when it does not come, is better than a placement the verifier
- * has to refuse afterwards. */
+ * domain whose device model has not let go of it yet) lands on the wrong node.
+ * Waiting for the memory, and failing the cell with the free figures when it
+ * does not come, is better than a placement the verifier has to refuse
+ * afterwards. (Free memory includes pages Xen has yet to scrub, which it skips
+ * for superpages in favour of another node's clean ones; physinfo's scrub_pages
+ * is always 0, so HVM guests get an exact-node vNUMA node instead: xen-config.c.) */
 #include "config.h"
 #include <stdio.h>
 #include <string.h>
@@ -47,41 +48,13 @@ static double mono(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Pages freed by destroyed domains that Xen has yet to scrub (system-wide). */
-static uint64_t dirty_pages(libxl_ctx *ctx)
-{
-	libxl_physinfo pi;
-	uint64_t n = 0;
-
-	libxl_physinfo_init(&pi);
-	if (libxl_get_physinfo(ctx, &pi) == 0)
-		n = pi.scrub_pages;
-	libxl_physinfo_dispose(&pi);
-	return n;
-}
-
 int hvb_xen_wait_node_memory(libxl_ctx *ctx, uint64_t mask, uint64_t need, double wait_s, char *why, size_t len)
 {
 	double end = mono() + wait_s;
 	int waited = 0;
-	uint64_t dirty;
 
 	if (!mask)
 		return 0;
-	/* Free memory counts pages that still await scrubbing, and Xen takes clean
-	 * pages of another node before it scrubs dirty ones of the asked node for a
-	 * superpage (HVM and PVH guests): seen in the lab, the second HVM guest on
-	 * node 0 got its memory on node 1 right after the first was destroyed. */
-	while ((dirty = dirty_pages(ctx)) > 0) {
-		if (mono() > end) {
-			snprintf(why, len, "xen: %llu MiB freed by earlier guests still await scrubbing by Xen after %.0f s: "
-					   "a guest built now would get memory off its placement's nodes",
-				 (unsigned long long)(dirty >> 8), wait_s);
-			return HVB_EIO;
-		}
-		usleep(500000);
-		waited++;
-	}
 	for (;;) {
 		uint64_t free_bytes[64] = { 0 };
 		int nn = 0;
@@ -95,8 +68,7 @@ int hvb_xen_wait_node_memory(libxl_ctx *ctx, uint64_t mask, uint64_t need, doubl
 		libxl_numainfo_list_free(ni, nn);
 		if (hvb_xen_nodes_have(free_bytes, nn, mask, need, why, len)) {
 			if (waited)
-				hvb_log(HVB_LOG_INFO, "xen: waited %d s for scrubbed free memory on the placement's nodes",
-					waited / 2);
+				hvb_log(HVB_LOG_INFO, "xen: waited %d s for free memory on the placement's nodes", waited / 2);
 			return 0;
 		}
 		if (mono() > end)

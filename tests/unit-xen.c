@@ -245,6 +245,7 @@ static const struct config_case cases[] = {
 	{ "hvm-split-net", "hvm", 1, HVB_PL_SPLIT, 2, 0, 1 },
 	{ "hvm-emu-none-disk-net", "hvm", 0, HVB_PL_NONE, 1, 1, 1 },
 	{ "pv-auto", "pv", 1, HVB_PL_AUTO, 2, 0, 0 },
+	{ "hvm-local", "hvm", 1, HVB_PL_LOCAL, 1, 0, 0 },
 };
 
 static char *config_json(const struct config_case *c, const struct hvb_topo *t)

@@ -6,6 +6,6 @@ tests_unit_xen_LDADD = $(HVB_LIBS)
 TESTS += tests/unit-xen tests/xen-cli.sh
 XEN_FIXTURES = tests/data/xen/topo-lab-2node.json tests/data/xen/topo-4node.json tests/data/xen/debug-keys-u.txt \
 	tests/data/xen/config-pv-local.json tests/data/xen/config-pvh-remote-disk.json \
-	tests/data/xen/config-hvm-split-net.json tests/data/xen/config-hvm-emu-none-disk-net.json \
+	tests/data/xen/config-hvm-split-net.json tests/data/xen/config-hvm-emu-none-disk-net.json tests/data/xen/config-hvm-local.json \
 	tests/data/xen/config-pv-auto.json
 EXTRA_DIST += $(XEN_FIXTURES) tests/xen-cli.sh
