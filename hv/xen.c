@@ -503,8 +503,12 @@ static int create(struct hvb_guest *g, const struct hvb_guest_spec *spec, const 
 	/* Memory first on the placement's nodes, or Xen spreads it elsewhere. */
 	if (g->layout.mem_nodes) {
 		uint64_t need_kb = 0;
-		if (libxl_domain_need_memory(ctx, &cfg, 0, &need_kb) != 0)
-			need_kb = cfg.b_info.max_memkb + cfg.b_info.max_memkb / 16;
+		if (libxl_domain_need_memory(ctx, &cfg, 0, &need_kb) != 0) {
+			/* No figure from libxl: wait for at least the guest's own memory. */
+			hvb_log(HVB_LOG_WARN, "%s: libxl_domain_need_memory failed; checking only its %llu MiB",
+				g->name, (unsigned long long)(cfg.b_info.max_memkb >> 10));
+			need_kb = cfg.b_info.max_memkb;
+		}
 		if ((rc = hvb_xen_wait_node_memory(ctx, g->layout.mem_nodes, need_kb * 1024, 120, why, len)) < 0) {
 			libxl_domain_config_dispose(&cfg);
 			return rc;
