@@ -238,6 +238,10 @@ int hvb_compare_build(struct hvb_store *s, int64_t run_a, int64_t run_b, const s
 int hvb_gate_build(struct hvb_store *s, int64_t baseline, int64_t candidate, const struct hvb_judge_opts *o,
 		   double max_regression, enum hvb_rule rule, struct hvb_report *r);
 void hvb_report_free(struct hvb_report *r);
+/* How two runs were measured: 1 when interleaved (their times overlap: one
+ * `hvbench run` with both configs, samples taking turns), 0 when one after the
+ * other, with *gap_s the seconds between the first's end and the second's start. */
+int hvb_runs_interleaved(const struct hvb_run_info *a, const struct hvb_run_info *b, double *gap_s);
 
 /* ---- history of a metric across runs (history.c) ---- */
 struct hvb_history_point {

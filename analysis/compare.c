@@ -272,6 +272,18 @@ static int unmatched_add(struct hvb_report *r, const char *side, const char *key
 	return (nu[r->nunmatched++] = strdup(buf)) ? 0 : HVB_ENOMEM;
 }
 
+int hvb_runs_interleaved(const struct hvb_run_info *a, const struct hvb_run_info *b, double *gap_s)
+{
+	/* A run still going (or killed) has no end: its start stands for it. */
+	double ae = a->ended > 0 ? a->ended : a->started, be = b->ended > 0 ? b->ended : b->started;
+
+	*gap_s = 0;
+	if (a->started <= be && b->started <= ae)
+		return 1;
+	*gap_s = a->started < b->started ? b->started - ae : a->started - be;
+	return 0;
+}
+
 static void run_name(const struct hvb_run_info *i, char *buf, size_t len)
 {
 	if (i->label[0])

@@ -85,6 +85,12 @@ static int json_write(const struct hvb_report *r, FILE *out)
 	for (size_t i = 0; i < r->nruns; i++)
 		json_array_append_new(runs, run_json(&r->runs[i]));
 	json_object_set_new(o, "runs", runs);
+	if (r->nruns == 2) {
+		double gap;
+		int il = hvb_runs_interleaved(&r->runs[0].info, &r->runs[1].info, &gap);
+		json_object_set_new(o, "measured", json_pack("{s:s, s:f}", "design", il ? "interleaved" : "sequential",
+							      "gap_s", gap));
+	}
 	json_object_set_new(o, "options", json_pack("{s:f, s:f, s:f, s:i}", "alpha", r->opts.alpha, "min_effect",
 						    r->opts.min_effect, "level", r->opts.level, "resamples",
 						    (int)r->opts.resamples));

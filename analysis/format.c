@@ -179,6 +179,30 @@ static void runs_part(struct walk *w)
 	}
 }
 
+/* Whether a drift of the machine between the two runs could pass for a change. */
+static void design_part(struct walk *w)
+{
+	double gap;
+	char g[32];
+
+	if (w->r->nruns != 2)
+		return;
+	if (hvb_runs_interleaved(&w->r->runs[0].info, &w->r->runs[1].info, &gap)) {
+		para(w, "The two runs were measured interleaved (their cells took turns, one sample each): a drift of "
+		     "the machine's speed reached both alike.");
+		return;
+	}
+	if (gap < 120)
+		snprintf(g, sizeof(g), "%.0f s", gap);
+	else if (gap < 7200)
+		snprintf(g, sizeof(g), "%.0f min", gap / 60);
+	else
+		snprintf(g, sizeof(g), "%.1f h", gap / 3600);
+	para(w, "The two runs were measured one after the other, %s apart: the test sees only the spread inside each "
+	     "run, so a drift of the machine's speed between them can pass for a change. Where the machine does "
+	     "not hold its speed, measure both in one `hvbench run BASELINE.ini CANDIDATE.ini` (interleaved).", g);
+}
+
 static void gate_part(struct walk *w)
 {
 	const struct hvb_report *r = w->r;
@@ -408,6 +432,7 @@ int hvb_doc_write(const struct hvb_report *r, const struct hvb_doc_ops *d, FILE 
 	snprintf(title, sizeof(title), "hvbench %s", r->kind);
 	d->heading(out, 1, title);
 	runs_part(&w);
+	design_part(&w);
 	gate_part(&w);
 	para(&w, "Medians with %.0f%% bootstrap intervals; change is the ratio of medians minus one; p from "
 	     "Mann-Whitney U, Holm-adjusted across the metrics of each comparison; verdicts need significance at "

@@ -121,6 +121,8 @@ struct hvb_experiment {
 	int max_repetitions, min_repetitions;
 	double ci_target;    /* relative width of the median's CI that stops auto repetitions */
 	int warmup;
+	int interleave;      /* order = interleaved: the cells take turns, one sample each */
+	const char *agent;   /* set by the caller: another build's hvbench as the native agent, or NULL */
 	uint64_t seed;
 	double timeout_s, duration_s, boot_timeout_s;
 	char **probes;
@@ -151,6 +153,7 @@ struct hvb_progress {
 	double eta_s;          /* < 0 unknown */
 	const char *event;     /* "sample", "skip", "fail", "cell-done" */
 	const char *detail;
+	const char *label;     /* the run's label when several runs take turns, else NULL */
 };
 struct hvb_run_opts {
 	const char *label;
@@ -165,6 +168,12 @@ struct hvb_run_opts {
 /* Runs the plan into the store. Returns 0 when done, HVB_EINTR when interrupted
  * (status "interrupted", everything measured kept), or another negative code. */
 int hvb_run(struct hvb_store *s, struct hvb_experiment *ex, const struct hvb_run_opts *o, int64_t *run_id);
+/* Several runs at once (labels[i] for ex[i]; labels may be NULL for o->label),
+ * their cells taking turns, one sample each: baseline and candidate measured
+ * side by side, so that the machine's drift reaches both alike. run_ids[i] is
+ * set as each run is created. With one run, its experiment's order decides. */
+int hvb_run_many(struct hvb_store *s, struct hvb_experiment *const *ex, const char *const *labels, size_t nruns,
+		 const struct hvb_run_opts *o, int64_t *run_ids);
 /* Set from a signal handler: the runner stops at the next safe point. */
 void hvb_run_interrupt(void);
 int hvb_run_interrupted(void);

@@ -13,6 +13,7 @@
 #include "hv/hv.h"
 #include "probes/probes.h"
 
+static const char *const order_choices[] = { "sequential", "interleaved", NULL };
 static const char *const backend_choices[] = { "native", "xen:pv", "xen:pvh", "xen:hvm", "xen:hvm-emu", NULL };
 
 const struct hvb_option hvb_experiment_options[] = {
@@ -27,6 +28,9 @@ const struct hvb_option hvb_experiment_options[] = {
 	  .help = "with repetitions = auto: target relative width of the median's 95% CI" },
 	{ .name = "warmup", .type = HVB_OPT_INT, .def = "1", .min = 0, .max = 1000,
 	  .help = "unrecorded samples before the repetitions of each cell" },
+	{ .name = "order", .type = HVB_OPT_ENUM, .def = "sequential", .choices = order_choices,
+	  .help = "sequential: each cell's samples in a row; interleaved: the cells take turns, one sample "
+		  "each, so that a drift of the machine's speed reaches every cell alike (native backend)" },
 	{ .name = "backends", .type = HVB_OPT_ENUM, .def = "native", .choices = backend_choices,
 	  .help = "where the workload runs: native, or Xen guests of a mode" },
 	{ .name = "pv_drivers", .type = HVB_OPT_BOOL, .def = "on",

@@ -252,6 +252,7 @@ static int load_settings(struct builder *b, const struct section *xs)
 	ex->ci_target = strtod(raw_or_default(xs, "ci_target"), NULL);
 	hvb_parse_int(raw_or_default(xs, "warmup"), &v);
 	ex->warmup = (int)v;
+	ex->interleave = !strcmp(raw_or_default(xs, "order"), "interleaved");
 	hvb_parse_int(raw_or_default(xs, "seed"), &v);
 	ex->seed = (uint64_t)v;
 	hvb_parse_time(raw_or_default(xs, "duration"), &ex->duration_s);
@@ -545,6 +546,13 @@ int hvb_experiment_build(struct hvb_experiment *ex, const struct entry *e, size_
 	}
 	if (!rc)
 		rc = expand(&b, xs);
+	/* Taking turns keeps every cell's guest alive at once: only where guests can live side by side. */
+	for (size_t i = 0; i < ex->ncells && !rc && ex->interleave; i++)
+		if (!hvb_backend_find(ex->cells[i].backend)->side_by_side)
+			rc = fail(b.path, xs->raw_line[opt_index(xs->table, "order")] ?: xs->line,
+				  "[experiment]: order = interleaved keeps every cell's guest alive at once, which the "
+				  "%s backend cannot (cell %s): use order = sequential, or backends = native",
+				  ex->cells[i].backend, ex->cells[i].key);
 	free(b.s);
 	return rc;
 }

@@ -1,6 +1,6 @@
-/* The runner: walks the plan cell by cell, starts the backend's agent with the
- * cell's placement, verifies it, and stores each sample as soon as it is
- * measured. A hung agent is killed and the run goes on; Ctrl-C ends the run
+/* The runner: walks the plan cell by cell (or lets the cells take turns, one
+ * sample each), starts the backend's agent with the cell's placement, verifies
+ * it, and stores each sample as soon as it is measured. A hung agent is killed and the run goes on; Ctrl-C ends the run
  * with status "interrupted" and everything measured kept. */
 #include "config.h"
 #include <jansson.h>
@@ -28,23 +28,27 @@ static double wall_now(void)
 	return (double)tv.tv_sec + tv.tv_usec / 1e6;
 }
 
-/* Per-metric values of the current cell, for repetitions = auto. */
+/* Per-metric values of one cell, for repetitions = auto. */
 struct series {
 	char name[96];
 	double *v;
 	size_t n;
 };
 
+/* Shared by the runs of one invocation, for the ETA. */
+struct run_clock {
+	size_t done, total;
+	double time; /* seconds spent on samples so far */
+};
+
 struct run_state {
 	struct hvb_store *s;
 	struct hvb_experiment *ex;
 	const struct hvb_run_opts *o;
+	const char *label;       /* shown in progress when runs are interleaved, else NULL */
 	int64_t run_id;
 	struct hvb_topo *topo[8]; /* per backend index */
-	size_t samples_done, samples_total;
-	double sample_time;      /* total seconds spent on samples so far */
-	struct series *ser;
-	size_t nser;
+	struct run_clock *clk;
 };
 
 /* A live agent: the backend's guest and the channel to it. */
@@ -62,10 +66,11 @@ static void progress(struct run_state *rs, size_t cell, int rep, int nreps, int 
 {
 	struct hvb_progress p = { .cell = cell + 1, .ncells = rs->ex->ncells, .rep = rep + 1, .nreps = nreps,
 				  .warmup = warmup, .c = &rs->ex->cells[cell], .event = event, .detail = detail,
-				  .eta_s = -1 };
+				  .eta_s = -1, .label = rs->label };
+	const struct run_clock *k = rs->clk;
 
-	if (rs->samples_done && rs->samples_total >= rs->samples_done)
-		p.eta_s = rs->sample_time / (double)rs->samples_done * (double)(rs->samples_total - rs->samples_done);
+	if (k->done && k->total >= k->done)
+		p.eta_s = k->time / (double)k->done * (double)(k->total - k->done);
 	if (rs->o->progress)
 		rs->o->progress(&p, rs->o->progress_arg);
 }
@@ -172,7 +177,7 @@ static int agent_start(struct run_state *rs, const struct hvb_cell *c, const str
 	struct hvb_guest_spec spec = { .mode = c->mode, .vcpus = c->vcpus, .memory = c->memory,
 				       .placement = plan, .name = name, .boot_timeout_s = rs->ex->boot_timeout_s,
 				       .need_disk = !!(c->wl->flags & HVB_WL_NEEDS_DISK),
-				       .need_peer = !!(c->wl->flags & HVB_WL_NEEDS_PEER),
+				       .need_peer = !!(c->wl->flags & HVB_WL_NEEDS_PEER), .agent = rs->ex->agent,
 				       .console_path = console, .console_path_len = sizeof(console) };
 
 	snprintf(name, sizeof(name), "hvbench-%lld-%d", (long long)rs->run_id, c->idx);
@@ -269,22 +274,37 @@ static char *request_json(const struct run_state *rs, const struct hvb_cell *c, 
 	return s;
 }
 
-static void series_add(struct run_state *rs, const struct hvb_metrics *ms)
+/* One cell of a run, from its first sample to its last: cells that take turns
+ * (order = interleaved, or several runs at once) each keep one of these, with
+ * their agent alive between turns. */
+struct cell_run {
+	struct run_state *rs;
+	const struct hvb_cell *c;
+	struct hvb_cell_row row;
+	struct hvb_placement plan;
+	struct agent a;
+	char why[1024], stop_why[256], *pj;
+	int rep, nok, nfail;
+	struct series *ser; /* repetitions = auto */
+	size_t nser;
+};
+
+static void series_add(struct cell_run *cr, const struct hvb_metrics *ms)
 {
 	for (size_t i = 0; i < ms->n; i++) {
 		struct series *se = NULL;
 		/* Only the workload's own judged figures decide when a cell has enough. */
 		if (ms->m[i].better == HVB_INFO || hvb_probe_owns_metric(ms->m[i].name))
 			continue;
-		for (size_t k = 0; k < rs->nser; k++)
-			if (!strcmp(rs->ser[k].name, ms->m[i].name))
-				se = &rs->ser[k];
+		for (size_t k = 0; k < cr->nser; k++)
+			if (!strcmp(cr->ser[k].name, ms->m[i].name))
+				se = &cr->ser[k];
 		if (!se) {
-			struct series *ns = realloc(rs->ser, (rs->nser + 1) * sizeof(*ns));
+			struct series *ns = realloc(cr->ser, (cr->nser + 1) * sizeof(*ns));
 			if (!ns)
 				return;
-			rs->ser = ns;
-			se = &rs->ser[rs->nser++];
+			cr->ser = ns;
+			se = &cr->ser[cr->nser++];
 			memset(se, 0, sizeof(*se));
 			snprintf(se->name, sizeof(se->name), "%s", ms->m[i].name);
 		}
@@ -296,20 +316,21 @@ static void series_add(struct run_state *rs, const struct hvb_metrics *ms)
 	}
 }
 
-static void series_clear(struct run_state *rs)
+static void series_clear(struct cell_run *cr)
 {
-	for (size_t k = 0; k < rs->nser; k++)
-		free(rs->ser[k].v);
-	free(rs->ser);
-	rs->ser = NULL;
-	rs->nser = 0;
+	for (size_t k = 0; k < cr->nser; k++)
+		free(cr->ser[k].v);
+	free(cr->ser);
+	cr->ser = NULL;
+	cr->nser = 0;
 }
 
 /* repetitions = auto: stop when every judged metric's median is known to the
  * target, or at the cap. */
-static int enough(struct run_state *rs, int tried, int done, char *why, size_t len)
+static int enough(struct cell_run *cr, char *why, size_t len)
 {
-	const struct hvb_experiment *ex = rs->ex;
+	const struct hvb_experiment *ex = cr->rs->ex;
+	int tried = cr->rep, done = cr->nok;
 
 	if (ex->repetitions)
 		return tried >= ex->repetitions;
@@ -317,11 +338,11 @@ static int enough(struct run_state *rs, int tried, int done, char *why, size_t l
 		snprintf(why, len, "stopped at the cap of %d repetitions", ex->max_repetitions);
 		return 1;
 	}
-	if (done < ex->min_repetitions || !rs->o->enough || !rs->nser)
+	if (done < ex->min_repetitions || !cr->rs->o->enough || !cr->nser)
 		return 0;
-	for (size_t k = 0; k < rs->nser; k++) {
+	for (size_t k = 0; k < cr->nser; k++) {
 		char w[256];
-		if (!rs->o->enough(rs->ser[k].v, rs->ser[k].n, ex->ci_target, w, sizeof(w)))
+		if (!cr->rs->o->enough(cr->ser[k].v, cr->ser[k].n, ex->ci_target, w, sizeof(w)))
 			return 0;
 	}
 	snprintf(why, len, "every metric's median CI within %.1f%% after %d repetitions", ex->ci_target * 100, done);
@@ -329,13 +350,15 @@ static int enough(struct run_state *rs, int tried, int done, char *why, size_t l
 }
 
 /* One request: a warm-up (not stored) or a sample (stored at once). */
-static int one_sample(struct run_state *rs, struct hvb_cell_row *row, const struct hvb_cell *c, struct agent *a,
-		      int rep, int warmup, int *ok, char *why_skip, size_t why_len)
+static int one_sample(struct cell_run *cr, int rep, int warmup, int *ok)
 {
+	struct run_state *rs = cr->rs;
+	const struct hvb_cell *c = cr->c;
+	struct agent *a = &cr->a;
 	uint64_t seed = hvb_sample_seed(rs->ex->seed, c->key, warmup ? -1 - rep : rep);
 	char *req = request_json(rs, c, a, seed), err[1024] = "", notebuf[2200];
 	struct hvb_metrics ms = { 0 };
-	struct hvb_sample_row sr = { .cell_id = row->id, .rep = rep, .seed = seed, .started = wall_now() };
+	struct hvb_sample_row sr = { .cell_id = cr->row.id, .rep = rep, .seed = seed, .started = wall_now() };
 	void *reply = NULL;
 	double t0, t1;
 	int rc;
@@ -346,14 +369,14 @@ static int one_sample(struct run_state *rs, struct hvb_cell_row *row, const stru
 	t1 = hvb_now();
 	hvb_probe_set_stop(a->host_probes);
 	free(req);
-	rs->sample_time += t1 - t0;
+	rs->clk->time += t1 - t0;
 	*ok = 0;
 	if (rc == 0) {
 		json_t *r = reply;
 		const char *e = json_string_value(json_object_get(r, "error"));
 		if (json_is_true(json_object_get(r, "skip"))) {
 			/* The workload cannot run here: the cell is skipped, not failed. */
-			snprintf(why_skip, why_len, "%s", e ? e : "the workload cannot run here");
+			snprintf(cr->why, sizeof(cr->why), "%s", e ? e : "the workload cannot run here");
 			json_decref(r);
 			return HVB_ESKIP;
 		}
@@ -382,8 +405,8 @@ static int one_sample(struct run_state *rs, struct hvb_cell_row *row, const stru
 	}
 	if (!warmup) {
 		if (*ok)
-			series_add(rs, &ms);
-		rs->samples_done++;
+			series_add(cr, &ms);
+		rs->clk->done++;
 	} else {
 		/* Warm-ups are kept, flagged, and never enter the statistics: their time
 		 * counts in the harness-overhead figure. */
@@ -396,164 +419,206 @@ static int one_sample(struct run_state *rs, struct hvb_cell_row *row, const stru
 	if (hvb_store_sample_add(rs->s, &sr, &ms) < 0)
 		rc = HVB_EDB;
 	else if (!warmup && a->host_probes && a->artifact_dir[0])
-		record_artifacts(rs, row->id, sr.id, a->artifact_dir, sr.started);
+		record_artifacts(rs, cr->row.id, sr.id, a->artifact_dir, sr.started);
 	hvb_metrics_free(&ms);
 	progress(rs, (size_t)c->idx, rep, rs->ex->repetitions, warmup, *ok ? "sample" : "fail", *ok ? NULL : err);
 	return rc;
 }
 
-static int run_cell(struct run_state *rs, const struct hvb_cell *c)
+/* The ends of a cell: 1 (finished) so that callers can return them. */
+static int cell_skip(struct cell_run *cr)
 {
-	struct hvb_cell_row row = { .run_id = rs->run_id, .idx = c->idx, .vcpus = c->vcpus, .memory = c->memory };
-	const struct hvb_backend_ops *be = hvb_backend_find(c->backend);
-	struct hvb_placement plan;
-	struct agent a = { 0 };
-	char why[1024] = "", stop_why[256] = "", *pj = NULL, *params;
-	int rc = 0, nok = 0, nfail = 0, rep, ok, kind = hvb_placement_kind_parse(c->placement);
-	size_t bi = 0;
+	hvb_store_cell_update(cr->rs->s, cr->row.id, "skipped", cr->why, cr->pj);
+	progress(cr->rs, (size_t)cr->c->idx, 0, 0, 0, "skip", cr->why);
+	return 1;
+}
 
-	snprintf(row.key, sizeof(row.key), "%s", c->key);
-	snprintf(row.backend, sizeof(row.backend), "%s", c->backend);
-	snprintf(row.mode, sizeof(row.mode), "%s", c->mode);
-	snprintf(row.placement, sizeof(row.placement), "%s", c->placement);
-	snprintf(row.workload, sizeof(row.workload), "%s", c->wl->name);
-	snprintf(row.section, sizeof(row.section), "%s", c->section);
-	row.params_json = params = hvb_params_to_json(&c->params);
-	rc = hvb_store_cell_put(rs->s, &row);
+static int cell_failed(struct cell_run *cr)
+{
+	hvb_store_cell_update(cr->rs->s, cr->row.id, "failed", cr->why, cr->pj);
+	progress(cr->rs, (size_t)cr->c->idx, 0, 0, 0, "fail", cr->why);
+	return 1;
+}
+
+/* After the last sample, or interrupted (rc HVB_EINTR or HVB_EDB, returned). */
+static int cell_stop(struct cell_run *cr, int rc)
+{
+	struct run_state *rs = cr->rs;
+
+	agent_stop(&cr->a, rc == HVB_EINTR);
+	if (rc == HVB_EINTR || rc == HVB_EDB) {
+		hvb_store_cell_update(rs->s, cr->row.id, cr->nok ? "partial" : "planned", "interrupted", NULL);
+		return rc;
+	}
+	hvb_store_cell_update(rs->s, cr->row.id, cr->nfail == 0 ? "done" : cr->nok ? "partial" : "failed",
+			      cr->stop_why[0] ? cr->stop_why : NULL, NULL);
+	progress(rs, (size_t)cr->c->idx, cr->rep, rs->ex->repetitions, 0, "cell-done", cr->stop_why);
+	return 1;
+}
+
+/* The cell's row, and what decides whether it runs at all: 0 to run, 1 when
+ * it is finished already (done before a --resume, skipped, failed), < 0 on error. */
+static int cell_begin(struct cell_run *cr, struct run_state *rs, const struct hvb_cell *c)
+{
+	const struct hvb_backend_ops *be = hvb_backend_find(c->backend);
+	int rc, kind = hvb_placement_kind_parse(c->placement);
+	struct hvb_cell_row *row = &cr->row;
+	size_t bi = 0;
+	char *params;
+
+	memset(cr, 0, sizeof(*cr));
+	cr->rs = rs;
+	cr->c = c;
+	*row = (struct hvb_cell_row){ .run_id = rs->run_id, .idx = c->idx, .vcpus = c->vcpus, .memory = c->memory };
+	snprintf(row->key, sizeof(row->key), "%s", c->key);
+	snprintf(row->backend, sizeof(row->backend), "%s", c->backend);
+	snprintf(row->mode, sizeof(row->mode), "%s", c->mode);
+	snprintf(row->placement, sizeof(row->placement), "%s", c->placement);
+	snprintf(row->workload, sizeof(row->workload), "%s", c->wl->name);
+	snprintf(row->section, sizeof(row->section), "%s", c->section);
+	row->params_json = params = hvb_params_to_json(&c->params);
+	rc = hvb_store_cell_put(rs->s, row);
 	free(params);
-	row.params_json = NULL;
+	row->params_json = NULL;
 	if (rc < 0)
 		return rc;
-	if (rs->o->resume_run > 0 && hvb_store_cell_status(rs->s, row.id, why, sizeof(why)) == 0 &&
-	    (!strcmp(why, "done") || !strcmp(why, "skipped")))
-		return 0; /* --resume: finished before */
-	why[0] = 0;
+	if (rs->o->resume_run > 0 && hvb_store_cell_status(rs->s, row->id, cr->why, sizeof(cr->why)) == 0 &&
+	    (!strcmp(cr->why, "done") || !strcmp(cr->why, "skipped")))
+		return 1; /* --resume: finished before */
+	cr->why[0] = 0;
 	while (hvb_backends[bi] && hvb_backends[bi] != be)
 		bi++;
 	/* Skipped with a reason: never a silent fallback. */
-	if (!be->supported(c->mode, why, sizeof(why)))
-		goto skip;
+	if (!be->supported(c->mode, cr->why, sizeof(cr->why)))
+		return cell_skip(cr);
 	if (!rs->topo[bi] && !(rs->topo[bi] = be->topology())) {
-		snprintf(why, sizeof(why), "%s: cannot read the topology", be->name);
-		goto failed;
+		snprintf(cr->why, sizeof(cr->why), "%s: cannot read the topology", be->name);
+		return cell_failed(cr);
 	}
 	if ((rc = hvb_placement_plan(rs->topo[bi], (enum hvb_placement_kind)kind, c->vcpus,
-				     hvb_sample_seed(rs->ex->seed, c->key, 0), &plan, why, sizeof(why))) < 0) {
-		if (rc == HVB_ESKIP)
-			goto skip;
-		goto failed;
-	}
-	for (rep = 0, series_clear(rs);; rep++) {
-		if (hvb_run_interrupted()) {
-			rc = HVB_EINTR;
-			break;
-		}
-		if (!a.g) {
-			free(pj);
-			pj = NULL;
-			rc = agent_start(rs, c, &plan, &a, row.id, &pj, why, sizeof(why));
-			if (pj)
-				hvb_store_cell_update(rs->s, row.id, "running", NULL, pj);
-			if (rc == HVB_ESKIP) {
-				agent_stop(&a, 1);
-				goto skip;
-			}
-			if (rc < 0) {
-				agent_stop(&a, 1);
-				if (rc == HVB_EINTR)
-					break;
-				goto failed;
-			}
-			for (int w = 0; w < rs->ex->warmup && rep == 0 && rc != HVB_EINTR; w++)
-				if ((rc = one_sample(rs, &row, c, &a, w, 1, &ok, why, sizeof(why))) == HVB_ETIMEDOUT ||
-				    rc == HVB_ECHILD || rc == HVB_ESKIP)
-					break;
-			if (rc == HVB_EINTR)
-				break;
-			if (rc == HVB_ESKIP) {
-				agent_stop(&a, 0);
-				goto skip;
-			}
-			if (rc == HVB_ETIMEDOUT || rc == HVB_ECHILD) {
-				agent_stop(&a, 1);
-				continue;
-			}
-		}
-		if (enough(rs, rep, nok, stop_why, sizeof(stop_why)))
-			break;
-		/* A cell that keeps failing stops, and says so for each sample it did not try. */
-		if (nfail >= 3 && !nok) {
-			snprintf(stop_why, sizeof(stop_why), "stopped after %d failed samples in a row", nfail);
-			for (int r = rep; rs->ex->repetitions && r < rs->ex->repetitions; r++) {
-				struct hvb_sample_row sr = { .cell_id = row.id, .rep = r, .started = wall_now(),
-							     .reason = stop_why };
-				snprintf(sr.status, sizeof(sr.status), "failed");
-				hvb_store_sample_add(rs->s, &sr, NULL);
-			}
-			break;
-		}
-		if (hvb_store_sample_done(rs->s, row.id, rep) > 0) {
-			nok++; /* --resume: measured before */
-			continue;
-		}
-		rc = one_sample(rs, &row, c, &a, rep, 0, &ok, why, sizeof(why));
-		if (rc == HVB_EINTR || rc == HVB_EDB)
-			break;
-		if (rc == HVB_ESKIP) {
-			agent_stop(&a, 0);
-			goto skip;
-		}
-		nok += ok;
-		nfail += !ok;
-		if (rc == HVB_ETIMEDOUT || rc == HVB_ECHILD || rc == HVB_EPROTO)
-			agent_stop(&a, 1); /* killed with its children; the next sample starts afresh */
-		rc = 0;
-	}
-	agent_stop(&a, rc == HVB_EINTR);
-	free(pj);
-	series_clear(rs);
-	if (rc == HVB_EINTR || rc == HVB_EDB) {
-		hvb_store_cell_update(rs->s, row.id, nok ? "partial" : "planned", "interrupted", NULL);
-		return rc;
-	}
-	snprintf(why, sizeof(why), "%s", stop_why);
-	hvb_store_cell_update(rs->s, row.id, nfail == 0 ? "done" : nok ? "partial" : "failed", why[0] ? why : NULL,
-			      NULL);
-	progress(rs, (size_t)c->idx, rep, rs->ex->repetitions, 0, "cell-done", why);
-	return 0;
-skip:
-	hvb_store_cell_update(rs->s, row.id, "skipped", why, pj);
-	free(pj);
-	series_clear(rs);
-	progress(rs, (size_t)c->idx, 0, 0, 0, "skip", why);
-	return 0;
-failed:
-	hvb_store_cell_update(rs->s, row.id, "failed", why, pj);
-	free(pj);
-	progress(rs, (size_t)c->idx, 0, 0, 0, "fail", why);
+				     hvb_sample_seed(rs->ex->seed, c->key, 0), &cr->plan, cr->why, sizeof(cr->why))) < 0)
+		return rc == HVB_ESKIP ? cell_skip(cr) : cell_failed(cr);
 	return 0;
 }
 
-int hvb_run(struct hvb_store *s, struct hvb_experiment *ex, const struct hvb_run_opts *o, int64_t *run_id)
+/* The agent of a cell with its warm-ups: 0 ready, 1 when the cell is finished
+ * (skipped or failed), 2 to try again at the next turn, < 0 interrupted. */
+static int cell_agent(struct cell_run *cr)
 {
-	struct run_state rs = { .s = s, .ex = ex, .o = o };
-	int rc = 0;
+	struct run_state *rs = cr->rs;
+	int rc, ok;
 
+	free(cr->pj);
+	cr->pj = NULL;
+	rc = agent_start(rs, cr->c, &cr->plan, &cr->a, cr->row.id, &cr->pj, cr->why, sizeof(cr->why));
+	if (cr->pj)
+		hvb_store_cell_update(rs->s, cr->row.id, "running", NULL, cr->pj);
+	if (rc < 0) {
+		agent_stop(&cr->a, 1);
+		return rc == HVB_EINTR ? cell_stop(cr, rc) : rc == HVB_ESKIP ? cell_skip(cr) : cell_failed(cr);
+	}
+	for (int w = 0; w < rs->ex->warmup && cr->rep == 0; w++)
+		if ((rc = one_sample(cr, w, 1, &ok)) == HVB_ETIMEDOUT || rc == HVB_ECHILD || rc == HVB_ESKIP ||
+		    rc == HVB_EINTR)
+			break;
+	if (rc == HVB_EINTR)
+		return cell_stop(cr, rc);
+	if (rc == HVB_ESKIP) {
+		agent_stop(&cr->a, 0);
+		return cell_skip(cr);
+	}
+	if (rc == HVB_ETIMEDOUT || rc == HVB_ECHILD) {
+		agent_stop(&cr->a, 1);
+		return 2;
+	}
+	return 0;
+}
+
+/* One turn of a cell: its agent (re)started when needed, then one repetition.
+ * 0 to go on, 1 when the cell is finished, < 0 (HVB_EINTR, HVB_EDB) to stop the run. */
+static int cell_turn(struct cell_run *cr)
+{
+	int rc, ok;
+
+	if (hvb_run_interrupted())
+		return cell_stop(cr, HVB_EINTR);
+	if (!cr->a.g && (rc = cell_agent(cr)) != 0) {
+		if (rc != 2)
+			return rc;
+		cr->rep++;
+		return 0;
+	}
+	if (enough(cr, cr->stop_why, sizeof(cr->stop_why)))
+		return cell_stop(cr, 0);
+	/* A cell that keeps failing stops, and says so for each sample it did not try. */
+	if (cr->nfail >= 3 && !cr->nok) {
+		snprintf(cr->stop_why, sizeof(cr->stop_why), "stopped after %d failed samples in a row", cr->nfail);
+		for (int r = cr->rep; cr->rs->ex->repetitions && r < cr->rs->ex->repetitions; r++) {
+			struct hvb_sample_row sr = { .cell_id = cr->row.id, .rep = r, .started = wall_now(),
+						     .reason = cr->stop_why };
+			snprintf(sr.status, sizeof(sr.status), "failed");
+			hvb_store_sample_add(cr->rs->s, &sr, NULL);
+		}
+		return cell_stop(cr, 0);
+	}
+	if (hvb_store_sample_done(cr->rs->s, cr->row.id, cr->rep) > 0) {
+		cr->nok++; /* --resume: measured before */
+		cr->rep++;
+		return 0;
+	}
+	rc = one_sample(cr, cr->rep, 0, &ok);
+	if (rc == HVB_EINTR || rc == HVB_EDB)
+		return cell_stop(cr, rc);
+	if (rc == HVB_ESKIP) {
+		agent_stop(&cr->a, 0);
+		return cell_skip(cr);
+	}
+	cr->nok += ok;
+	cr->nfail += !ok;
+	if (rc == HVB_ETIMEDOUT || rc == HVB_ECHILD || rc == HVB_EPROTO)
+		agent_stop(&cr->a, 1); /* killed with its children; the next sample starts afresh */
+	cr->rep++;
+	return 0;
+}
+
+static void cell_free(struct cell_run *cr)
+{
+	free(cr->pj);
+	cr->pj = NULL;
+	series_clear(cr);
+}
+
+static int run_begin(struct run_state *rs, struct hvb_store *s, struct hvb_experiment *ex, const char *label,
+		     const struct hvb_run_opts *o, struct run_clock *clk)
+{
+	int rc;
+
+	*rs = (struct run_state){ .s = s, .ex = ex, .o = o, .clk = clk };
 	if (o->resume_run > 0) {
-		rs.run_id = o->resume_run;
-		if ((rc = hvb_store_run_status(s, rs.run_id, "running")) < 0)
+		rs->run_id = o->resume_run;
+		if ((rc = hvb_store_run_status(s, rs->run_id, "running")) < 0)
 			return rc;
 	} else {
 		struct hvb_topo *t = hvb_topo_native();
 		char *facts = hvb_host_facts_json(t);
 		hvb_topo_free(t);
-		rc = hvb_store_run_begin(s, o->label, ex->name, ex->path, ex->text, facts ? facts : "{}", o->lab,
-					 &rs.run_id);
+		if (facts && ex->agent) { /* which build measured: part of the run's facts */
+			json_t *f = json_loads(facts, 0, NULL);
+			char *nf = NULL;
+			if (f && !json_object_set_new(f, "agent", json_string(ex->agent)))
+				nf = json_dumps(f, JSON_COMPACT);
+			json_decref(f);
+			if (nf) {
+				free(facts);
+				facts = nf;
+			}
+		}
+		rc = hvb_store_run_begin(s, label, ex->name, ex->path, ex->text, facts ? facts : "{}", o->lab,
+					 &rs->run_id);
 		free(facts);
 		if (rc < 0)
 			return rc;
 	}
-	*run_id = rs.run_id;
 	/* tracefs instances left by a killed run are removed before new ones appear. */
 	for (size_t i = 0; i < ex->nprobes; i++)
 		if (!strcmp(ex->probes[i], "tracefs"))
@@ -568,11 +633,108 @@ int hvb_run(struct hvb_store *s, struct hvb_experiment *ex, const struct hvb_run
 		    hvb_backends[b]->cleanup(0, report, sizeof(report)) > 0)
 			hvb_log(HVB_LOG_WARN, "%s: leftovers of earlier runs:\n%s", hvb_backends[b]->name, report);
 	}
-	rs.samples_total = ex->ncells * (size_t)(ex->repetitions ? ex->repetitions : ex->min_repetitions);
-	for (size_t i = 0; i < ex->ncells && rc == 0; i++)
-		rc = run_cell(&rs, &ex->cells[i]);
+	clk->total += ex->ncells * (size_t)(ex->repetitions ? ex->repetitions : ex->min_repetitions);
+	return 0;
+}
+
+static void run_end(struct run_state *rs, int rc)
+{
 	for (size_t i = 0; i < 8; i++)
-		hvb_topo_free(rs.topo[i]);
-	hvb_store_run_status(s, rs.run_id, rc == 0 ? "done" : rc == HVB_EINTR ? "interrupted" : "failed");
+		hvb_topo_free(rs->topo[i]);
+	hvb_store_run_status(rs->s, rs->run_id, rc == 0 ? "done" : rc == HVB_EINTR ? "interrupted" : "failed");
+}
+
+/* Every cell of every run takes turns, one repetition each, until all are
+ * finished: a drift of the machine's speed reaches them alike. */
+static int take_turns(struct cell_run *cr, size_t n)
+{
+	unsigned char *live = calloc(n ? n : 1, 1);
+	size_t nlive = 0;
+	int rc = 0;
+
+	if (!live)
+		return HVB_ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		nlive += live[i] = 1;
+	while (nlive && rc == 0)
+		for (size_t i = 0; i < n && rc == 0; i++) {
+			if (!live[i])
+				continue;
+			int t = cell_turn(&cr[i]);
+			if (t < 0)
+				rc = t;
+			if (t != 0) { /* a cell that stopped the run has closed itself */
+				live[i] = 0;
+				nlive--;
+			}
+		}
+	/* Interrupted: the cells not finished keep what they measured. */
+	for (size_t i = 0; i < n && rc < 0; i++)
+		if (live[i])
+			cell_stop(&cr[i], rc);
+	free(live);
 	return rc;
+}
+
+int hvb_run_many(struct hvb_store *s, struct hvb_experiment *const *ex, const char *const *labels, size_t nruns,
+		 const struct hvb_run_opts *o, int64_t *run_ids)
+{
+	struct run_clock clk = { 0 };
+	struct run_state *rs = calloc(nruns ? nruns : 1, sizeof(*rs));
+	struct cell_run *cr = NULL;
+	size_t ncr = 0, total = 0, started = 0;
+	int rc = 0, interleave = nruns > 1;
+
+	if (!rs)
+		return HVB_ENOMEM;
+	for (size_t r = 0; r < nruns; r++) {
+		total += ex[r]->ncells;
+		interleave |= ex[r]->interleave;
+	}
+	for (size_t r = 0; r < nruns && rc == 0; r++)
+		if ((rc = run_begin(&rs[r], s, ex[r], labels ? labels[r] : o->label, o, &clk)) == 0) {
+			run_ids[r] = rs[r].run_id;
+			rs[r].label = nruns > 1 ? (labels && labels[r] ? labels[r] : ex[r]->name) : NULL;
+			started++;
+		}
+	if (rc == 0 && !(cr = calloc(total ? total : 1, sizeof(*cr))))
+		rc = HVB_ENOMEM;
+	/* Sequential: each cell to its end before the next. Interleaved: cell 0 of
+	 * every run, cell 1 of every run, ..., then turns over those that run. */
+	for (size_t i = 0, more = 1; rc == 0 && more; i++) {
+		more = 0;
+		for (size_t r = 0; r < nruns && rc == 0; r++) {
+			if (i >= ex[r]->ncells)
+				continue;
+			more = 1;
+			struct cell_run *c = &cr[ncr];
+			int b = cell_begin(c, &rs[r], &ex[r]->cells[i]);
+			if (b < 0)
+				rc = b;
+			else if (b == 1)
+				cell_free(c);
+			else if (interleave)
+				ncr++;
+			else {
+				while ((b = cell_turn(c)) == 0)
+					;
+				rc = b < 0 ? b : 0;
+				cell_free(c);
+			}
+		}
+	}
+	if (rc == 0 && interleave)
+		rc = take_turns(cr, ncr);
+	for (size_t i = 0; i < ncr; i++)
+		cell_free(&cr[i]);
+	free(cr);
+	for (size_t r = 0; r < started; r++)
+		run_end(&rs[r], rc);
+	free(rs);
+	return rc;
+}
+
+int hvb_run(struct hvb_store *s, struct hvb_experiment *ex, const struct hvb_run_opts *o, int64_t *run_id)
+{
+	return hvb_run_many(s, &ex, NULL, 1, o, run_id);
 }

@@ -1,5 +1,6 @@
 /* hvbench run: expand an experiment file and run it into the result store. */
 #include "config.h"
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -40,8 +41,8 @@ static void on_progress(const struct hvb_progress *p, void *arg)
 		snprintf(reps, sizeof(reps), "%d/auto", p->rep);
 	if (pg->tty) {
 		if (!strcmp(p->event, "sample") || !strcmp(p->event, "fail"))
-			fprintf(stderr, "\r\033[K[cell %zu/%zu] %s:%s %s %s vcpus=%d %s%s %s  ETA %s", p->cell,
-				p->ncells, p->c->backend, p->c->mode, p->c->section, p->c->placement, p->c->vcpus,
+			fprintf(stderr, "\r\033[K[%s%scell %zu/%zu] %s:%s %s %s vcpus=%d %s%s %s  ETA %s",
+				p->label ? p->label : "", p->label ? " " : "", p->cell, p->ncells, p->c->backend, p->c->mode, p->c->section, p->c->placement, p->c->vcpus,
 				p->warmup ? "warm-up " : "rep ", reps, !strcmp(p->event, "fail") ? "FAILED" : "",
 				eta);
 		if (!strcmp(p->event, "skip") || (!strcmp(p->event, "fail") && p->detail))
@@ -53,10 +54,12 @@ static void on_progress(const struct hvb_progress *p, void *arg)
 	}
 	/* Not a terminal: plain lines, one per event worth a line. */
 	if (!strcmp(p->event, "skip") || !strcmp(p->event, "fail"))
-		fprintf(stderr, "hvbench: cell %zu/%zu %s %s: %s\n", p->cell, p->ncells, p->c->key,
+		fprintf(stderr, "hvbench: %s%scell %zu/%zu %s %s: %s\n", p->label ? p->label : "", p->label ? " " : "",
+			p->cell, p->ncells, p->c->key,
 			!strcmp(p->event, "skip") ? "skipped" : "failed", p->detail ? p->detail : "");
 	else if (!strcmp(p->event, "cell-done"))
-		fprintf(stderr, "hvbench: cell %zu/%zu done (%d samples)%s%s, ETA %s\n", p->cell, p->ncells, p->rep - 1,
+		fprintf(stderr, "hvbench: %s%scell %zu/%zu done (%d samples)%s%s, ETA %s\n", p->label ? p->label : "",
+			p->label ? " " : "", p->cell, p->ncells, p->rep - 1,
 			p->detail && *p->detail ? ": " : "", p->detail ? p->detail : "", eta);
 }
 
@@ -94,79 +97,146 @@ static void print_plan(const struct hvb_experiment *ex)
 	hvb_topo_free(t);
 }
 
+#define MAX_RUNS 16
+
+/* --agent: another build measures the workloads; only a native agent is ours to choose. */
+static int agent_check(struct hvb_experiment *ex, const char *agent)
+{
+	for (size_t i = 0; i < ex->ncells; i++)
+		if (strcmp(ex->cells[i].backend, "native")) {
+			fprintf(stderr, "hvbench run: --agent %s: %s has %s cells; a Xen guest runs the agent of its image "
+				"(build it with hvbench image build --agent)\n", agent, ex->path, ex->cells[i].backend);
+			return HVB_EINVAL;
+		}
+	ex->agent = agent;
+	return 0;
+}
+
+/* --resume RUN: the stored text, not today's file, so that it finishes the same plan. */
+static int load_resume(struct hvb_store *s, const char *resume, struct hvb_run_opts *o, struct hvb_experiment *ex)
+{
+	struct hvb_run_info ri;
+	int rc;
+
+	if (hvb_store_run_resolve(s, resume, &o->resume_run) < 0 || hvb_store_run_get(s, o->resume_run, &ri) < 0) {
+		fprintf(stderr, "hvbench: no run '%s' in %s\n", resume, hvb_store_path(s));
+		return HVB_EINVAL;
+	}
+	rc = hvb_experiment_load_text(ri.config_path ? ri.config_path : "stored config", ri.config_text, ex);
+	o->lab = ri.lab;
+	hvb_run_info_free(&ri);
+	return rc;
+}
+
 HVB_COMMAND(run)
 {
 	static const struct option longopts[] = {
 		{ "dry-run", no_argument, NULL, 'n' }, { "db", required_argument, NULL, 'd' },
 		{ "label", required_argument, NULL, 'l' }, { "resume", required_argument, NULL, 'r' },
-		{ "lab", no_argument, NULL, 'L' }, { "help", no_argument, NULL, 'h' }, { 0 },
+		{ "lab", no_argument, NULL, 'L' }, { "agent", required_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' }, { 0 },
 	};
-	const char *db = NULL, *label = NULL, *resume = NULL;
-	int dry = 0, lab = 0, c, rc;
-	struct hvb_experiment ex;
-	struct hvb_store *s;
+	const char *db = NULL, *labels[MAX_RUNS], *agents[MAX_RUNS], *resume = NULL;
+	int dry = 0, lab = 0, c, rc = 0;
+	size_t nlabels = 0, nagents = 0, nex = 0;
+	struct hvb_experiment exs[MAX_RUNS] = { 0 }, *ex[MAX_RUNS];
+	struct hvb_store *s = NULL;
 	struct hvb_run_opts o = { 0 };
 	struct prog pg = { .tty = isatty(2) };
-	int64_t run_id = 0;
+	int64_t run_ids[MAX_RUNS] = { 0 };
 
-	while ((c = getopt_long(argc, argv, "nd:l:r:h", longopts, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, "nd:l:r:a:h", longopts, NULL)) != -1)
 		switch (c) {
 		case 'n': dry = 1; break;
 		case 'd': db = optarg; break;
-		case 'l': label = optarg; break;
+		case 'l':
+			if (nlabels == MAX_RUNS)
+				return hvb_cli_usage("run");
+			labels[nlabels++] = optarg;
+			break;
+		case 'a':
+			if (nagents == MAX_RUNS)
+				return hvb_cli_usage("run");
+			if (access(optarg, X_OK) < 0) {
+				fprintf(stderr, "hvbench run: --agent %s: %s (expected another build's hvbench binary)\n",
+					optarg, strerror(errno));
+				return HVB_EXIT_USAGE;
+			}
+			agents[nagents++] = optarg;
+			break;
 		case 'r': resume = optarg; break;
 		case 'L': lab = 1; break;
 		default: return hvb_cli_usage("run");
 		}
-	if ((optind >= argc && !resume) || argc - optind > 1)
+	size_t nconf = (size_t)(argc - optind);
+	if ((!nconf && !resume) || (resume && nconf) || nconf > MAX_RUNS)
 		return hvb_cli_usage("run");
+	if (nconf > 1 && nlabels && nlabels != nconf) {
+		fprintf(stderr, "hvbench run: %zu configs and %zu labels: give one --label per config, in order, or none\n",
+			nconf, nlabels);
+		return HVB_EXIT_USAGE;
+	}
+	if (nconf <= 1 && nlabels > 1) {
+		fprintf(stderr, "hvbench run: one run takes one --label\n");
+		return HVB_EXIT_USAGE;
+	}
+	if (nagents && (resume || nagents != (nconf ? nconf : 1))) {
+		fprintf(stderr, "hvbench run: %zu configs and %zu agents: give one --agent per config, in order, or none%s\n",
+			nconf, nagents, resume ? " (a resumed run keeps its own)" : "");
+		return HVB_EXIT_USAGE;
+	}
+	for (size_t i = 0; i < MAX_RUNS; i++)
+		ex[i] = &exs[i];
 	if (resume) {
-		struct hvb_run_info ri;
 		if (!(s = hvb_store_open(hvb_cli_db(db), 0)))
 			return HVB_EXIT_FAIL;
-		if (hvb_store_run_resolve(s, resume, &o.resume_run) < 0 ||
-		    hvb_store_run_get(s, o.resume_run, &ri) < 0) {
-			fprintf(stderr, "hvbench: no run '%s' in %s\n", resume, hvb_store_path(s));
+		if (load_resume(s, resume, &o, &exs[0]) < 0) {
 			hvb_store_close(s);
 			return HVB_EXIT_USAGE;
 		}
-		/* The stored text, not today's file: a resumed run finishes the same plan. */
-		rc = hvb_experiment_load_text(ri.config_path ? ri.config_path : "stored config", ri.config_text, &ex);
-		lab = ri.lab;
-		hvb_run_info_free(&ri);
-		if (rc < 0) {
-			hvb_store_close(s);
-			return HVB_EXIT_USAGE;
-		}
+		nex = 1;
+		lab = o.lab;
 	} else {
-		if (hvb_experiment_load(argv[optind], &ex) < 0)
-			return HVB_EXIT_USAGE; /* nothing was written anywhere */
+		for (; nex < nconf; nex++)
+			if (hvb_experiment_load(argv[optind + (int)nex], &exs[nex]) < 0 ||
+			    (nagents && agent_check(&exs[nex], agents[nex]) < 0)) {
+				rc = HVB_EXIT_USAGE; /* nothing was written anywhere */
+				nex++; /* freed whole or in part: safe to free again, zeroed */
+				goto out;
+			}
 		if (dry) {
-			print_plan(&ex);
-			hvb_experiment_free(&ex);
-			return HVB_EXIT_OK;
+			for (size_t i = 0; i < nex; i++)
+				print_plan(&exs[i]);
+			if (nex > 1)
+				printf("the %zu runs take turns, one sample per cell each\n", nex);
+			goto out;
 		}
 		if (!(s = hvb_store_open(hvb_cli_db(db), 0))) {
-			hvb_experiment_free(&ex);
-			return HVB_EXIT_FAIL;
+			rc = HVB_EXIT_FAIL;
+			goto out;
 		}
 	}
 	struct sigaction sa = { .sa_handler = on_signal }; /* no SA_RESTART: waits wake up */
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	o.label = label;
+	o.label = nlabels == 1 ? labels[0] : NULL;
 	o.lab = lab;
 	o.progress = on_progress;
 	o.progress_arg = &pg;
 	o.enough = hvb_adaptive_enough;
-	rc = hvb_run(s, &ex, &o, &run_id);
-	if (run_id > 0) {
-		printf("run %lld (%s) in %s: %s\n", (long long)run_id, ex.name, hvb_store_path(s),
-		       rc == 0 ? "done" : rc == HVB_EINTR ? "interrupted; finish it with --resume" : hvb_strerror(rc));
-		hvb_cli_print_summary(s, run_id, stdout);
-	}
-	hvb_experiment_free(&ex);
-	hvb_store_close(s);
-	return rc == 0 ? HVB_EXIT_OK : rc == HVB_EINTR ? HVB_EXIT_INTERRUPTED : HVB_EXIT_FAIL;
+	rc = hvb_run_many(s, ex, nex > 1 && nlabels ? labels : NULL, nex, &o, run_ids);
+	for (size_t i = 0; i < nex; i++)
+		if (run_ids[i] > 0) {
+			printf("run %lld (%s) in %s: %s\n", (long long)run_ids[i], exs[i].name, hvb_store_path(s),
+			       rc == 0 ? "done" : rc == HVB_EINTR ? "interrupted; finish it with --resume" : hvb_strerror(rc));
+			hvb_cli_print_summary(s, run_ids[i], stdout);
+		}
+	rc = rc == 0 ? HVB_EXIT_OK : rc == HVB_EINTR ? HVB_EXIT_INTERRUPTED : HVB_EXIT_FAIL;
+out:
+	for (size_t i = 0; i < nex; i++)
+		hvb_experiment_free(&exs[i]);
+	if (s)
+		hvb_store_close(s);
+	return rc;
 }

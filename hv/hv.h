@@ -100,6 +100,7 @@ struct hvb_guest_spec {
 	const char *name;        /* "hvbench-RUN-CELL" */
 	double boot_timeout_s;
 	int need_disk, need_peer;
+	const char *agent;       /* native: the hvbench binary to run as agent (NULL: this one) */
 	/* out, when set: the guest's console log, filled by start() also when it
 	 * fails, so that a guest that never came up has its log attached */
 	char *console_path;
@@ -140,6 +141,9 @@ struct hvb_backend_ops {
 	/* Optional: destroys what killed runs left behind (dry_run: only lists it),
 	 * one line each in report; returns how many, or a negative code. */
 	int (*cleanup)(int dry_run, char *report, size_t len);
+	/* 1 when many guests may live at once cheaply, so that cells can take turns
+	 * (order = interleaved); a Xen guest holds memory and takes a minute to boot. */
+	int side_by_side;
 };
 
 extern const struct hvb_backend_ops *const hvb_backends[]; /* NULL-terminated */

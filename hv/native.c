@@ -49,7 +49,7 @@ static int native_start(const struct hvb_guest_spec *spec, struct hvb_guest **ou
 {
 	int sv[2], errpipe[2];
 	struct hvb_guest *g;
-	const char *exe = hvb_self_exe();
+	const char *exe = spec->agent ? spec->agent : hvb_self_exe();
 	char msg[512];
 	ssize_t n;
 
@@ -176,4 +176,5 @@ const struct hvb_backend_ops hvb_backend_native = {
 	.peer = native_none,
 	.pid = native_pid,
 	.stop = native_stop,
+	.side_by_side = 1,
 };
