@@ -11,14 +11,15 @@ const struct hvb_command hvb_commands[] = {
 	{ "help", "show help for hvbench, a command, a workload, a probe or a backend", "[COMMAND|NAME]",
 	  "Without an argument, lists the commands; with one, shows its usage and help, or the options\n"
 	  "and metrics of a workload, probe or backend ('experiment' for the [experiment] section).", cmd_help },
-	{ "run", "run an experiment file into the result store", "CONFIG... [--dry-run] [--db PATH] [--label TEXT]... | --resume RUN",
+	{ "run", "run an experiment file into the result store", "CONFIG... [--dry-run] [--db PATH] [--label TEXT]... [--agent PATH]... | --resume RUN",
 	  "Expands CONFIG into a matrix of cells and runs each through its backend's agent, storing every\n"
 	  "sample as it is measured. --dry-run prints the plan and runs nothing. --resume RUN finishes an\n"
 	  "interrupted run from its stored config. Ctrl-C ends a run cleanly (status interrupted).\n"
 	  "With several CONFIGs (e.g. a baseline and a candidate), one run each, and their cells take turns,\n"
 	  "one sample each, so that a drift of the machine's speed reaches both alike: the way to measure\n"
 	  "for `hvbench gate` on a machine that does not hold its speed. Give --label once per CONFIG, in\n"
-	  "order, or not at all.",
+	  "order, or not at all. --agent PATH (likewise once per CONFIG) runs another build's hvbench as\n"
+	  "the native agent, so that a baseline build and a candidate build are measured in one run.",
 	  cmd_run },
 	{ "list", "list the runs in the result store", "[--db PATH]", "One line per run: id, start, status, experiment, label, cells, samples.", cmd_list },
 	{ "show", "show one run: host facts, cells and a summary of its samples", "RUN [--db PATH]",
