@@ -49,6 +49,27 @@ int hvb_cli_parse_pct(const char *cmd, const char *opt, const char *s, double *o
 int hvb_cli_parse_alpha(const char *cmd, const char *s, double *out);
 int hvb_cli_resolve(struct hvb_store *s, const char *cmd, const char *spec, int64_t *id);
 int hvb_cli_emit(const char *cmd, const struct hvb_report *r, const char *format, const char *output);
+#ifdef HAVE_GSL
+#include "analysis/analysis.h"
+/* The options every analysis command takes, as getopt_long entries and letters. */
+#define HVB_CLI_ANALYSIS_OPTIONS                                                                              \
+	{ "format", required_argument, NULL, 'f' }, { "output", required_argument, NULL, 'o' },               \
+	{ "db", required_argument, NULL, 'd' }, { "alpha", required_argument, NULL, 'a' }
+#define HVB_CLI_ANALYSIS_SHORT "f:o:d:a:i:m:"
+struct hvb_cli_aopts {
+	const char *cmd, *format, *output, *db;
+	struct hvb_judge_opts o;
+};
+void hvb_cli_aopts_init(struct hvb_cli_aopts *a, const char *cmd);
+/* 1 when getopt's c is a shared option (also --ignore-param 'i' and --min-effect
+ * 'm', for the commands that list them), applied to a; 0 when it is not one;
+ * -1 when its value is bad (said on stderr). */
+int hvb_cli_aopt(struct hvb_cli_aopts *a, int c, const char *arg);
+/* Checks the format, opens the store read-only and resolves each spec into
+ * ids: HVB_EXIT_OK with *s open, or the exit code after saying why. */
+int hvb_cli_open_runs(const struct hvb_cli_aopts *a, const char *const *specs, size_t n, struct hvb_store **s,
+		      int64_t *ids);
+#endif
 HVB_COMMAND(image);
 HVB_COMMAND(lab);
 #endif

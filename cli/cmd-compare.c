@@ -11,53 +11,30 @@
 HVB_COMMAND(compare)
 {
 	static const struct option longopts[] = {
-		{ "format", required_argument, NULL, 'f' }, { "output", required_argument, NULL, 'o' },
-		{ "db", required_argument, NULL, 'd' },     { "alpha", required_argument, NULL, 'a' },
-		{ "min-effect", required_argument, NULL, 'm' }, { "ignore-param", required_argument, NULL, 'i' },
-		{ 0 },
+		HVB_CLI_ANALYSIS_OPTIONS, { "min-effect", required_argument, NULL, 'm' },
+		{ "ignore-param", required_argument, NULL, 'i' }, { 0 },
 	};
-	const char *format = "text", *output = NULL, *db = NULL;
-	struct hvb_judge_opts o;
+	struct hvb_cli_aopts ao;
 	struct hvb_report r;
 	struct hvb_store *s;
-	int64_t a, b;
+	int64_t id[2];
 	int c, rc;
 
-	hvb_judge_opts_default(&o);
+	hvb_cli_aopts_init(&ao, "compare");
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:o:d:a:m:i:", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'f': format = optarg; break;
-		case 'o': output = optarg; break;
-		case 'd': db = optarg; break;
-		case 'i': o.ignore_params = optarg; break;
-		case 'a':
-			if (hvb_cli_parse_alpha("compare", optarg, &o.alpha) < 0)
-				return HVB_EXIT_USAGE;
-			break;
-		case 'm':
-			if (hvb_cli_parse_pct("compare", "--min-effect", optarg, &o.min_effect) < 0)
-				return HVB_EXIT_USAGE;
-			break;
-		default: return hvb_cli_usage("compare");
-		}
-	}
+	while ((c = getopt_long(argc, argv, HVB_CLI_ANALYSIS_SHORT, longopts, NULL)) != -1)
+		if ((rc = hvb_cli_aopt(&ao, c, optarg)) <= 0)
+			return rc < 0 ? HVB_EXIT_USAGE : hvb_cli_usage("compare");
 	if (argc - optind != 2)
 		return hvb_cli_usage("compare");
-	if (!hvb_format_find(format))
-		return hvb_cli_emit("compare", NULL, format, NULL);
-	if (!(s = hvb_store_open(hvb_cli_db(db), 1)))
-		return HVB_EXIT_USAGE;
-	if (hvb_cli_resolve(s, "compare", argv[optind], &a) < 0 || hvb_cli_resolve(s, "compare", argv[optind + 1], &b) < 0) {
-		hvb_store_close(s);
-		return HVB_EXIT_USAGE;
-	}
-	if ((rc = hvb_compare_build(s, a, b, &o, &r)) < 0) {
+	if ((rc = hvb_cli_open_runs(&ao, (const char *const *)argv + optind, 2, &s, id)) != HVB_EXIT_OK)
+		return rc;
+	if ((rc = hvb_compare_build(s, id[0], id[1], &ao.o, &r)) < 0) {
 		fprintf(stderr, "hvbench compare: %s\n", hvb_strerror(rc));
 		hvb_store_close(s);
 		return HVB_EXIT_FAIL;
 	}
-	rc = hvb_cli_emit("compare", &r, format, output);
+	rc = hvb_cli_emit("compare", &r, ao.format, ao.output);
 	hvb_report_free(&r);
 	hvb_store_close(s);
 	return rc;

@@ -32,70 +32,57 @@ static int write_file(const char *path, const struct hvb_report *r, int junit)
 HVB_COMMAND(gate)
 {
 	static const struct option longopts[] = {
-		{ "baseline", required_argument, NULL, 'b' },       { "candidate", required_argument, NULL, 'c' },
-		{ "max-regression", required_argument, NULL, 'x' }, { "alpha", required_argument, NULL, 'a' },
-		{ "junit", required_argument, NULL, 'j' },          { "markdown", required_argument, NULL, 'k' },
-		{ "format", required_argument, NULL, 'f' },         { "output", required_argument, NULL, 'o' },
-		{ "rule", required_argument, NULL, 'r' },           { "db", required_argument, NULL, 'd' },
-		{ "ignore-param", required_argument, NULL, 'i' },   { 0 },
+		HVB_CLI_ANALYSIS_OPTIONS, { "baseline", required_argument, NULL, 'b' },
+		{ "candidate", required_argument, NULL, 'c' },	{ "max-regression", required_argument, NULL, 'x' },
+		{ "junit", required_argument, NULL, 'j' },	{ "markdown", required_argument, NULL, 'k' },
+		{ "rule", required_argument, NULL, 'r' },	{ "ignore-param", required_argument, NULL, 'i' },
+		{ 0 },
 	};
-	const char *base = NULL, *cand = NULL, *junit = NULL, *md = NULL, *format = "text", *output = NULL, *db = NULL;
+	const char *spec[2] = { NULL, NULL }, *junit = NULL, *md = NULL;
 	double maxreg = DEFAULT_MAX_REGRESSION;
 	enum hvb_rule rule = HVB_RULE_HVBENCH;
-	struct hvb_judge_opts o;
+	struct hvb_cli_aopts ao;
 	struct hvb_report r;
 	struct hvb_store *s;
-	int64_t a, b;
+	int64_t id[2];
 	int c, rc;
 
-	hvb_judge_opts_default(&o);
+	hvb_cli_aopts_init(&ao, "gate");
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "b:c:x:a:j:k:f:o:r:d:i:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, HVB_CLI_ANALYSIS_SHORT "b:c:x:j:k:r:", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'b': base = optarg; break;
-		case 'c': cand = optarg; break;
+		case 'b': spec[0] = optarg; break;
+		case 'c': spec[1] = optarg; break;
 		case 'x':
 			if (hvb_cli_parse_pct("gate", "--max-regression", optarg, &maxreg) < 0)
 				return HVB_EXIT_USAGE;
 			break;
-		case 'a':
-			if (hvb_cli_parse_alpha("gate", optarg, &o.alpha) < 0)
-				return HVB_EXIT_USAGE;
-			break;
 		case 'j': junit = optarg; break;
 		case 'k': md = optarg; break;
-		case 'f': format = optarg; break;
-		case 'o': output = optarg; break;
 		case 'r':
 			if (hvb_rule_parse(optarg, &rule) < 0) {
 				fprintf(stderr, "hvbench gate: --rule '%s': expected one of hvbench, ci-overlap, minmax\n", optarg);
 				return HVB_EXIT_USAGE;
 			}
 			break;
-		case 'd': db = optarg; break;
-		case 'i': o.ignore_params = optarg; break;
-		default: return hvb_cli_usage("gate");
+		default:
+			if ((rc = hvb_cli_aopt(&ao, c, optarg)) <= 0)
+				return rc < 0 ? HVB_EXIT_USAGE : hvb_cli_usage("gate");
 		}
 	}
-	if (optind != argc || !base || !cand) {
-		if (!base || !cand)
+	if (optind != argc || !spec[0] || !spec[1]) {
+		if (!spec[0] || !spec[1])
 			fprintf(stderr, "hvbench gate: --baseline and --candidate are both required\n");
 		return hvb_cli_usage("gate");
 	}
-	if (!hvb_format_find(format))
-		return hvb_cli_emit("gate", NULL, format, NULL);
-	if (!(s = hvb_store_open(hvb_cli_db(db), 1)))
-		return HVB_EXIT_USAGE;
-	if (hvb_cli_resolve(s, "gate", base, &a) < 0 || hvb_cli_resolve(s, "gate", cand, &b) < 0) {
-		hvb_store_close(s);
-		return HVB_EXIT_USAGE;
-	}
-	if ((rc = hvb_gate_build(s, a, b, &o, maxreg, rule, &r)) < 0) {
+	if ((rc = hvb_cli_open_runs(&ao, spec, 2, &s, id)) != HVB_EXIT_OK)
+		return rc;
+	if ((rc = hvb_gate_build(s, id[0], id[1], &ao.o, maxreg, rule, &r)) < 0) {
 		fprintf(stderr, "hvbench gate: %s\n", hvb_strerror(rc));
 		hvb_store_close(s);
 		return HVB_EXIT_USAGE;
 	}
-	rc = hvb_cli_emit("gate", &r, format, output);
+	rc = hvb_cli_emit("gate", &r, ao.format, ao.output);
 	if ((junit && write_file(junit, &r, 1) < 0) || (md && write_file(md, &r, 0) < 0))
 		rc = HVB_EXIT_USAGE;
 	if (rc == HVB_EXIT_OK) {

@@ -120,7 +120,7 @@ comparisons() { # aa | slow | aa-all | slow-all
 	i=0
 	while [ $i -lt "$pairs" ]; do
 		case $1 in
-		aa) echo "a$i b$i" ;;
+		aa) echo "a$i b$i"; echo "b$i a$i" ;;
 		slow) echo "a$i s$i" ;;
 		aa-all | slow-all)
 			j=0

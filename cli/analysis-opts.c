@@ -1,0 +1,125 @@
+/* What the analysis commands (report, compare, gate, history) share: their
+ * common options, opening the store with the runs named, writing a report. */
+#include "config.h"
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli/cli.h"
+#include "results/results.h"
+#ifdef HAVE_GSL
+#include "analysis/analysis.h"
+#endif
+
+int hvb_cli_needs_gsl(const char *cmd)
+{
+	fprintf(stderr, "hvbench %s: needs GSL: this hvbench was built without the GNU Scientific Library "
+			"(Debian: libgsl-dev; then configure and build again)\n", cmd);
+	return HVB_EXIT_USAGE;
+}
+
+int hvb_cli_parse_pct(const char *cmd, const char *opt, const char *s, double *out)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (end == s || (*end && strcmp(end, "%")) || !isfinite(v) || v < 0 || v >= 100) {
+		fprintf(stderr, "hvbench %s: %s '%s': expected a percentage in [0, 100), e.g. 5 or 2.5%%\n", cmd, opt, s);
+		return -1;
+	}
+	*out = v / 100;
+	return 0;
+}
+
+int hvb_cli_parse_alpha(const char *cmd, const char *s, double *out)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (end == s || *end || !(v > 0 && v < 0.5)) {
+		fprintf(stderr, "hvbench %s: --alpha '%s': expected a significance level in (0, 0.5), e.g. 0.05\n", cmd, s);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int hvb_cli_resolve(struct hvb_store *s, const char *cmd, const char *spec, int64_t *id)
+{
+	int rc = hvb_store_run_resolve(s, spec, id);
+
+	if (rc == HVB_ENOENT)
+		fprintf(stderr, "hvbench %s: %s: no run '%s' (expected a run id, 'last' or a label; 'hvbench list' shows "
+				"them)\n", cmd, hvb_store_path(s), spec);
+	else if (rc < 0)
+		fprintf(stderr, "hvbench %s: %s: %s\n", cmd, hvb_store_path(s), hvb_strerror(rc));
+	return rc;
+}
+
+#ifdef HAVE_GSL
+int hvb_cli_emit(const char *cmd, const struct hvb_report *r, const char *format, const char *output)
+{
+	const struct hvb_format_ops *f = hvb_format_find(format);
+	FILE *out = stdout;
+	int rc;
+
+	if (!f) {
+		fprintf(stderr, "hvbench %s: --format '%s': expected one of", cmd, format);
+		for (size_t i = 0; hvb_formats[i]; i++)
+			fprintf(stderr, "%s %s", i ? "," : "", hvb_formats[i]->name);
+		fputc('\n', stderr);
+		return HVB_EXIT_USAGE;
+	}
+	if (output && strcmp(output, "-") && !(out = fopen(output, "w"))) {
+		perror(output);
+		return HVB_EXIT_FAIL;
+	}
+	rc = f->write(r, out);
+	if (out != stdout && fclose(out) != 0)
+		rc = HVB_EIO;
+	if (rc < 0) {
+		fprintf(stderr, "hvbench %s: cannot write the %s report to %s: %s\n", cmd, format, output ? output : "stdout",
+			hvb_strerror(rc));
+		return HVB_EXIT_FAIL;
+	}
+	return HVB_EXIT_OK;
+}
+
+void hvb_cli_aopts_init(struct hvb_cli_aopts *a, const char *cmd)
+{
+	memset(a, 0, sizeof(*a));
+	a->cmd = cmd;
+	a->format = "text";
+	hvb_judge_opts_default(&a->o);
+}
+
+int hvb_cli_aopt(struct hvb_cli_aopts *a, int c, const char *arg)
+{
+	switch (c) {
+	case 'f': a->format = arg; return 1;
+	case 'o': a->output = arg; return 1;
+	case 'd': a->db = arg; return 1;
+	case 'i': a->o.ignore_params = arg; return 1;
+	case 'a': return hvb_cli_parse_alpha(a->cmd, arg, &a->o.alpha) < 0 ? -1 : 1;
+	case 'm': return hvb_cli_parse_pct(a->cmd, "--min-effect", arg, &a->o.min_effect) < 0 ? -1 : 1;
+	default: return 0;
+	}
+}
+
+int hvb_cli_open_runs(const struct hvb_cli_aopts *a, const char *const *specs, size_t n, struct hvb_store **s,
+		      int64_t *ids)
+{
+	if (!hvb_format_find(a->format))
+		return hvb_cli_emit(a->cmd, NULL, a->format, NULL);
+	if (!(*s = hvb_store_open(hvb_cli_db(a->db), 1)))
+		return HVB_EXIT_USAGE;
+	for (size_t i = 0; i < n; i++)
+		if (hvb_cli_resolve(*s, a->cmd, specs[i], &ids[i]) < 0) {
+			hvb_store_close(*s);
+			*s = NULL;
+			return HVB_EXIT_USAGE;
+		}
+	return HVB_EXIT_OK;
+}
+#endif
