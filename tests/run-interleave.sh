@@ -52,6 +52,12 @@ check '[ "$(q "select count(*) from cells c join runs r on r.id = c.run_id where
 "$HVBENCH" gate --baseline base --candidate cand --ignore-param extra_work > "$T/gate" 2>&1; rc=$?
 check '[ $rc = 0 ] || [ $rc = 1 ]' "gate on interleaved runs exit $rc: $(cat "$T/gate")"
 check 'grep -q "interleaved" "$T/gate"' "the gate does not say the runs were interleaved: $(cat "$T/gate")"
+"$HVBENCH" compare --format json one base > "$T/seq.json" 2>&1
+check 'grep -q "\"design\": \"sequential\"" "$T/seq.json"' "runs one after the other not said so: $(grep -A3 measured "$T/seq.json")"
+"$HVBENCH" compare --format json --ignore-param extra_work base cand > "$T/int.json" 2>&1
+check 'grep -q "\"design\": \"interleaved\"" "$T/int.json"' "interleaved runs not said so: $(grep -A3 measured "$T/int.json")"
+"$HVBENCH" compare one base > "$T/seq.txt" 2>&1
+check 'grep -q "one after the other, [0-9]* s apart" "$T/seq.txt"' "the text report does not say how far apart: $(head -8 "$T/seq.txt")"
 check '! agents_left' "agents left behind"
 
 # Refusals: labels that do not pair with the configs; a backend that cannot keep guests side by side.
