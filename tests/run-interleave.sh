@@ -49,7 +49,8 @@ check '[ "$(q "select group_concat(status) from runs where label in ('\''base'\'
 # The candidate's cells are its own (extra_work = 0.05), the gate matches them.
 check '[ "$(q "select count(*) from cells c join runs r on r.id = c.run_id where r.label = '\''cand'\'' and c.key like '\''%extra_work=0.05%'\''")" = 2 ]' \
 	"candidate cells lost their parameters"
-"$HVBENCH" gate --baseline base --candidate cand --ignore-param extra_work > "$T/gate" 2>&1; rc=$?
+"$HVBENCH" gate --baseline base --candidate cand --ignore-param extra_work --junit "$T/gate.xml" > "$T/gate" 2>&1; rc=$?
+check 'grep -q "<property name=\"measured\" value=\"interleaved\"/>" "$T/gate.xml"' "JUnit lacks the design: $(head -4 "$T/gate.xml")"
 check '[ $rc = 0 ] || [ $rc = 1 ]' "gate on interleaved runs exit $rc: $(cat "$T/gate")"
 check 'grep -q "interleaved" "$T/gate"' "the gate does not say the runs were interleaved: $(cat "$T/gate")"
 "$HVBENCH" compare --format json one base > "$T/seq.json" 2>&1
