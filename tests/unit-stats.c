@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "analysis/analysis.h"
+#include "bench/bench.h"
+#include "probes/probes.h"
 #include "tests/check.h"
 
 #define NEAR(x, y, tol) CHECK(fabs((x) - (y)) <= (tol))
@@ -313,8 +315,39 @@ static void test_edivisive(void)
 	free(cp);
 }
 
+/* analysis/ knows probe figures by a list of namespaces (it may not ask probes/):
+ * every documented probe metric must be in it, and no workload metric. */
+static int is_probe(const char *doc_name)
+{
+	char name[128], *p;
+
+	snprintf(name, sizeof(name), "%s", doc_name);
+	if ((p = strstr(name, "%s")))
+		memcpy(p, "xx", 2);
+	return hvb_metric_is_probe(name);
+}
+
+static void test_probe_spaces(void)
+{
+	for (size_t i = 0; hvb_probes[i]; i++)
+		for (const struct hvb_metric_doc *d = hvb_probes[i]->metrics; d && d->name; d++)
+			if (!is_probe(d->name)) {
+				fprintf(stderr, "probe %s: metric %s is not known to analysis/load.c as a probe figure\n",
+					hvb_probes[i]->name, d->name);
+				CHECK(0);
+			}
+	for (size_t i = 0; hvb_workloads[i]; i++)
+		for (const struct hvb_metric_doc *d = hvb_workloads[i]->metrics; d && d->name; d++)
+			if (is_probe(d->name)) {
+				fprintf(stderr, "workload %s: metric %s would be taken for a probe figure\n",
+					hvb_workloads[i]->name, d->name);
+				CHECK(0);
+			}
+}
+
 int main(void)
 {
+	test_probe_spaces();
 	test_summary();
 	test_mwu();
 	test_holm();
