@@ -25,7 +25,8 @@
 # three configs whose cells take turns, one sample each; DESIGN=sequential runs
 # them one after the other, as three runs. PLACEMENT (default local: the
 # workloads on one CPU, the same for every run) is the experiment's placement,
-# DURATION (default 200ms) the time of one sample.
+# DURATION (default 200ms) the time of one sample, REPS (default 10) the
+# repetitions per cell; ALL_PAIRS=0 leaves out the all-pairs counts (slow).
 set -eu
 pairs=${1:-10}
 hv=${2:-./hvbench}
@@ -36,13 +37,14 @@ db="$dir/cal.db"
 design=${DESIGN:-interleaved}
 placement=${PLACEMENT:-local}
 duration=${DURATION:-200ms}
+reps=${REPS:-10}
 case $design in interleaved | sequential) ;; *) echo "DESIGN must be interleaved or sequential" >&2; exit 2 ;; esac
 
 config() { # EXTRA_WORK
 	cat <<EOC
 [experiment]
 name = gate-calibration
-repetitions = 10
+repetitions = $reps
 warmup = 1
 duration = $duration
 timeout = 30s
@@ -62,7 +64,7 @@ EOC
 config 0 > "$dir/base.ini"
 config 0.05 > "$dir/slow.ini"
 
-echo "gate calibration: $pairs pairs, 10 repetitions per cell, --max-regression $maxreg%, design $design," \
+echo "gate calibration: $pairs pairs, $reps repetitions per cell, --max-regression $maxreg%, design $design," \
 	"placement $placement, samples of $duration, $(nproc) CPUs," \
 	"allowed: $(awk '/Cpus_allowed_list/ { print $2 }' /proc/self/status)" >&2
 quiet=${QUIET:-0} quiet_left=${QUIET_MAX:-3600} redone=0
@@ -160,7 +162,7 @@ table() { # TITLE AA-KIND SLOW-KIND
 ncmp() { comparisons "$1" | wc -l | tr -d ' '; }
 table "back-to-back pairs ($(ncmp aa) A/A comparisons, $(ncmp slow) with the slowdown, 4 metrics each):" aa slow
 echo
-table "all pairs ($(ncmp aa-all) A/A comparisons, $(ncmp slow-all) with the slowdown, 4 metrics each$([ "$design" = interleaved ] &&
+[ "${ALL_PAIRS:-1}" = 0 ] || table "all pairs ($(ncmp aa-all) A/A comparisons, $(ncmp slow-all) with the slowdown, 4 metrics each$([ "$design" = interleaved ] &&
 	echo "; all but the back-to-back ones measured minutes apart, not interleaved")):" aa-all slow-all
 echo "goals: false positives <= 1% of metrics; detection >= 95% (hvbench rule)"
 echo
