@@ -225,6 +225,14 @@ char *hvb_params_to_json(const struct hvb_params *p)
 	return s;
 }
 
+int hvb_experiment_axis(const char *name)
+{
+	for (int a = 0; a < 4; a++)
+		if (!strcmp(name, axis_names[a]))
+			return 1;
+	return !strcmp(name, "pv_drivers");
+}
+
 /* The experiment section's own settings. */
 static int load_settings(struct builder *b, const struct section *xs)
 {
@@ -235,6 +243,13 @@ static int load_settings(struct builder *b, const struct section *xs)
 	char **w;
 	size_t n;
 
+	/* Only the matrix axes take a list: a list anywhere else is a slip, not a plan. */
+	for (int k = 0; xs->table[k].name; k++)
+		if (xs->raw[k] && strchr(xs->raw[k], ',') && !(xs->table[k].flags & HVB_OPT_LIST) &&
+		    !hvb_experiment_axis(xs->table[k].name) && strcmp(xs->table[k].name, "name"))
+			return fail(b->path, xs->raw_line[k], "[experiment]: %s takes one value, not the list '%s' "
+				    "(only backends, placement, vcpus, memory and pv_drivers expand into the matrix)",
+				    xs->table[k].name, xs->raw[k]);
 	if (*name)
 		snprintf(ex->name, sizeof(ex->name), "%s", name);
 	else {

@@ -14,7 +14,9 @@ static const char *type_name(const struct hvb_option *o)
 	return names[o->type];
 }
 
-static void print_options(const struct hvb_option *t)
+/* axes: 1 for a workload's options (a list expands into the matrix), 0 for a
+ * probe's (one value each), -1 for [experiment] (only its axes expand). */
+static void print_options(const struct hvb_option *t, int axes)
 {
 	char expect[512];
 
@@ -26,8 +28,9 @@ static void print_options(const struct hvb_option *t)
 		hvb_option_expect(t, expect, sizeof(expect));
 		printf("  %-16s %-7s default %-10s %s\n  %-16s         %s%s\n", t->name, type_name(t),
 		       t->def ? (*t->def ? t->def : "\"\"") : "(required)", t->help, "", expect,
-		       t->flags & HVB_OPT_LIST ? "; a comma list stays one value of the cell"
-					       : "; a comma list expands into the matrix");
+		       t->flags & HVB_OPT_LIST                            ? "; a comma list stays one value"
+		       : axes > 0 || (axes < 0 && hvb_experiment_axis(t->name)) ? "; a comma list expands into the matrix"
+										: "; one value");
 	}
 }
 
@@ -54,17 +57,17 @@ int hvb_cli_help_topic(const char *name)
 
 	if (!strcmp(name, "experiment")) {
 		printf("[experiment] section of an experiment file\n\noptions:\n");
-		print_options(hvb_experiment_options);
+		print_options(hvb_experiment_options, -1);
 		printf("\nA workload section may also set backends, placement, vcpus or memory: its cells then use\n"
 		       "those values instead of the [experiment]'s (e.g. fio on placement = local only).\n");
 	} else if (w) {
 		printf("workload %s: %s\n\noptions (in a [%s] section):\n", w->name, w->summary, w->name);
-		print_options(w->options);
+		print_options(w->options, 1);
 		print_metrics(w->metrics);
 		print_support(w->supported(why, sizeof(why)), why);
 	} else if (p) {
 		printf("probe %s: %s\n\noptions (in a [probe.%s] section):\n", p->name, p->summary, p->name);
-		print_options(p->options);
+		print_options(p->options, 0);
 		print_metrics(p->metrics);
 		print_support(p->supported(why, sizeof(why)), why);
 	} else if (b) {
