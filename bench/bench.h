@@ -136,6 +136,9 @@ extern const struct hvb_option hvb_experiment_options[];
 /* 1 when an [experiment] option is a matrix axis (a comma list expands into
  * cells: backends, placement, vcpus, memory, pv_drivers); others take one value. */
 int hvb_experiment_axis(const char *name);
+/* The first cell whose backend cannot keep its guest alive beside others (so
+ * that cells could take turns), or NULL when every cell's can. */
+const struct hvb_cell *hvb_experiment_apart(const struct hvb_experiment *ex);
 /* Parses and validates; on error logs "FILE:LINE: what (expected ...)" and returns HVB_EINVAL. */
 int hvb_experiment_load(const char *path, struct hvb_experiment *ex);
 int hvb_experiment_load_text(const char *path, const char *text, struct hvb_experiment *ex);

@@ -233,6 +233,14 @@ int hvb_experiment_axis(const char *name)
 	return !strcmp(name, "pv_drivers");
 }
 
+const struct hvb_cell *hvb_experiment_apart(const struct hvb_experiment *ex)
+{
+	for (size_t i = 0; i < ex->ncells; i++)
+		if (!hvb_backend_find(ex->cells[i].backend)->side_by_side)
+			return &ex->cells[i];
+	return NULL;
+}
+
 /* The experiment section's own settings. */
 static int load_settings(struct builder *b, const struct section *xs)
 {
@@ -562,12 +570,12 @@ int hvb_experiment_build(struct hvb_experiment *ex, const struct entry *e, size_
 	if (!rc)
 		rc = expand(&b, xs);
 	/* Taking turns keeps every cell's guest alive at once: only where guests can live side by side. */
-	for (size_t i = 0; i < ex->ncells && !rc && ex->interleave; i++)
-		if (!hvb_backend_find(ex->cells[i].backend)->side_by_side)
-			rc = fail(b.path, xs->raw_line[opt_index(xs->table, "order")] ?: xs->line,
-				  "[experiment]: order = interleaved keeps every cell's guest alive at once, which the "
-				  "%s backend cannot (cell %s): use order = sequential, or backends = native",
-				  ex->cells[i].backend, ex->cells[i].key);
+	const struct hvb_cell *apart = !rc && ex->interleave ? hvb_experiment_apart(ex) : NULL;
+	if (apart)
+		rc = fail(b.path, xs->raw_line[opt_index(xs->table, "order")] ?: xs->line,
+			  "[experiment]: order = interleaved keeps every cell's guest alive at once, which the %s "
+			  "backend cannot (cell %s): use order = sequential, or backends = native",
+			  apart->backend, apart->key);
 	free(b.s);
 	return rc;
 }

@@ -1,7 +1,8 @@
 /* The runner: walks the plan cell by cell (or lets the cells take turns, one
  * sample each), starts the backend's agent with the cell's placement, verifies
- * it, and stores each sample as soon as it is measured. A hung agent is killed and the run goes on; Ctrl-C ends the run
- * with status "interrupted" and everything measured kept. */
+ * it, and stores each sample as soon as it is measured. A hung agent is killed
+ * and the run goes on; Ctrl-C ends the run with status "interrupted" and
+ * everything measured kept. */
 #include "config.h"
 #include <jansson.h>
 #include <math.h>

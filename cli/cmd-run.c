@@ -42,7 +42,8 @@ static void on_progress(const struct hvb_progress *p, void *arg)
 	if (pg->tty) {
 		if (!strcmp(p->event, "sample") || !strcmp(p->event, "fail"))
 			fprintf(stderr, "\r\033[K[%s%scell %zu/%zu] %s:%s %s %s vcpus=%d %s%s %s  ETA %s",
-				p->label ? p->label : "", p->label ? " " : "", p->cell, p->ncells, p->c->backend, p->c->mode, p->c->section, p->c->placement, p->c->vcpus,
+				p->label ? p->label : "", p->label ? " " : "", p->cell, p->ncells, p->c->backend,
+				p->c->mode, p->c->section, p->c->placement, p->c->vcpus,
 				p->warmup ? "warm-up " : "rep ", reps, !strcmp(p->event, "fail") ? "FAILED" : "",
 				eta);
 		if (!strcmp(p->event, "skip") || (!strcmp(p->event, "fail") && p->detail))
@@ -110,6 +111,18 @@ static int agent_check(struct hvb_experiment *ex, const char *agent)
 		}
 	ex->agent = agent;
 	return 0;
+}
+
+/* Several configs take turns: every cell's guest stays alive, which only some backends allow. */
+static int apart_check(const struct hvb_experiment *ex)
+{
+	const struct hvb_cell *c = hvb_experiment_apart(ex);
+
+	if (!c)
+		return 0;
+	fprintf(stderr, "hvbench run: %s: several configs take turns, which keeps every cell's guest alive at once; "
+		"the %s backend cannot (cell %s): run it on its own\n", ex->path, c->backend, c->key);
+	return HVB_EINVAL;
 }
 
 /* --resume RUN: the stored text, not today's file, so that it finishes the same plan. */
@@ -199,7 +212,8 @@ HVB_COMMAND(run)
 	} else {
 		for (; nex < nconf; nex++)
 			if (hvb_experiment_load(argv[optind + (int)nex], &exs[nex]) < 0 ||
-			    (nagents && agent_check(&exs[nex], agents[nex]) < 0)) {
+			    (nagents && agent_check(&exs[nex], agents[nex]) < 0) ||
+			    (nconf > 1 && apart_check(&exs[nex]) < 0)) {
 				rc = HVB_EXIT_USAGE; /* nothing was written anywhere */
 				nex++; /* freed whole or in part: safe to free again, zeroed */
 				goto out;

@@ -19,7 +19,9 @@ const struct hvb_command hvb_commands[] = {
 	  "one sample each, so that a drift of the machine's speed reaches both alike: the way to measure\n"
 	  "for `hvbench gate` on a machine that does not hold its speed. Give --label once per CONFIG, in\n"
 	  "order, or not at all. --agent PATH (likewise once per CONFIG) runs another build's hvbench as\n"
-	  "the native agent, so that a baseline build and a candidate build are measured in one run.",
+	  "the native agent, so that a baseline build and a candidate build are measured in one run.\n"
+	  "Several configs need backends whose guests can live side by side (native). A run resumed with\n"
+	  "--resume finishes alone, its remaining samples no longer interleaved.",
 	  cmd_run },
 	{ "list", "list the runs in the result store", "[--db PATH]", "One line per run: id, start, status, experiment, label, cells, samples.", cmd_list },
 	{ "show", "show one run: host facts, cells and a summary of its samples", "RUN [--db PATH]",

@@ -67,6 +67,9 @@ check '[ $rc = 2 ] && grep -q "one --label per config" "$T/e1"' "one label for t
 sed 's/^order = .*/order = interleaved\nbackends = xen:pv/' "$T/base.ini" > "$T/xen.ini"
 "$HVBENCH" run --dry-run "$T/xen.ini" > "$T/e2" 2>&1; rc=$?
 check '[ $rc = 2 ] && grep -q "xen.ini:5:.*order = interleaved" "$T/e2"' "xen with order = interleaved: exit $rc, $(cat "$T/e2")"
+sed '/^order = /d; s/^\[experiment\]/[experiment]\nbackends = xen:pv/' "$T/base.ini" > "$T/xen3.ini"
+"$HVBENCH" run "$T/base.ini" "$T/xen3.ini" > "$T/e6" 2>&1; rc=$?
+check '[ $rc = 2 ] && grep -q "xen3.ini: several configs take turns" "$T/e6"' "two configs, one sequential with Xen cells: exit $rc, $(cat "$T/e6")"
 nruns=$(q "select count(*) from runs")
 check '[ "$nruns" = 3 ]' "a refused run wrote to the store: $nruns runs"
 
