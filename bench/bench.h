@@ -121,7 +121,7 @@ struct hvb_experiment {
 	int max_repetitions, min_repetitions;
 	double ci_target;    /* relative width of the median's CI that stops auto repetitions */
 	int warmup;
-	int interleave;      /* order = interleaved: the cells take turns, one sample each */
+	int interleave;      /* order = interleaved: the cells take turns, one sample each, shuffled per round */
 	const char *agent;   /* set by the caller: another build's hvbench as the native agent, or NULL */
 	uint64_t seed;
 	double timeout_s, duration_s, boot_timeout_s;

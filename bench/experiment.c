@@ -30,7 +30,8 @@ const struct hvb_option hvb_experiment_options[] = {
 	  .help = "unrecorded samples before the repetitions of each cell" },
 	{ .name = "order", .type = HVB_OPT_ENUM, .def = "sequential", .choices = order_choices,
 	  .help = "sequential: each cell's samples in a row; interleaved: the cells take turns, one sample "
-		  "each, so that a drift of the machine's speed reaches every cell alike (native backend)" },
+		  "each in an order drawn each round, so that a drift of the machine's speed reaches every cell "
+		  "alike and no cell always goes first (native backend)" },
 	{ .name = "backends", .type = HVB_OPT_ENUM, .def = "native", .choices = backend_choices,
 	  .help = "where the workload runs: native, or Xen guests of a mode" },
 	{ .name = "pv_drivers", .type = HVB_OPT_BOOL, .def = "on",

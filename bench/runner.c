@@ -288,6 +288,7 @@ struct cell_run {
 	int rep, nok, nfail;
 	struct series *ser; /* repetitions = auto */
 	size_t nser;
+	size_t group; /* cells compared with each other, whose turns are shuffled together */
 };
 
 static void series_add(struct cell_run *cr, const struct hvb_metrics *ms)
@@ -647,18 +648,47 @@ static void run_end(struct run_state *rs, int rc)
 
 /* Every cell of every run takes turns, one repetition each, until all are
  * finished: a drift of the machine's speed reaches them alike. */
-static int take_turns(struct cell_run *cr, size_t n)
+/* Draws a new order of turns inside each group (order holds the indices of cr,
+ * each group's together). A fixed order would give every comparison the bias of
+ * its position: what the turn before left in the caches, how long the CPU was
+ * idle. Each group's cells stay next to each other, so that the cells compared
+ * are measured as close in time as they can be. */
+static void shuffle_groups(size_t *order, const struct cell_run *cr, size_t n, uint64_t *seed)
+{
+	for (size_t s = 0, e; s < n; s = e) {
+		for (e = s + 1; e < n && cr[order[e]].group == cr[order[s]].group; e++)
+			;
+		for (size_t k = e - s; k > 1; k--) {
+			size_t j = s + hvb_rand_next(seed) % k, t = order[s + k - 1];
+			order[s + k - 1] = order[j];
+			order[j] = t;
+		}
+	}
+}
+
+/* Rounds of one turn (one sample) per live cell, in an order drawn each round. */
+static int take_turns(struct cell_run *cr, size_t n, uint64_t seed)
 {
 	unsigned char *live = calloc(n ? n : 1, 1);
-	size_t nlive = 0;
+	size_t *order = calloc(n ? n : 1, sizeof(*order)), nlive = 0;
 	int rc = 0;
 
-	if (!live)
+	if (!live || !order) {
+		free(live);
+		free(order);
 		return HVB_ENOMEM;
-	for (size_t i = 0; i < n; i++)
+	}
+	seed = seed * 0x9E3779B97F4A7C15ULL + 0x7475726E73ULL; /* "turns": not the workloads' own stream */
+	if (!seed)
+		seed = 1;
+	for (size_t i = 0; i < n; i++) {
 		nlive += live[i] = 1;
-	while (nlive && rc == 0)
-		for (size_t i = 0; i < n && rc == 0; i++) {
+		order[i] = i;
+	}
+	while (nlive && rc == 0) {
+		shuffle_groups(order, cr, n, &seed);
+		for (size_t k = 0; k < n && rc == 0; k++) {
+			size_t i = order[k];
 			if (!live[i])
 				continue;
 			int t = cell_turn(&cr[i]);
@@ -669,11 +699,13 @@ static int take_turns(struct cell_run *cr, size_t n)
 				nlive--;
 			}
 		}
+	}
 	/* Interrupted: the cells not finished keep what they measured. */
 	for (size_t i = 0; i < n && rc < 0; i++)
 		if (live[i])
 			cell_stop(&cr[i], rc);
 	free(live);
+	free(order);
 	return rc;
 }
 
@@ -714,8 +746,11 @@ int hvb_run_many(struct hvb_store *s, struct hvb_experiment *const *ex, const ch
 				rc = b;
 			else if (b == 1)
 				cell_free(c);
-			else if (interleave)
+			else if (interleave) {
+				/* Several runs: the same cell of each is compared; one run: all its cells. */
+				c->group = nruns > 1 ? i : 0;
 				ncr++;
+			}
 			else {
 				while ((b = cell_turn(c)) == 0)
 					;
@@ -725,7 +760,7 @@ int hvb_run_many(struct hvb_store *s, struct hvb_experiment *const *ex, const ch
 		}
 	}
 	if (rc == 0 && interleave)
-		rc = take_turns(cr, ncr);
+		rc = take_turns(cr, ncr, ex[0]->seed);
 	for (size_t i = 0; i < ncr; i++)
 		cell_free(&cr[i]);
 	free(cr);

@@ -16,9 +16,10 @@ const struct hvb_command hvb_commands[] = {
 	  "sample as it is measured. --dry-run prints the plan and runs nothing. --resume RUN finishes an\n"
 	  "interrupted run from its stored config. Ctrl-C ends a run cleanly (status interrupted).\n"
 	  "With several CONFIGs (e.g. a baseline and a candidate), one run each, and their cells take turns,\n"
-	  "one sample each, so that a drift of the machine's speed reaches both alike: the way to measure\n"
-	  "for `hvbench gate` on a machine that does not hold its speed. Give --label once per CONFIG, in\n"
-	  "order, or not at all. --agent PATH (likewise once per CONFIG) runs another build's hvbench as\n"
+	  "one sample each (the same cell of every run side by side, in an order drawn each round), so\n"
+	  "that a drift of the machine's speed reaches both alike: the way to measure for `hvbench gate`\n"
+	  "on a machine that does not hold its speed. Give --label once per CONFIG, in order, or not at\n"
+	  "all. --agent PATH (likewise once per CONFIG) runs another build's hvbench as\n"
 	  "the native agent, so that a baseline build and a candidate build are measured in one run.\n"
 	  "Several configs need backends whose guests can live side by side (native). A run resumed with\n"
 	  "--resume finishes alone, its remaining samples no longer interleaved.",

@@ -192,3 +192,37 @@ echo "the slowdown as the metrics saw it in pair 0 (change of each metric, candi
 "$hv" compare --db "$db" --ignore-param extra_work a0 s0 --format json 2>/dev/null |
 	awk -F'"' '/"name":/ { n = $4 } /"change":/ { split($0, a, ": "); sub(/,$/, "", a[2]); if (a[2] != "null") printf "  %-16s %+.2f%%\n", n, 100 * a[2] }' |
 	sort -u
+echo
+
+# What the machine allows, whatever the rule: the gate thresholds the change of
+# the median, and that change moves between two runs of the same build. If it
+# moves with sd s (normal), <= 1% false positives needs a threshold T >= z(.99) s
+# and >= 95% detection of +5% needs T <= 5% - z(.95) s: both only when
+# s <= 5% / (2.326 + 1.645) = 1.26%. s here is the root mean square of the A/A
+# changes of the back-to-back pairs (their mean is 0 for the same build); the
+# +5% row says how much of the injected change a metric showed, and how steadily.
+echo "what this machine allows: the change of each judged metric between the back-to-back runs (ratio of medians, as the gate judges it; + is worse):"
+printf '  %-16s %22s %26s   %s\n' metric "A/A change: rms (n)" "with +5%: mean, sd (n)" "both goals reachable (rms <= 1.26%)?"
+i=0
+while [ $i -lt "$pairs" ]; do
+	for kind in aa slow; do
+		[ $kind = aa ] && cand=b$i || cand=s$i
+		"$hv" compare --db "$db" --ignore-param extra_work "a$i" "$cand" --format json 2>/dev/null |
+			awk -F'"' -v k=$kind '/"name":/ { n = $4 } /"better":/ { b = $4 }
+				/"change":/ { split($0, a, ": "); sub(/,$/, "", a[2]);
+				if (a[2] != "null" && b != "info") print k, n, (b == "higher" ? -1 : 1) * a[2] }'
+	done
+	i=$((i + 1))
+done | awk '{ x = 100 * log(1 + $3) }
+	$1 == "aa" { ss[$2] += x * x; na[$2]++ } $1 == "slow" { s[$2] += x; s2[$2] += x * x; ns[$2]++ }
+	END {
+		for (m in na) {
+			rms = sqrt(ss[m] / na[m]); mu = ns[m] ? s[m] / ns[m] : 0
+			sd = ns[m] > 1 ? sqrt((s2[m] - ns[m] * mu * mu) / (ns[m] - 1)) : 0
+			printf "  %-16s %15.2f%% (%3d) %15.2f%%, %.2f%% (%3d)   %s\n", m, rms, na[m], mu, sd, ns[m],
+			       rms <= 1.26 ? "yes" : sprintf("no: 1%% false positives needs a threshold >= %.1f%%, 95%% detection <= %.1f%%",
+							   2.326 * rms, 5 - 1.645 * rms)
+		}
+	}' | sort
+echo "  (log changes; both goals hold together for a rule that thresholds the change only when its sd is <= 1.26%:"
+echo "   T >= 2.326 sd for 1% false positives, T <= 5% - 1.645 sd for 95% detection)"
