@@ -55,7 +55,7 @@ int hvb_cli_emit(const char *cmd, const struct hvb_report *r, const char *format
 #define HVB_CLI_ANALYSIS_OPTIONS                                                                              \
 	{ "format", required_argument, NULL, 'f' }, { "output", required_argument, NULL, 'o' },               \
 	{ "db", required_argument, NULL, 'd' }, { "alpha", required_argument, NULL, 'a' }
-#define HVB_CLI_ANALYSIS_SHORT "f:o:d:a:i:m:"
+#define HVB_CLI_ANALYSIS_SHORT "f:o:d:a:" /* each command adds the letters of its own options */
 struct hvb_cli_aopts {
 	const char *cmd, *format, *output, *db;
 	struct hvb_judge_opts o;
