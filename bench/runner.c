@@ -669,12 +669,12 @@ static void shuffle_groups(size_t *order, const struct cell_run *cr, size_t n, u
 /* The seed of the turns' order: the experiment's seed and the runs' labels, so
  * that it is the same for the same runs again and differs between the pairs of
  * runs a calibration takes (else every pair would take the same orders). */
-static uint64_t turns_seed(struct run_state *rs, size_t nruns, uint64_t seed)
+static uint64_t turns_seed(const char *const *labels, const char *label, size_t nruns, uint64_t seed)
 {
 	uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a */
 
 	for (size_t r = 0; r < nruns; r++)
-		for (const char *p = rs[r].label ? rs[r].label : ""; ; p++) {
+		for (const char *p = labels && labels[r] ? labels[r] : label ? label : ""; ; p++) {
 			h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
 			if (!*p)
 				break;
@@ -774,7 +774,7 @@ int hvb_run_many(struct hvb_store *s, struct hvb_experiment *const *ex, const ch
 		}
 	}
 	if (rc == 0 && interleave)
-		rc = take_turns(cr, ncr, turns_seed(rs, nruns, ex[0]->seed));
+		rc = take_turns(cr, ncr, turns_seed(labels, o->label, nruns, ex[0]->seed));
 	for (size_t i = 0; i < ncr; i++)
 		cell_free(&cr[i]);
 	free(cr);
