@@ -107,6 +107,7 @@ struct hvb_metric_cmp {
 	enum hvb_verdict verdict;
 	int need_more;           /* inconclusive: more repetitions per side (estimate) */
 	int regressed;           /* gate: worse beyond the threshold, with significance */
+	double detectable;       /* smallest worse change these samples' spread lets be called (NAN: not judged) */
 };
 /* Fills summaries, CIs, p (unadjusted) and change of one metric's two samples. */
 int hvb_metric_compare(const double *a, size_t na, const double *b, size_t nb, const struct hvb_judge_opts *o,
@@ -116,6 +117,11 @@ enum hvb_verdict hvb_verdict_decide(struct hvb_metric_cmp *m, const struct hvb_j
 /* The metrics of one comparison (hvb_metric_compare done on each): Holm across
  * the judged ones' p-values into p_adj, then each verdict. 0 or HVB_ENOMEM. */
 int hvb_judge_family(struct hvb_metric_cmp *m, size_t n, const struct hvb_judge_opts *o);
+/* The smallest relative change that n repetitions per side at a relative spread
+ * rel_sd would call worse with probability o->power: it must be significant
+ * (the inverse of hvb_reps_needed) and its estimate, the ratio of medians, must
+ * reach o->min_effect. NAN when n < 2 or the spread is unknown. */
+double hvb_detectable(double rel_sd, size_t n, const struct hvb_judge_opts *o);
 /* Repetitions per side for a two-sided Mann-Whitney test to detect a relative
  * effect with the given relative spread (normal approximation, ARE 3/pi). */
 int hvb_reps_needed(double rel_sd, double effect, double alpha, double power);

@@ -27,12 +27,13 @@ static json_t *cmp_json(const struct hvb_cmp *c)
 	for (size_t k = 0; k < c->nm; k++) {
 		const struct hvb_metric_cmp *m = &c->m[k];
 		json_array_append_new(
-			ms, json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:[o,o], s:o, s:o, s:o, s:b, s:s, s:i, s:b}", "name",
+			ms, json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:[o,o], s:o, s:o, s:o, s:b, s:s, s:i, s:b, s:o}", "name",
 				      m->name, "unit", m->unit, "better", hvb_better_name(m->better), "a",
 				      summary(&m->a, &m->ci_a), "b", summary(&m->b, &m->ci_b), "ratio", num(m->ratio),
 				      "ratio_ci", num(m->ci.lo), num(m->ci.hi), "change", num(m->change), "p", num(m->p),
 				      "p_holm", num(m->p_adj), "exact", m->exact, "verdict", hvb_verdict_name(m->verdict),
-				      "need_more", m->need_more, "regressed", m->regressed));
+				      "need_more", m->need_more, "regressed", m->regressed, "detectable",
+				      num(m->detectable)));
 	}
 	for (size_t k = 0; k < c->nprobes; k++) {
 		const struct hvb_probe_fig *f = &c->probes[k];

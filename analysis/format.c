@@ -203,6 +203,38 @@ static void design_part(struct walk *w)
 	     "not hold its speed, measure both in one `hvbench run BASELINE.ini CANDIDATE.ini` (interleaved).", g);
 }
 
+/* What a pass is worth: the smallest regression the gate would have caught, at
+ * the spread these runs had, over the judged metrics. */
+static void detectable_part(struct walk *w)
+{
+	const struct hvb_report *r = w->r;
+	const struct hvb_metric_cmp *lo = NULL, *hi = NULL;
+	size_t n = 0, over = 0;
+
+	for (size_t s = 0; s < r->nsec; s++)
+		for (size_t i = 0; i < r->sec[s].n; i++)
+			for (size_t k = 0; k < r->sec[s].cmps[i].nm; k++) {
+				const struct hvb_metric_cmp *m = &r->sec[s].cmps[i].m[k];
+				if (!isfinite(m->detectable))
+					continue;
+				n++;
+				over += m->detectable > 2 * r->max_regression;
+				if (!lo || m->detectable < lo->detectable)
+					lo = m;
+				if (!hi || m->detectable > hi->detectable)
+					hi = m;
+			}
+	if (!n)
+		return;
+	char more[160] = "";
+	if (over)
+		snprintf(more, sizeof(more), " For %zu of the %zu judged metrics it is more than twice the threshold: a "
+			 "pass says little of them.", over, n);
+	para(w, "The spread inside these runs puts the smallest regression the gate would catch %.0f%% of the time at "
+	     "%.1f%% (%s) to %.1f%% (%s), per metric in the JSON (\"detectable\"); a drift between the runs adds to "
+	     "it.%s", r->opts.power * 100, lo->detectable * 100, lo->name, hi->detectable * 100, hi->name, more);
+}
+
 static void gate_part(struct walk *w)
 {
 	const struct hvb_report *r = w->r;
@@ -225,6 +257,7 @@ static void gate_part(struct walk *w)
 	w->d->banner(w->f, b);
 	para(w, "%zu metrics judged: %zu worse, %zu better, %zu same, %zu inconclusive. Only the metrics that are not "
 	     "\"same\" are listed below.", r->njudged, r->nworse, r->nbetter, r->nsame, r->ninconclusive);
+	detectable_part(w);
 }
 
 static void median_ci(const struct hvb_summary *s, const struct hvb_ci *ci, char *buf, size_t len)

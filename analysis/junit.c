@@ -15,15 +15,16 @@ static void attr(FILE *f, const char *name, const char *v)
 
 static void detail(FILE *f, const struct hvb_cmp *c, const struct hvb_metric_cmp *m)
 {
-	char a[32], b[32], pct[32], p[32], v[96];
+	char a[32], b[32], pct[32], p[32], v[96], det[32];
 
 	hvb_fmt_num(m->a.median, a, sizeof(a));
 	hvb_fmt_num(m->b.median, b, sizeof(b));
 	hvb_fmt_pct(m->ratio, pct, sizeof(pct));
 	hvb_fmt_num(m->p_adj, p, sizeof(p));
 	hvb_fmt_verdict(m, v, sizeof(v));
-	fprintf(f, "%s %s median %s %s, %s %s (n=%zu/%zu), change %s, p (Holm) %s: ", c->label_a, m->name, a, m->unit,
-		c->label_b, b, m->a.n, m->b.n, pct, p);
+	hvb_fmt_pct(1 + m->detectable, det, sizeof(det));
+	fprintf(f, "%s %s median %s %s, %s %s (n=%zu/%zu), change %s, p (Holm) %s, detectable %s: ", c->label_a, m->name,
+		a, m->unit, c->label_b, b, m->a.n, m->b.n, pct, p, det);
 	hvb_xml_escape(f, v);
 }
 

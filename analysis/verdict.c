@@ -39,6 +39,18 @@ int hvb_reps_needed(double rel_sd, double effect, double alpha, double power)
 	return n < MIN_REPS ? MIN_REPS : (int)ceil(n);
 }
 
+double hvb_detectable(double rel_sd, size_t n, const struct hvb_judge_opts *o)
+{
+	double za = gsl_cdf_ugaussian_Pinv(1 - o->alpha / 2), zb = gsl_cdf_ugaussian_Pinv(o->power), sig, thr;
+
+	if (n < 2 || !isfinite(rel_sd))
+		return NAN;
+	sig = (za + zb) * rel_sd * sqrt(2 / ((double)n * 3 / M_PI));
+	/* A median's sd is sqrt(pi/2) times the mean's; two of them in the ratio. */
+	thr = o->min_effect + zb * sqrt(M_PI / 2) * rel_sd * sqrt(2 / (double)n);
+	return fmax(sig, thr);
+}
+
 /* A robust relative spread of one side: the MAD scaled to a normal sd, over
  * the median; the coefficient of variation when the MAD is 0. */
 static double rel_spread(const struct hvb_summary *s)
@@ -63,7 +75,7 @@ int hvb_metric_compare(const double *a, size_t na, const double *b, size_t nb, c
 	int rc;
 
 	m->p = m->p_adj = NAN;
-	m->ratio = m->change = NAN;
+	m->ratio = m->change = m->detectable = NAN;
 	m->ci = m->ci_a = m->ci_b = (struct hvb_ci){ NAN, NAN };
 	m->verdict = HVB_V_MISSING;
 	if ((rc = hvb_stats_summarize(a, na, &m->a)) < 0 || (rc = hvb_stats_summarize(b, nb, &m->b)) < 0)
@@ -109,11 +121,13 @@ enum hvb_verdict hvb_verdict_decide(struct hvb_metric_cmp *m, const struct hvb_j
 	double lo, hi, spread;
 
 	m->need_more = 0;
+	m->detectable = NAN;
 	if (m->better == HVB_INFO)
 		return m->verdict = HVB_V_INFO;
 	if (!m->a.n || !m->b.n || !isfinite(m->ratio))
 		return m->verdict = HVB_V_MISSING;
 	spread = fmax(rel_spread(&m->a), rel_spread(&m->b));
+	m->detectable = hvb_detectable(spread, n, o);
 	if (n < MIN_REPS || !isfinite(m->p_adj)) {
 		int need = hvb_reps_needed(spread, o->min_effect, o->alpha, o->power);
 		m->need_more = need > (int)n ? need - (int)n : MIN_REPS - (int)n;

@@ -43,6 +43,8 @@ check "grep -q 'type=\"regression\"' '$T/reg.xml'" "regression: no failure eleme
 check "grep -q 'Gate: FAIL' '$T/reg.md'" "regression: markdown does not say FAIL"
 check "grep -q 'getppid_ns' '$T/reg.md'" "regression: markdown does not name the metric"
 check "grep -q '\"result\": \"fail\"' '$T/reg.json'" "regression: JSON result is not fail"
+check "grep -q '\"detectable\": 0\.' '$T/reg.json'" "regression: JSON has no detectable change"
+check "grep -q 'would catch 80% of the time' '$T/reg.md'" "regression: markdown does not say what the gate could catch"
 # A threshold above the change lets it pass.
 HVBENCH_DB="$T/reg.db" "$HVBENCH" gate --baseline base --candidate cand --max-regression 25 > /dev/null 2>&1
 rc=$?

@@ -239,6 +239,16 @@ static void test_verdict(void)
 	double z = 1.959963984540054 + 0.8416212335729143;
 	CHECK(hvb_reps_needed(0.05, 0.02, 0.05, 0.8) == (int)ceil(2 * z * z * 6.25 / (3 / M_PI)));
 	CHECK(hvb_reps_needed(0.05, 0.02, 0.05, 0.8) == 103);
+	/* hvb_detectable is its inverse when the minimum effect does not bind:
+	 * 103 repetitions see a bit less than 2%, 102 a bit more. */
+	o.min_effect = 0;
+	CHECK(hvb_detectable(0.05, 103, &o) < 0.02 && hvb_detectable(0.05, 102, &o) > 0.02);
+	/* With a 3% threshold and 2% spread at n = 10, the median's own sd
+	 * (sqrt(pi/2) x 2% x sqrt(2/10) = 1.12%) must carry the estimate past 3%
+	 * 80% of the time: 3% + 0.8416 x 1.12% = 3.94%. */
+	o.min_effect = 0.03;
+	NEAR(hvb_detectable(0.02, 10, &o), 0.03 + 0.8416212335729143 * 0.0112100, 2e-5);
+	CHECK(isnan(hvb_detectable(0.02, 1, &o)) && isnan(hvb_detectable(NAN, 10, &o)));
 }
 
 static void test_rules(void)
