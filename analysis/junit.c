@@ -13,7 +13,8 @@ static void attr(FILE *f, const char *name, const char *v)
 	fputc('"', f);
 }
 
-static void detail(FILE *f, const struct hvb_cmp *c, const struct hvb_metric_cmp *m)
+/* own: the gate's own rule, whose detectable change the figures include. */
+static void detail(FILE *f, const struct hvb_cmp *c, const struct hvb_metric_cmp *m, int own)
 {
 	char a[32], b[32], pct[32], p[32], v[96], det[32];
 
@@ -22,7 +23,7 @@ static void detail(FILE *f, const struct hvb_cmp *c, const struct hvb_metric_cmp
 	hvb_fmt_pct(m->ratio, pct, sizeof(pct));
 	hvb_fmt_num(m->p_adj, p, sizeof(p));
 	hvb_fmt_verdict(m, v, sizeof(v));
-	hvb_fmt_pct(1 + m->detectable, det, sizeof(det));
+	hvb_fmt_pct(own ? 1 + m->detectable : NAN, det, sizeof(det));
 	fprintf(f, "%s %s median %s %s, %s %s (n=%zu/%zu), change %s, p (Holm) %s, detectable %s: ", c->label_a, m->name,
 		a, m->unit, c->label_b, b, m->a.n, m->b.n, pct, p, det);
 	hvb_xml_escape(f, v);
@@ -63,7 +64,7 @@ int hvb_junit_write(const struct hvb_report *r, FILE *f)
 				fputs(">", f);
 				if (m->regressed) {
 					fputs("<failure type=\"regression\" message=\"", f);
-					detail(f, c, m);
+					detail(f, c, m, r->rule == HVB_RULE_HVBENCH);
 					fputs("\"/>", f);
 				} else if (m->verdict == HVB_V_MISSING && m->a.n) {
 					fputs("<error type=\"missing\" message=\"measured in the baseline, not in the "
@@ -72,7 +73,7 @@ int hvb_junit_write(const struct hvb_report *r, FILE *f)
 					fputs("<skipped message=\"context metric, not judged\"/>", f);
 				}
 				fputs("<system-out>", f);
-				detail(f, c, m);
+				detail(f, c, m, r->rule == HVB_RULE_HVBENCH);
 				fputs("</system-out></testcase>\n", f);
 			}
 		}

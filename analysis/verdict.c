@@ -25,15 +25,23 @@ void hvb_judge_opts_default(struct hvb_judge_opts *o)
 				      .resamples = HVB_BOOT_RESAMPLES, .seed = 0x5eedULL };
 }
 
+/* The two-sided Mann-Whitney test at alpha with the given power detects a
+ * relative effect of mwu_scale() x rel_sd / sqrt(n) with n per side: the t-test's
+ * (za + zb) sqrt(2), over the test's asymptotic relative efficiency under
+ * normality (3/pi). hvb_reps_needed and hvb_detectable solve it both ways. */
+static double mwu_scale(double alpha, double power)
+{
+	return (gsl_cdf_ugaussian_Pinv(1 - alpha / 2) + gsl_cdf_ugaussian_Pinv(power)) * sqrt(2 / (3 / M_PI));
+}
+
 int hvb_reps_needed(double rel_sd, double effect, double alpha, double power)
 {
-	double za = gsl_cdf_ugaussian_Pinv(1 - alpha / 2), zb = gsl_cdf_ugaussian_Pinv(power), n;
+	double k, n;
 
 	if (!(effect > 0) || !isfinite(rel_sd))
 		return MIN_REPS;
-	/* n per side for a t-test, divided by the Mann-Whitney test's asymptotic
-	 * relative efficiency under normality (3/pi). */
-	n = 2 * (za + zb) * (za + zb) * (rel_sd / effect) * (rel_sd / effect) / (3 / M_PI);
+	k = mwu_scale(alpha, power) * rel_sd / effect;
+	n = k * k;
 	if (n > 10000)
 		return 10000;
 	return n < MIN_REPS ? MIN_REPS : (int)ceil(n);
@@ -41,13 +49,13 @@ int hvb_reps_needed(double rel_sd, double effect, double alpha, double power)
 
 double hvb_detectable(double rel_sd, size_t n, const struct hvb_judge_opts *o)
 {
-	double za = gsl_cdf_ugaussian_Pinv(1 - o->alpha / 2), zb = gsl_cdf_ugaussian_Pinv(o->power), sig, thr;
+	double sig, thr;
 
 	if (n < 2 || !isfinite(rel_sd))
 		return NAN;
-	sig = (za + zb) * rel_sd * sqrt(2 / ((double)n * 3 / M_PI));
+	sig = mwu_scale(o->alpha, o->power) * rel_sd / sqrt((double)n);
 	/* A median's sd is sqrt(pi/2) times the mean's; two of them in the ratio. */
-	thr = o->min_effect + zb * sqrt(M_PI / 2) * rel_sd * sqrt(2 / (double)n);
+	thr = o->min_effect + gsl_cdf_ugaussian_Pinv(o->power) * sqrt(M_PI / 2) * rel_sd * sqrt(2 / (double)n);
 	return fmax(sig, thr);
 }
 

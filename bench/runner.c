@@ -646,8 +646,6 @@ static void run_end(struct run_state *rs, int rc)
 	hvb_store_run_status(rs->s, rs->run_id, rc == 0 ? "done" : rc == HVB_EINTR ? "interrupted" : "failed");
 }
 
-/* Every cell of every run takes turns, one repetition each, until all are
- * finished: a drift of the machine's speed reaches them alike. */
 /* Draws a new order of turns inside each group (order holds the indices of cr,
  * each group's together). A fixed order would give every comparison the bias of
  * its position: what the turn before left in the caches, how long the CPU was
@@ -683,7 +681,9 @@ static uint64_t turns_seed(const char *const *labels, const char *label, size_t 
 	return seed ? seed : 1;
 }
 
-/* Rounds of one turn (one sample) per live cell, in an order drawn each round. */
+/* Every cell of every run takes turns, one repetition each, until all are
+ * finished, so that a drift of the machine's speed reaches them alike: rounds of
+ * one turn per live cell, in an order drawn each round. */
 static int take_turns(struct cell_run *cr, size_t n, uint64_t seed)
 {
 	unsigned char *live = calloc(n ? n : 1, 1);

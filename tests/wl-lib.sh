@@ -89,6 +89,9 @@ wl_done() {
 	exit 0
 }
 
+# median V...: the median of an odd number of values.
+median() { printf '%s\n' "$@" | sort -g | sed -n "$((($# + 1) / 2))p"; }
+
 # extra_work_check METRIC lower|higher FRACTION_METRIC WORKLOAD ARGS...: extra_work
 # adds what it says. In one sample, the fraction it measured is f = 0.5 within
 # 20% (a sample that overshot settles within twice its time at most; spinlock's
@@ -109,6 +112,7 @@ extra_work_check() {
 		wl_agent "$@" extra_work=1 || { echo "FAIL: $* extra_work=1"; fails=$((fails + 1)); return 0; }
 		ratios="$ratios $(awk -v a="$base" -v b="$(m "$metric")" -v d="$dir" 'BEGIN { print d == "lower" ? b / a : a / b }')"
 	done
-	med=$(printf '%s\n' $ratios | sort -g | sed -n 3p)
+	# shellcheck disable=SC2086 # the ratios are numbers
+	med=$(median $ratios)
 	rel "$med" ">=" 1.3 "extra_work=1: median cost ratio of 5 interleaved pairs (each:$ratios; 2 expected)"
 }
