@@ -25,6 +25,18 @@ static json_t *error_reply(const char *fmt, ...)
 	return json_pack("{s:i, s:b, s:s}", "v", HVB_PROTO_VERSION, "ok", 0, "error", msg);
 }
 
+/* Seconds of the CPU state check around each sample: cheap natively (about
+ * 100 rounds of 64 system calls), long enough under emulation to cross
+ * several of the hypervisor's vCPU switches. */
+#define CPUSTATE_BUDGET_S 0.01
+
+static json_t *cpustate_reply(const char *workload, const char *when, const char *why)
+{
+	return error_reply("workload %s: this CPU did not keep its floating-point/SIMD state %s (%s): the hypervisor "
+			   "or emulator corrupts vCPU state, so no figure from here can be trusted",
+			   workload, when, why);
+}
+
 static json_t *hello(void)
 {
 	struct hvb_placement_seen seen;
@@ -122,7 +134,7 @@ static json_t *run(json_t *req)
 	struct hvb_params p = { 0 };
 	struct hvb_wl_result res;
 	struct hvb_probe_set *ps;
-	char err[512] = "", notes[1024] = "";
+	char err[512] = "", notes[1024] = "", cpu_why[256];
 	double t0, t1;
 	int rc;
 
@@ -139,8 +151,16 @@ static json_t *run(json_t *req)
 		json_object_set_new(r, "skip", json_true());
 		return r;
 	}
+	/* A vCPU whose FPU/SIMD state is corrupted makes every figure and parse
+	 * suspect: say so instead of measuring (bench/cpustate.c says why). */
+	if (hvb_cpustate_check(CPUSTATE_BUDGET_S, cpu_why, sizeof(cpu_why)) < 0)
+		return cpustate_reply(name, "before the sample", cpu_why);
 	if (load_params(w, jp, &p, err, sizeof(err)) < 0) {
 		hvb_params_free(&p);
+		/* The runner validated these values with this same code: a refusal here
+		 * may be the CPU's fault rather than the value's. Look harder first. */
+		if (hvb_cpustate_check(CPUSTATE_BUDGET_S * 20, cpu_why, sizeof(cpu_why)) < 0)
+			return cpustate_reply(name, "after refusing its parameters", cpu_why);
 		return error_reply("workload %s: %s", name, err);
 	}
 	struct hvb_wl_ctx ctx = { .params = &p, .duration_s = duration, .seed = (uint64_t)seed,
@@ -157,6 +177,10 @@ static json_t *run(json_t *req)
 		hvb_probe_set_collect(ps, &res.metrics);
 	hvb_probe_set_close(ps);
 	hvb_params_free(&p);
+	if (rc == 0 && hvb_cpustate_check(CPUSTATE_BUDGET_S, cpu_why, sizeof(cpu_why)) < 0) {
+		hvb_metrics_free(&res.metrics);
+		return cpustate_reply(name, "after the sample", cpu_why);
+	}
 	for (size_t i = 0; rc == 0 && i < res.metrics.n; i++)
 		if (!isfinite(res.metrics.m[i].value)) {
 			snprintf(res.error, sizeof(res.error), "metric %s is not a finite number", res.metrics.m[i].name);

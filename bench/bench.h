@@ -86,6 +86,14 @@ struct hvb_agent_request {
 /* Runs the agent loop on a pair of descriptors until "quit" or end of input. */
 int hvb_agent_serve(int in_fd, int out_fd);
 
+/* Checks that this CPU keeps its floating-point and SIMD state: vector
+ * registers across about budget_s seconds of system calls and context switches,
+ * MXCSR and the x87 control word at their ABI values, and a fixed floating-point
+ * computation bit-identical to its first result in this process (bench/cpustate.c).
+ * Returns 0, or HVB_EIO with what was found in why: a hypervisor or emulator
+ * that corrupts vCPU state, whose figures cannot be trusted. */
+int hvb_cpustate_check(double budget_s, char *why, size_t len);
+
 /* The runner's side of the protocol. */
 struct hvb_agent_conn {
 	int rfd, wfd;

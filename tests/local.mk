@@ -1,10 +1,11 @@
 # Unit tests (C) and integration tests (shell, on the real native backend).
 EXTRA_DIST += tests/check.h tests/lib.sh tests/bench/harness-overhead.sh tests/data/topo/2node.xml tests/data/topo/4node-distances.xml
-check_PROGRAMS += tests/unit-config tests/unit-placement tests/unit-store
+check_PROGRAMS += tests/unit-config tests/unit-placement tests/unit-store tests/unit-cpustate
+tests_unit_cpustate_LDADD = $(HVB_LIBS)
 tests_unit_config_LDADD = $(HVB_LIBS)
 tests_unit_placement_LDADD = $(HVB_LIBS)
 tests_unit_store_LDADD = $(HVB_LIBS)
-TESTS += tests/unit-config tests/unit-placement tests/unit-store \
+TESTS += tests/unit-config tests/unit-placement tests/unit-store tests/unit-cpustate \
 	tests/agent-protocol.sh tests/run-native.sh tests/run-interrupt.sh tests/run-interleave.sh tests/placement-native.sh tests/cli.sh tests/configs.sh
 EXTRA_DIST += tests/configs.sh tests/cli.sh tests/agent-protocol.sh tests/run-native.sh tests/run-interrupt.sh tests/run-interleave.sh tests/placement-native.sh
 include tests/workloads.mk
