@@ -42,7 +42,9 @@ static double fp_series(void)
 
 #if defined(__x86_64__)
 #include <cpuid.h>
+#include <pthread.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 
 #define NREG 16
 #define VEC 32 /* bytes of a ymm register; xmm uses the first 16 */
@@ -57,68 +59,45 @@ static int os_avx(void)
 	return (lo & 6) == 6; /* XCR0: SSE and AVX state enabled by the kernel */
 }
 
-/* Loads the registers from in, makes n sched_yield() calls with nothing else
- * touching them, stores them to out. The system call is issued inline so that
- * no libc code (which may use vector registers) runs between load and store. */
-static void hold_avx(const uint8_t *in, uint8_t *out, unsigned long n)
+/* Two system calls a round, each "nr(fd, buf, 1)": sched_yield twice alone, or a
+ * write and a read of a pipe when two threads pass a token back and forth. */
+struct hold_calls {
+	long nr0, fd0, nr1, fd1;
+	char *buf;
+};
+
+/* The body shared by the SSE and AVX variants: load 16 registers from in, make
+ * n rounds of the two calls with nothing else touching them, store them to out.
+ * The calls are issued inline so that no libc code (which may itself use the
+ * vector registers) runs between load and store. */
+#define R16(op, fmt) \
+	op(0, fmt) op(1, fmt) op(2, fmt) op(3, fmt) op(4, fmt) op(5, fmt) op(6, fmt) op(7, fmt) \
+	op(8, fmt) op(9, fmt) op(10, fmt) op(11, fmt) op(12, fmt) op(13, fmt) op(14, fmt) op(15, fmt)
+#define LD(r, ins) ins " " #r "*32(%[in]), %%" REG #r "\n\t"
+#define ST(r, ins) ins " %%" REG #r ", " #r "*32(%[out])\n\t"
+#define CALLS \
+	"1:\n\t" \
+	"mov 0(%[c]), %%rax\n\t mov 8(%[c]), %%rdi\n\t mov 32(%[c]), %%rsi\n\t mov $1, %%edx\n\t syscall\n\t" \
+	"mov 16(%[c]), %%rax\n\t mov 24(%[c]), %%rdi\n\t mov 32(%[c]), %%rsi\n\t mov $1, %%edx\n\t syscall\n\t" \
+	"dec %[n]\n\t jnz 1b\n\t"
+#define HOLD_CLOBBERS \
+	"rax", "rcx", "rdx", "rsi", "rdi", "r11", "memory", "cc", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", \
+	"xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15"
+
+static void hold_avx(const uint8_t *in, uint8_t *out, unsigned long n, const struct hold_calls *c)
 {
-	__asm__ volatile(
-		"vmovdqu 0(%[in]), %%ymm0\n\t"   "vmovdqu 32(%[in]), %%ymm1\n\t"
-		"vmovdqu 64(%[in]), %%ymm2\n\t"  "vmovdqu 96(%[in]), %%ymm3\n\t"
-		"vmovdqu 128(%[in]), %%ymm4\n\t" "vmovdqu 160(%[in]), %%ymm5\n\t"
-		"vmovdqu 192(%[in]), %%ymm6\n\t" "vmovdqu 224(%[in]), %%ymm7\n\t"
-		"vmovdqu 256(%[in]), %%ymm8\n\t" "vmovdqu 288(%[in]), %%ymm9\n\t"
-		"vmovdqu 320(%[in]), %%ymm10\n\t" "vmovdqu 352(%[in]), %%ymm11\n\t"
-		"vmovdqu 384(%[in]), %%ymm12\n\t" "vmovdqu 416(%[in]), %%ymm13\n\t"
-		"vmovdqu 448(%[in]), %%ymm14\n\t" "vmovdqu 480(%[in]), %%ymm15\n\t"
-		"1:\n\t"
-		"mov %[nr], %%eax\n\t"
-		"syscall\n\t"
-		"dec %[n]\n\t"
-		"jnz 1b\n\t"
-		"vmovdqu %%ymm0, 0(%[out])\n\t"   "vmovdqu %%ymm1, 32(%[out])\n\t"
-		"vmovdqu %%ymm2, 64(%[out])\n\t"  "vmovdqu %%ymm3, 96(%[out])\n\t"
-		"vmovdqu %%ymm4, 128(%[out])\n\t" "vmovdqu %%ymm5, 160(%[out])\n\t"
-		"vmovdqu %%ymm6, 192(%[out])\n\t" "vmovdqu %%ymm7, 224(%[out])\n\t"
-		"vmovdqu %%ymm8, 256(%[out])\n\t" "vmovdqu %%ymm9, 288(%[out])\n\t"
-		"vmovdqu %%ymm10, 320(%[out])\n\t" "vmovdqu %%ymm11, 352(%[out])\n\t"
-		"vmovdqu %%ymm12, 384(%[out])\n\t" "vmovdqu %%ymm13, 416(%[out])\n\t"
-		"vmovdqu %%ymm14, 448(%[out])\n\t" "vmovdqu %%ymm15, 480(%[out])\n\t"
-		"vzeroupper\n\t"
-		: [n] "+r"(n)
-		: [in] "r"(in), [out] "r"(out), [nr] "i"(SYS_sched_yield)
-		: "rax", "rcx", "r11", "memory", "cc", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7",
-		  "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15");
+#define REG "ymm"
+	__asm__ volatile(R16(LD, "vmovdqu") CALLS R16(ST, "vmovdqu") "vzeroupper\n\t"
+			 : [n] "+r"(n) : [in] "r"(in), [out] "r"(out), [c] "r"(c) : HOLD_CLOBBERS);
+#undef REG
 }
 
-static void hold_sse(const uint8_t *in, uint8_t *out, unsigned long n)
+static void hold_sse(const uint8_t *in, uint8_t *out, unsigned long n, const struct hold_calls *c)
 {
-	__asm__ volatile(
-		"movdqu 0(%[in]), %%xmm0\n\t"   "movdqu 32(%[in]), %%xmm1\n\t"
-		"movdqu 64(%[in]), %%xmm2\n\t"  "movdqu 96(%[in]), %%xmm3\n\t"
-		"movdqu 128(%[in]), %%xmm4\n\t" "movdqu 160(%[in]), %%xmm5\n\t"
-		"movdqu 192(%[in]), %%xmm6\n\t" "movdqu 224(%[in]), %%xmm7\n\t"
-		"movdqu 256(%[in]), %%xmm8\n\t" "movdqu 288(%[in]), %%xmm9\n\t"
-		"movdqu 320(%[in]), %%xmm10\n\t" "movdqu 352(%[in]), %%xmm11\n\t"
-		"movdqu 384(%[in]), %%xmm12\n\t" "movdqu 416(%[in]), %%xmm13\n\t"
-		"movdqu 448(%[in]), %%xmm14\n\t" "movdqu 480(%[in]), %%xmm15\n\t"
-		"1:\n\t"
-		"mov %[nr], %%eax\n\t"
-		"syscall\n\t"
-		"dec %[n]\n\t"
-		"jnz 1b\n\t"
-		"movdqu %%xmm0, 0(%[out])\n\t"   "movdqu %%xmm1, 32(%[out])\n\t"
-		"movdqu %%xmm2, 64(%[out])\n\t"  "movdqu %%xmm3, 96(%[out])\n\t"
-		"movdqu %%xmm4, 128(%[out])\n\t" "movdqu %%xmm5, 160(%[out])\n\t"
-		"movdqu %%xmm6, 192(%[out])\n\t" "movdqu %%xmm7, 224(%[out])\n\t"
-		"movdqu %%xmm8, 256(%[out])\n\t" "movdqu %%xmm9, 288(%[out])\n\t"
-		"movdqu %%xmm10, 320(%[out])\n\t" "movdqu %%xmm11, 352(%[out])\n\t"
-		"movdqu %%xmm12, 384(%[out])\n\t" "movdqu %%xmm13, 416(%[out])\n\t"
-		"movdqu %%xmm14, 448(%[out])\n\t" "movdqu %%xmm15, 480(%[out])\n\t"
-		: [n] "+r"(n)
-		: [in] "r"(in), [out] "r"(out), [nr] "i"(SYS_sched_yield)
-		: "rax", "rcx", "r11", "memory", "cc", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7",
-		  "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15");
+#define REG "xmm"
+	__asm__ volatile(R16(LD, "movdqu") CALLS R16(ST, "movdqu")
+			 : [n] "+r"(n) : [in] "r"(in), [out] "r"(out), [c] "r"(c) : HOLD_CLOBBERS);
+#undef REG
 }
 
 static int control_words(char *why, size_t len)
@@ -137,36 +116,95 @@ static int control_words(char *why, size_t len)
 	return 0;
 }
 
-static int registers(double budget_s, char *why, size_t len)
+/* One round: fresh patterns, n rounds of the calls, compare. 0 or HVB_EIO. */
+static int hold_round(int avx, uint64_t *seed, unsigned long n, const struct hold_calls *c, char *why, size_t len)
 {
 	uint8_t in[NREG * VEC], out[NREG * VEC];
-	int avx = os_avx();
 	size_t width = avx ? VEC : 16;
-	double t0 = hvb_now();
-	uint64_t x = 0x9e3779b97f4a7c15ULL ^ (uint64_t)(t0 * 1e9);
 
-	do {
-		for (size_t i = 0; i < sizeof(in); i += 8) { /* splitmix64: a new pattern each round */
-			uint64_t z = (x += 0x9e3779b97f4a7c15ULL);
-			z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-			z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-			z ^= z >> 31;
-			memcpy(in + i, &z, 8);
+	for (size_t i = 0; i < sizeof(in); i += 8) { /* splitmix64 */
+		uint64_t z = (*seed += 0x9e3779b97f4a7c15ULL);
+		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+		z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+		z ^= z >> 31;
+		memcpy(in + i, &z, 8);
+	}
+	memset(out, 0, sizeof(out));
+	if (avx)
+		hold_avx(in, out, n, c);
+	else
+		hold_sse(in, out, n, c);
+	for (int r = 0; r < NREG; r++)
+		if (memcmp(in + r * VEC, out + r * VEC, width)) {
+			int upper = !memcmp(in + r * VEC, out + r * VEC, 16);
+			snprintf(why, len, "%s%d%s changed across system calls and task switches", avx ? "ymm" : "xmm", r,
+				 upper ? " (its upper 128 bits)" : "");
+			return HVB_EIO;
 		}
-		memset(out, 0, sizeof(out));
-		if (avx)
-			hold_avx(in, out, 64);
-		else
-			hold_sse(in, out, 64);
-		for (int r = 0; r < NREG; r++)
-			if (memcmp(in + r * VEC, out + r * VEC, width)) {
-				int lane = memcmp(in + r * VEC, out + r * VEC, 16) ? 0 : 1;
-				snprintf(why, len, "%s%d%s changed across system calls and context switches",
-					 avx ? "ymm" : "xmm", r, avx && lane ? " (its upper 128 bits)" : "");
-				return HVB_EIO;
-			}
-	} while (hvb_now() - t0 < budget_s);
 	return 0;
+}
+
+#define ROUND 64
+
+/* The partner thread: answers each token of the pipe, holding its own
+ * patterns, one round per control byte, so that the task switches between the
+ * two threads make the kernel save and restore vector state (XSAVE/XRSTOR),
+ * which sched_yield() alone on an idle vCPU need not do. */
+struct partner {
+	int avx, ctl, ping, pong, rc;
+	char why[128];
+};
+
+static void *partner_main(void *arg)
+{
+	struct partner *p = arg;
+	char buf = 0, go;
+	uint64_t seed = 0x5851f42d4c957f2dULL;
+	struct hold_calls c = { SYS_read, p->ping, SYS_write, p->pong, &buf };
+
+	while (read(p->ctl, &go, 1) == 1 && go)
+		if (p->rc == 0)
+			p->rc = hold_round(p->avx, &seed, ROUND, &c, p->why, sizeof(p->why));
+		else
+			hold_round(p->avx, &seed, ROUND, &c, (char[128]){ 0 }, 128); /* keep answering */
+	return NULL;
+}
+
+static int registers(double budget_s, char *why, size_t len)
+{
+	int avx = os_avx(), ctl[2], ping[2], pong[2], rc = 0;
+	double t0 = hvb_now();
+	uint64_t seed = 0x9e3779b97f4a7c15ULL ^ (uint64_t)(t0 * 1e9);
+	char buf = 0, go = 1;
+	struct hold_calls alone = { SYS_sched_yield, 0, SYS_sched_yield, 0, &buf };
+	struct partner p = { .avx = avx };
+	pthread_t th;
+
+	if (pipe(ctl) < 0 || pipe(ping) < 0 || pipe(pong) < 0) {
+		snprintf(why, len, "cannot make a pipe for the check");
+		return HVB_EIO;
+	}
+	p.ctl = ctl[0], p.ping = ping[0], p.pong = pong[1];
+	struct hold_calls pair = { SYS_write, ping[1], SYS_read, pong[0], &buf };
+	int threaded = pthread_create(&th, NULL, partner_main, &p) == 0;
+	do {
+		if (rc == 0)
+			rc = hold_round(avx, &seed, ROUND, &alone, why, len);
+		if (rc == 0 && threaded && write(ctl[1], &go, 1) == 1)
+			rc = hold_round(avx, &seed, ROUND, &pair, why, len);
+	} while (rc == 0 && hvb_now() - t0 < budget_s);
+	if (threaded) {
+		go = 0;
+		if (write(ctl[1], &go, 1) == 1)
+			pthread_join(th, NULL);
+		else
+			pthread_detach(th);
+		if (rc == 0 && p.rc)
+			rc = p.rc, snprintf(why, len, "%s (in a second thread)", p.why);
+	}
+	for (int i = 0; i < 2; i++)
+		close(ctl[i]), close(ping[i]), close(pong[i]);
+	return rc;
 }
 #endif
 
