@@ -216,6 +216,33 @@ printf "PROOF=%s\nPROOF_MODES=\"%s\"\nPROOF_BLKBACK=%s\n" "$PROOF" "${HVBENCH_LA
 # ---------------------------------------------------------------- boot Xen under QEMU
 ACCEL=tcg
 if [ -c /dev/kvm ] && [ -w /dev/kvm ] && grep -qE '^flags.* (vmx|svm)( |$)' /proc/cpuinfo; then ACCEL=kvm; fi
+# Eager FPU switching, always. QEMU's -cpu max looks like AMD, on which Xen
+# defaults to lazy switching: a vCPU runs with CR0.TS set until its first FPU
+# instruction traps (#NM). QEMU 7.2's emulation raises no #NM for XSAVE, XSAVEOPT
+# and XRSTOR (translate.c, group 15), which Linux uses to switch tasks' FPU
+# state, so a guest task can be handed another vCPU's vector registers: an agent
+# in a PV guest once refused '16K'. Checked below in Xen's boot log (NOTES.md).
+XEN_EAGER_FPU=spec-ctrl=eager-fpu
+# What this emulator does with FPU-state instructions under CR0.TS, recorded with
+# the lab's results (a second, tiny QEMU run; hv/lab/fpu-trap-probe.S).
+fpu_probe() {
+	local o=$WORK/fpu-trap-probe
+	gcc -m32 -c "$HERE/fpu-trap-probe.S" -o "$o.o" 2> "$LOGS/fpu-trap-probe.log" &&
+		ld -m elf_i386 -Ttext 0x100000 -o "$o.elf" "$o.o" 2>> "$LOGS/fpu-trap-probe.log" || {
+		say "FPU trap probe not built (see $LOGS/fpu-trap-probe.log)"; return 0; }
+	timeout 60 qemu-system-x86_64 -machine q35 -accel "$ACCEL" -cpu max,-smap -nographic -no-reboot \
+		-monitor none -serial stdio -device isa-debug-exit,iobase=0xf4,iosize=1 -kernel "$o.elf" \
+		< /dev/null 2>&1 | tr -d '\r' | grep -a -o -E '[A-Za-z][A-Za-z0-9 ()/]*: +(#NM raised|NO #NM)' > "$o.txt" || true
+	if grep -q 'NO #NM' "$o.txt"; then
+		say "this QEMU raises no #NM under CR0.TS for: $(grep 'NO #NM' "$o.txt" | cut -d: -f1 | tr -s ' ' | tr '\n' ',')" \
+			"so Xen must switch FPU state eagerly ($XEN_EAGER_FPU)"
+	elif [ -s "$o.txt" ]; then
+		say "this QEMU raises #NM under CR0.TS for every FPU instruction tried"
+	else
+		say "FPU trap probe gave no answer (see $o.txt)"
+	fi
+}
+fpu_probe
 boot() { # attempt
 	local ser=$WORK/console-$1.log t0 qpid last size idle=0 rc=0
 	rm -rf "$SHARE/out"
@@ -254,13 +281,6 @@ boot() { # attempt
 	phase "qemu-attempt-$1" "$t0" "qemu exit $rc"
 	grep -aq 'HVBENCH-LAB-DOM0-DONE' "$ser"
 }
-# Eager FPU switching, always. QEMU's -cpu max looks like AMD, on which Xen
-# defaults to lazy switching: a vCPU runs with CR0.TS set until its first FPU
-# instruction traps (#NM). QEMU 7.2's emulation raises no #NM for XSAVE, XSAVEOPT
-# and XRSTOR (translate.c, group 15), which Linux uses to switch tasks' FPU
-# state, so a guest task can be handed another vCPU's vector registers: an agent
-# in a PV guest once refused '16K'. Checked below in Xen's boot log (NOTES.md).
-XEN_EAGER_FPU=spec-ctrl=eager-fpu
 # Ctrl-C or a kill of the lab stops QEMU too (a background job of a script ignores SIGINT).
 QPID=
 trap '[ -n "$QPID" ] && kill $QPID 2>/dev/null; exit 130' INT TERM
@@ -274,6 +294,7 @@ grep -aq 'Support for PV VMs:.*EAGER_FPU' "$(ls -t "$WORK"/console-*.log | head 
 	die "Xen did not report eager FPU switching for PV guests ('$XEN_EAGER_FPU' on its command line): under QEMU's emulation lazy switching corrupts guests' vector registers; see hv/lab/NOTES.md"
 rm -rf "$WORK/out"
 cp -a "$SHARE/out" "$WORK/out"
+[ -s "$WORK/fpu-trap-probe.txt" ] && cp "$WORK/fpu-trap-probe.txt" "$WORK/out/"
 CON=$(ls -t "$WORK"/console-*.log | head -1)
 # The guest proof's verdicts, and each cell with its time in dom0 (uptime stamps in front of
 # the run's own progress lines; the first cell is timed from the start of the run).
