@@ -143,7 +143,7 @@ static int verify(const struct hvb_placement *plan, json_t *hello, char *why, si
 	if (seen.mempolicy != HVB_MEM_DEFAULT) {
 		struct hvb_cpuset ns;
 		if (hvb_cpuset_parse(nodes, &ns) == 0)
-			seen.mem_nodes = ns.bits[0];
+			seen.mem_nodes = ns;
 	}
 	return hvb_placement_verify(plan, &seen, why, len);
 }

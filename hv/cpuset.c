@@ -76,3 +76,13 @@ int hvb_cpuset_parse(const char *list, struct hvb_cpuset *out)
 	}
 	return 0;
 }
+
+_Static_assert(HVB_MAX_NODES <= HVB_MAX_CPUS, "node sets are CPU sets");
+
+int hvb_nodeset_first(const hvb_nodeset *s)
+{
+	for (size_t w = 0; w < HVB_MAX_CPUS / 64; w++)
+		if (s->bits[w])
+			return (int)(w * 64) + __builtin_ctzll(s->bits[w]);
+	return -1;
+}

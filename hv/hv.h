@@ -8,7 +8,9 @@
 #include "results/results.h"
 
 #define HVB_MAX_CPUS 1024
-#define HVB_MAX_NODES 64
+/* Linux's MAX_NUMNODES at its largest (NODES_SHIFT 10); a topology beyond it is
+ * refused with the reason, never cut short. */
+#define HVB_MAX_NODES 1024
 
 struct hvb_cpuset {
 	uint64_t bits[HVB_MAX_CPUS / 64];
@@ -24,19 +26,24 @@ int hvb_cpuset_equal(const struct hvb_cpuset *a, const struct hvb_cpuset *b);
 void hvb_cpuset_format(const struct hvb_cpuset *s, char *buf, size_t len);
 int hvb_cpuset_parse(const char *list, struct hvb_cpuset *out);
 void hvb_nodemask_format(uint64_t mask, char *buf, size_t len);
+/* Sets of NUMA nodes (by os index, or by topology index where said) use the
+ * same bits and list syntax as CPU sets: HVB_MAX_NODES <= HVB_MAX_CPUS. */
+typedef struct hvb_cpuset hvb_nodeset;
+int hvb_nodeset_first(const hvb_nodeset *s); /* -1 when empty */
 
 struct hvb_node {
 	int os_index;
 	struct hvb_cpuset cpus;
 	int ncpus;
-	uint64_t mem_bytes;
+	uint64_t mem_bytes;  /* 0: no memory (a memoryless node with CPUs) */
 	uint64_t free_bytes; /* 0 when unknown */
+	char subtype[16];    /* hwloc's memory kind for memory-only nodes: "HBM", "MCDRAM", "NVM", "CXL-DRAM"; "" DRAM */
 };
 
 struct hvb_topo {
 	char source[160];      /* "hwloc (this host)", "synthetic:...", "xml:PATH", "xen physinfo" */
 	int nnodes;
-	struct hvb_node nodes[HVB_MAX_NODES];
+	struct hvb_node nodes[HVB_MAX_NODES]; /* each CPU in at most one node's cpus */
 	int npus, ncores, npackages;
 	uint64_t llc_bytes;    /* largest last-level cache, 0 when unknown */
 	int *distances;        /* nnodes x nnodes, NULL when the source has none */
@@ -45,7 +52,8 @@ struct hvb_topo {
 
 /* This host as hwloc sees it, restricted to the CPUs this process may use. */
 struct hvb_topo *hvb_topo_native(void);
-/* "synthetic:node:2 core:2 pu:1" or "xml:PATH" (hwloc XML), for tests and planning. */
+/* "synthetic:node:2 core:2 pu:1" or "xml:PATH" (hwloc XML), for tests and planning.
+ * NULL with hwloc's own reason logged when hwloc cannot read it. */
 struct hvb_topo *hvb_topo_load(const char *spec);
 void hvb_topo_free(struct hvb_topo *t);
 int hvb_topo_distance(const struct hvb_topo *t, int from_idx, int to_idx); /* -1 unknown */
@@ -63,11 +71,13 @@ enum hvb_mempolicy { HVB_MEM_DEFAULT, HVB_MEM_BIND, HVB_MEM_INTERLEAVE };
 struct hvb_placement {
 	enum hvb_placement_kind kind;
 	struct hvb_cpuset cpus; /* empty: every allowed CPU */
-	uint64_t cpu_nodes;     /* node indices (bit i = topo->nodes[i]) the CPUs come from */
-	uint64_t mem_nodes;     /* node os indices memory is bound or interleaved to */
+	hvb_nodeset cpu_nodes;  /* node indices (bit i = topo->nodes[i]) the CPUs come from */
+	hvb_nodeset mem_nodes;  /* node os indices memory is bound or interleaved to */
 	enum hvb_mempolicy mempolicy;
 	uint64_t seed;
-	char desc[384];         /* human text: "CPUs 0-1 on node 0, memory bound to node 1" */
+	char desc[640];         /* human text: "CPUs 0-1 on node 0, memory bound to node 1" */
+	int split_mem[2];       /* split: os index of each half's memory node (the vNUMA nodes' pnodes) */
+	char mem_note[256];     /* why memory is where it is when not on the CPUs' own node, else "" */
 };
 /* Plans where vcpus CPUs and the memory go. HVB_ESKIP with why when this topology
  * cannot honour the placement (remote on one node): never a silent fallback. */
@@ -82,7 +92,7 @@ char *hvb_placement_json(const struct hvb_placement *p);
 struct hvb_placement_seen {
 	struct hvb_cpuset cpus;
 	enum hvb_mempolicy mempolicy;
-	uint64_t mem_nodes;
+	hvb_nodeset mem_nodes;
 };
 /* The calling process's own affinity and memory policy. */
 int hvb_placement_self(struct hvb_placement_seen *seen);

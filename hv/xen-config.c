@@ -73,13 +73,12 @@ static int set_placement(const struct hvb_xen_build *b, libxl_domain_build_info 
 	uint64_t memkb = bi->max_memkb;
 
 	libxl_defbool_set(&bi->numa_placement, l->numa_placement);
-	if (l->nodemap) {
-		struct hvb_cpuset nodes = { { l->nodemap } };
+	if (hvb_cpuset_count(&l->nodemap)) {
 		int nn = 0;
 		for (int i = 0; i < b->topo->nnodes; i++)
 			if (b->topo->nodes[i].os_index + 1 > nn)
 				nn = b->topo->nodes[i].os_index + 1;
-		if (hvb_xen_bitmap_from(&bi->nodemap, nn, &nodes) < 0)
+		if (hvb_xen_bitmap_from(&bi->nodemap, nn, &l->nodemap) < 0)
 			return HVB_ENOMEM;
 	}
 	if (hvb_cpuset_count(&l->build_hard)) {
@@ -124,7 +123,7 @@ static int set_placement(const struct hvb_xen_build *b, libxl_domain_build_info 
 				vn->distances[j] = d > 0 ? (uint32_t)d : j == k ? 10 : 20;
 			}
 		}
-	} else if (!strcmp(b->mode, "hvm") && __builtin_popcountll(l->mem_nodes) == 1) {
+	} else if (!strcmp(b->mode, "hvm") && hvb_cpuset_count(&l->mem_nodes) == 1) {
 		/* HVM on one node: one virtual node bound to it, so that libxc allocates with
 		 * XENMEMF_exact_node and Xen scrubs that node's freed pages rather than take
 		 * another node's clean ones for superpages (seen in the lab: an HVM guest built
@@ -136,7 +135,7 @@ static int set_placement(const struct hvb_xen_build *b, libxl_domain_build_info 
 		bi->num_vnuma_nodes = 1;
 		libxl_vnode_info_init(vn);
 		vn->memkb = memkb;
-		vn->pnode = (uint32_t)__builtin_ctzll(l->mem_nodes);
+		vn->pnode = (uint32_t)hvb_nodeset_first(&l->mem_nodes);
 		for (int v = 0; v < l->vcpus; v++)
 			hvb_cpuset_set(&all, v);
 		if (hvb_xen_bitmap_from(&vn->vcpus, l->vcpus, &all) < 0 || !(vn->distances = calloc(1, sizeof(uint32_t))))

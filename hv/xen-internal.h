@@ -40,12 +40,12 @@ struct hvb_xen_layout {
 	int vcpus;
 	struct hvb_cpuset hard[HVB_XEN_MAX_VCPUS]; /* per vCPU, as pinned once the guest runs */
 	struct hvb_cpuset build_hard;              /* pinned at build (all vCPUs); empty: none */
-	uint64_t nodemap;                          /* node affinity at build; 0: libxl decides or none */
+	hvb_nodeset nodemap;                       /* node affinity at build; empty: libxl decides or none */
 	int numa_placement;                        /* libxl's automatic placement on */
 	int pin_after_create;                      /* remote: vCPUs pinned after the memory is allocated */
 	int vnodes;                                /* split: 2 virtual NUMA nodes, else 0 */
 	int vnode_pnode[2];
-	uint64_t mem_nodes;                        /* nodes the memory must be on; 0: anywhere */
+	hvb_nodeset mem_nodes;                     /* nodes the memory must be on; empty: anywhere */
 };
 int hvb_xen_layout(const struct hvb_placement *p, const struct hvb_topo *t, int vcpus, struct hvb_xen_layout *out,
 		   char *why, size_t len);
@@ -54,7 +54,7 @@ int hvb_xen_layout(const struct hvb_placement *p, const struct hvb_topo *t, int 
 struct hvb_xen_seen {
 	int vcpus;
 	struct hvb_cpuset hard[HVB_XEN_MAX_VCPUS];
-	uint64_t node_affinity;        /* xc_domain_node_getaffinity */
+	hvb_nodeset node_affinity;     /* xc_domain_node_getaffinity */
 	int have_pages;                /* per-node page counts were read */
 	uint64_t pages[HVB_MAX_NODES]; /* 'u' debug key: pages of the domain per node */
 	uint64_t total_pages;
@@ -104,7 +104,8 @@ int hvb_xen_hotplug_link(const char *rundir, char *path, size_t plen, char *why,
 
 /* ---- memory per node (hv/xen-mem.c) ---- */
 /* 1 when the nodes of mask have need bytes free together; 0 with the figures in why. */
-int hvb_xen_nodes_have(const uint64_t *free_bytes, int nnodes, uint64_t mask, uint64_t need, char *why, size_t len);
+int hvb_xen_nodes_have(const uint64_t *free_bytes, int nnodes, const hvb_nodeset *mask, uint64_t need, char *why,
+		       size_t len);
 
 #define HVB_XEN_IPERF3_PORT 5201 /* the agent's default peer port */
 /* The iperf3 server in dom0 for a guest's iperf3 client, on the bridge's
@@ -149,7 +150,7 @@ void hvb_xen_bitmap_to(const libxl_bitmap *bm, struct hvb_cpuset *set);
 libxl_ctx *hvb_xen_ctx(char *why, size_t len);
 xc_interface *hvb_xen_xch(char *why, size_t len);
 /* Waits up to wait_s for need bytes free on the nodes of mask (0: any); HVB_EIO with the figures. */
-int hvb_xen_wait_node_memory(libxl_ctx *ctx, uint64_t mask, uint64_t need, double wait_s, char *why, size_t len);
+int hvb_xen_wait_node_memory(libxl_ctx *ctx, const hvb_nodeset *mask, uint64_t need, double wait_s, char *why, size_t len);
 /* Waits up to wait_s for domid to be gone (no longer dying); 1 when gone. */
 int hvb_xen_wait_gone(libxl_ctx *ctx, uint32_t domid, double wait_s);
 /* Reads vCPU affinities, node affinity and per-node pages of domid. */

@@ -16,24 +16,25 @@
 #include <unistd.h>
 #include "hv/xen-internal.h"
 
-int hvb_xen_nodes_have(const uint64_t *free_bytes, int nnodes, uint64_t mask, uint64_t need, char *why, size_t len)
+int hvb_xen_nodes_have(const uint64_t *free_bytes, int nnodes, const hvb_nodeset *mask, uint64_t need, char *why,
+		       size_t len)
 {
 	uint64_t sum = 0;
 	size_t off;
 
-	for (int n = 0; n < nnodes && n < 64; n++)
-		if (mask & (1ULL << n))
+	for (int n = 0; n < nnodes && n < HVB_MAX_NODES; n++)
+		if (hvb_cpuset_has(mask, n))
 			sum += free_bytes[n];
 	if (sum >= need)
 		return 1;
 	off = (size_t)snprintf(why, len, "xen: the placement needs %llu MiB on node(s)", (unsigned long long)(need >> 20));
-	for (int n = 0; n < nnodes && n < 64 && off < len; n++)
-		if (mask & (1ULL << n))
+	for (int n = 0; n < nnodes && n < HVB_MAX_NODES && off < len; n++)
+		if (hvb_cpuset_has(mask, n))
 			off += (size_t)snprintf(why + off, len - off, " %d", n);
 	if (off < len)
 		off += (size_t)snprintf(why + off, len - off, " and they have %llu MiB free (per node:",
 					(unsigned long long)(sum >> 20));
-	for (int n = 0; n < nnodes && n < 64 && off < len; n++)
+	for (int n = 0; n < nnodes && n < HVB_MAX_NODES && off < len; n++)
 		off += (size_t)snprintf(why + off, len - off, " %d: %llu MiB", n, (unsigned long long)(free_bytes[n] >> 20));
 	if (off < len)
 		snprintf(why + off, len - off, ")");
@@ -48,22 +49,22 @@ static double mono(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-int hvb_xen_wait_node_memory(libxl_ctx *ctx, uint64_t mask, uint64_t need, double wait_s, char *why, size_t len)
+int hvb_xen_wait_node_memory(libxl_ctx *ctx, const hvb_nodeset *mask, uint64_t need, double wait_s, char *why, size_t len)
 {
 	double end = mono() + wait_s;
 	int waited = 0;
 
-	if (!mask)
+	if (!hvb_cpuset_count(mask))
 		return 0;
 	for (;;) {
-		uint64_t free_bytes[64] = { 0 };
+		uint64_t free_bytes[HVB_MAX_NODES] = { 0 };
 		int nn = 0;
 		libxl_numainfo *ni = libxl_get_numainfo(ctx, &nn);
 		if (!ni) {
 			snprintf(why, len, "xen: libxl_get_numainfo failed: cannot check free memory per node");
 			return HVB_EIO;
 		}
-		for (int n = 0; n < nn && n < 64; n++)
+		for (int n = 0; n < nn && n < HVB_MAX_NODES; n++)
 			free_bytes[n] = ni[n].free == LIBXL_NUMAINFO_INVALID_ENTRY ? 0 : ni[n].free;
 		libxl_numainfo_list_free(ni, nn);
 		if (hvb_xen_nodes_have(free_bytes, nn, mask, need, why, len)) {

@@ -55,17 +55,19 @@ int hvb_xen_layout(const struct hvb_placement *p, const struct hvb_topo *t, int 
 		int nodes[2], n = 0;
 		struct hvb_cpuset on[2];
 		for (int i = 0; i < t->nnodes && n < 2; i++)
-			if (p->cpu_nodes & (1ULL << i))
+			if (hvb_cpuset_has(&p->cpu_nodes, i))
 				nodes[n++] = i;
-		if (n != 2 || vcpus < 2) {
+		if (n != 2 || vcpus < 2 || p->split_mem[0] < 0 || p->split_mem[1] < 0) {
 			snprintf(why, len, "xen: split placement needs CPUs on two nodes and 2 vCPUs or more");
 			return HVB_ESKIP;
 		}
 		l->vnodes = 2;
 		for (int k = 0; k < 2; k++) {
-			l->vnode_pnode[k] = t->nodes[nodes[k]].os_index;
+			/* The virtual node's memory is its CPUs' local memory, which for
+			 * a memoryless node is the nearest node with memory. */
+			l->vnode_pnode[k] = p->split_mem[k];
 			cpus_of_node(t, nodes[k], &p->cpus, &on[k]);
-			l->nodemap |= 1ULL << l->vnode_pnode[k];
+			hvb_cpuset_set(&l->nodemap, l->vnode_pnode[k]);
 		}
 		/* vCPUs 0..ceil(n/2)-1 on the first virtual node, like the plan's CPU split. */
 		for (int v = 0; v < vcpus; v++)
@@ -83,7 +85,7 @@ int hvb_xen_layout(const struct hvb_placement *p, const struct hvb_topo *t, int 
 int hvb_xen_layout_verify(const struct hvb_xen_layout *l, const struct hvb_xen_seen *seen, char *why, size_t len)
 {
 	char want[256], got[256];
-	uint64_t on = 0;
+	hvb_nodeset on = { { 0 } };
 
 	if (seen->vcpus != l->vcpus) {
 		snprintf(why, len, "the domain has %d vCPUs, %d were asked", seen->vcpus, l->vcpus);
@@ -96,13 +98,13 @@ int hvb_xen_layout_verify(const struct hvb_xen_layout *l, const struct hvb_xen_s
 			snprintf(why, len, "vCPU %d hard affinity is pCPUs %s, the placement asked for %s", v, got, want);
 			return 0;
 		}
-	if (l->nodemap && seen->node_affinity != l->nodemap) {
-		hvb_nodemask_format(l->nodemap, want, sizeof(want));
-		hvb_nodemask_format(seen->node_affinity, got, sizeof(got));
+	if (hvb_cpuset_count(&l->nodemap) && !hvb_cpuset_equal(&seen->node_affinity, &l->nodemap)) {
+		hvb_cpuset_format(&l->nodemap, want, sizeof(want));
+		hvb_cpuset_format(&seen->node_affinity, got, sizeof(got));
 		snprintf(why, len, "node affinity is %s, the placement asked for %s", got, want);
 		return 0;
 	}
-	if (!l->mem_nodes)
+	if (!hvb_cpuset_count(&l->mem_nodes))
 		return 1;
 	if (!seen->have_pages) {
 		snprintf(why, len, "the domain's memory per node could not be read back");
@@ -111,18 +113,18 @@ int hvb_xen_layout_verify(const struct hvb_xen_layout *l, const struct hvb_xen_s
 	for (int n = 0; n < HVB_MAX_NODES; n++) {
 		if (!seen->pages[n])
 			continue;
-		on |= 1ULL << n;
-		if (!(l->mem_nodes & (1ULL << n))) {
-			hvb_nodemask_format(l->mem_nodes, want, sizeof(want));
+		hvb_cpuset_set(&on, n);
+		if (!hvb_cpuset_has(&l->mem_nodes, n)) {
+			hvb_cpuset_format(&l->mem_nodes, want, sizeof(want));
 			snprintf(why, len, "%llu of the domain's %llu pages are on node %d, the placement asked for node %s",
 				 (unsigned long long)seen->pages[n], (unsigned long long)seen->total_pages, n, want);
 			return 0;
 		}
 	}
 	/* Split and interleave spread the memory: every asked node must hold some. */
-	if ((l->vnodes || __builtin_popcountll(l->mem_nodes) > 1) && on != l->mem_nodes) {
-		hvb_nodemask_format(l->mem_nodes, want, sizeof(want));
-		hvb_nodemask_format(on, got, sizeof(got));
+	if ((l->vnodes || hvb_cpuset_count(&l->mem_nodes) > 1) && !hvb_cpuset_equal(&on, &l->mem_nodes)) {
+		hvb_cpuset_format(&l->mem_nodes, want, sizeof(want));
+		hvb_cpuset_format(&on, got, sizeof(got));
 		snprintf(why, len, "the domain's memory is on node %s, the placement asked for it on each of %s", got,
 			 want);
 		return 0;
@@ -204,7 +206,7 @@ int hvb_xen_read_seen(uint32_t domid, struct hvb_xen_seen *seen, char *why, size
 		if (xc_domain_node_getaffinity(xch, domid, nm) == 0)
 				for (int n = 0, max = xc_get_max_nodes(xch); n < HVB_MAX_NODES && n < max; n++)
 				if ((nm[n / 8] >> (n % 8)) & 1)
-					seen->node_affinity |= 1ULL << n;
+					hvb_cpuset_set(&seen->node_affinity, n);
 		free(nm);
 	}
 	/* Xen 4.17 has no hypercall that counts a domain's pages per node: the 'u'

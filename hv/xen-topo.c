@@ -78,7 +78,7 @@ struct hvb_topo *hvb_xen_topo_load_json(const char *path)
 {
 	json_error_t err;
 	json_t *root = json_load_file(path, 0, &err), *na, *ca, *v;
-	struct hvb_xen_numa numa[HVB_MAX_NODES];
+	struct hvb_xen_numa *numa = NULL; /* 4 MiB at HVB_MAX_NODES: not on the stack */
 	struct hvb_xen_cpu *cpus = NULL;
 	struct hvb_topo *t = NULL;
 	char source[160];
@@ -97,7 +97,8 @@ struct hvb_topo *hvb_xen_topo_load_json(const char *path)
 			path, HVB_MAX_NODES, HVB_MAX_CPUS);
 		goto out;
 	}
-	memset(numa, 0, sizeof(numa));
+	if (!(numa = calloc(json_array_size(na) + 1, sizeof(*numa))))
+		goto out;
 	json_array_foreach(na, i, v) {
 		json_t *d = json_object_get(v, "dists"), *dv;
 		if (get_u(v, "size", &numa[i].size) < 0 || get_u(v, "free", &numa[i].free) < 0 || !json_is_array(d) ||
@@ -124,6 +125,7 @@ struct hvb_topo *hvb_xen_topo_load_json(const char *path)
 	snprintf(source, sizeof(source), "xen-json:%s", path);
 	t = hvb_xen_topo_from_arrays(numa, nn, cpus, nc, source);
 out:
+	free(numa);
 	free(cpus);
 	json_decref(root);
 	return t;

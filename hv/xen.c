@@ -501,7 +501,7 @@ static int create(struct hvb_guest *g, const struct hvb_guest_spec *spec, const 
 		return rc;
 	}
 	/* Memory first on the placement's nodes, or Xen spreads it elsewhere. */
-	if (g->layout.mem_nodes) {
+	if (hvb_cpuset_count(&g->layout.mem_nodes)) {
 		uint64_t need_kb = 0;
 		if (libxl_domain_need_memory(ctx, &cfg, 0, &need_kb) != 0) {
 			/* No figure from libxl: wait for at least the guest's own memory. */
@@ -509,7 +509,7 @@ static int create(struct hvb_guest *g, const struct hvb_guest_spec *spec, const 
 				g->name, (unsigned long long)(cfg.b_info.max_memkb >> 10));
 			need_kb = cfg.b_info.max_memkb;
 		}
-		if ((rc = hvb_xen_wait_node_memory(ctx, g->layout.mem_nodes, need_kb * 1024, 120, why, len)) < 0) {
+		if ((rc = hvb_xen_wait_node_memory(ctx, &g->layout.mem_nodes, need_kb * 1024, 120, why, len)) < 0) {
 			libxl_domain_config_dispose(&cfg);
 			return rc;
 		}
@@ -667,7 +667,7 @@ static int xen_readback(struct hvb_guest *g, char **json)
 			hvb_cpuset_format(&g->seen.hard[v], buf, sizeof(buf));
 			json_array_append_new(vc, json_pack("{s:i, s:s}", "vcpu", v, "hard_affinity", buf));
 		}
-		hvb_nodemask_format(g->seen.node_affinity, buf, sizeof(buf));
+		hvb_cpuset_format(&g->seen.node_affinity, buf, sizeof(buf));
 		json_object_set_new(o, "node_affinity", json_string(buf));
 		if (g->seen.have_pages) {
 			for (int n = 0; n < HVB_MAX_NODES; n++)

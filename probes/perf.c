@@ -14,7 +14,7 @@
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-#include "probes/probes.h"
+#include "probes/probes-internal.h"
 
 #ifdef HAVE_LIBPFM4
 #include <linux/perf_event.h>
@@ -42,6 +42,31 @@ static const struct hvb_metric_doc perf_metrics[] = {
 	{ "perf.%s_running_pct", "%", HVB_INFO, "share of the time the event was on the PMU (multiplexing)" },
 	{ 0 },
 };
+
+int hvb_perf_scale(const char *event, const uint64_t before[3], const uint64_t after[3], double *count,
+		   double *running_pct)
+{
+	char what[3][96];
+	uint64_t d[3];
+	static const char *const part[3] = { "count", "time_enabled", "time_running" };
+
+	for (int k = 0; k < 3; k++) {
+		snprintf(what[k], sizeof(what[k]), "perf: %s %s", event, part[k]);
+		if (!hvb_counter_delta(what[k], before[k], after[k], &d[k]))
+			return 0;
+	}
+	*count = (double)d[0];
+	*running_pct = 100;
+	if (d[1] > 0 && d[2] == 0)
+		return HVB_ESKIP;
+	/* Multiplexed: scaled by enabled/running. Running beyond enabled cannot
+	 * be; it is taken as not multiplexed. */
+	if (d[2] > 0 && d[2] < d[1]) {
+		*count *= (double)d[1] / (double)d[2];
+		*running_pct = 100.0 * (double)d[2] / (double)d[1];
+	}
+	return 1;
+}
 
 #ifdef HAVE_LIBPFM4
 
@@ -350,13 +375,12 @@ static int perf_collect(void *state, struct hvb_metrics *out)
 
 	for (size_t i = 0; i < st->n; i++) {
 		struct perf_event *e = &st->ev[i];
-		double v = (double)(e->v1[0] - e->v0[0]), en = (double)(e->v1[1] - e->v0[1]),
-		       run = (double)(e->v1[2] - e->v0[2]);
-		if (run > 0 && run < en)
-			v *= en / run;
-		else if (run <= 0 && en > 0) {
-			/* Enabled but never on the PMU: no figure rather than a zero. */
-			warn_once(e->name, "never scheduled on the PMU during the sample (too many events?)");
+		double v, pct;
+		int got = hvb_perf_scale(e->name, e->v0, e->v1, &v, &pct);
+		if (got != 1) {
+			/* Enabled but never on the PMU, or a count that went backwards: no figure rather than a zero. */
+			if (got == HVB_ESKIP)
+				warn_once(e->name, "never scheduled on the PMU during the sample (too many events?)");
 			val[i] = -1;
 			continue;
 		}
@@ -364,8 +388,8 @@ static int perf_collect(void *state, struct hvb_metrics *out)
 		metric_name(e->name, nm, sizeof(nm));
 		rc |= hvb_metrics_addf(out, v, strcasestr(e->name, "clock") ? "ns" : "count", judge(e->name),
 				       "perf.%s", nm);
-		if (en > 0 && run < en)
-			rc |= hvb_metrics_addf(out, 100.0 * run / en, "%", HVB_INFO, "perf.%s_running_pct", nm);
+		if (pct < 100)
+			rc |= hvb_metrics_addf(out, pct, "%", HVB_INFO, "perf.%s_running_pct", nm);
 		if (!strcmp(e->name, "cycles") || !strcmp(e->name, "cpu-cycles"))
 			cycles = v;
 		else if (!strcmp(e->name, "instructions"))

@@ -15,9 +15,17 @@ int hvb_probe_read_u64(const char *path, uint64_t *out);
 void hvb_probe_path(char *out, size_t len, const char *root, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/* The increase of a monotonic counter between two readings: 1 with *out set.
+ * A counter that went backwards (a reset, a 32-bit wrap, steal time after a
+ * migration, a device or domain re-created) has no honest figure: 0, *out
+ * untouched, and a warning naming the counter and both readings. Every probe
+ * that subtracts two readings goes through here. */
+int hvb_counter_delta(const char *counter, uint64_t before, uint64_t after, uint64_t *out);
+
 /* Counter snapshots kept as metrics (name, value): for each counter in `after`,
  * adds "<prefix>.<name>" = after - before to out, with unit and better taken
- * from docs (first entry whose name matches, else "count", info). */
+ * from docs (first entry whose name matches, else "count", info). A counter
+ * that went backwards is left out (hvb_counter_delta). */
 struct hvb_counter_doc {
 	const char *name;
 	const char *unit;

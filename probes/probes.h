@@ -71,6 +71,18 @@ int hvb_numa_maps_read(const char *path, uint64_t *pages, int maxnodes);
 int hvb_numastat_read(const char *root, struct hvb_metrics *snap);
 /* /proc/stat: stolen and total CPU time, in ticks. */
 int hvb_steal_read_stat(const char *root, uint64_t *steal, uint64_t *total);
+/* Two readings of the steal probe; the sample's figures from them (hz: ticks per
+ * second). A counter that went backwards gives no figure and a warning. */
+struct hvb_steal_snap {
+	uint64_t steal, total, nvcsw, vcsw;
+};
+int hvb_steal_delta(const struct hvb_steal_snap *a, const struct hvb_steal_snap *b, long hz, struct hvb_metrics *out);
+/* A perf event's figure from its readings {value, time_enabled, time_running}
+ * at the start and the stop: the count scaled when multiplexed, and the share
+ * of the time it was on the PMU. 1 with the figures; 0 when a reading went
+ * backwards (warned); HVB_ESKIP when it was enabled but never on the PMU. */
+int hvb_perf_scale(const char *event, const uint64_t before[3], const uint64_t after[3], double *count,
+		   double *running_pct);
 /* Context switches summed over the threads of pid. */
 int hvb_steal_read_ctxt(const char *root, pid_t pid, uint64_t *nonvol, uint64_t *vol);
 /* The statistics of the vbds of domid, summed; returns the number of vbds. */
@@ -94,6 +106,8 @@ enum hvb_xs_field {
 };
 struct hvb_xenstat_snap {
 	uint64_t t_ns; /* CLOCK_MONOTONIC when taken */
+	unsigned domid; /* which domain: counters of two different ones never subtract */
+	char name[64];
 	uint64_t v[HVB_XS_NFIELDS];
 	unsigned char have[HVB_XS_NFIELDS]; /* 0: libxenstat did not give it */
 };
@@ -101,7 +115,8 @@ struct hvb_xenstat_snap {
 void hvb_xenstat_put(struct hvb_xenstat_snap *s, enum hvb_xs_field f, uint64_t v);
 /* The sample's metrics from its two snapshots: counters as b - a, levels (vCPUs,
  * memory, device counts) as in b. The totals of vifs or vbds that changed during
- * the sample are left out, with a warning. */
+ * the sample, a counter that went backwards, and every counter when the domain
+ * was re-created (its id or name differ) are left out, with a warning. */
 int hvb_xenstat_delta(const struct hvb_xenstat_snap *a, const struct hvb_xenstat_snap *b, struct hvb_metrics *out);
 
 #endif

@@ -26,7 +26,7 @@ static const struct hvb_metric_doc steal_metrics[] = {
 struct steal_state {
 	char root[256];
 	pid_t pid;
-	uint64_t steal[2], total[2], nvcsw[2], vcsw[2];
+	struct hvb_steal_snap s[2];
 };
 
 int hvb_steal_read_stat(const char *root, uint64_t *steal, uint64_t *total)
@@ -77,7 +77,8 @@ int hvb_steal_read_ctxt(const char *root, pid_t pid, uint64_t *nonvol, uint64_t 
 
 static int snap(struct steal_state *st, int k)
 {
-	int rc = hvb_steal_read_stat(st->root, &st->steal[k], &st->total[k]);
+	struct hvb_steal_snap *s = &st->s[k];
+	int rc = hvb_steal_read_stat(st->root, &s->steal, &s->total);
 
 	if (rc < 0)
 		return rc;
@@ -86,14 +87,14 @@ static int snap(struct steal_state *st, int k)
 		 * workload's threads are gone by the time the probe stops). */
 		struct rusage ru;
 		getrusage(RUSAGE_SELF, &ru);
-		st->nvcsw[k] = (uint64_t)ru.ru_nivcsw;
-		st->vcsw[k] = (uint64_t)ru.ru_nvcsw;
+		s->nvcsw = (uint64_t)ru.ru_nivcsw;
+		s->vcsw = (uint64_t)ru.ru_nvcsw;
 		getrusage(RUSAGE_CHILDREN, &ru);
-		st->nvcsw[k] += (uint64_t)ru.ru_nivcsw;
-		st->vcsw[k] += (uint64_t)ru.ru_nvcsw;
+		s->nvcsw += (uint64_t)ru.ru_nivcsw;
+		s->vcsw += (uint64_t)ru.ru_nvcsw;
 		return 0;
 	}
-	return hvb_steal_read_ctxt(st->root, st->pid, &st->nvcsw[k], &st->vcsw[k]);
+	return hvb_steal_read_ctxt(st->root, st->pid, &s->nvcsw, &s->vcsw);
 }
 
 static int steal_supported(char *why, size_t len)
@@ -130,20 +131,29 @@ static int steal_open(const struct hvb_params *p, const struct hvb_probe_target 
 static int steal_start(void *state) { return snap(state, 0); }
 static int steal_stop(void *state) { return snap(state, 1); }
 
+int hvb_steal_delta(const struct hvb_steal_snap *a, const struct hvb_steal_snap *b, long hz, struct hvb_metrics *out)
+{
+	uint64_t ds, dt, nv, v;
+	int rc = 0, have_steal = hvb_counter_delta("steal: the steal column of /proc/stat", a->steal, b->steal, &ds),
+	    have_total = hvb_counter_delta("steal: the CPU time of /proc/stat", a->total, b->total, &dt);
+
+	if (have_steal && have_total && dt > 0)
+		rc |= hvb_metrics_add(out, "steal.steal_pct", 100.0 * (double)ds / (double)dt, "%", HVB_LOWER);
+	if (have_steal)
+		rc |= hvb_metrics_add(out, "steal.steal_ms", (double)ds * 1000.0 / (double)(hz > 0 ? hz : 100), "ms",
+				      HVB_LOWER);
+	if (hvb_counter_delta("steal: nonvoluntary_ctxt_switches", a->nvcsw, b->nvcsw, &nv))
+		rc |= hvb_metrics_add(out, "steal.nonvoluntary_ctxt", (double)nv, "count", HVB_LOWER);
+	if (hvb_counter_delta("steal: voluntary_ctxt_switches", a->vcsw, b->vcsw, &v))
+		rc |= hvb_metrics_add(out, "steal.voluntary_ctxt", (double)v, "count", HVB_INFO);
+	return rc ? HVB_ENOMEM : 0;
+}
+
 static int steal_collect(void *state, struct hvb_metrics *out)
 {
 	struct steal_state *st = state;
-	double ds = (double)(st->steal[1] - st->steal[0]), dt = (double)(st->total[1] - st->total[0]);
-	long hz = sysconf(_SC_CLK_TCK);
-	int rc = 0;
 
-	if (dt > 0)
-		rc |= hvb_metrics_add(out, "steal.steal_pct", 100.0 * ds / dt, "%", HVB_LOWER);
-	rc |= hvb_metrics_add(out, "steal.steal_ms", ds * 1000.0 / (double)(hz > 0 ? hz : 100), "ms", HVB_LOWER);
-	rc |= hvb_metrics_add(out, "steal.nonvoluntary_ctxt", (double)(st->nvcsw[1] - st->nvcsw[0]), "count",
-			      HVB_LOWER);
-	rc |= hvb_metrics_add(out, "steal.voluntary_ctxt", (double)(st->vcsw[1] - st->vcsw[0]), "count", HVB_INFO);
-	return rc ? HVB_ENOMEM : 0;
+	return hvb_steal_delta(&st->s[0], &st->s[1], sysconf(_SC_CLK_TCK), out);
 }
 
 static void steal_close(void *state) { free(state); }

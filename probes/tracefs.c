@@ -456,12 +456,15 @@ static int tracefs_collect(void *state, struct hvb_metrics *out)
 {
 	struct tracefs_state *st = state;
 	int rc = hvb_tracefs_agg_collect(st->agg, st->t1 - st->t0, out);
+	uint64_t lost;
 
-	if (hvb_metrics_add(out, "tracefs.lost_events", (double)(st->lost1 - st->lost0), "count", HVB_LOWER) < 0)
+	if (!hvb_counter_delta("tracefs: the ring buffers' overrun count", st->lost0, st->lost1, &lost))
+		return rc;
+	if (hvb_metrics_add(out, "tracefs.lost_events", (double)lost, "count", HVB_LOWER) < 0)
 		rc = HVB_ENOMEM;
-	if (st->lost1 > st->lost0)
+	if (lost)
 		hvb_log(HVB_LOG_WARN, "tracefs: %llu events lost to ring buffer overruns; raise buffer_kb",
-			(unsigned long long)(st->lost1 - st->lost0));
+			(unsigned long long)lost);
 	return rc;
 }
 

@@ -71,6 +71,22 @@ int hvb_counter_add(struct hvb_metrics *snap, const char *name, double value)
 	return hvb_metrics_add(snap, name, value, "count", HVB_INFO);
 }
 
+int hvb_counter_delta(const char *counter, uint64_t before, uint64_t after, uint64_t *out)
+{
+	if (after < before) {
+		hvb_log(HVB_LOG_WARN,
+			"%s went backwards during the sample (from %llu to %llu: reset, wrapped or migrated): no figure "
+			"for this sample",
+			counter, (unsigned long long)before, (unsigned long long)after);
+		return 0;
+	}
+	*out = after - before;
+	return 1;
+}
+
+/* Snapshot values are sums of unsigned counters kept as doubles. */
+static uint64_t as_count(double v) { return v > 0 ? (uint64_t)v : 0; }
+
 int hvb_counters_delta(const struct hvb_metrics *before, const struct hvb_metrics *after, const char *prefix,
 		       const struct hvb_counter_doc *docs, struct hvb_metrics *out)
 {
@@ -81,15 +97,20 @@ int hvb_counters_delta(const struct hvb_metrics *before, const struct hvb_metric
 		const char *unit = "count";
 		enum hvb_better better = HVB_INFO;
 
+		char what[160];
+		uint64_t d;
+
 		/* A counter that appeared during the sample (a device plugged in) counts from zero. */
-		double d = after->m[i].value - (b ? b->value : 0);
+		snprintf(what, sizeof(what), "%s.%s", prefix, after->m[i].name);
+		if (!hvb_counter_delta(what, as_count(b ? b->value : 0), as_count(after->m[i].value), &d))
+			continue;
 		for (const struct hvb_counter_doc *dd = docs; dd && dd->name; dd++)
 			if (!strcmp(dd->name, after->m[i].name)) {
 				unit = dd->unit;
 				better = dd->better;
 				break;
 			}
-		rc |= hvb_metrics_addf(out, d, unit, better, "%s.%s", prefix, after->m[i].name);
+		rc |= hvb_metrics_addf(out, (double)d, unit, better, "%s", what);
 	}
 	return rc ? HVB_EINVAL : 0;
 }

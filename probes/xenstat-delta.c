@@ -98,19 +98,35 @@ static int group_ok(const struct hvb_xenstat_snap *a, const struct hvb_xenstat_s
 	}
 	if (!b->v[g]) /* no devices: no totals */
 		return 0;
-	for (int f = 0; f < HVB_XS_NFIELDS; f++)
-		if (how[f].group == g && both(a, b, f) && b->v[f] < a->v[f]) {
-			hvb_log(HVB_LOG_WARN, "xenstat: %s went back during the sample (a device was re-created): the "
-					      "domain's %s totals are left out",
-				hvb_xenstat_metrics[f].name, devices(g));
+	/* One total that went back (a device re-created) spoils the group's others. */
+	for (int f = 0; f < HVB_XS_NFIELDS; f++) {
+		uint64_t d;
+		if (how[f].group == g && both(a, b, f) &&
+		    !hvb_counter_delta(hvb_xenstat_metrics[f].name, a->v[f], b->v[f], &d)) {
+			hvb_log(HVB_LOG_WARN, "xenstat: the domain's %s totals are left out", devices(g));
 			return 0;
 		}
+	}
 	return 1;
+}
+
+/* Counters of two different domains (one destroyed and re-created between the
+ * readings: a new id, or the id reused by another guest) do not subtract. */
+static int same_domain(const struct hvb_xenstat_snap *a, const struct hvb_xenstat_snap *b)
+{
+	if (a->domid == b->domid && !strcmp(a->name, b->name))
+		return 1;
+	hvb_log(HVB_LOG_WARN,
+		"xenstat: the domain was re-created during the sample (domain %u \"%s\" at the start, %u \"%s\" at "
+		"the stop): no counters for this sample",
+		a->domid, a->name, b->domid, b->name);
+	return 0;
 }
 
 int hvb_xenstat_delta(const struct hvb_xenstat_snap *a, const struct hvb_xenstat_snap *b, struct hvb_metrics *out)
 {
-	int ok[HVB_XS_NFIELDS] = { 0 }, rc = 0;
+	int ok[HVB_XS_NFIELDS] = { 0 }, rc = 0, same = same_domain(a, b);
+	double cpu = -1;
 
 	ok[HVB_XS_VIFS] = group_ok(a, b, HVB_XS_VIFS);
 	ok[HVB_XS_VBDS] = group_ok(a, b, HVB_XS_VBDS);
@@ -123,17 +139,22 @@ int hvb_xenstat_delta(const struct hvb_xenstat_snap *a, const struct hvb_xenstat
 				continue;
 			v = (double)b->v[f];
 		} else {
-			if (!both(a, b, f) || (how[f].group >= 0 && !ok[how[f].group]) || b->v[f] < a->v[f])
+			char what[96];
+			uint64_t dv;
+			if (!same || !both(a, b, f) || (how[f].group >= 0 && !ok[how[f].group]))
 				continue;
-			v = (double)(b->v[f] - a->v[f]);
+			snprintf(what, sizeof(what), "%s of domain %u", d->name, b->domid);
+			if (!hvb_counter_delta(what, a->v[f], b->v[f], &dv))
+				continue;
+			v = (double)dv;
+			if (f == HVB_XS_CPU_NS)
+				cpu = v;
 		}
 		rc |= hvb_metrics_add(out, d->name, v * how[f].scale, d->unit, d->better);
 	}
-	if (both(a, b, HVB_XS_CPU_NS) && b->t_ns > a->t_ns && b->v[HVB_XS_CPU_NS] >= a->v[HVB_XS_CPU_NS]) {
+	if (cpu >= 0 && b->t_ns > a->t_ns) {
 		const struct hvb_metric_doc *d = &hvb_xenstat_metrics[HVB_XS_NFIELDS];
-		rc |= hvb_metrics_add(out, d->name,
-				      100.0 * (double)(b->v[HVB_XS_CPU_NS] - a->v[HVB_XS_CPU_NS]) / (double)(b->t_ns - a->t_ns),
-				      d->unit, d->better);
+		rc |= hvb_metrics_add(out, d->name, 100.0 * cpu / (double)(b->t_ns - a->t_ns), d->unit, d->better);
 	}
 	return rc ? HVB_ENOMEM : 0;
 }

@@ -160,6 +160,8 @@ static int read_domain(struct xenstat_state *st, struct hvb_xenstat_snap *s)
 		xenstat_free_node(node);
 		return HVB_ENOENT;
 	}
+	s->domid = xenstat_domain_id(d);
+	snprintf(s->name, sizeof(s->name), "%s", xenstat_domain_name(d) ? xenstat_domain_name(d) : "");
 	hvb_xenstat_put(s, HVB_XS_CPU_NS, xenstat_domain_cpu_ns(d));
 	hvb_xenstat_put(s, HVB_XS_MEM_CUR, xenstat_domain_cur_mem(d));
 	if ((max = xenstat_domain_max_mem(d)) != (unsigned long long)-1) /* -1: no limit */

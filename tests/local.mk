@@ -18,3 +18,7 @@ TESTS += tests/unit-xenstat
 include tests/analysis.mk
 
 include tests/lab.mk
+# Real machines' NUMA shapes for the planners (tests/unit-placement)
+EXTRA_DIST += tests/data/topo/hbm-shared-cpuset.xml tests/data/topo/cxl-memory-only-node0.xml \
+	tests/data/topo/unreadable-version3.xml tests/data/cases/topology/11-threadripper-nps4-memoryless.xml \
+	tests/data/xen/topo-memoryless-cxl.json

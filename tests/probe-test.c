@@ -18,6 +18,11 @@
  *   probe-test vifs ROOT DOMID    the vif interface names of DOMID under ROOT
  *   probe-test netback ROOT DOMID the summed vif counters of DOMID under ROOT
  *   probe-test ethtool IFNAME     the interface's ethtool statistics
+ *   probe-test delta KIND ROOT_A ROOT_B [DOMID]
+ *                                 the figures a probe makes of two readings (KIND: steal, numastat,
+ *                                 blkback, netback), one taken under ROOT_A and one under ROOT_B
+ *   probe-test perf-scale EVENT V0 EN0 RUN0 V1 EN1 RUN1
+ *                                 a perf event's figure from its two readings (value, enabled, running)
  * Exit: 0 ok, 1 failure, 2 usage, 77 the probe cannot run here. */
 #include "config.h"
 #include <numa.h>
@@ -30,7 +35,7 @@
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "probes/probes.h"
+#include "probes/probes-internal.h"
 
 static void print_metrics(const struct hvb_metrics *ms)
 {
@@ -222,6 +227,56 @@ static int cmd_parser(const char *what, int argc, char **argv)
 	return rc < 0;
 }
 
+/* The same parsers, read twice, through the probes' own delta code. */
+static int cmd_delta(int argc, char **argv)
+{
+	struct hvb_metrics a = { 0 }, b = { 0 }, out = { 0 };
+	int (*read_dom)(const char *, int, struct hvb_metrics *) = NULL;
+	int domid = argc > 3 ? atoi(argv[3]) : 0, rc = 0;
+
+	if (argc < 3)
+		return 2;
+	if (!strcmp(argv[0], "steal")) {
+		struct hvb_steal_snap s[2] = { { 0 } };
+		for (int k = 0; k < 2; k++)
+			if (hvb_steal_read_stat(argv[1 + k], &s[k].steal, &s[k].total) < 0)
+				return 1;
+		rc = hvb_steal_delta(&s[0], &s[1], 100, &out);
+	} else {
+		if (!strcmp(argv[0], "blkback"))
+			read_dom = hvb_blkback_read;
+		else if (!strcmp(argv[0], "netback"))
+			read_dom = hvb_netback_read;
+		else if (strcmp(argv[0], "numastat"))
+			return 2;
+		if (read_dom ? read_dom(argv[1], domid, &a) < 0 || read_dom(argv[2], domid, &b) < 0
+			     : hvb_numastat_read(argv[1], &a) < 0 || hvb_numastat_read(argv[2], &b) < 0)
+			return 1;
+		rc = hvb_counters_delta(&a, &b, argv[0], NULL, &out);
+	}
+	print_metrics(&out);
+	hvb_metrics_free(&a);
+	hvb_metrics_free(&b);
+	hvb_metrics_free(&out);
+	return rc < 0;
+}
+
+static int cmd_perf_scale(char **argv)
+{
+	uint64_t r[2][3];
+	double count, pct;
+	int rc;
+
+	for (int i = 0; i < 6; i++)
+		r[i / 3][i % 3] = strtoull(argv[1 + i], NULL, 10);
+	rc = hvb_perf_scale(argv[0], r[0], r[1], &count, &pct);
+	if (rc == 1)
+		printf("count %.17g\nrunning_pct %.17g\n", count, pct);
+	else
+		printf("no figure (%s)\n", rc == HVB_ESKIP ? "never on the PMU" : "went backwards");
+	return 0;
+}
+
 static int cmd_touch(int argc, char **argv)
 {
 	size_t len = (size_t)atol(argv[0]) << 20;
@@ -290,6 +345,10 @@ int main(int argc, char **argv)
 		return cmd_touch(argc - 2, argv + 2);
 	if (argc == 4 && !strcmp(argv[1], "mmap-storm"))
 		return cmd_storm(argc - 2, argv + 2);
+	if (argc >= 5 && !strcmp(argv[1], "delta"))
+		return cmd_delta(argc - 2, argv + 2);
+	if (argc == 9 && !strcmp(argv[1], "perf-scale"))
+		return cmd_perf_scale(argv + 2);
 	if (argc == 2 && !strcmp(argv[1], "cleanup-stale")) {
 		printf("%d\n", hvb_tracefs_cleanup_stale());
 		return 0;

@@ -3,7 +3,7 @@
 check_PROGRAMS += tests/probe-test
 tests_probe_test_LDADD = $(HVB_LIBS)
 PROBE_TESTS = tests/probe-perf.sh tests/probe-tracefs.sh tests/probe-numa.sh tests/probe-steal.sh \
-	tests/probe-backends.sh tests/probe-xenstat.sh
+	tests/probe-backends.sh tests/probe-xenstat.sh tests/probe-backwards.sh
 TESTS += $(PROBE_TESTS)
 EXTRA_DIST += $(PROBE_TESTS) tests/probe-lib.sh tests/bench/probes-overhead.sh tests/bench/README-probes.md
 
@@ -51,3 +51,35 @@ EXTRA_DIST += tests/data/probes/README \
 	tests/data/probes/sys/class/net/vif3.1/statistics/tx_dropped \
 	tests/data/probes/sys/devices/system/node/node0/numastat \
 	tests/data/probes/sys/devices/system/node/node1/numastat
+EXTRA_DIST += tests/data/cases/steal/after/proc/stat \
+	tests/data/cases/steal/before/proc/stat \
+	tests/data/probes/later/sys/bus/xen-backend/devices/vbd-3-51712/statistics/ds_req \
+	tests/data/probes/later/sys/bus/xen-backend/devices/vbd-3-51712/statistics/f_req \
+	tests/data/probes/later/sys/bus/xen-backend/devices/vbd-3-51712/statistics/oo_req \
+	tests/data/probes/later/sys/bus/xen-backend/devices/vbd-3-51712/statistics/rd_req \
+	tests/data/probes/later/sys/bus/xen-backend/devices/vbd-3-51712/statistics/rd_sect \
+	tests/data/probes/later/sys/bus/xen-backend/devices/vbd-3-51712/statistics/wr_req \
+	tests/data/probes/later/sys/bus/xen-backend/devices/vbd-3-51712/statistics/wr_sect \
+	tests/data/probes/later/sys/bus/xen-backend/devices/vbd-3-51728/statistics/ds_req \
+	tests/data/probes/later/sys/bus/xen-backend/devices/vbd-3-51728/statistics/f_req \
+	tests/data/probes/later/sys/bus/xen-backend/devices/vbd-3-51728/statistics/oo_req \
+	tests/data/probes/later/sys/bus/xen-backend/devices/vbd-3-51728/statistics/rd_req \
+	tests/data/probes/later/sys/bus/xen-backend/devices/vbd-3-51728/statistics/rd_sect \
+	tests/data/probes/later/sys/bus/xen-backend/devices/vbd-3-51728/statistics/wr_req \
+	tests/data/probes/later/sys/bus/xen-backend/devices/vbd-3-51728/statistics/wr_sect \
+	tests/data/probes/later/sys/bus/xen-backend/devices/vif-3-0/net/vif3.0/ifindex \
+	tests/data/probes/later/sys/bus/xen-backend/devices/vif-3-1/net/vif3.1/ifindex \
+	tests/data/probes/later/sys/class/net/vif3.0/statistics/rx_bytes \
+	tests/data/probes/later/sys/class/net/vif3.0/statistics/rx_dropped \
+	tests/data/probes/later/sys/class/net/vif3.0/statistics/rx_packets \
+	tests/data/probes/later/sys/class/net/vif3.0/statistics/tx_bytes \
+	tests/data/probes/later/sys/class/net/vif3.0/statistics/tx_dropped \
+	tests/data/probes/later/sys/class/net/vif3.0/statistics/tx_packets \
+	tests/data/probes/later/sys/class/net/vif3.1/statistics/rx_bytes \
+	tests/data/probes/later/sys/class/net/vif3.1/statistics/rx_dropped \
+	tests/data/probes/later/sys/class/net/vif3.1/statistics/rx_packets \
+	tests/data/probes/later/sys/class/net/vif3.1/statistics/tx_bytes \
+	tests/data/probes/later/sys/class/net/vif3.1/statistics/tx_dropped \
+	tests/data/probes/later/sys/class/net/vif3.1/statistics/tx_packets \
+	tests/data/probes/later/sys/devices/system/node/node0/numastat \
+	tests/data/probes/later/sys/devices/system/node/node1/numastat

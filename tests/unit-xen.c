@@ -57,29 +57,29 @@ static void test_layouts(const struct hvb_topo *lab, const struct hvb_topo *four
 	struct hvb_placement p;
 	struct hvb_xen_layout l;
 
-	CHECK(layout(lab, HVB_PL_NONE, 1, &p, &l) == 0 && !l.numa_placement && !l.nodemap &&
+	CHECK(layout(lab, HVB_PL_NONE, 1, &p, &l) == 0 && !l.numa_placement && !hvb_cpuset_count(&l.nodemap) &&
 	      !hvb_cpuset_count(&l.hard[0]));
-	CHECK(layout(lab, HVB_PL_AUTO, 2, &p, &l) == 0 && l.numa_placement && !l.mem_nodes);
+	CHECK(layout(lab, HVB_PL_AUTO, 2, &p, &l) == 0 && l.numa_placement && !hvb_cpuset_count(&l.mem_nodes));
 	/* local: pinned at build, memory with the CPUs. */
-	CHECK(layout(lab, HVB_PL_LOCAL, 1, &p, &l) == 0 && !strcmp(fmt(&l.build_hard), "0") && l.nodemap == 1 &&
+	CHECK(layout(lab, HVB_PL_LOCAL, 1, &p, &l) == 0 && !strcmp(fmt(&l.build_hard), "0") && !strcmp(fmt(&l.nodemap), "0") &&
 	      !l.pin_after_create);
 	/* remote: memory on node 1 at build, vCPUs pinned to node 0 afterwards. */
-	CHECK(layout(lab, HVB_PL_REMOTE, 1, &p, &l) == 0 && l.nodemap == 2 && l.mem_nodes == 2 && l.pin_after_create &&
+	CHECK(layout(lab, HVB_PL_REMOTE, 1, &p, &l) == 0 && !strcmp(fmt(&l.nodemap), "1") && !strcmp(fmt(&l.mem_nodes), "1") && l.pin_after_create &&
 	      !hvb_cpuset_count(&l.build_hard) && !strcmp(fmt(&l.hard[0]), "0"));
 	/* split: two virtual nodes over the two physical ones. */
 	CHECK(layout(lab, HVB_PL_SPLIT, 2, &p, &l) == 0 && l.vnodes == 2 && l.vnode_pnode[0] == 0 &&
 	      l.vnode_pnode[1] == 1 && !strcmp(fmt(&l.hard[0]), "0") && !strcmp(fmt(&l.hard[1]), "1") &&
-	      l.nodemap == 3);
+	      !strcmp(fmt(&l.nodemap), "0-1"));
 	CHECK(layout(lab, HVB_PL_LOCAL, 2, &p, &l) == HVB_ESKIP); /* one pCPU per node */
 	/* Four nodes: split of 4 vCPUs takes node 0 and its nearest (1, distance 12). */
 	CHECK(layout(four, HVB_PL_SPLIT, 4, &p, &l) == 0 && l.vnode_pnode[0] == 0 && l.vnode_pnode[1] == 1 &&
 	      !strcmp(fmt(&l.hard[0]), "0-1") && !strcmp(fmt(&l.hard[1]), "0-1") && !strcmp(fmt(&l.hard[3]), "4-5"));
-	CHECK(layout(four, HVB_PL_REMOTE, 4, &p, &l) == 0 && l.nodemap == 2 && !strcmp(fmt(&l.hard[2]), "0-3"));
+	CHECK(layout(four, HVB_PL_REMOTE, 4, &p, &l) == 0 && !strcmp(fmt(&l.nodemap), "1") && !strcmp(fmt(&l.hard[2]), "0-3"));
 	/* random: the same seed, the same pCPUs. */
 	struct hvb_placement p2;
 	struct hvb_xen_layout l2;
 	CHECK(layout(four, HVB_PL_RANDOM, 3, &p, &l) == 0 && layout(four, HVB_PL_RANDOM, 3, &p2, &l2) == 0 &&
-	      hvb_cpuset_equal(&l.hard[0], &l2.hard[0]) && hvb_cpuset_count(&l.hard[0]) == 3 && l.nodemap);
+	      hvb_cpuset_equal(&l.hard[0], &l2.hard[0]) && hvb_cpuset_count(&l.hard[0]) == 3 && hvb_cpuset_count(&l.nodemap));
 }
 
 static void test_verify(const struct hvb_topo *lab)
@@ -93,7 +93,7 @@ static void test_verify(const struct hvb_topo *lab)
 	memset(&s, 0, sizeof(s));
 	s.vcpus = 1;
 	hvb_cpuset_set(&s.hard[0], 0);
-	s.node_affinity = 2;
+	hvb_cpuset_parse("1", &s.node_affinity);
 	s.have_pages = 1;
 	s.pages[1] = s.total_pages = 65536;
 	CHECK(hvb_xen_layout_verify(&l, &s, why, sizeof(why)) == 1);
@@ -116,7 +116,7 @@ static void test_verify(const struct hvb_topo *lab)
 	s.vcpus = 2;
 	hvb_cpuset_set(&s.hard[0], 0);
 	hvb_cpuset_set(&s.hard[1], 1);
-	s.node_affinity = 3;
+	hvb_cpuset_parse("0-1", &s.node_affinity);
 	s.have_pages = 1;
 	s.pages[0] = s.total_pages = 65536;
 	CHECK(hvb_xen_layout_verify(&l, &s, why, sizeof(why)) == 0);
@@ -168,10 +168,14 @@ static void test_node_memory(void)
 {
 	const uint64_t free_bytes[2] = { 300ULL << 20, 1200ULL << 20 };
 	char why[512] = "";
+	hvb_nodeset n1, n01, n0;
 
-	CHECK(hvb_xen_nodes_have(free_bytes, 2, 2, 520ULL << 20, why, sizeof(why)) == 1);
-	CHECK(hvb_xen_nodes_have(free_bytes, 2, 3, 1400ULL << 20, why, sizeof(why)) == 1);
-	CHECK(hvb_xen_nodes_have(free_bytes, 2, 1, 520ULL << 20, why, sizeof(why)) == 0);
+	hvb_cpuset_parse("1", &n1);
+	hvb_cpuset_parse("0-1", &n01);
+	hvb_cpuset_parse("0", &n0);
+	CHECK(hvb_xen_nodes_have(free_bytes, 2, &n1, 520ULL << 20, why, sizeof(why)) == 1);
+	CHECK(hvb_xen_nodes_have(free_bytes, 2, &n01, 1400ULL << 20, why, sizeof(why)) == 1);
+	CHECK(hvb_xen_nodes_have(free_bytes, 2, &n0, 520ULL << 20, why, sizeof(why)) == 0);
 	CHECK_STR_HAS(why, "needs 520 MiB on node(s) 0 and they have 300 MiB free");
 	CHECK_STR_HAS(why, "1: 1200 MiB");
 }

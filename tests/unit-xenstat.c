@@ -148,6 +148,26 @@ static void test_left_out(void)
 	CHECK(isnan(val(&ms, "xenstat.cpu_pct", "%", HVB_INFO)));
 	CHECK(ms.n == 8); /* cpu_s vcpu_s vcpus vcpus_online mem_cur_mib mem_max_mib vifs vbds */
 	hvb_metrics_free(&ms);
+
+	/* The domain's CPU time went backwards: no cpu_s, no cpu_pct (never 1.8e10 s). */
+	a = before, b = after;
+	given_all(&a);
+	given_all(&b);
+	b.v[HVB_XS_CPU_NS] = 1000;
+	CHECK(hvb_xenstat_delta(&a, &b, &ms) == 0);
+	CHECK(isnan(val(&ms, "xenstat.cpu_s", "s", HVB_INFO)) && isnan(val(&ms, "xenstat.cpu_pct", "%", HVB_INFO)));
+	CHECK(NEAR(val(&ms, "xenstat.vcpu_s", "s", HVB_INFO), 2.95));
+	hvb_metrics_free(&ms);
+
+	/* The domain was re-created between the readings (another id): no counters at all, the levels stay. */
+	a = before, b = after;
+	given_all(&a);
+	given_all(&b);
+	a.domid = 3, b.domid = 7;
+	CHECK(hvb_xenstat_delta(&a, &b, &ms) == 0);
+	CHECK(isnan(val(&ms, "xenstat.cpu_s", "s", HVB_INFO)) && isnan(val(&ms, "xenstat.vbd_wr_req", "requests", HVB_INFO)));
+	CHECK(val(&ms, "xenstat.vcpus_online", "count", HVB_INFO) == 3);
+	hvb_metrics_free(&ms);
 }
 
 /* Namespaces: a probe's metrics are recognised as probe figures by probes/ and
