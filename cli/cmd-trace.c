@@ -51,17 +51,19 @@ struct common {
 	struct hvb_xt_opts o;
 	struct hvb_xt_meta meta;
 	const char *file;
-	const char *hz, *vendor;
+	const char *hz, *vendor, *xen;
 };
 
-/* --cpu-hz and --vendor; 1 when opt was one of them. */
+/* --cpu-hz, --vendor and --xen-version; 1 when opt was one of them. */
 static int common_opt(struct common *c, int opt)
 {
 	if (opt == 'z')
 		c->hz = optarg;
 	else if (opt == 'v')
 		c->vendor = optarg;
-	return opt == 'z' || opt == 'v';
+	else if (opt == 'X')
+		c->xen = optarg;
+	return opt == 'z' || opt == 'v' || opt == 'X';
 }
 
 /* The FILE argument, its metadata and the shared options. */
@@ -89,6 +91,15 @@ static int common_setup(struct common *c, int argc, char **argv)
 		fprintf(stderr, "hvbench trace: --vendor '%s': expected amd, intel or auto\n", c->vendor);
 		return HVB_EXIT_USAGE;
 	}
+	/* The Xen version picks the layouts that changed between versions (probes/xentrace/
+	 * formats.c); without it, the one the metadata file recorded. */
+	if (c->xen && (hvb_xt_xen_version_parse(c->xen, &c->o.xen_version) || !c->o.xen_version)) {
+		fprintf(stderr, "hvbench trace: --xen-version '%s': expected a Xen version such as 4.17 or 4.20\n",
+			c->xen);
+		return HVB_EXIT_USAGE;
+	}
+	if (!c->o.xen_version && !e && hvb_xt_xen_version_parse(c->meta.xen_version, &c->o.xen_version))
+		c->o.xen_version = 0;
 	return 0;
 }
 
@@ -97,6 +108,7 @@ static int summary(int argc, char **argv)
 	static const struct option lo[] = {
 		{ "json", no_argument, NULL, 'j' }, { "cpu-hz", required_argument, NULL, 'z' },
 		{ "vendor", required_argument, NULL, 'v' }, { "metrics", no_argument, NULL, 'm' },
+		{ "xen-version", required_argument, NULL, 'X' },
 		{ "domain", required_argument, NULL, 'd' }, { NULL, 0, NULL, 0 },
 	};
 	struct common c = { 0 };
@@ -140,6 +152,7 @@ struct dump {
 	unsigned classes;  /* bit per enum hvb_xt_class; 0 = all */
 	double from, to, hz;
 	enum hvb_xt_vendor vendor;
+	unsigned xen;
 };
 
 static int dump_one(const struct hvb_xt_rec *r, void *arg)
@@ -160,7 +173,7 @@ static int dump_one(const struct hvb_xt_rec *r, void *arg)
 	t = d->hz > 0 ? (double)(int64_t)(r->tsc - t0) / d->hz : 0;
 	if (d->hz > 0 && (t < d->from || t > d->to))
 		return 0;
-	hvb_xt_rec_format(r, d->vendor, line, sizeof(line));
+	hvb_xt_rec_format_v(r, d->vendor, d->xen, line, sizeof(line));
 	if (d->hz > 0)
 		printf("%14.9f", t);
 	else
@@ -206,7 +219,8 @@ static int dump(int argc, char **argv)
 		{ "domain", required_argument, NULL, 'd' }, { "vcpu", required_argument, NULL, 'V' },
 		{ "class", required_argument, NULL, 'c' }, { "from", required_argument, NULL, 'f' },
 		{ "to", required_argument, NULL, 't' }, { "cpu-hz", required_argument, NULL, 'z' },
-		{ "vendor", required_argument, NULL, 'v' }, { NULL, 0, NULL, 0 },
+		{ "vendor", required_argument, NULL, 'v' }, { "xen-version", required_argument, NULL, 'X' },
+		{ NULL, 0, NULL, 0 },
 	};
 	struct common c = { 0 };
 	struct dump d = { .dom = -1, .vcpu = -1, .from = 0, .to = 1e300 };
@@ -230,6 +244,7 @@ static int dump(int argc, char **argv)
 		return HVB_EXIT_FAIL;
 	d.hz = c.o.cpu_hz > 0 ? c.o.cpu_hz : c.meta.cpu_hz;
 	d.vendor = c.o.vendor;
+	d.xen = c.o.xen_version;
 	if (window && d.hz <= 0) {
 		fprintf(stderr, "hvbench trace dump: --from/--to are seconds: they need --cpu-hz or %s.meta.json\n",
 			c.file);
@@ -241,6 +256,8 @@ static int dump(int argc, char **argv)
 		return HVB_EXIT_USAGE;
 	}
 	e = hvb_xt_reader_run(rd, dump_one, &d);
+	if (e == HVB_ETRUNC && hvb_xt_reader_truncated(rd))
+		e = 0; /* a cut capture: its whole records were dumped, the warning says where it ends */
 	hvb_xt_reader_close(rd);
 	hvb_xt_summary_free(d.s);
 	fflush(stdout);

@@ -1,13 +1,7 @@
 #!/bin/sh
 # hvbench trace on the real traces: exit codes, messages, the metadata file, dump filters.
-set -u
 data="$top_srcdir/tests/data/xentrace"
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-check() { # check DESCRIPTION EXPECTED ACTUAL
-	if [ "$2" != "$3" ]; then echo "FAIL: $1: expected '$2', got '$3'"; fail=1; else echo "ok: $1"; fi
-}
+. "$top_srcdir/tests/xentrace-lib.sh"
 
 "$HVBENCH" trace summary "$data/fresh-pv-workload-all-5s.bin" >"$tmp/out" 2>"$tmp/err"
 check "summary exit code" 0 $?
@@ -37,8 +31,13 @@ check "empty file message" 1 "$(grep -c 'empty.bin: byte 0: empty file' "$tmp/er
 
 head -c 100000 "$data/fresh-pv-workload-all-5s.bin" >"$tmp/cut.bin"
 "$HVBENCH" trace summary "$tmp/cut.bin" >"$tmp/out" 2>"$tmp/err"
-check "truncated file exit code" 2 $?
-check "truncated file message names a byte offset" 1 "$(grep -c 'cut.bin: byte [0-9]*: truncated record' "$tmp/err")"
+check "truncated file exit code (a cut capture is summarised)" 0 $?
+check "truncated file warning names a byte offset" 1 "$(grep -c 'warning: .*cut.bin: byte [0-9]*: truncated record.*whole records before it' "$tmp/err")"
+check "truncated file summary says so" 1 "$(grep -c '^TRUNCATED at byte [0-9]*' "$tmp/out")"
+head -c 20 "$data/fresh-pv-workload-all-5s.bin" >"$tmp/cut1.bin"
+"$HVBENCH" trace summary "$tmp/cut1.bin" >"$tmp/out" 2>"$tmp/err"
+check "cut inside the first record exit code" 2 $?
+check "cut inside the first record message" 1 "$(grep -c 'no whole record before it' "$tmp/err")"
 
 tail -c +13 "$data/fresh-pv-workload-all-5s.bin" >"$tmp/nohead.bin"
 "$HVBENCH" trace summary "$tmp/nohead.bin" >"$tmp/out" 2>"$tmp/err"

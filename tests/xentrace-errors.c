@@ -6,7 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "probes/xentrace/xentrace.h"
+#include "probes/xentrace/xt-internal.h"
+#include "probes/xentrace/xt-format.h"
 
 static int failures, checks;
 #define CHECK(cond, ...) do { checks++; if (!(cond)) { failures++; fprintf(stderr, "FAIL: " __VA_ARGS__); fputc('\n', stderr); } } while (0)
@@ -261,6 +262,91 @@ static void metrics(const char *dir)
 	}
 }
 
+/* The format table: forms of one id do not overlap, every form newer than 4.17 names its
+ * Xen commit, and the layouts that kept their size read by version. */
+static void formats(void)
+{
+	const struct xt_format *f, *g;
+	uint32_t d417[4] = { 0x1000, 0, 0x00090001u, 0xdeadbeef }, d418[4] = { 0x1000, 0, 1, 9 };
+	uint64_t v;
+	int amb;
+
+	for (size_t i = 0; (f = xt_format_at(i)); i++) {
+		CHECK(f->from <= f->to && f->name, "format %#x: range", (unsigned)f->id);
+		CHECK(f->from == XT_XEN(4, 17) || (f->commit && strlen(f->commit) == 40), "format %s from %#x: no commit",
+		      f->name, f->from);
+		for (size_t k = i + 1; (g = xt_format_at(k)); k++)
+			CHECK(g->id != f->id || g->from > f->to || g->to < f->from, "formats %s and %s overlap", f->name,
+			      g->name);
+	}
+	f = xt_format_find(TRC_HVM_SVM_EXIT64, XT_XEN(4, 20), NULL);
+	CHECK(f && !strcmp(f->name, "hvm.svm_exit64"), "4.20 SVM exit64");
+	CHECK(!strcmp(hvb_xt_event_name_v(TRC_HVM_VMX_EXIT, XT_XEN(4, 17)), "hvm.vmexit") &&
+	      !strcmp(hvb_xt_event_name_v(TRC_HVM_VMX_EXIT, XT_XEN(4, 22)), "hvm.vmx_exit"), "VMX exit names");
+	f = xt_format_find(TRC_MEM_DECREASE_RESERVATION, 0, &amb);
+	CHECK(f && amb, "decrease_reservation without a version is ambiguous");
+	f = xt_format_find(TRC_MEM_DECREASE_RESERVATION, XT_XEN(4, 17), &amb);
+	CHECK(f && xt_layout_field(f->layout, d417, 4, "order", &v) && v == 9, "4.17 decrease_reservation order");
+	CHECK(xt_layout_field(f->layout, d417, 4, "d", &v) && v == 1, "4.17 decrease_reservation d");
+	f = xt_format_find(TRC_MEM_DECREASE_RESERVATION, XT_XEN(4, 18), &amb);
+	CHECK(f && xt_layout_field(f->layout, d418, 4, "order", &v) && v == 9, "4.18 decrease_reservation order");
+	CHECK(xt_layout_field(f->layout, d418, 4, "gfn", &v) && v == 0x1000, "4.18 decrease_reservation gfn");
+	{
+		unsigned xv;
+		CHECK(hvb_xt_xen_version_parse("4.17.5-pre", &xv) == 0 && xv == XT_XEN(4, 17), "4.17.5-pre");
+		CHECK(hvb_xt_xen_version_parse("4.20", &xv) == 0 && xv == XT_XEN(4, 20), "4.20");
+		CHECK(hvb_xt_xen_version_parse("four", &xv) == HVB_EINVAL, "'four' refused");
+	}
+}
+
+/* A pCPU whose TSC goes back mid-trace: later records are moved forward, counted. */
+static void tsc_backwards(void)
+{
+	static const uint32_t tscs[] = { 1000, 2000, 500, 600 };
+	uint8_t b[12 + 4 * 16];
+	struct hvb_xt_reader_stats st;
+	const char *msg;
+	uint64_t off, n;
+	int e;
+
+	st32(b, 2u << 28 | TRC_TRACE_CPU_CHANGE);
+	st32(b + 4, 0);
+	st32(b + 8, 4 * 16);
+	for (int i = 0; i < 4; i++) {
+		uint8_t *r = b + 12 + 16 * i;
+		st32(r, TRC_HD_CYCLE_FLAG | 1u << 28 | TRC_SCHED_CONTINUE_RUNNING);
+		st32(r + 4, tscs[i]);
+		st32(r + 8, 0);
+		st32(r + 12, 1u << 16);
+	}
+	e = decode(b, sizeof(b), &msg, &off, &n, &st);
+	CHECK(e == 0 && n == 4 && st.tsc_backwards == 1 && st.out_of_order == 0,
+	      "TSC backwards: %d, %llu records, %llu jumps, %llu out of order", e, (unsigned long long)n,
+	      (unsigned long long)st.tsc_backwards, (unsigned long long)st.out_of_order);
+}
+
+/* A lost-records marker names the vCPU current after the gap: another one than before. */
+static void lost_other_vcpu(void)
+{
+	struct hvb_xt_summary *s = hvb_xt_summary_new(NULL);
+	struct hvb_xt_rec r = { .tsc = 100, .cpu = 0, .nextra = 1, .has_tsc = 1, .cls = HVB_XT_SCHED };
+	uint32_t dom, vcpu;
+
+	r.event = TRC_SCHED_RUNSTATE_CHANGE | 1u << 8 | 0u << 4; /* runnable -> running */
+	r.d[0] = 1u << 16;                                     /* d1v0 */
+	hvb_xt_summary_add(&r, s);
+	r = (struct hvb_xt_rec){ .tsc = 500, .event = TRC_LOST_RECORDS, .nextra = 4, .has_tsc = 1, .cls = HVB_XT_GEN,
+				 .d = { 7, 2u | 3u << 16, 200, 0 } }; /* 7 lost, then d2v3 */
+	hvb_xt_summary_add(&r, s);
+	r = (struct hvb_xt_rec){ .tsc = 600, .event = TRC_PV_HYPERCALL_V2, .nextra = 1, .has_tsc = 1, .cls = HVB_XT_PV,
+				 .d = { 29 } };
+	hvb_xt_summary_add(&r, s);
+	hvb_xt_summary_owner(s, &r, &dom, &vcpu);
+	CHECK(dom == 2 && vcpu == 3, "after a lost-records marker naming d2v3: d%uv%u", (unsigned)dom, (unsigned)vcpu);
+	CHECK(s->unattributed == 0, "lost marker: %llu unattributed", (unsigned long long)s->unattributed);
+	hvb_xt_summary_free(s);
+}
+
 static void quiet(enum hvb_log_level lvl, const char *msg, void *arg)
 {
 	(void)lvl; (void)msg; (void)arg;
@@ -285,6 +371,9 @@ int main(void)
 	masks();
 	meta();
 	metrics(dir);
+	formats();
+	tsc_backwards();
+	lost_other_vcpu();
 	free(buf);
 	printf("%d checks, %d failures\n", checks, failures);
 	return failures ? 1 : 0;

@@ -5,10 +5,14 @@ xentrace_test_data = tests/data/xentrace/README.md \
 	tests/data/xentrace/fresh-pvh-workload-all-5s.bin tests/data/xentrace/fresh-pvh-workload-all-5s.xenalyze-summary.txt \
 	tests/data/xentrace/narrow-hvm-hvmclass-3s.bin tests/data/xentrace/narrow-hvm-hvmclass-3s.xenalyze-summary.txt \
 	tests/data/xentrace/run1-pv-create-all-5s.bin tests/data/xentrace/run1-pv-create-all-5s.xenalyze-summary.txt
-EXTRA_DIST += $(xentrace_test_data) probes/xentrace/README tests/xentrace-cli.sh tests/fuzz/xentrace-fuzz.c \
+xentrace_case_data = tests/data/cases/xentrace/01-xen419-svm-exit64.bin tests/data/cases/xentrace/01b-xen417-vmexit64-control.bin \
+	tests/data/cases/xentrace/03-tsc-skew-2pcpu.bin tests/data/cases/xentrace/04-384-pcpus.bin \
+	tests/data/cases/xentrace/05-xentrace-killed-truncated.bin tests/data/cases/xentrace/05b-complete-control.bin \
+	tests/data/cases/xentrace/06-lost-records-same-vcpu.bin
+EXTRA_DIST += $(xentrace_test_data) $(xentrace_case_data) probes/xentrace/README tests/xentrace-cli.sh tests/xentrace-cases.sh tests/xentrace-lib.sh tests/fuzz/xentrace-fuzz.c \
 	tests/bench/xentrace-bench.sh tests/bench/README
 check_PROGRAMS += tests/xentrace-xenalyze tests/xentrace-errors
-TESTS += tests/xentrace-xenalyze tests/xentrace-errors tests/xentrace-cli.sh
+TESTS += tests/xentrace-xenalyze tests/xentrace-errors tests/xentrace-cli.sh tests/xentrace-cases.sh
 tests_xentrace_xenalyze_LDADD = $(HVB_LIBS)
 tests_xentrace_errors_LDADD = $(HVB_LIBS)
 

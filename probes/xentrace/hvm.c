@@ -1,10 +1,12 @@
-/* HVM records: VM exits (VMEXIT/VMEXIT64) with their reason and the cycles until the next
- * VMENTRY, and the hypercalls of HVM and PVH guests (VMMCALL/VMCALL, number in eax).
- * Exit reasons are SVM's on AMD and VMX's on Intel: the vendor comes from the options or
- * metadata, or is detected from an exit code only SVM uses (0x60 and above). */
+/* HVM records: VM exits with their reason and the cycles until the next VMENTRY, and the
+ * hypercalls of HVM and PVH guests (VMMCALL/VMCALL, number in eax).
+ * Exit reasons are SVM's on AMD and VMX's on Intel.  From Xen 4.19 the record says which:
+ * TRC_HVM_SVM_EXIT[64] (0x81003/0x81103) for SVM, TRC_HVM_VMX_EXIT[64] for VMX.  Before,
+ * both vendors wrote TRC_HVM_VMEXIT[64] (the VMX ids): then the vendor comes from the
+ * options or metadata, or is detected from an exit code only SVM uses (0x60 and above). */
 #include "config.h"
 #include <stdlib.h>
-#include "probes/xentrace/xt-trace.h"
+#include "probes/xentrace/xt-format.h"
 #include "probes/xentrace/xt-internal.h"
 
 static struct xt_exit *exit_get(struct xt_vcpu *v, uint32_t reason)
@@ -38,6 +40,27 @@ void xt_hvm_close_exit(struct hvb_xt_summary *s, struct xt_vcpu *v, uint64_t tsc
 		xt_dist_add(&e->cycles, tsc >= v->exit_tsc ? tsc - v->exit_tsc : 0);
 }
 
+/* The vendor a record names (4.19 and later): it wins over --vendor and the metadata. */
+static void record_vendor(struct hvb_xt_summary *s, enum hvb_xt_vendor v, const struct hvb_xt_rec *r)
+{
+	if (s->rec_vendor == v)
+		return;
+	if (s->rec_vendor != HVB_XT_VENDOR_AUTO) {
+		if (!s->vendor_mixed++)
+			hvb_log(HVB_LOG_WARN, "xentrace: byte %llu: %s exit record in a trace that also has %s ones; "
+				"exit reasons are named as %s's", (unsigned long long)r->off,
+				v == HVB_XT_VENDOR_SVM ? "an SVM" : "a VMX",
+				s->rec_vendor == HVB_XT_VENDOR_SVM ? "SVM" : "VMX",
+				s->rec_vendor == HVB_XT_VENDOR_SVM ? "SVM" : "VMX");
+		return;
+	}
+	s->rec_vendor = v;
+	if (s->vendor != HVB_XT_VENDOR_AUTO && s->vendor != v)
+		hvb_log(HVB_LOG_WARN, "xentrace: the vendor given (%s) contradicts the trace's %s exit records "
+			"(byte %llu): the records win", s->vendor == HVB_XT_VENDOR_SVM ? "amd" : "intel",
+			v == HVB_XT_VENDOR_SVM ? "SVM" : "VMX", (unsigned long long)r->off);
+}
+
 int xt_hvm_record(struct hvb_xt_summary *s, const struct hvb_xt_rec *r)
 {
 	struct xt_vcpu *v = xt_current(s, r->cpu);
@@ -47,8 +70,14 @@ int xt_hvm_record(struct hvb_xt_summary *s, const struct hvb_xt_rec *r)
 		return 0;
 	v->records++;
 	switch (ev) {
-	case TRC_HVM_VMEXIT:
-	case TRC_HVM_VMEXIT64:
+	case TRC_HVM_SVM_EXIT:
+	case TRC_HVM_SVM_EXIT64:
+		record_vendor(s, HVB_XT_VENDOR_SVM, r);
+		/* fall through */
+	case TRC_HVM_VMX_EXIT:
+	case TRC_HVM_VMX_EXIT64:
+		if ((ev == TRC_HVM_VMX_EXIT || ev == TRC_HVM_VMX_EXIT64) && s->xen >= XT_XEN(4, 19))
+			record_vendor(s, HVB_XT_VENDOR_VMX, r);
 		if (r->nextra < 2)
 			return 0;
 		if (v->exit_open)

@@ -2,7 +2,7 @@
 #include "config.h"
 #include <stdlib.h>
 #include <string.h>
-#include "probes/xentrace/xt-trace.h"
+#include "probes/xentrace/xt-format.h"
 #include "probes/xentrace/xentrace.h"
 
 static const struct { const char *name; uint32_t mask; } classes[] = {

@@ -1,7 +1,7 @@
 /* Memory records: grant map, unmap and transfer, done by the current domain for the domain
  * in the payload.  (Grant copy has no trace record: it shows only as grant_table_op.) */
 #include "config.h"
-#include "probes/xentrace/xt-trace.h"
+#include "probes/xentrace/xt-format.h"
 #include "probes/xentrace/xt-internal.h"
 
 int xt_mem_record(struct hvb_xt_summary *s, const struct hvb_xt_rec *r)

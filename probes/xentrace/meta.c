@@ -71,6 +71,15 @@ int hvb_xt_meta_read(const char *path, struct hvb_xt_meta *m)
 	m->rep = get_int(root, "rep", -1);
 	m->event_mask = (uint32_t)get_int(root, "event_mask", 0);
 	copy_str(m->xen_version, sizeof(m->xen_version), json_object_get(root, "xen_version"));
+	{
+		unsigned xv;
+		if (hvb_xt_xen_version_parse(m->xen_version, &xv)) {
+			hvb_log(HVB_LOG_ERROR, "%s: \"xen_version\" '%s' is not a Xen version such as \"4.19\"",
+				path, m->xen_version);
+			json_decref(root);
+			return HVB_EINVAL;
+		}
+	}
 	s = json_string_value(json_object_get(root, "cpu_vendor"));
 	m->vendor = !s ? HVB_XT_VENDOR_AUTO : !strcmp(s, "amd") ? HVB_XT_VENDOR_SVM :
 		    !strcmp(s, "intel") ? HVB_XT_VENDOR_VMX : HVB_XT_VENDOR_AUTO;

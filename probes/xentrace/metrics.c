@@ -91,6 +91,17 @@ static int emit(const struct hvb_xt_summary *s, const struct acc *a, struct hvb_
 		e = hvb_metrics_add(ms, "xen.spinlock.kick", (double)a->kick, "calls", HVB_LOWER);
 	if (!e)
 		e = hvb_metrics_add(ms, "xen.lost_records", (double)s->lost_records, "records", HVB_INFO);
+	if (!e && (s->nskews || s->rst.tsc_backwards)) { /* times across pCPUs are uncertain: say by how much */
+		uint64_t mx = 0;
+		for (uint32_t c = 0; c < s->ntsc_off; c++)
+			mx = s->tsc_off[c] > mx ? s->tsc_off[c] : mx;
+		for (uint32_t i = 0; i < s->nskews; i++)
+			mx = s->skews[i].cycles > mx ? s->skews[i].cycles : mx;
+		e = hvb_metrics_add(ms, "xen.tsc_skew_cycles", (double)mx, "cycles", HVB_INFO);
+	}
+	/* The mark of a cut capture, stored with the sample beside the figures it qualifies. */
+	if (!e && s->truncated)
+		e = hvb_metrics_add(ms, "xen.trace_truncated_at", (double)s->trunc_off, "byte", HVB_INFO);
 	return e;
 }
 

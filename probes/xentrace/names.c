@@ -1,9 +1,9 @@
-/* Names: trace classes, event ids (Xen's <xen/trace.h>), hypercalls (<xen/xen.h>),
+/* Names: trace classes (event ids and their names are in formats.c), hypercalls (<xen/xen.h>),
  * runstates (<xen/vcpu.h>) and VM exit reasons (AMD APM vol. 2 appendix C for SVM,
  * Intel SDM vol. 3 appendix C for VMX). */
 #include "config.h"
 #include <stdlib.h>
-#include "probes/xentrace/xt-trace.h"
+#include "probes/xentrace/xt-format.h"
 #include "probes/xentrace/xentrace.h"
 
 static const char *const class_names[HVB_XT_NCLASS] = {
@@ -32,132 +32,6 @@ enum hvb_xt_class hvb_xt_event_class(uint32_t event)
 	case 0x800: return HVB_XT_GUEST;
 	}
 	return HVB_XT_OTHER;
-}
-
-struct ev_name { uint32_t id; const char *name; };
-#define E(id, n) { id, n }
-/* Sorted by id for the binary search. */
-static const struct ev_name events[] = {
-	E(TRC_LOST_RECORDS, "gen.lost_records"), E(TRC_TRACE_WRAP_BUFFER, "gen.wrap_buffer"),
-	E(TRC_TRACE_CPU_CHANGE, "gen.cpu_change"),
-	E(TRC_SCHED_RUNSTATE_CHANGE, "sched.runstate_change"),
-	E(TRC_SCHED_CONTINUE_RUNNING, "sched.continue_running"),
-	E(TRC_SCHED_DOM_ADD, "sched.dom_add"), E(TRC_SCHED_DOM_REM, "sched.dom_rem"),
-	E(TRC_SCHED_SLEEP, "sched.sleep"), E(TRC_SCHED_WAKE, "sched.wake"),
-	E(TRC_SCHED_YIELD, "sched.yield"), E(TRC_SCHED_BLOCK, "sched.block"),
-	E(TRC_SCHED_SHUTDOWN, "sched.shutdown"), E(TRC_SCHED_CTL, "sched.ctl"),
-	E(TRC_SCHED_ADJDOM, "sched.adjdom"), E(TRC_SCHED_SWITCH, "sched.switch"),
-	E(TRC_SCHED_S_TIMER_FN, "sched.s_timer_fn"), E(TRC_SCHED_T_TIMER_FN, "sched.t_timer_fn"),
-	E(TRC_SCHED_DOM_TIMER_FN, "sched.dom_timer_fn"),
-	E(TRC_SCHED_SWITCH_INFPREV, "sched.switch_infprev"),
-	E(TRC_SCHED_SWITCH_INFNEXT, "sched.switch_infnext"),
-	E(TRC_SCHED_SHUTDOWN_CODE, "sched.shutdown_code"),
-	E(TRC_SCHED_SWITCH_INFCONT, "sched.switch_infcont"),
-	E(TRC_DOM0_DOM_ADD, "dom0op.dom_add"), E(TRC_DOM0_DOM_REM, "dom0op.dom_rem"),
-	E(TRC_HVM_VMENTRY, "hvm.vmentry"), E(TRC_HVM_VMEXIT, "hvm.vmexit"),
-	E(TRC_HVM_VMEXIT64, "hvm.vmexit64"),
-	E(TRC_HVM_PF_XEN, "hvm.pf_xen"), E(TRC_HVM_PF_INJECT, "hvm.pf_inject"),
-	E(TRC_HVM_INJ_EXC, "hvm.inj_exc"), E(TRC_HVM_INJ_VIRQ, "hvm.inj_virq"),
-	E(TRC_HVM_REINJ_VIRQ, "hvm.reinj_virq"), E(TRC_HVM_IO_READ, "hvm.io_read"),
-	E(TRC_HVM_IO_WRITE, "hvm.io_write"), E(TRC_HVM_CR_READ, "hvm.cr_read"),
-	E(TRC_HVM_CR_WRITE, "hvm.cr_write"), E(TRC_HVM_DR_READ, "hvm.dr_read"),
-	E(TRC_HVM_DR_WRITE, "hvm.dr_write"), E(TRC_HVM_MSR_READ, "hvm.msr_read"),
-	E(TRC_HVM_MSR_WRITE, "hvm.msr_write"), E(TRC_HVM_CPUID, "hvm.cpuid"),
-	E(TRC_HVM_INTR, "hvm.intr"), E(TRC_HVM_NMI, "hvm.nmi"), E(TRC_HVM_SMI, "hvm.smi"),
-	E(TRC_HVM_VMMCALL, "hvm.vmmcall"), E(TRC_HVM_HLT, "hvm.hlt"), E(TRC_HVM_INVLPG, "hvm.invlpg"),
-	E(TRC_HVM_MCE, "hvm.mce"), E(TRC_HVM_IOPORT_READ, "hvm.ioport_read"),
-	E(TRC_HVM_IOMEM_READ, "hvm.iomem_read"), E(TRC_HVM_CLTS, "hvm.clts"),
-	E(TRC_HVM_LMSW, "hvm.lmsw"), E(TRC_HVM_RDTSC, "hvm.rdtsc"),
-	E(TRC_HVM_INTR_WINDOW, "hvm.intr_window"), E(TRC_HVM_NPF, "hvm.npf"),
-	E(TRC_HVM_REALMODE_EMULATE, "hvm.realmode_emulate"), E(TRC_HVM_TRAP, "hvm.trap"),
-	E(TRC_HVM_TRAP_DEBUG, "hvm.trap_debug"), E(TRC_HVM_VLAPIC, "hvm.vlapic"),
-	E(TRC_HVM_PF_XEN64, "hvm.pf_xen64"), E(TRC_HVM_PF_INJECT64, "hvm.pf_inject64"),
-	E(TRC_HVM_CR_READ64, "hvm.cr_read64"), E(TRC_HVM_CR_WRITE64, "hvm.cr_write64"),
-	E(TRC_HVM_INVLPG64, "hvm.invlpg64"), E(TRC_HVM_LMSW64, "hvm.lmsw64"),
-	E(TRC_HVM_XCR_READ64, "hvm.xcr_read64"), E(TRC_HVM_XCR_WRITE64, "hvm.xcr_write64"),
-	E(TRC_HVM_IOPORT_WRITE, "hvm.ioport_write"), E(TRC_HVM_IOMEM_WRITE, "hvm.iomem_write"),
-	E(TRC_HVM_EMUL_HPET_START_TIMER, "hvm.emul_hpet_start_timer"),
-	E(TRC_HVM_EMUL_PIT_START_TIMER, "hvm.emul_pit_start_timer"),
-	E(TRC_HVM_EMUL_RTC_START_TIMER, "hvm.emul_rtc_start_timer"),
-	E(TRC_HVM_EMUL_LAPIC_START_TIMER, "hvm.emul_lapic_start_timer"),
-	E(TRC_HVM_EMUL_HPET_STOP_TIMER, "hvm.emul_hpet_stop_timer"),
-	E(TRC_HVM_EMUL_PIT_STOP_TIMER, "hvm.emul_pit_stop_timer"),
-	E(TRC_HVM_EMUL_RTC_STOP_TIMER, "hvm.emul_rtc_stop_timer"),
-	E(TRC_HVM_EMUL_LAPIC_STOP_TIMER, "hvm.emul_lapic_stop_timer"),
-	E(TRC_HVM_EMUL_PIT_TIMER_CB, "hvm.emul_pit_timer_cb"),
-	E(TRC_HVM_EMUL_LAPIC_TIMER_CB, "hvm.emul_lapic_timer_cb"),
-	E(TRC_HVM_EMUL_PIC_INT_OUTPUT, "hvm.emul_pic_int_output"),
-	E(TRC_HVM_EMUL_PIC_KICK, "hvm.emul_pic_kick"), E(TRC_HVM_EMUL_PIC_INTACK, "hvm.emul_pic_intack"),
-	E(TRC_HVM_EMUL_PIC_POSEDGE, "hvm.emul_pic_posedge"),
-	E(TRC_HVM_EMUL_PIC_NEGEDGE, "hvm.emul_pic_negedge"),
-	E(TRC_HVM_EMUL_PIC_PEND_IRQ_CALL, "hvm.emul_pic_pend_irq_call"),
-	E(TRC_HVM_EMUL_LAPIC_PIC_INTR, "hvm.emul_lapic_pic_intr"),
-	E(TRC_MEM_PAGE_GRANT_MAP, "mem.grant_map"), E(TRC_MEM_PAGE_GRANT_UNMAP, "mem.grant_unmap"),
-	E(TRC_MEM_PAGE_GRANT_TRANSFER, "mem.grant_transfer"),
-	E(TRC_MEM_SET_P2M_ENTRY, "mem.set_p2m_entry"),
-	E(TRC_MEM_DECREASE_RESERVATION, "mem.decrease_reservation"),
-	E(TRC_MEM_POD_POPULATE, "mem.pod_populate"), E(TRC_MEM_POD_ZERO_RECLAIM, "mem.pod_zero_reclaim"),
-	E(TRC_MEM_POD_SUPERPAGE_SPLINTER, "mem.pod_superpage_splinter"),
-	E(TRC_PV_HYPERCALL, "pv.hypercall"), E(TRC_PV_TRAP, "pv.trap"),
-	E(TRC_PV_PAGE_FAULT, "pv.page_fault"), E(TRC_PV_FORCED_INVALID_OP, "pv.forced_invalid_op"),
-	E(TRC_PV_EMULATE_PRIVOP, "pv.emulate_privop"), E(TRC_PV_EMULATE_4GB, "pv.emulate_4gb"),
-	E(TRC_PV_MATH_STATE_RESTORE, "pv.math_state_restore"),
-	E(TRC_PV_PAGING_FIXUP, "pv.paging_fixup"),
-	E(TRC_PV_GDT_LDT_MAPPING_FAULT, "pv.gdt_ldt_mapping_fault"),
-	E(TRC_PV_PTWR_EMULATION, "pv.ptwr_emulation"),
-	E(TRC_PV_PTWR_EMULATION_PAE, "pv.ptwr_emulation_pae"),
-	E(TRC_PV_HYPERCALL_V2, "pv.hypercall_v2"),
-	E(TRC_PV_HYPERCALL + TRC_64_FLAG, "pv.hypercall64"), E(TRC_PV_TRAP + TRC_64_FLAG, "pv.trap64"),
-	E(TRC_PV_PAGE_FAULT + TRC_64_FLAG, "pv.page_fault64"),
-	E(TRC_PV_FORCED_INVALID_OP + TRC_64_FLAG, "pv.forced_invalid_op64"),
-	E(TRC_PV_EMULATE_PRIVOP + TRC_64_FLAG, "pv.emulate_privop64"),
-	E(TRC_PV_EMULATE_4GB + TRC_64_FLAG, "pv.emulate_4gb64"),
-	E(TRC_PV_PAGING_FIXUP + TRC_64_FLAG, "pv.paging_fixup64"),
-	E(TRC_PV_GDT_LDT_MAPPING_FAULT + TRC_64_FLAG, "pv.gdt_ldt_mapping_fault64"),
-	E(TRC_PV_PTWR_EMULATION + TRC_64_FLAG, "pv.ptwr_emulation64"),
-	E(TRC_PV_HYPERCALL_SUBCALL, "pv.hypercall_subcall"),
-	E(TRC_SHADOW_NOT_SHADOW, "shadow.not_shadow"), E(TRC_SHADOW_FAST_PROPAGATE, "shadow.fast_propagate"),
-	E(TRC_SHADOW_FAST_MMIO, "shadow.fast_mmio"), E(TRC_SHADOW_FALSE_FAST_PATH, "shadow.false_fast_path"),
-	E(TRC_SHADOW_MMIO, "shadow.mmio"), E(TRC_SHADOW_FIXUP, "shadow.fixup"),
-	E(TRC_SHADOW_DOMF_DYING, "shadow.domf_dying"), E(TRC_SHADOW_EMULATE, "shadow.emulate"),
-	E(TRC_SHADOW_EMULATE_UNSHADOW_USER, "shadow.emulate_unshadow_user"),
-	E(TRC_SHADOW_EMULATE_UNSHADOW_EVTINJ, "shadow.emulate_unshadow_evtinj"),
-	E(TRC_SHADOW_EMULATE_UNSHADOW_UNHANDLED, "shadow.emulate_unshadow_unhandled"),
-	E(TRC_SHADOW_WRMAP_BF, "shadow.wrmap_bf"), E(TRC_SHADOW_PREALLOC_UNPIN, "shadow.prealloc_unpin"),
-	E(TRC_SHADOW_RESYNC_FULL, "shadow.resync_full"), E(TRC_SHADOW_RESYNC_ONLY, "shadow.resync_only"),
-	E(TRC_PM_FREQ_CHANGE, "hw.pm_freq_change"), E(TRC_PM_IDLE_ENTRY, "hw.pm_idle_entry"),
-	E(TRC_PM_IDLE_EXIT, "hw.pm_idle_exit"),
-	E(TRC_HW_IRQ_MOVE_CLEANUP_DELAY, "hw.irq_move_cleanup_delay"),
-	E(TRC_HW_IRQ_MOVE_CLEANUP, "hw.irq_move_cleanup"), E(TRC_HW_IRQ_BIND_VECTOR, "hw.irq_bind_vector"),
-	E(TRC_HW_IRQ_CLEAR_VECTOR, "hw.irq_clear_vector"), E(TRC_HW_IRQ_MOVE_FINISH, "hw.irq_move_finish"),
-	E(TRC_HW_IRQ_ASSIGN_VECTOR, "hw.irq_assign_vector"),
-	E(TRC_HW_IRQ_UNMAPPED_VECTOR, "hw.irq_unmapped_vector"), E(TRC_HW_IRQ_HANDLED, "hw.irq_handled"),
-};
-
-static int ev_cmp(const void *a, const void *b)
-{
-	uint32_t x = ((const struct ev_name *)a)->id, y = ((const struct ev_name *)b)->id;
-	return x < y ? -1 : x > y;
-}
-
-const char *hvb_xt_event_name(uint32_t event)
-{
-	static int sorted;
-	static struct ev_name table[sizeof(events) / sizeof(events[0])];
-	struct ev_name key = { event, NULL }, *hit;
-
-	/* Runstate changes carry the old and new states in bits 4-11. */
-	if ((event & ~0xff0u) == TRC_SCHED_RUNSTATE_CHANGE)
-		event = TRC_SCHED_RUNSTATE_CHANGE;
-	key.id = event;
-	if (!sorted) { /* the table reads better grouped by class than sorted by hand */
-		for (size_t i = 0; i < sizeof(events) / sizeof(events[0]); i++)
-			table[i] = events[i];
-		qsort(table, sizeof(table) / sizeof(table[0]), sizeof(table[0]), ev_cmp);
-		sorted = 1;
-	}
-	hit = bsearch(&key, table, sizeof(table) / sizeof(table[0]), sizeof(table[0]), ev_cmp);
-	return hit ? hit->name : NULL;
 }
 
 /* Hypercall numbers as in Xen's public <xen/xen.h> (27 is xsm_op, xenalyze's "acm_op"). */

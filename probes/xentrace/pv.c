@@ -2,7 +2,7 @@
  * entries as TRC_PV_HYPERCALL_SUBCALL, the old TRC_PV_HYPERCALL), and the other PV entry
  * points (page faults, emulated privileged ops, ptwr, ...) counted by kind. */
 #include "config.h"
-#include "probes/xentrace/xt-trace.h"
+#include "probes/xentrace/xt-format.h"
 #include "probes/xentrace/xt-internal.h"
 
 #define PV_MINOR(ev) ((ev) & 0xffu)

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "probes/xentrace/xt-trace.h"
+#include "probes/xentrace/xt-format.h"
 #include "probes/xentrace/xentrace.h"
 
 #define CHUNK (256u * 1024u)   /* bytes read at once per pCPU */
@@ -38,7 +38,9 @@ struct cpu {
 	int in_window;
 	struct window *q;       /* windows found by the scanner, not yet started */
 	size_t qhead, qn, qcap;
-	uint64_t last_tsc;
+	uint64_t last_tsc;      /* raw, as in the file */
+	uint64_t adj;           /* added to every TSC: skew correction + backward jumps undone */
+	uint64_t prev_tsc;      /* the last TSC delivered (adjusted) */
 	struct hvb_xt_rec head;
 	struct hvb_xt_volume vol;
 };
@@ -63,6 +65,9 @@ struct hvb_xt_reader {
 	uint64_t err_off;
 	int failed;             /* the error that stopped a run */
 	int pending;            /* a bad or cut CPU_CHANGE: reported once the records before it are out */
+	int trunc;              /* a pCPU's stream was cut by the end of the file (HVB_ETRUNC) */
+	const uint64_t *off;    /* per pCPU TSC correction (skew), from hvb_xt_reader_set_tsc_offsets */
+	uint32_t noff;
 };
 
 static uint32_t ld32(const uint8_t *p)
@@ -78,11 +83,15 @@ static int fail(struct hvb_xt_reader *rd, int code, uint64_t off, const char *fm
 {
 	va_list ap;
 
+	if (rd->trunc && code == HVB_ETRUNC)
+		return code; /* the first cut is the one reported */
+
 	va_start(ap, fmt);
 	vsnprintf(rd->err, sizeof(rd->err), fmt, ap);
 	va_end(ap);
 	rd->err_off = off;
-	hvb_log(HVB_LOG_ERROR, "%s: byte %llu: %s", rd->name, (unsigned long long)off, rd->err);
+	if (code != HVB_ETRUNC) /* a cut is reported once the whole records before it are out */
+		hvb_log(HVB_LOG_ERROR, "%s: byte %llu: %s", rd->name, (unsigned long long)off, rd->err);
 	return code;
 }
 
@@ -220,6 +229,8 @@ static struct cpu *cpu_get(struct hvb_xt_reader *rd, uint32_t id)
 			return NULL;
 		rd->order[rd->ncreated] = id;
 		c->id = id;
+		c->adj = id < rd->noff ? rd->off[id] : 0;
+		c->prev_tsc = c->adj;
 		rd->cpus[id] = c;
 		rd->ncreated++;
 	}
@@ -227,6 +238,19 @@ static struct cpu *cpu_get(struct hvb_xt_reader *rd, uint32_t id)
 }
 
 static struct cpu *scan_header(struct hvb_xt_reader *rd);
+
+static int fail_logged(struct hvb_xt_reader *rd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail_logged(struct hvb_xt_reader *rd, const char *fmt, ...)
+{
+	va_list ap;
+	char msg[512];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	hvb_log(HVB_LOG_ERROR, "%s", msg);
+	return HVB_ETRUNC;
+}
 
 /* Reads the next CPU_CHANGE header and queues its window.  Returns the pCPU, or NULL at
  * the end of the file or after an error (then rd->pending holds it). */
@@ -429,6 +453,18 @@ static int advance(struct hvb_xt_reader *rd, struct cpu *c)
 		if (TRC_HD_INCLUDES_CYCLE_COUNT(hdr)) {
 			c->last_tsc = (uint64_t)ld32(p + 8) << 32 | ld32(p + 4);
 			p += 8;
+			if (c->last_tsc + c->adj < c->prev_tsc) {
+				/* One pCPU's TSC went backwards (a TSC write, a resume): its later
+				 * records continue from the last good time; the gap is unknown. */
+				uint64_t back = c->prev_tsc - (c->last_tsc + c->adj);
+				if (!rd->st.tsc_backwards++)
+					hvb_log(HVB_LOG_WARN, "%s: byte %llu: pCPU %u's TSC goes back by %llu cycles; its "
+						"later records are moved forward by that much (times across the jump are "
+						"uncertain)", rd->name, (unsigned long long)(c->buf_off + c->pos - size),
+						(unsigned)c->id, (unsigned long long)back);
+				c->adj += back;
+			}
+			c->prev_tsc = c->last_tsc + c->adj;
 		}
 		if (ev == TRC_TRACE_WRAP_BUFFER) {
 			rd->st.wrap_records++;
@@ -439,7 +475,7 @@ static int advance(struct hvb_xt_reader *rd, struct cpu *c)
 		c->head.cls = (uint8_t)cl;
 		c->head.nextra = (uint8_t)n;
 		c->head.has_tsc = TRC_HD_INCLUDES_CYCLE_COUNT(hdr);
-		c->head.tsc = c->last_tsc;
+		c->head.tsc = c->last_tsc + c->adj;
 		memcpy(c->head.d, p + 4, 4 * n);
 		return 0;
 	}
@@ -480,6 +516,16 @@ static void heap_push(struct hvb_xt_reader *rd, struct cpu *c)
 	rd->heap[i] = c;
 }
 
+/* A pCPU whose stream the end of the file cuts ends there; the others go on, so the
+ * summary has every whole record (xentrace killed, or its disk full). */
+static int cut(struct hvb_xt_reader *rd, int e)
+{
+	if (e != HVB_ETRUNC)
+		return e;
+	rd->trunc = 1;
+	return 1;
+}
+
 /* Puts every pCPU that has a queued window and is not merging yet into the heap. */
 static int activate_new(struct hvb_xt_reader *rd)
 {
@@ -488,7 +534,7 @@ static int activate_new(struct hvb_xt_reader *rd)
 		int e;
 		if (c->in_window || !c->qn || c->in_heap)
 			continue;
-		if ((e = advance(rd, c)) < 0)
+		if ((e = cut(rd, advance(rd, c))) < 0)
 			return e;
 		if (e == 0) {
 			heap_push(rd, c);
@@ -508,8 +554,11 @@ static int run(struct hvb_xt_reader *rd, hvb_xt_rec_cb cb, void *arg)
 	if (rd->size == 0)
 		return fail(rd, HVB_EINVAL, 0, "empty file: a xentrace file starts with a TRC_TRACE_CPU_CHANGE record");
 	/* Discover the pCPUs: scan until the first pCPU comes round again. */
-	if (!(first = scan_one(rd)))
+	if (!(first = scan_one(rd))) {
+		if (rd->pending == HVB_ETRUNC)
+			return fail_logged(rd, "%s: byte %llu: %s", rd->name, (unsigned long long)rd->err_off, rd->err);
 		return rd->pending;
+	}
 	for (uint32_t k = 1; k < FIRST_ROUND_MAX; k++) {
 		struct cpu *c = scan_one(rd);
 		if (!c || c == first)
@@ -531,7 +580,7 @@ static int run(struct hvb_xt_reader *rd, hvb_xt_rec_cb cb, void *arg)
 		}
 		if ((e = cb(&c->head, arg)))
 			return e;
-		if ((e = advance(rd, c)) < 0)
+		if ((e = cut(rd, advance(rd, c))) < 0)
 			return e;
 		if (e) {
 			rd->heap[0] = rd->heap[--rd->nheap];
@@ -546,7 +595,29 @@ static int run(struct hvb_xt_reader *rd, hvb_xt_rec_cb cb, void *arg)
 				return e;
 		}
 	}
-	return rd->pending;
+	if (rd->pending == HVB_ETRUNC)
+		rd->trunc = 1;
+	else if (rd->pending)
+		return rd->pending;
+	if (!rd->trunc)
+		return 0;
+	if (!rd->st.records)
+		return fail_logged(rd, "%s: byte %llu: %s; no whole record before it", rd->name,
+				   (unsigned long long)rd->err_off, rd->err);
+	hvb_log(HVB_LOG_WARN, "%s: byte %llu: %s; the summary covers the %llu whole records before it",
+		rd->name, (unsigned long long)rd->err_off, rd->err, (unsigned long long)rd->st.records);
+	return HVB_ETRUNC;
+}
+
+void hvb_xt_reader_set_tsc_offsets(struct hvb_xt_reader *rd, const uint64_t *off, uint32_t n)
+{
+	rd->off = off;
+	rd->noff = n;
+}
+
+int hvb_xt_reader_truncated(const struct hvb_xt_reader *rd)
+{
+	return rd->trunc && rd->st.records;
 }
 
 int hvb_xt_reader_run(struct hvb_xt_reader *rd, hvb_xt_rec_cb cb, void *arg)

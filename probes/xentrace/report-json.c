@@ -94,6 +94,9 @@ static json_t *vcpu_json(const struct hvb_xt_summary *s, struct xt_vcpu *v)
 	}
 	json_object_set_new(o, "runstates", rs);
 	json_object_set_new(o, "wakeups", jint(v->wakeups));
+	/* Runstate and wake-up cycles measured from one pCPU to another whose TSCs were
+	 * corrected for skew: only as exact as the correction (the skew's lower bound). */
+	json_object_set_new(o, "tsc_skew_uncertain_cycles", jint(v->skew_cycles));
 	json_object_set_new(o, "wake_latency", dist_json(s, &v->wake_lat));
 	for (uint32_t i = 0; i <= XT_NHC; i++) {
 		total += v->hc[i];
@@ -196,9 +199,35 @@ json_t *hvb_xt_summary_json(const struct hvb_xt_summary *s)
 	json_object_set_new(lost, "markers", jint(s->lost_markers));
 	json_object_set_new(lost, "records", jint(s->lost_records));
 	json_object_set_new(o, "lost", lost);
+	{
+		json_t *sk = json_array();
+		for (uint32_t i = 0; i < s->nskews; i++) {
+			const struct xt_skew *k = &s->skews[i];
+			json_t *x = json_object();
+			json_object_set_new(x, "cpu", jint(k->behind));
+			json_object_set_new(x, "behind_cpu", jint(k->ahead));
+			json_object_set_new(x, "at_least_cycles", jint(k->cycles));
+			json_object_set_new(x, "corrected_by", jint(k->behind < s->ntsc_off ? s->tsc_off[k->behind] : 0));
+			json_array_append_new(sk, x);
+		}
+		json_object_set_new(o, "tsc_skew", sk);
+		json_object_set_new(o, "tsc_skew_corrected", json_boolean(s->nskews && !s->skew_loop));
+		json_object_set_new(o, "tsc_backwards", jint(s->rst.tsc_backwards));
+	}
+	if (s->truncated) {
+		json_t *t = json_object();
+		json_object_set_new(t, "at_byte", jint(s->trunc_off));
+		json_object_set_new(t, "reason", json_string(s->trunc_why));
+		json_object_set_new(o, "truncated", t);
+	} else {
+		json_object_set_new(o, "truncated", json_null());
+	}
 	json_object_set_new(o, "cpu_hz", s->o.cpu_hz > 0 ? json_real(s->o.cpu_hz) : json_null());
 	json_object_set_new(o, "vendor", json_string(vendor == HVB_XT_VENDOR_SVM ? "svm" : "vmx"));
-	json_object_set_new(o, "vendor_detected", json_boolean(s->vendor == HVB_XT_VENDOR_AUTO));
+	json_object_set_new(o, "vendor_detected", json_boolean(s->vendor == HVB_XT_VENDOR_AUTO &&
+								s->rec_vendor == HVB_XT_VENDOR_AUTO));
+	json_object_set_new(o, "vendor_source", json_string(s->rec_vendor != HVB_XT_VENDOR_AUTO ? "record" :
+							    s->vendor != HVB_XT_VENDOR_AUTO ? "given" : "detected"));
 	json_object_set_new(o, "first_tsc", jint(s->first_tsc));
 	json_object_set_new(o, "last_tsc", jint(s->last_tsc));
 	json_object_set_new(o, "duration_cycles", jint(dur));

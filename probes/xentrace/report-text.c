@@ -68,6 +68,9 @@ static void write_vcpu(FILE *f, json_t *v)
 		fprintf(f, " %s %s (%lld)", k, t, (long long)geti(x, "count"));
 	}
 	fputc('\n', f);
+	if (geti(v, "tsc_skew_uncertain_cycles"))
+		fprintf(f, "    (%lld cycles of these runstate and wake-up times span pCPUs with skewed TSCs: uncertain)\n",
+			(long long)geti(v, "tsc_skew_uncertain_cycles"));
 	if (geti(v, "wakeups"))
 		write_dist(f, "wake-up to run latency", json_object_get(v, "wake_latency"));
 	if (geti(v, "hypercalls_total"))
@@ -129,12 +132,25 @@ int hvb_xt_summary_write_text(const struct hvb_xt_summary *s, FILE *f)
 		fprintf(f, " (cpu %.2f MHz)", json_number_value(json_object_get(o, "cpu_hz")) / 1e6);
 	else
 		fprintf(f, " (cpu frequency unknown: give --cpu-hz or a .meta.json)");
+	x = json_object_get(o, "truncated");
+	if (json_is_object(x))
+		fprintf(f, "\nTRUNCATED at byte %lld (%s): the figures cover the whole records before it",
+			(long long)geti(x, "at_byte"), json_string_value(json_object_get(x, "reason")));
+	json_array_foreach(json_object_get(o, "tsc_skew"), i, x)
+		fprintf(f, "\nTSC SKEW: pCPU %lld is at least %lld cycles behind pCPU %lld; %s", (long long)geti(x, "cpu"),
+			(long long)geti(x, "at_least_cycles"), (long long)geti(x, "behind_cpu"),
+			geti(x, "corrected_by") ? "its times are moved forward (runstate and wake-up times across "
+			"pCPUs marked uncertain)" : "not corrected (contradictory): times across pCPUs are uncertain");
+	if (geti(o, "tsc_backwards"))
+		fprintf(f, "\nTSC went backwards on a pCPU %lld times: later records moved forward, times across the "
+			"jumps uncertain", (long long)geti(o, "tsc_backwards"));
 	x = json_object_get(o, "lost");
 	fprintf(f, "\nlost records: %lld (%lld markers); unknown events: %lld; unattributed records: %lld; "
 		"exit reasons: %s%s\n", (long long)geti(x, "records"), (long long)geti(x, "markers"),
 		(long long)geti(o, "unknown_events"), (long long)geti(o, "unattributed_records"),
 		json_string_value(json_object_get(o, "vendor")),
-		json_is_true(json_object_get(o, "vendor_detected")) ? " (detected)" : "");
+		json_is_true(json_object_get(o, "vendor_detected")) ? " (detected)" :
+		!strcmp(json_string_value(json_object_get(o, "vendor_source")), "record") ? " (from the records)" : "");
 	fprintf(f, "volume by class:\n");
 	write_volume(f, json_object_get(o, "classes"), "  ");
 	json_array_foreach(json_object_get(o, "pcpus"), i, x) {

@@ -1,10 +1,51 @@
 /* Scheduler records: runstate changes give the vCPU current on each pCPU (to attribute
  * every other record), the time per runstate of each vCPU, and wake-up to run latency. */
 #include "config.h"
-#include "probes/xentrace/xt-trace.h"
+#include "probes/xentrace/xt-format.h"
 #include "probes/xentrace/xt-internal.h"
 
 enum { RS_RUNNING, RS_RUNNABLE, RS_BLOCKED, RS_OFFLINE };
+
+/* An interval from a record on pCPU a to one on pCPU b, one of whose TSCs was corrected
+ * for skew: its length is only as good as the correction (a lower bound of the skew). */
+static int corrected(const struct hvb_xt_summary *s, uint32_t a, uint32_t b)
+{
+	return a != b && ((a < s->ntsc_off && s->tsc_off[a]) || (b < s->ntsc_off && s->tsc_off[b]));
+}
+
+/* A vCPU's runstate records form one chain (Xen changes them under the scheduler lock).
+ * A record whose old state is not the vCPU's, followed on another pCPU by the record that
+ * makes the vCPU enter that old state, shows that the first pCPU's TSC is behind. */
+static void skew_check(struct hvb_xt_summary *s, struct xt_vcpu *v, const struct hvb_xt_rec *r,
+		       unsigned old, unsigned new)
+{
+	if (v->mis && new == v->mis_old && r->cpu != v->mis_cpu && r->tsc >= v->mis_tsc) {
+		struct xt_skew *k = NULL;
+		for (uint32_t i = 0; i < s->nskews; i++)
+			if (s->skews[i].behind == v->mis_cpu && s->skews[i].ahead == r->cpu)
+				k = &s->skews[i];
+		if (!k && s->nskews < XT_MAX_SKEWS) {
+			k = &s->skews[s->nskews++];
+			*k = (struct xt_skew){ .behind = v->mis_cpu, .ahead = r->cpu };
+		}
+		if (k && r->tsc - v->mis_tsc >= k->cycles) {
+			k->cycles = r->tsc - v->mis_tsc;
+			k->dom = v->dom;
+			k->vcpu = v->vcpu;
+			k->tsc_behind = v->mis_tsc;
+			k->tsc_ahead = r->tsc;
+		}
+		v->mis = 0;
+		return;
+	}
+	v->mis = 0;
+	if (v->state >= 0 && (unsigned)v->state != old && old != new) {
+		v->mis = 1;
+		v->mis_cpu = r->cpu;
+		v->mis_old = old;
+		v->mis_tsc = r->tsc;
+	}
+}
 
 static void change(struct hvb_xt_summary *s, const struct hvb_xt_rec *r, unsigned old, unsigned new)
 {
@@ -14,16 +55,24 @@ static void change(struct hvb_xt_summary *s, const struct hvb_xt_rec *r, unsigne
 
 	if (!v || new >= XT_NSTATES)
 		return;
-	if (v->state >= 0 && t >= v->state_tsc && (unsigned)v->state != new)
+	skew_check(s, v, r, old, new);
+	if (v->state >= 0 && t >= v->state_tsc && (unsigned)v->state != new) {
 		v->state_cycles[v->state] += t - v->state_tsc;
+		if (corrected(s, v->state_cpu, r->cpu))
+			v->skew_cycles += t - v->state_tsc;
+	}
 	if ((unsigned)v->state != new || old != new) {
 		v->state_count[new]++;
 		v->state = (int)new;
 		v->state_tsc = t;
+		v->state_cpu = r->cpu;
 	}
 	if (new == RS_RUNNING) {
-		if (v->wake_tsc && t >= v->wake_tsc)
+		if (v->wake_tsc && t >= v->wake_tsc) {
 			xt_dist_add(&v->wake_lat, t - v->wake_tsc);
+			if (corrected(s, v->wake_cpu, r->cpu))
+				v->skew_cycles += t - v->wake_tsc;
+		}
 		v->wake_tsc = 0;
 		if (p)
 			p->cur = v;
@@ -38,6 +87,7 @@ static void change(struct hvb_xt_summary *s, const struct hvb_xt_rec *r, unsigne
 	if (new == RS_RUNNABLE && (old == RS_BLOCKED || old == RS_OFFLINE)) {
 		v->wakeups++;
 		v->wake_tsc = t;
+		v->wake_cpu = r->cpu;
 		if (v->poll_block_tsc && t >= v->poll_block_tsc)
 			xt_dist_add(&v->spin_wait, t - v->poll_block_tsc);
 		v->poll_block_tsc = 0;

@@ -1,9 +1,10 @@
 /* The summary: domain and vCPU tables, the current vCPU of each pCPU, and dispatch of each
  * record to its trace class's handler. */
 #include "config.h"
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "probes/xentrace/xt-trace.h"
+#include "probes/xentrace/xt-format.h"
 #include "probes/xentrace/xt-internal.h"
 
 #define MAX_VCPUS 4096u   /* a garbage trace must not make the tables grow without end */
@@ -22,6 +23,9 @@ struct hvb_xt_summary *hvb_xt_summary_new(const struct hvb_xt_opts *o)
 	if (s->o.cpu_hz <= 0 && s->o.meta)
 		s->o.cpu_hz = s->o.meta->cpu_hz;
 	s->vendor = s->o.vendor;
+	s->xen = s->o.xen_version;
+	if (!s->xen && s->o.meta && hvb_xt_xen_version_parse(s->o.meta->xen_version, &s->xen))
+		s->xen = 0; /* meta.c checked it; a version it cannot read is no version */
 	s->last_owner_dom = HVB_XT_DOM_UNKNOWN;
 	return s;
 }
@@ -49,6 +53,7 @@ void hvb_xt_summary_free(struct hvb_xt_summary *s)
 	free(s->doms);
 	free(s->pcpus);
 	free(s->vol);
+	free(s->tsc_off);
 	free(s);
 }
 
@@ -167,6 +172,42 @@ struct xt_vcpu *xt_current(struct hvb_xt_summary *s, uint32_t cpu)
 	return unknown_vcpu(s);
 }
 
+/* TRC_LOST_RECORDS {lost, did:16 vid:16, first_tsc:64}: Xen writes it when the buffer has
+ * room again, in the context of the vCPU then current on the pCPU (xen/common/trace.c,
+ * insert_lost_records), so the records after it belong to that vCPU.  An exit open
+ * across the gap has no known end; a vCPU that was running here and is not the one named
+ * stopped somewhere in the gap: its runstate is unknown until its next runstate record. */
+static void lost_records(struct hvb_xt_summary *s, const struct hvb_xt_rec *r)
+{
+	struct xt_pcpu *p = xt_pcpu_get(s, r->cpu);
+	struct xt_vcpu *old = p ? p->cur : NULL, *v = NULL;
+	uint64_t first = r->nextra >= 4 ? (uint64_t)r->d[3] << 32 | r->d[2] : r->tsc;
+
+	s->lost_markers++;
+	s->lost_records += r->nextra ? r->d[0] : 0;
+	if (!p)
+		return;
+	if (r->nextra >= 2)
+		v = xt_vcpu_get(s, r->d[1] & 0xffff, r->d[1] >> 16);
+	if (old)
+		old->exit_open = 0;
+	if (old && old != v && old->state == 0 /* running */) {
+		if (first >= old->state_tsc && first <= r->tsc)
+			old->state_cycles[0] += first - old->state_tsc;
+		old->state = -1;
+	}
+	p->cur = v;
+	if (!v)
+		return;
+	v->pcpu = r->cpu;
+	if (v->state != 0) { /* it runs here now; since when, the lost records knew */
+		if (v->state >= 0 && first >= v->state_tsc && first <= r->tsc)
+			v->state_cycles[v->state] += first - v->state_tsc;
+		v->state = 0;
+		v->state_tsc = r->tsc;
+	}
+}
+
 int hvb_xt_summary_add(const struct hvb_xt_rec *r, void *arg)
 {
 	struct hvb_xt_summary *s = arg;
@@ -186,14 +227,7 @@ int hvb_xt_summary_add(const struct hvb_xt_rec *r, void *arg)
 	case HVB_XT_MEM: unknown = xt_mem_record(s, r); break;
 	case HVB_XT_GEN:
 		if (r->event == TRC_LOST_RECORDS) {
-			struct xt_pcpu *p = xt_pcpu_get(s, r->cpu);
-			s->lost_markers++;
-			s->lost_records += r->nextra ? r->d[0] : 0;
-			/* Who runs on this pCPU after the gap is unknown until the next schedule. */
-			if (p && p->cur) {
-				p->cur->exit_open = 0;
-				p->cur = NULL;
-			}
+			lost_records(s, r);
 			unknown = 0;
 			break;
 		}
@@ -209,13 +243,18 @@ int hvb_xt_summary_add(const struct hvb_xt_rec *r, void *arg)
 void hvb_xt_summary_owner(const struct hvb_xt_summary *s, const struct hvb_xt_rec *r,
 			  uint32_t *dom, uint32_t *vcpu)
 {
-	/* Scheduler records name their vCPU in word 0 (vcpu in the low half, domain above). */
+	/* Scheduler records name their vCPU: runstate records in word 0 (vcpu in the low half,
+	 * domain above), wake, sleep, block and yield as two words {domain, vcpu}. */
 	if (hvb_xt_event_class(r->event) == HVB_XT_SCHED && r->nextra >= 1 &&
-	    ((r->event & ~0xff0u) == TRC_SCHED_RUNSTATE_CHANGE || r->event == TRC_SCHED_CONTINUE_RUNNING ||
-	     r->event == TRC_SCHED_WAKE || r->event == TRC_SCHED_SLEEP || r->event == TRC_SCHED_BLOCK ||
-	     r->event == TRC_SCHED_YIELD)) {
+	    ((r->event & ~0xff0u) == TRC_SCHED_RUNSTATE_CHANGE || r->event == TRC_SCHED_CONTINUE_RUNNING)) {
 		*dom = r->d[0] >> 16;
 		*vcpu = r->d[0] & 0xffff;
+		return;
+	}
+	if (r->nextra >= 2 && (r->event == TRC_SCHED_WAKE || r->event == TRC_SCHED_SLEEP ||
+			       r->event == TRC_SCHED_BLOCK || r->event == TRC_SCHED_YIELD)) {
+		*dom = r->d[0];
+		*vcpu = r->d[1];
 		return;
 	}
 	if (r->cpu < s->npcpus && s->pcpus[r->cpu].cur) {
@@ -229,12 +268,21 @@ void hvb_xt_summary_owner(const struct hvb_xt_summary *s, const struct hvb_xt_re
 
 enum hvb_xt_vendor hvb_xt_summary_vendor(const struct hvb_xt_summary *s)
 {
+	if (s->rec_vendor != HVB_XT_VENDOR_AUTO)
+		return s->rec_vendor;
 	if (s->vendor != HVB_XT_VENDOR_AUTO)
 		return s->vendor;
 	return s->vendor_svm_seen ? HVB_XT_VENDOR_SVM : HVB_XT_VENDOR_VMX;
 }
 
 uint64_t hvb_xt_summary_first_tsc(const struct hvb_xt_summary *s) { return s->first_tsc; }
+
+int hvb_xt_summary_truncated(const struct hvb_xt_summary *s, uint64_t *off)
+{
+	if (off)
+		*off = s->trunc_off;
+	return s->truncated;
+}
 
 static int cmp_vcpu(const void *a, const void *b)
 {
@@ -308,20 +356,34 @@ int hvb_xt_summary_finish(struct hvb_xt_summary *s, const struct hvb_xt_reader *
 	return 0;
 }
 
-int hvb_xt_summarize_file(const char *path, const struct hvb_xt_opts *o, struct hvb_xt_summary **out)
+/* One pass over the file, with a TSC correction per pCPU (NULL: none). */
+static int summarize_pass(const char *path, const struct hvb_xt_opts *o, uint64_t *off, uint32_t noff,
+			  struct hvb_xt_summary **out)
 {
 	struct hvb_xt_reader *rd = hvb_xt_reader_open(path);
 	struct hvb_xt_summary *s;
 	int e;
 
 	*out = NULL;
-	if (!rd)
+	if (!rd) {
+		free(off);
 		return HVB_ENOENT;
+	}
 	if (!(s = hvb_xt_summary_new(o))) {
+		free(off);
 		hvb_xt_reader_close(rd);
 		return HVB_ENOMEM;
 	}
+	s->tsc_off = off;
+	s->ntsc_off = noff;
+	hvb_xt_reader_set_tsc_offsets(rd, off, noff);
 	e = hvb_xt_reader_run(rd, hvb_xt_summary_add, s);
+	if (e == HVB_ETRUNC && hvb_xt_reader_truncated(rd)) {
+		/* A cut capture: the figures of its whole records, marked truncated. */
+		s->truncated = 1;
+		snprintf(s->trunc_why, sizeof(s->trunc_why), "%s", hvb_xt_reader_error(rd, &s->trunc_off));
+		e = 0;
+	}
 	if (!e)
 		e = hvb_xt_summary_finish(s, rd);
 	hvb_xt_reader_close(rd);
@@ -330,5 +392,83 @@ int hvb_xt_summarize_file(const char *path, const struct hvb_xt_opts *o, struct 
 		return e;
 	}
 	*out = s;
+	return 0;
+}
+
+/* The smallest per-pCPU corrections that satisfy every skew found (longest paths over
+ * "behind >= ahead + cycles + 1"); NULL when they contradict each other (a loop). */
+static uint64_t *skew_offsets(const struct hvb_xt_summary *s, uint32_t *n)
+{
+	uint32_t np = 0;
+	uint64_t *off;
+
+	for (uint32_t i = 0; i < s->nskews; i++) {
+		np = s->skews[i].behind + 1 > np ? s->skews[i].behind + 1 : np;
+		np = s->skews[i].ahead + 1 > np ? s->skews[i].ahead + 1 : np;
+	}
+	if (!(off = calloc(np, sizeof(*off))))
+		return NULL;
+	for (uint32_t round = 0; round <= np; round++) {
+		int changed = 0;
+		for (uint32_t i = 0; i < s->nskews; i++) {
+			const struct xt_skew *k = &s->skews[i];
+			if (off[k->behind] < off[k->ahead] + k->cycles + 1) {
+				off[k->behind] = off[k->ahead] + k->cycles + 1;
+				changed = 1;
+			}
+		}
+		if (!changed) {
+			*n = np;
+			return off;
+		}
+	}
+	free(off);
+	return NULL;
+}
+
+int hvb_xt_summarize_file(const char *path, const struct hvb_xt_opts *o, struct hvb_xt_summary **out)
+{
+	struct hvb_xt_summary *s, *s2;
+	struct xt_skew skews[XT_MAX_SKEWS];
+	uint32_t nskews, noff = 0;
+	uint64_t *off;
+	int e;
+
+	if ((e = summarize_pass(path, o, NULL, 0, &s)) || !s->nskews) {
+		*out = s;
+		return e;
+	}
+	/* Skew: warn, then read again with the pCPUs' TSCs moved forward by the smallest
+	 * amount that puts every vCPU's runstate records back in order. */
+	for (uint32_t i = 0; i < s->nskews; i++) {
+		const struct xt_skew *k = &s->skews[i];
+		hvb_log(HVB_LOG_WARN, "%s: TSC skew: pCPU %u's TSC is at least %llu cycles behind pCPU %u's "
+			"(d%uv%u ran on pCPU %u at TSC %llu before it became runnable on pCPU %u at TSC %llu)",
+			path, (unsigned)k->behind, (unsigned long long)k->cycles, (unsigned)k->ahead,
+			(unsigned)k->dom, (unsigned)k->vcpu, (unsigned)k->behind, (unsigned long long)k->tsc_behind,
+			(unsigned)k->ahead, (unsigned long long)k->tsc_ahead);
+	}
+	if (!(off = skew_offsets(s, &noff))) {
+		hvb_log(HVB_LOG_WARN, "%s: the TSC skews contradict each other: not corrected; times across "
+			"pCPUs are uncertain", path);
+		s->skew_loop = 1;
+		*out = s;
+		return 0;
+	}
+	nskews = s->nskews;
+	memcpy(skews, s->skews, sizeof(skews));
+	if ((e = summarize_pass(path, o, off, noff, &s2))) {
+		*out = s;
+		return 0; /* the uncorrected summary, with its warnings */
+	}
+	hvb_xt_summary_free(s);
+	memcpy(s2->skews, skews, sizeof(skews));
+	s2->nskews = nskews;
+	for (uint32_t c = 0; c < noff; c++)
+		if (off[c])
+			hvb_log(HVB_LOG_WARN, "%s: pCPU %u's times are moved forward by %llu cycles; runstate times "
+				"and wake-up latencies measured across pCPUs are lower or upper bounds (marked)", path,
+				(unsigned)c, (unsigned long long)off[c]);
+	*out = s2;
 	return 0;
 }

@@ -5,8 +5,9 @@
  * follows the windows, keeps one buffered stream and one TSC per pCPU, and merges the
  * streams in TSC order with a binary heap; memory stays flat whatever the file size.
  * The summary attributes each record to the vCPU running on its pCPU (from the scheduler's
- * runstate records) and aggregates per domain and vCPU.  Event ids are Xen's public
- * <xen/trace.h>. */
+ * runstate records) and aggregates per domain and vCPU.  Event ids and layouts come from
+ * hvbench's own table of record formats by Xen version (formats.c), not from Xen's
+ * headers: one binary reads traces of Xen 4.17 to 4.22. */
 #ifndef HVB_XENTRACE_H
 #define HVB_XENTRACE_H
 
@@ -24,8 +25,12 @@ enum hvb_xt_class {
 };
 const char *hvb_xt_class_name(enum hvb_xt_class c);
 enum hvb_xt_class hvb_xt_event_class(uint32_t event);
-/* "pv.hypercall_v2" for known event ids, NULL otherwise. */
+/* "pv.hypercall_v2" for known event ids, NULL otherwise (the oldest form's name). */
 const char *hvb_xt_event_name(uint32_t event);
+/* The name Xen version xen (major << 8 | minor, 0 = unknown) gives the id. */
+const char *hvb_xt_event_name_v(uint32_t event, unsigned xen);
+/* "4.19", "4.17.5-pre" -> 0x0413, 0x0411; "" or NULL -> 0 (unknown); HVB_EINVAL otherwise. */
+int hvb_xt_xen_version_parse(const char *s, unsigned *out);
 
 /* Event mask from class names: "hvm,sched,pv" -> 0x0028f000 (the TRC_* class values
  * or-ed together); "all"; a hex number passes through.  On error writes what was wrong,
@@ -59,6 +64,7 @@ struct hvb_xt_reader_stats {
 	uint64_t lost_markers;  /* TRC_LOST_RECORDS records */
 	uint64_t lost_records;  /* sum of their lost counts */
 	uint64_t out_of_order;  /* records delivered with a TSC below the previous one */
+	uint64_t tsc_backwards; /* records whose pCPU's TSC went back (undone: see reader.c) */
 	uint32_t ncpus;         /* pCPUs seen (highest id + 1) */
 };
 
@@ -71,10 +77,18 @@ void hvb_xt_reader_close(struct hvb_xt_reader *rd);
 /* Called for each record in TSC order; a non-zero return stops the run and is returned. */
 typedef int (*hvb_xt_rec_cb)(const struct hvb_xt_rec *r, void *arg);
 /* 0 at the end of the file; HVB_EINVAL for a file that is not xentrace (no leading
- * CPU_CHANGE, a bad window); HVB_ETRUNC when a record or window runs past the end;
- * HVB_EIO on a read error.  The reason and byte offset are logged and kept. */
+ * CPU_CHANGE, a bad window); HVB_EIO on a read error.  HVB_ETRUNC when a record or window
+ * runs past the end: every whole record of every pCPU has then been delivered, and
+ * hvb_xt_reader_truncated() says whether there was at least one (a usable, cut capture)
+ * or none (an error).  The reason and byte offset are logged (a warning for a usable cut)
+ * and kept. */
 int hvb_xt_reader_run(struct hvb_xt_reader *rd, hvb_xt_rec_cb cb, void *arg);
 const struct hvb_xt_reader_stats *hvb_xt_reader_stats(const struct hvb_xt_reader *rd);
+/* Cycles added to the TSCs of pCPU i (i < n) before merging: the skew correction the
+ * summary found (off must outlive the run). */
+void hvb_xt_reader_set_tsc_offsets(struct hvb_xt_reader *rd, const uint64_t *off, uint32_t n);
+/* 1 when the last run ended at a cut (HVB_ETRUNC) after at least one whole record. */
+int hvb_xt_reader_truncated(const struct hvb_xt_reader *rd);
 /* Bytes and records per class of one pCPU (NULL when the pCPU was not seen). */
 const struct hvb_xt_volume *hvb_xt_reader_volume(const struct hvb_xt_reader *rd, uint32_t cpu);
 /* The error message of the last failed run ("" when none), and its byte offset. */
@@ -120,6 +134,7 @@ struct hvb_xt_opts {
 	double cpu_hz;             /* 0: times in cycles only */
 	enum hvb_xt_vendor vendor; /* AUTO: SVM when an exit code only SVM has appears */
 	const struct hvb_xt_meta *meta; /* optional: domain names and modes */
+	unsigned xen_version;      /* major << 8 | minor; 0: the metadata's, else unknown */
 };
 
 struct hvb_xt_summary;
@@ -129,7 +144,9 @@ void hvb_xt_summary_free(struct hvb_xt_summary *s);
 int hvb_xt_summary_add(const struct hvb_xt_rec *r, void *summary);
 /* Closes open intervals at the last TSC, takes the reader's volumes and lost counts. */
 int hvb_xt_summary_finish(struct hvb_xt_summary *s, const struct hvb_xt_reader *rd);
-/* Opens, reads and summarises a file in one call. */
+/* Opens, reads and summarises a file in one call.  A file cut short (xentrace killed, disk
+ * full) after at least one whole record gives 0 and the summary of every whole record,
+ * marked (hvb_xt_summary_truncated); one with no whole record is HVB_ETRUNC. */
 int hvb_xt_summarize_file(const char *path, const struct hvb_xt_opts *o, struct hvb_xt_summary **out);
 /* The domain and vCPU a record belongs to: the one named in sched payloads, else the vCPU
  * current on its pCPU after the record was fed (HVB_XT_DOM_UNKNOWN when none). */
@@ -137,6 +154,8 @@ void hvb_xt_summary_owner(const struct hvb_xt_summary *s, const struct hvb_xt_re
 			  uint32_t *dom, uint32_t *vcpu);
 enum hvb_xt_vendor hvb_xt_summary_vendor(const struct hvb_xt_summary *s);
 uint64_t hvb_xt_summary_first_tsc(const struct hvb_xt_summary *s);
+/* 1 when the file was cut: the figures cover the whole records before byte *off. */
+int hvb_xt_summary_truncated(const struct hvb_xt_summary *s, uint64_t *off);
 
 json_t *hvb_xt_summary_json(const struct hvb_xt_summary *s);
 /* Text report into f (the caller chooses the stream). */
@@ -144,11 +163,15 @@ int hvb_xt_summary_write_text(const struct hvb_xt_summary *s, FILE *f);
 /* Metrics of one domain (domid >= 0) or of all domains but idle (domid < 0):
  * xen.hypercall.<name> (PV and VMMCALL), xen.exit.<reason> and xen.exit_cycles.<reason>,
  * xen.grant.map|unmap|transfer (done by), xen.grant_for.*, xen.runstate.<state> (seconds, or
- * cycles without a CPU frequency), xen.wake_latency.p50|p95, xen.spinlock.poll|kick, and
- * xen.lost_records. */
+ * cycles without a CPU frequency), xen.wake_latency.p50|p95, xen.spinlock.poll|kick,
+ * xen.lost_records, and for a cut file xen.trace_truncated_at (the byte offset: the other
+ * figures then cover only the records before it). */
 int hvb_xt_summary_metrics(const struct hvb_xt_summary *s, int64_t domid, struct hvb_metrics *ms);
 
 /* One line describing a record, for "trace dump". */
 void hvb_xt_rec_format(const struct hvb_xt_rec *r, enum hvb_xt_vendor v, char *buf, size_t len);
+/* The same with the Xen version that wrote the trace (XT_XEN form; 0 = unknown): record
+ * names and the layouts that changed between versions follow it. */
+void hvb_xt_rec_format_v(const struct hvb_xt_rec *r, enum hvb_xt_vendor v, unsigned xen, char *buf, size_t len);
 
 #endif

@@ -24,6 +24,22 @@ void xt_dist_free(struct xt_dist *d);
 uint64_t xt_dist_pct(struct xt_dist *d, unsigned p);
 int xt_dist_exact(const struct xt_dist *d);
 
+/* ---- formats.c: record formats by Xen version ---- */
+#define XT_XEN(maj, min) ((unsigned)(maj) << 8 | (unsigned)(min)) /* 4.19 -> 0x0413; 0 = unknown */
+struct xt_format {
+	uint32_t id;
+	const char *name;     /* "hvm.svm_exit64" */
+	uint16_t from, to;    /* the Xen versions that write this form (XT_XEN), inclusive */
+	const char *commit;   /* the Xen commit that introduced it; NULL: already in 4.17 */
+	const char *layout;   /* "gfn:64 d:32 order:32"; NULL: raw words */
+};
+/* The form of event written by Xen version xen (0: unknown, then the oldest form, with
+ * *ambiguous set when the forms' layouts differ).  NULL for an unknown id. */
+const struct xt_format *xt_format_find(uint32_t event, unsigned xen, int *ambiguous);
+const struct xt_format *xt_format_at(size_t i);   /* the table, for tests and docs */
+/* Field name of a record's words per layout; 1 when present. */
+int xt_layout_field(const char *layout, const uint32_t *d, unsigned nwords, const char *name, uint64_t *out);
+
 #define XT_NHC 64      /* hypercall numbers counted by name (Xen has fewer than 56) */
 #define XT_NPVEV 16    /* PV event minors */
 #define XT_NSTATES 4   /* running, runnable, blocked, offline */
@@ -63,6 +79,11 @@ struct xt_vcpu {
 	uint64_t poll_block_tsc;     /* blocked after that poll */
 	struct xt_dist spin_wait;    /* poll-blocked to wake-up */
 	uint32_t pcpu;               /* where it last ran */
+	uint32_t state_cpu, wake_cpu; /* pCPU of the record that began the state, the wake-up */
+	int mis;                     /* a runstate record whose old state was not this vCPU's */
+	uint32_t mis_cpu, mis_old;
+	uint64_t mis_tsc;
+	uint64_t skew_cycles;        /* runstate time measured between pCPUs whose TSCs were corrected */
 	/* mem.c */
 	uint64_t records;            /* records attributed to this vCPU */
 };
@@ -79,10 +100,23 @@ struct xt_pcpu {
 	struct xt_vcpu *cur;         /* running here, from the runstate records; NULL = unknown */
 };
 
+/* TSC skew: pCPU "behind" is at least "cycles" behind pCPU "ahead" (a vCPU ran there before
+ * the record on "ahead" that made it runnable). */
+struct xt_skew {
+	uint32_t behind, ahead;
+	uint64_t cycles;
+	uint32_t dom, vcpu;
+	uint64_t tsc_behind, tsc_ahead;
+};
+#define XT_MAX_SKEWS 64
+
 struct hvb_xt_summary {
 	struct hvb_xt_opts o;
-	enum hvb_xt_vendor vendor;   /* chosen or detected */
-	int vendor_svm_seen;
+	enum hvb_xt_vendor vendor;   /* chosen (option or metadata) */
+	enum hvb_xt_vendor rec_vendor; /* named by the exit records (Xen 4.19 and later) */
+	int vendor_svm_seen;         /* a 4.17-form exit with a code only SVM has */
+	uint32_t vendor_mixed;
+	unsigned xen;                /* Xen version (XT_XEN), 0 = unknown */
 	/* vCPUs: an open-addressing hash on (dom << 16 | vcpu) */
 	struct xt_vcpu **vtab;
 	uint32_t vtab_cap, nvcpus;
@@ -101,6 +135,14 @@ struct hvb_xt_summary {
 	struct hvb_xt_volume *vol;   /* per pCPU */
 	uint32_t nvol;
 	int finished;
+	struct xt_skew skews[XT_MAX_SKEWS]; /* found in this pass */
+	uint32_t nskews;
+	uint64_t *tsc_off;           /* correction applied to this pass, per pCPU (owned) */
+	uint32_t ntsc_off;
+	int skew_loop;               /* the constraints contradict each other: not corrected */
+	int truncated;               /* the file ends inside a record or window */
+	uint64_t trunc_off;
+	char trunc_why[256];
 };
 
 /* summary.c */

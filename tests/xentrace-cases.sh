@@ -1,0 +1,68 @@
+#!/bin/sh
+# Issue 13 item 7: xentrace files as the field writes them (tests/data/cases/xentrace, built to
+# Xen's documented layouts): 4.19+ SVM exit records, TSC skew between pCPUs, 384 pCPUs, a
+# capture cut by a killed xentrace, records after a lost-records marker.
+cases="$top_srcdir/tests/data/cases/xentrace"
+. "$top_srcdir/tests/xentrace-lib.sh"
+summary() { "$HVBENCH" trace summary "$@" >"$tmp/out" 2>"$tmp/err"; echo $?; }
+exits() { # the VM exit lines of the summary: "npf 2 cpuid 1 ioio 1"
+	awk '/VM exits:/ {on = 1; next} on && NF >= 2 && $2 ~ /^[0-9]+$/ {printf "%s %s ", $1, $2}' "$tmp/out"
+}
+
+# 01: Xen 4.19+ writes AMD exits as TRC_HVM_SVM_EXIT64 (0x81103): the record names the vendor.
+check "01 exit code" 0 "$(summary "$cases/01-xen419-svm-exit64.bin")"
+check "01 exits by SVM reason" "cpuid 1 ioio 1 npf 2 " "$(exits)"
+check "01 no unknown events" 1 "$(grep -c 'unknown events: 0;' "$tmp/out")"
+check "01 vendor from the records" 1 "$(grep -c 'exit reasons: svm (from the records)' "$tmp/out")"
+check "01 --vendor intel loses to the records" 0 "$(summary --vendor intel "$cases/01-xen419-svm-exit64.bin")"
+check "01 ... exits still SVM's" "cpuid 1 ioio 1 npf 2 " "$(exits)"
+check "01 ... with a warning" 1 "$(grep -c 'contradicts the trace.s SVM exit records' "$tmp/err")"
+"$HVBENCH" trace dump --xen-version 4.20 "$cases/01-xen419-svm-exit64.bin" >"$tmp/out" 2>"$tmp/err"
+check "01 dump names the record and reason" 2 "$(grep -c 'hvm.svm_exit64 npf rip 0xffffffff81000000' "$tmp/out")"
+# 01b: the same exits as Xen 4.17 writes them (one id for both vendors): still detected.
+check "01b exit code" 0 "$(summary "$cases/01b-xen417-vmexit64-control.bin")"
+check "01b exits by SVM reason" "cpuid 1 ioio 1 npf 2 " "$(exits)"
+
+# 03: pCPU 1's TSC is 3000 cycles behind pCPU 0's.
+check "03 exit code" 0 "$(summary "$cases/03-tsc-skew-2pcpu.bin")"
+check "03 warning names the skew" 1 "$(grep -c "pCPU 1's TSC is at least 2950 cycles behind pCPU 0's" "$tmp/err")"
+check "03 d1v0 running 4950 (exact: within one pCPU)" 1 "$(grep -c 'running 4950 cyc (2)' "$tmp/out")"
+check "03 runnable and wake-up marked uncertain" 1 "$(grep -c 'span pCPUs with skewed TSCs: uncertain' "$tmp/out")"
+check "03 report says TSC SKEW" 1 "$(grep -c '^TSC SKEW: pCPU 1 is at least 2950 cycles behind pCPU 0' "$tmp/out")"
+summary --metrics "$cases/03-tsc-skew-2pcpu.bin" >/dev/null
+check "03 metric marks the skew" 1 "$(grep -c '^xen.tsc_skew_cycles  *2951 cycles$' "$tmp/out")"
+
+# 04: 384 pCPUs (xenalyze stops at 256).
+check "04 exit code" 0 "$(summary "$cases/04-384-pcpus.bin")"
+check "04 records" 1 "$(grep -c '^records 1920 in 36864 bytes, 384 windows' "$tmp/out")"
+check "04 every pCPU" 384 "$(grep -c '^ pcpu [0-9]*:$' "$tmp/out")"
+check "04 pCPU 383 decoded" 1 "$(grep -c '^ pcpu 383:$' "$tmp/out")"
+
+# 05: xentrace killed: the last record is cut.
+check "05 exit code" 0 "$(summary "$cases/05-xentrace-killed-truncated.bin")"
+check "05 every whole record" 1 "$(grep -c '^records 2040 ' "$tmp/out")"
+check "05 warning with the byte offset" 1 "$(grep -c 'warning: .*: byte 37132: truncated record.*the 2040 whole records' "$tmp/err")"
+check "05 report marked" 1 "$(grep -c '^TRUNCATED at byte 37132' "$tmp/out")"
+summary --metrics "$cases/05-xentrace-killed-truncated.bin" >/dev/null
+check "05 metric marks the cut" 1 "$(grep -c '^xen.trace_truncated_at  *37132 byte$' "$tmp/out")"
+check "05b whole: 2041 records" 0 "$(summary "$cases/05b-complete-control.bin")"
+check "05b records" 1 "$(grep -c '^records 2041 ' "$tmp/out")"
+check "05b not marked" 0 "$(grep -c 'TRUNCATED' "$tmp/out")"
+# Other cuts: inside a later CPU_CHANGE header, inside the first record, nothing at all.
+head -c 30 "$cases/05b-complete-control.bin" >"$tmp/cut30.bin"
+check "cut in a CPU_CHANGE header: exit 0" 0 "$(summary "$tmp/cut30.bin")"
+check "... its whole record" 1 "$(grep -c '^records 1 ' "$tmp/out")"
+head -c 20 "$cases/05b-complete-control.bin" >"$tmp/cut20.bin"
+check "cut inside the first record: error" 2 "$(summary "$tmp/cut20.bin")"
+: >"$tmp/empty.bin"
+check "zero-length file: error" 2 "$(summary "$tmp/empty.bin")"
+printf 'GARBAGE GARBAGE GARBAGE GARBAGE\n' >"$tmp/garbage.bin"
+check "garbage from the first byte: error" 2 "$(summary "$tmp/garbage.bin")"
+check "... saying what was expected" 1 "$(grep -c 'not a xentrace file: expected a TRC_TRACE_CPU_CHANGE' "$tmp/err")"
+
+# 06: 500 records lost while d1v0 kept running; Xen's marker names d1v0.
+check "06 exit code" 0 "$(summary "$cases/06-lost-records-same-vcpu.bin")"
+check "06 d1v0 30 hypercalls" 1 "$(grep -c 'PV hypercalls: 30 ' "$tmp/out")"
+check "06 none unattributed" 1 "$(grep -c 'unattributed records: 0;' "$tmp/out")"
+
+exit $fail
