@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include "bench/bench.h"
 #include "bench/protocol.h"
+#include "bench/workloads/wl.h"
 #include "hv/hv.h"
 #include "probes/probes.h"
 
@@ -220,6 +221,8 @@ int hvb_agent_serve(int in_fd, int out_fd)
 	char *line, err[512];
 	int rc;
 
+	/* Scratch files of an agent killed before it could remove them. */
+	hvb_wl_scratch_sweep(getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	while ((rc = hvb_line_read(in_fd, &lb, -1, NULL, &line)) != 0) {
 		json_t *req = NULL, *reply;
 		const char *op = "";

@@ -12,7 +12,7 @@ rel "$(m clat_us.p99.9)" ">=" "$(m clat_us.p99)" "clat p99.9 >= p99"
 # parses --randseed as signed and once refused such a seed in the lab.
 wl_run fio -d 1 -s -3972 size=1M rw=randread ioengine=psync direct=off bs=4K
 need iops
-left=$(ls "$WLSCRATCH" | grep -c hvbench-fio || true)
+left=$(ls -A "$WLSCRATCH" | grep -c . || true)
 rel "$left" "<=" 0 "scratch file removed"
 rc=0
 wl_agent fio -d 1 -D /proc/hvbench-no-such-file size=1M || rc=$?

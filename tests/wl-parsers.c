@@ -17,7 +17,8 @@ static char *slurp(const char *name, size_t *len)
 	char *buf;
 	long n;
 
-	snprintf(path, sizeof(path), "%s/tests/data/workloads/%s", dir ? dir : ".", name);
+	/* a bare name is under tests/data/workloads/, "cases/..." under tests/data/ */
+	snprintf(path, sizeof(path), "%s/tests/data/%s%s", dir ? dir : ".", strchr(name, '/') ? "" : "workloads/", name);
 	if (!(f = fopen(path, "rb"))) {
 		perror(path);
 		exit(1);
@@ -77,6 +78,77 @@ static int ip3(const char *file, struct hvb_iperf3_result *r, char *err, size_t 
 	return rc;
 }
 
+/* Parsing text fails with a message holding needle. */
+static void refuses(const char *label, int is_fio, const char *t, const char *needle)
+{
+	struct hvb_fio_result fr;
+	struct hvb_iperf3_result ir;
+	char err[512] = "";
+	int rc = is_fio ? hvb_fio_parse(t, strlen(t), &fr, err, sizeof(err))
+			: hvb_iperf3_parse(t, strlen(t), &ir, err, sizeof(err));
+
+	says(label, rc, err, needle);
+}
+
+#define C09 "cases/tool-output/09-fio-2.2.10-xvda.json"
+#define C10 "cases/tool-output/10-fio-io_u-error-prefix.json"
+
+/* fio's JSON as its versions print it, and what no version prints. */
+static void test_fio_versions(void)
+{
+	struct hvb_fio_result r;
+	char err[512];
+	int rc;
+
+	/* fio 2.2.10 (a Xen guest's xvda): bw in KiB/s, clat in microseconds */
+	if (fio(C09, &r, err, sizeof(err)) == 0) {
+		near(C09, "write iops", r.write_iops, 15624.7);
+		near(C09, "write bw (62499 KiB/s)", r.write_bw_bytes, 62499.0 * 1024);
+		near(C09, "read iops", r.read_iops, 0);
+		near(C09, "ios", r.ios, 9374944);
+		near(C09, "clat p50 (8160 us)", r.clat_p50_ns, 8160e3);
+		near(C09, "clat p99", r.clat_p99_ns, 8640e3);
+		near(C09, "clat p99.9", r.clat_p999_ns, 14912e3);
+	} else
+		says(C09, -1, err, "(should parse)");
+	/* fio: lines before the JSON, a job that ended with EIO */
+	rc = fio(C10, &r, err, sizeof(err));
+	says(C10, rc, err, "error 5 (Input/output error)");
+	{
+		/* fio 2.99 to 3.1: clat_ns, but no bw_bytes yet ("bw" in KiB/s) */
+		const char *t = "{\"fio version\":\"fio-3.1\",\"jobs\":[{\"jobname\":\"j\",\"error\":0,\"read\":"
+				"{\"io_bytes\":4096000,\"io_kbytes\":4000,\"bw\":2000,\"iops\":500.5,\"total_ios\":1000,"
+				"\"clat_ns\":{\"percentile\":{\"50.000000\":1000,\"99.000000\":2000,\"99.900000\":3000}}}}]}";
+		if ((rc = hvb_fio_parse(t, strlen(t), &r, err, sizeof(err))) == 0) {
+			near("(fio-3.1)", "read bw (KiB/s)", r.read_bw_bytes, 2000.0 * 1024);
+			near("(fio-3.1)", "clat p50 (ns)", r.clat_p50_ns, 1000);
+		} else
+			says("(fio-3.1)", -1, err, "(should parse)");
+	}
+	{
+		/* unified_rw_reporting: one "mixed" direction; a counter above 2^63; nan usr_cpu */
+		const char *t = "{\"fio version\":\"fio-3.36\",\"jobs\":[{\"jobname\":\"j\",\"error\":0,"
+				"\"usr_cpu\":nan,\"latency_target\":18446744073709551615,\"mixed\":"
+				"{\"bw_bytes\":1000,\"iops\":7,\"total_ios\":70,"
+				"\"clat_ns\":{\"percentile\":{\"50.000000\":1,\"99.000000\":2,\"99.900000\":3}}}}]}";
+		if ((rc = hvb_fio_parse(t, strlen(t), &r, err, sizeof(err))) == 0) {
+			near("(mixed)", "iops", r.read_iops + r.write_iops, 7);
+			near("(mixed)", "ios", r.ios, 70);
+		} else
+			says("(mixed)", -1, err, "(should parse)");
+	}
+	/* a figure as a string, which no fio prints: refused, naming the version and the key */
+	refuses("(iops as a string)", 1,
+		"{\"fio version\":\"fio-9.9\",\"jobs\":[{\"jobname\":\"j\",\"read\":"
+		"{\"bw_bytes\":1000,\"iops\":\"7\",\"total_ios\":70}}]}",
+		"fio JSON (fio-9.9): \"read\" has no iops");
+	/* percentiles turned off (fio 2.x prints only "0.00" keys) */
+	refuses("(no percentiles)", 1,
+		"{\"fio version\":\"fio-2.1\",\"jobs\":[{\"jobname\":\"j\",\"read\":"
+		"{\"bw\":1000,\"iops\":7,\"total_ios\":70,\"clat\":{\"percentile\":{\"0.00\":0}}}}]}",
+		"fio JSON (fio-2.1): \"read\".clat.percentile has no \"50.000000\"");
+}
+
 static void test_fio(void)
 {
 	struct hvb_fio_result r;
@@ -130,6 +202,7 @@ static void test_fio(void)
 		rc = hvb_fio_parse(t, strlen(t), &r, err, sizeof(err));
 	}
 	says("(no jobs)", rc, err, "no \"jobs\" array; top-level keys: fio version other");
+	test_fio_versions();
 }
 
 static void test_iperf3(void)
@@ -195,6 +268,45 @@ static void test_iperf3(void)
 		} else
 			says("(nan tokens)", -1, err, "(should parse)");
 	}
+	/* iperf 3.1.3 UDP: only end.sum (the receiver's jitter and loss in it) */
+#define C07 "cases/tool-output/07-iperf3-3.1.3-udp-sum-only.json"
+	if ((rc = ip3(C07, &r, err, sizeof(err))) == 0) {
+		near(C07, "udp", r.udp, 1);
+		near(C07, "bits/s (834.7 Mbit/s)", r.bits_per_second, 834711189.017002);
+		near(C07, "jitter ms", r.jitter_ms, 0.092);
+		near(C07, "lost %", r.lost_percent, 0.690276);
+		near(C07, "cpu host", r.cpu_host, 17.76954);
+	} else
+		says(C07, -1, err, "(should parse)");
+	/* iperf 3.16/3.17 printing its JSON twice: the first copy */
+#define C08 "cases/tool-output/08-iperf3-3.17-json-twice.json"
+	if ((rc = ip3(C08, &r, err, sizeof(err))) == 0) {
+		near(C08, "receiver bits/s", r.bits_per_second, 36092582312.44639);
+		near(C08, "retransmits", r.retransmits, 6);
+	} else
+		says(C08, -1, err, "(should parse)");
+	{
+		/* --json-stream (3.17): one event a line */
+		const char *t = "{\"event\":\"start\",\"data\":{\"version\":\"iperf 3.17\",\"test_start\":"
+				"{\"protocol\":\"TCP\",\"reverse\":1}}}\n"
+				"{\"event\":\"interval\",\"data\":{\"sum\":{\"bits_per_second\":5}}}\n"
+				"{\"event\":\"end\",\"data\":{\"sum_sent\":{\"bits_per_second\":11,\"retransmits\":2},"
+				"\"sum_received\":{\"bits_per_second\":10,\"bytes\":2048}}}\n";
+		if ((rc = hvb_iperf3_parse(t, strlen(t), &r, err, sizeof(err))) == 0) {
+			near("(json-stream)", "receiver bits/s", r.bits_per_second, 10);
+			near("(json-stream)", "reverse", r.reverse, 1);
+			near("(json-stream)", "retransmits", r.retransmits, 2);
+		} else
+			says("(json-stream)", -1, err, "(should parse)");
+		refuses("(json-stream error)", 0,
+			"{\"event\":\"start\",\"data\":{}}\n{\"event\":\"error\",\"data\":\"unable to connect to server\"}\n",
+			"iperf3: unable to connect to server");
+	}
+	/* a finished test in a shape no iperf3 prints: the version and what is missing */
+	refuses("(no sum_received)", 0,
+		"{\"start\":{\"version\":\"iperf 3.99\",\"test_start\":{\"protocol\":\"TCP\"}},"
+		"\"end\":{\"sum_sent\":{\"bits_per_second\":1}}}",
+		"iperf3 JSON (iperf 3.99): \"end\" has no sum_received");
 	rc = ip3("iperf3-refused.json", &r, err, sizeof(err));
 	says("iperf3-refused.json", rc, err, "iperf3: unable to connect to server: Connection refused");
 	rc = ip3("iperf3-truncated.json", &r, err, sizeof(err));

@@ -3,26 +3,46 @@
  * engine are selected ..."), may print text after it, and repeats keys inside
  * "job options" when an option is given twice: the object is found, read up to
  * its end, and a repeated key keeps its last value (jansson's default; the
- * JSON_REJECT_DUPLICATES flag is deliberately not used). */
+ * JSON_REJECT_DUPLICATES flag is deliberately not used). fio 2.x's shape (bw in
+ * KiB/s, clat in microseconds) is converted; what no version has is refused with
+ * the version named. */
 #include "config.h"
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 #include "bench/workloads/wl.h"
 
-/* One direction of one job: adds its rates and keeps the worse percentiles. */
-static int take_dir(json_t *job, const char *dir, struct hvb_fio_result *r, double *iops, double *bw,
-		    char *err, size_t len)
+/* A number of d, or -1 when absent or not a number. */
+static double get(json_t *d, const char *key)
+{
+	json_t *v = json_object_get(d, key);
+	return json_is_number(v) ? json_number_value(v) : -1;
+}
+
+/* One direction of one job: adds its rates and keeps the worse percentiles.
+ * The shapes of fio's versions: bw_bytes from fio 3.2 (before it "bw", in KiB/s,
+ * which it still is); clat_ns from fio 2.99 (before it "clat", in microseconds). */
+static int take_dir(json_t *job, const char *dir, const char *ver, struct hvb_fio_result *r, double *iops,
+		    double *bw, char *err, size_t len)
 {
 	static const char *const pct[] = { "50.000000", "99.000000", "99.900000" };
 	double *dst[] = { &r->clat_p50_ns, &r->clat_p99_ns, &r->clat_p999_ns };
-	json_t *d = json_object_get(job, dir), *p;
-	double v_iops, v_bw, v_ios;
+	json_t *d = json_object_get(job, dir), *p, *clat;
+	double v_iops = get(d, "iops"), v_bw = get(d, "bw_bytes"), v_ios = get(d, "total_ios"), scale = 1;
+	const char *missing = NULL;
 
 	if (!json_is_object(d))
 		return 0; /* this fio does not report the direction */
-	if (json_unpack(d, "{s:F, s:F, s:F}", "iops", &v_iops, "bw_bytes", &v_bw, "total_ios", &v_ios) < 0) {
-		snprintf(err, len, "fio JSON: \"%s\" lacks iops, bw_bytes or total_ios", dir);
+	if (v_bw < 0 && get(d, "bw") >= 0)
+		v_bw = get(d, "bw") * 1024;
+	if (v_iops < 0)
+		missing = "iops";
+	else if (v_bw < 0)
+		missing = "bw_bytes or bw";
+	else if (v_ios < 0)
+		missing = "total_ios";
+	if (missing) {
+		snprintf(err, len, "fio JSON (%s): \"%s\" has no %s (a number)", ver, dir, missing);
 		return HVB_EINVAL;
 	}
 	*iops += v_iops;
@@ -30,20 +50,23 @@ static int take_dir(json_t *job, const char *dir, struct hvb_fio_result *r, doub
 	r->ios += v_ios;
 	if (v_ios <= 0)
 		return 0;
-	p = json_object_get(json_object_get(d, "clat_ns"), "percentile");
+	if (!(clat = json_object_get(d, "clat_ns")) && (clat = json_object_get(d, "clat")))
+		scale = 1e3;
+	p = json_object_get(clat, "percentile");
 	if (!json_is_object(p)) {
-		snprintf(err, len, "fio JSON: \"%s\" did I/O but has no clat_ns.percentile (fio too old for "
-				   "nanosecond latencies, or percentiles turned off)", dir);
+		snprintf(err, len, "fio JSON (%s): \"%s\" did I/O but has no %s.percentile (percentiles turned off?)",
+			 ver, dir, clat ? (scale == 1 ? "clat_ns" : "clat") : "clat_ns (or clat)");
 		return HVB_EINVAL;
 	}
 	for (int i = 0; i < 3; i++) {
 		json_t *v = json_object_get(p, pct[i]);
 		if (!json_is_number(v)) {
-			snprintf(err, len, "fio JSON: \"%s\".clat_ns.percentile has no \"%s\"", dir, pct[i]);
+			snprintf(err, len, "fio JSON (%s): \"%s\".%s.percentile has no \"%s\"", ver, dir,
+				 scale == 1 ? "clat_ns" : "clat", pct[i]);
 			return HVB_EINVAL;
 		}
-		if (json_number_value(v) > *dst[i])
-			*dst[i] = json_number_value(v);
+		if (json_number_value(v) * scale > *dst[i])
+			*dst[i] = json_number_value(v) * scale;
 	}
 	return 0;
 }
@@ -73,17 +96,20 @@ int hvb_fio_parse(const char *text, size_t len, struct hvb_fio_result *r, char *
 		return HVB_EINVAL;
 	}
 	json_array_foreach(jobs, i, job) {
-		json_int_t e = 0;
-		const char *name = "?";
+		const char *name = "?", *v = r->version[0] ? r->version : "fio of an unknown version";
+		double e = get(job, "error");
 
-		json_unpack(job, "{s?s, s?I}", "jobname", &name, "error", &e);
-		if (e) {
-			snprintf(err, errlen, "fio job %s ended with error %lld (%s)", name, (long long)e, strerror((int)e));
+		json_unpack(job, "{s?s}", "jobname", &name);
+		if (e > 0) {
+			snprintf(err, errlen, "fio job %s ended with error %.0f (%s)", name, e,
+				 e < 4096 ? strerror((int)e) : "unknown");
 			rc = HVB_ECHILD;
 			break;
 		}
-		if ((rc = take_dir(job, "read", r, &r->read_iops, &r->read_bw_bytes, err, errlen)) < 0 ||
-		    (rc = take_dir(job, "write", r, &r->write_iops, &r->write_bw_bytes, err, errlen)) < 0)
+		/* "mixed": unified_rw_reporting, reads and writes together */
+		if ((rc = take_dir(job, "read", v, r, &r->read_iops, &r->read_bw_bytes, err, errlen)) < 0 ||
+		    (rc = take_dir(job, "write", v, r, &r->write_iops, &r->write_bw_bytes, err, errlen)) < 0 ||
+		    (rc = take_dir(job, "mixed", v, r, &r->read_iops, &r->read_bw_bytes, err, errlen)) < 0)
 			break;
 		r->jobs++;
 	}

@@ -1,7 +1,8 @@
 /* fio: block I/O through the fio program, run by the agent with an argv (no
  * shell) and --output-format=json, against the disk the backend names (in a Xen
  * guest the blkfront disk, so blkback and the grant paths are what is measured)
- * or, without one, a file in the scratch directory that is removed afterwards.
+ * or, without one, a new file in a directory of the sample's own that is removed
+ * afterwards, whatever way the sample ends (wl-proc.c).
  * fio's random offsets are seeded from the sample's seed (--randseed). */
 #include "config.h"
 #include <errno.h>
@@ -49,27 +50,51 @@ static const struct hvb_metric_doc fio_metrics[] = {
 
 static int fio_supported(char *why, size_t len) { return hvb_wl_program_supported("fio", why, len); }
 
-/* Whether the file system of path takes O_DIRECT (tmpfs refuses it with EINVAL). */
-static int direct_io_works(const char *path)
+/* The scratch file: a new file that hvbench creates (never one that was there)
+ * in the sample's own directory. 1 made, 0 when direct I/O is asked for and the
+ * file system refuses O_DIRECT (tmpfs does, with EINVAL), < 0 on failure. */
+static int make_target(const char *path, int direct, char *err, size_t len)
 {
-	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_DIRECT | O_CLOEXEC, 0600);
+	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 
-	if (fd < 0)
-		return errno != EINVAL;
+	if (fd < 0) {
+		snprintf(err, len, "cannot create the scratch file %.300s: %s", path, strerror(errno));
+		return HVB_EIO;
+	}
 	close(fd);
-	unlink(path);
+	if (direct && (fd = open(path, O_RDWR | O_DIRECT | O_CLOEXEC)) < 0)
+		return errno == EINVAL ? 0 : 1;
+	if (direct)
+		close(fd);
 	return 1;
+}
+
+/* fio splits --filename at each ':' (several files) unless the colon is escaped
+ * with a backslash; a backslash before anything else is kept as it is. */
+static int fio_filename_arg(char *dst, size_t len, const char *path)
+{
+	size_t n = (size_t)snprintf(dst, len, "--filename=");
+
+	for (; *path; path++) {
+		if (n + 3 > len)
+			return HVB_EINVAL;
+		if (*path == ':')
+			dst[n++] = '\\';
+		dst[n++] = *path;
+	}
+	dst[n] = 0;
+	return 0;
 }
 
 static int fio_run(const struct hvb_wl_ctx *ctx, struct hvb_wl_result *res)
 {
 	const struct hvb_params *p = ctx->params;
-	char exe[4096], target[4000], fname[4100], a[12][64], *argv[24];
+	char exe[4096], target[4000], fname[8100], a[12][64], *argv[24], scratch[4000] = "";
 	double runtime = hvb_param_is_auto(p, "runtime") ? ctx->duration_s : hvb_param_time(p, "runtime");
 	struct hvb_spawn_out o;
 	struct hvb_fio_result r;
 	char err[512];
-	int n = 0, rc, made_file = 0;
+	int n = 0, rc;
 
 	if (!hvb_find_program("fio", exe, sizeof(exe)))
 		return hvb_wl_fail(res, HVB_ESKIP, "fio: the fio program is not installed (not found in PATH)");
@@ -78,21 +103,32 @@ static int fio_run(const struct hvb_wl_ctx *ctx, struct hvb_wl_result *res)
 	if (ctx->disk && *ctx->disk) {
 		snprintf(target, sizeof(target), "%s", ctx->disk);
 	} else {
-		snprintf(target, sizeof(target), "%s/hvbench-fio.%d", ctx->scratch_dir ? ctx->scratch_dir : "/tmp",
-			 (int)getpid());
-		made_file = 1;
-		if (hvb_param_bool(p, "direct") && !direct_io_works(target))
+		if ((rc = hvb_wl_scratch_make(ctx->scratch_dir, scratch, sizeof(scratch), err, sizeof(err))) < 0)
+			return hvb_wl_fail(res, rc, "fio: %s", err);
+		snprintf(target, sizeof(target), "%s/fio.data", scratch);
+		rc = make_target(target, hvb_param_bool(p, "direct"), err, sizeof(err));
+		if (rc <= 0)
+			hvb_wl_scratch_remove(scratch);
+		if (rc < 0)
+			return hvb_wl_fail(res, rc, "fio: %s", err);
+		if (rc == 0)
 			return hvb_wl_fail(res, HVB_ESKIP,
 					   "fio: direct = on needs O_DIRECT, which the file system of %s refuses (tmpfs?): "
 					   "point TMPDIR at a disk-backed directory, or set direct = off",
 					   ctx->scratch_dir ? ctx->scratch_dir : "/tmp");
+	}
+	if (fio_filename_arg(fname, sizeof(fname), target) < 0) {
+		hvb_wl_scratch_remove(scratch);
+		return hvb_wl_fail(res, HVB_EINVAL, "fio: target path too long: %s", target);
 	}
 	argv[n++] = exe;
 	argv[n++] = "--name=hvbench";
 	argv[n++] = "--output-format=json";
 	argv[n++] = "--group_reporting";
 	argv[n++] = "--time_based";
-	snprintf(fname, sizeof(fname), "--filename=%s", target);
+	/* Jobs as threads of one process: fio's job processes call setsid, and
+	 * must end with fio all the same. */
+	argv[n++] = "--thread";
 	argv[n++] = fname;
 	snprintf(a[1], sizeof(a[1]), "--rw=%s", hvb_param_str(p, "rw"));
 	snprintf(a[2], sizeof(a[2]), "--bs=%llu", (unsigned long long)hvb_param_size(p, "bs"));
@@ -107,9 +143,9 @@ static int fio_run(const struct hvb_wl_ctx *ctx, struct hvb_wl_result *res)
 	for (int i = 1; i < 10; i++)
 		argv[n++] = a[i];
 	argv[n] = NULL;
-	rc = hvb_spawn_capture(argv, runtime + TIMEOUT_SLACK_S, OUT_CAP, &o, err, sizeof(err));
-	if (made_file)
-		unlink(target); /* fio names a single job's file exactly --filename */
+	rc = hvb_spawn_capture(argv, runtime + TIMEOUT_SLACK_S, OUT_CAP, scratch[0] ? scratch : NULL, &o, err,
+			       sizeof(err));
+	hvb_wl_scratch_remove(scratch);
 	if (rc < 0) {
 		hvb_spawn_out_free(&o);
 		return hvb_wl_fail(res, rc, "fio: %s", err);

@@ -1,6 +1,6 @@
-/* The parser of `iperf3 --json`. iperf3 writes -nan (printf of a NaN double)
- * where a figure could not be computed, which is not JSON: bare nan/inf tokens
- * outside strings become null first, and a null figure is "not reported". Text
+/* The parser of `iperf3 --json` (and --json-stream) as iperf3 3.0 to 3.17
+ * print it. iperf3 writes -nan where a figure could not be computed (the shared
+ * finder reads it as null: "not reported"). Text
  * after the object (iperf3's own "iperf3: error - ..." lines) is kept for the
  * caller. An "error" member is the run's failure, reported as iperf3 said it. */
 #include "config.h"
@@ -13,60 +13,6 @@
 #include <strings.h>
 #include "bench/workloads/wl.h"
 
-/* Copies text with each bare [-+]nan / [-+]inf[inity] token outside strings
- * replaced by null (a 3-byte token grows by one byte, longer ones are padded). */
-static char *denan(const char *text, size_t len)
-{
-	char *out = malloc(len + 1);
-	int in_str = 0;
-
-	if (!out)
-		return NULL;
-	memcpy(out, text, len);
-	out[len] = 0;
-	for (size_t i = 0; i < len; i++) {
-		char c = out[i];
-		size_t j = i, tok;
-
-		if (in_str) {
-			if (c == '\\')
-				i++;
-			else if (c == '"')
-				in_str = 0;
-			continue;
-		}
-		if (c == '"') {
-			in_str = 1;
-			continue;
-		}
-		if (c == '-' || c == '+')
-			j++;
-		if (j + 3 > len || (strncasecmp(out + j, "nan", 3) && strncasecmp(out + j, "inf", 3)))
-			continue;
-		tok = j + 3 - i;
-		if (!strncasecmp(out + j, "infinity", 8) && j + 8 <= len)
-			tok = j + 8 - i;
-		if (i + tok < len && (isalnum((unsigned char)out[i + tok]) || out[i + tok] == '_'))
-			continue; /* part of a longer word */
-		if (tok < 4) {
-			/* "nan" (3 bytes) cannot hold "null": shift the rest right by one */
-			char *grown = realloc(out, len + 2);
-			if (!grown) {
-				free(out);
-				return NULL;
-			}
-			out = grown;
-			memmove(out + i + 4, out + i + 3, len - i - 3 + 1);
-			len++;
-			tok = 4;
-		}
-		memcpy(out + i, "null", 4);
-		memset(out + i + 4, ' ', tok - 4);
-		i += tok - 1;
-	}
-	return out;
-}
-
 /* A number, or NAN when null or absent. */
 static double num(json_t *o, const char *key)
 {
@@ -74,44 +20,86 @@ static double num(json_t *o, const char *key)
 	return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
+/* iperf3 --json-stream (3.17): one {"event": ..., "data": ...} object a line.
+ * Replaces *root with an object of the --json shape built from the start, end
+ * and error events. */
+static int from_stream(const char *text, size_t len, json_t **root, char *err, size_t errlen)
+{
+	json_t *whole = json_object();
+	size_t at = 0;
+
+	json_decref(*root);
+	*root = whole;
+	while (at < len) {
+		const char *nl = memchr(text + at, '\n', len - at);
+		size_t n = nl ? (size_t)(nl - text - at) : len - at;
+		json_t *line = json_loadb(text + at, n, JSON_DECODE_INT_AS_REAL, NULL);
+		const char *ev = NULL;
+		json_t *data = NULL;
+
+		if (line && json_unpack(line, "{s:s, s:o}", "event", &ev, "data", &data) == 0) {
+			if (!strcmp(ev, "start") || !strcmp(ev, "end"))
+				json_object_set(whole, ev, data);
+			else if (!strcmp(ev, "error") && json_is_string(data))
+				json_object_set(whole, "error", data);
+		}
+		json_decref(line);
+		at += n + 1;
+	}
+	if (!json_object_size(whole)) {
+		snprintf(err, errlen, "iperf3 --json-stream output without start, end or error events");
+		return HVB_EINVAL;
+	}
+	return 0;
+}
+
 int hvb_iperf3_parse(const char *text, size_t len, struct hvb_iperf3_result *r, char *err, size_t errlen)
 {
 	json_t *root, *end, *recv, *sent, *cpu, *ts;
-	const char *proto = "TCP", *e = NULL;
-	char *clean;
+	const char *proto = "TCP", *e = NULL, *ver = "an unknown version";
 	size_t stop = 0;
 	int rc = 0;
 
 	memset(r, 0, sizeof(*r));
-	if (!(clean = denan(text, len)))
-		return HVB_ENOMEM;
-	root = hvb_json_find_object(clean, strlen(clean), "iperf3 output", &stop, err, errlen);
-	if (root) {
-		const char *t = clean + stop;
-		while (*t && isspace((unsigned char)*t))
+	if (!(root = hvb_json_find_object(text, len, "iperf3 output", &stop, err, errlen)))
+		return HVB_EINVAL;
+	if (json_object_get(root, "event") && (rc = from_stream(text, len, &root, err, errlen)) < 0)
+		return rc;
+	{
+		const char *t = text + stop;
+		while (t < text + len && isspace((unsigned char)*t))
 			t++;
-		snprintf(r->trailing, sizeof(r->trailing), "%s", t);
+		snprintf(r->trailing, sizeof(r->trailing), "%.*s", (int)(text + len - t), t);
 		r->trailing[strcspn(r->trailing, "\n")] = 0;
 	}
-	free(clean);
-	if (!root)
-		return HVB_EINVAL;
+	json_unpack(root, "{s:{s:s}}", "start", "version", &ver);
 	if (json_unpack(root, "{s:s}", "error", &e) == 0) {
 		snprintf(err, errlen, "iperf3: %s", e);
 		json_decref(root);
 		return HVB_ECHILD;
 	}
 	ts = json_object_get(json_object_get(root, "start"), "test_start");
-	json_unpack(ts, "{s?s, s?i}", "protocol", &proto, "reverse", &r->reverse);
+	json_unpack(ts, "{s?s}", "protocol", &proto);
+	r->reverse = num(ts, "reverse") > 0;
 	r->udp = !strcmp(proto, "UDP");
 	end = json_object_get(root, "end");
 	recv = json_object_get(end, "sum_received");
 	sent = json_object_get(end, "sum_sent");
-	if (r->udp && !json_object_get(recv, "jitter_ms") && json_is_object(json_object_get(end, "sum")))
-		recv = json_object_get(end, "sum"); /* older iperf3: the receiver's UDP view is only there */
+	/* UDP up to iperf3 3.1: only "sum", the client's figures with the server's
+	 * jitter and loss in them; later ones have "sum" beside sum_sent/received. */
+	if (r->udp && !json_object_get(recv, "jitter_ms") && json_is_object(json_object_get(end, "sum"))) {
+		recv = json_object_get(end, "sum");
+		if (!json_is_object(sent))
+			sent = recv;
+	}
 	if (!json_is_object(recv) || !json_is_object(sent)) {
-		snprintf(err, errlen, "iperf3 JSON: \"end\" has no sum_sent/sum_received (%s)",
-			 r->trailing[0] ? r->trailing : "the test did not finish");
+		if (json_is_object(end) && json_object_size(end))
+			snprintf(err, errlen, "iperf3 JSON (%s): \"end\" has no %s (%s)", ver,
+				 json_is_object(sent) ? "sum_received" : json_is_object(recv) ? "sum_sent" :
+				 "sum_sent or sum_received", r->trailing[0] ? r->trailing : "not a shape hvbench knows");
+		else
+			snprintf(err, errlen, "iperf3 JSON: \"end\" has no sum_sent/sum_received (%s)",
+				 r->trailing[0] ? r->trailing : "the test did not finish");
 		json_decref(root);
 		return HVB_EINVAL;
 	}

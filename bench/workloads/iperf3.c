@@ -3,11 +3,15 @@
  * Under Xen the runner starts `iperf3 -s -1` in dom0, so the traffic crosses
  * netfront/netback and the grant copies. Natively, when the peer is loopback (or
  * none is named), the workload starts that one-shot server itself on 127.0.0.1
- * and reaps it afterwards.
+ * and stops it with the sample, whatever way the sample ends (wl-proc.c), so the
+ * port is free for the next one.
  * Receiver-side throughput is the figure: it is what arrived. */
 #include "config.h"
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +23,6 @@
 #define OUT_CAP (16u << 20)
 #define TIMEOUT_SLACK_S 30.0
 #define LISTEN_WAIT_S 5.0
-#define SERVER_EXIT_WAIT_S 5.0
 
 static const char *const protocols[] = { "tcp", "udp", NULL };
 
@@ -81,51 +84,97 @@ static int port_listening(int port)
 }
 
 struct server {
-	pid_t pid;
-	char log[4096];
+	struct hvb_proc proc;
+	int port;
+	char dir[4000], log[4100];
 };
 
-static int server_start(const struct hvb_wl_ctx *ctx, const char *exe, struct server *s, struct hvb_wl_result *res)
+/* A port on 127.0.0.1 that nothing holds now, from the kernel; 0 if none. */
+static int free_port(void)
 {
-	char port[16], err[512];
-	char *argv[] = { (char *)exe, "-s", "-1", "-B", "127.0.0.1", "-p", port, NULL };
-	struct timespec ts = { 0, 20 * 1000 * 1000 };
-	double deadline = hvb_now() + LISTEN_WAIT_S;
-	int st;
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t sl = sizeof(sa);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), port = 0;
 
-	if (port_listening(ctx->peer_port))
-		return hvb_wl_fail(res, HVB_EIO, "iperf3: port %d is already in use on this host; cannot start a server",
-				   ctx->peer_port);
-	snprintf(port, sizeof(port), "%d", ctx->peer_port);
-	snprintf(s->log, sizeof(s->log), "%s/hvbench-iperf3-server.%d.log", ctx->scratch_dir ? ctx->scratch_dir : "/tmp",
-		 (int)getpid());
-	if (hvb_spawn_bg(argv, s->log, &s->pid, err, sizeof(err)) < 0)
-		return hvb_wl_fail(res, HVB_ECHILD, "iperf3 server: %s", err);
-	while (!port_listening(ctx->peer_port)) {
-		if (waitpid(s->pid, &st, WNOHANG) == s->pid) {
-			s->pid = 0;
-			return hvb_wl_fail(res, HVB_ECHILD, "iperf3 server ended at once (status 0x%x); see %s", st, s->log);
-		}
-		if (hvb_now() > deadline) {
-			hvb_spawn_reap(s->pid, 0, &st);
-			s->pid = 0;
-			return hvb_wl_fail(res, HVB_ETIMEDOUT, "iperf3 server not listening on port %d after %.0f s",
-					   ctx->peer_port, LISTEN_WAIT_S);
-		}
-		nanosleep(&ts, NULL);
-	}
-	return 0;
+	if (fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&sa, &sl) == 0)
+		port = ntohs(sa.sin_port);
+	if (fd >= 0)
+		close(fd);
+	return port;
+}
+
+/* The server's first line of output, for a failure message. */
+static void server_said(const struct server *s, char *buf, size_t len)
+{
+	FILE *f = fopen(s->log, "r");
+
+	snprintf(buf, len, "(no output)");
+	if (f && fgets(buf, (int)len, f))
+		buf[strcspn(buf, "\n")] = 0;
+	if (f)
+		fclose(f);
 }
 
 static void server_stop(struct server *s)
 {
-	int st;
+	hvb_proc_stop(&s->proc);
+	hvb_wl_scratch_remove(s->dir);
+	s->dir[0] = 0;
+}
 
-	if (s->pid > 0)
-		hvb_spawn_reap(s->pid, SERVER_EXIT_WAIT_S, &st);
-	s->pid = 0;
-	if (s->log[0])
-		unlink(s->log);
+static int server_start(const struct hvb_wl_ctx *ctx, const char *exe, struct server *s, struct hvb_wl_result *res)
+{
+	char port[16], err[512], said[256];
+	char *argv[] = { (char *)exe, "-s", "-1", "-B", "127.0.0.1", "-p", port, NULL };
+	struct timespec ts = { 0, 20 * 1000 * 1000 };
+	double deadline;
+	int fd, rc;
+
+	/* hvbench's own servers end with their samples: what holds the port is
+	 * someone else's, and on loopback any free port measures the same. */
+	s->port = ctx->peer_port;
+	if (port_listening(s->port)) {
+		if (!(s->port = free_port()))
+			return hvb_wl_fail(res, HVB_EIO, "iperf3: port %d is in use and no free port was found",
+					   ctx->peer_port);
+		hvb_log(HVB_LOG_WARN, "iperf3: port %d is in use on this host (not by hvbench); the server uses port %d",
+			ctx->peer_port, s->port);
+	}
+	snprintf(port, sizeof(port), "%d", s->port);
+	if ((rc = hvb_wl_scratch_make(ctx->scratch_dir, s->dir, sizeof(s->dir), err, sizeof(err))) < 0)
+		return hvb_wl_fail(res, rc, "iperf3 server: %s", err);
+	snprintf(s->log, sizeof(s->log), "%s/iperf3-server.log", s->dir);
+	if ((fd = open(s->log, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0) {
+		rc = hvb_wl_fail(res, HVB_EIO, "iperf3 server: cannot create %s: %s", s->log, strerror(errno));
+		server_stop(s);
+		return rc;
+	}
+	rc = hvb_proc_start(&s->proc, argv, fd, fd, s->dir, err, sizeof(err));
+	close(fd);
+	if (rc < 0) {
+		server_stop(s);
+		return hvb_wl_fail(res, rc, "iperf3 server: %s", err);
+	}
+	deadline = hvb_now() + LISTEN_WAIT_S;
+	while (!port_listening(s->port)) {
+		if (hvb_proc_wait(&s->proc, 0) == 1) {
+			server_said(s, said, sizeof(said));
+			rc = hvb_wl_fail(res, HVB_ECHILD, "iperf3 server ended at once (status 0x%x%s%s): %s",
+					 s->proc.status, s->proc.exec_errno ? "; " : "",
+					 s->proc.exec_errno ? strerror(s->proc.exec_errno) : "", said);
+			server_stop(s);
+			return rc;
+		}
+		if (hvb_now() > deadline) {
+			server_said(s, said, sizeof(said));
+			server_stop(s);
+			return hvb_wl_fail(res, HVB_ETIMEDOUT, "iperf3 server not listening on port %d after %.0f s: %s",
+					   s->port, LISTEN_WAIT_S, said);
+		}
+		nanosleep(&ts, NULL);
+	}
+	return 0;
 }
 
 static void add_if(struct hvb_wl_result *res, const char *name, double v, const char *unit, enum hvb_better b)
@@ -189,7 +238,8 @@ static int iperf3_run(const struct hvb_wl_ctx *ctx, struct hvb_wl_result *res)
 	argv[n] = NULL;
 	if (local && (rc = server_start(ctx, exe, &srv, res)) < 0)
 		return rc;
-	rc = hvb_spawn_capture(argv, secs + TIMEOUT_SLACK_S, OUT_CAP, &o, err, sizeof(err));
+	snprintf(a[0], sizeof(a[0]), "-p%d", local ? srv.port : ctx->peer_port);
+	rc = hvb_spawn_capture(argv, secs + TIMEOUT_SLACK_S, OUT_CAP, NULL, &o, err, sizeof(err));
 	server_stop(&srv);
 	if (rc < 0) {
 		hvb_spawn_out_free(&o);
@@ -207,7 +257,7 @@ static int iperf3_run(const struct hvb_wl_ctx *ctx, struct hvb_wl_result *res)
 	hvb_spawn_out_free(&o);
 	if (rc < 0)
 		return hvb_wl_fail(res, rc, "%s (client of %s:%d)", err, local ? "127.0.0.1" : ctx->peer,
-				   ctx->peer_port);
+				   local ? srv.port : ctx->peer_port);
 	return report(&r, res);
 }
 

@@ -1,6 +1,6 @@
 # The workload suite: one file per workload, plus what they share (wl.h, wl-common.c)
 # and the parsers of external programs' output.
-libhvbench_a_SOURCES += bench/workloads/wl.h bench/workloads/wl-common.c bench/workloads/spinlock.c \
+libhvbench_a_SOURCES += bench/workloads/wl.h bench/workloads/wl-common.c bench/workloads/wl-proc.c bench/workloads/spinlock.c \
 	bench/workloads/membw.c \
 	bench/workloads/syscall.c \
 	bench/workloads/pgfault.c \

@@ -1,7 +1,8 @@
 /* What several workloads share: thread counts, the calibrated extra work, the
- * last-level cache size, finding and running external programs (fio, iperf3) and
- * locating the JSON they print. */
+ * last-level cache size, finding external programs (fio, iperf3), collecting their
+ * output (wl-proc.c runs them) and locating the JSON they print. */
 #include "config.h"
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -9,17 +10,15 @@
 #include <math.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include "bench/workloads/wl.h"
-
-extern char **environ;
 
 int hvb_wl_threads(const struct hvb_wl_ctx *ctx, const char *name)
 {
@@ -231,68 +230,12 @@ static int append(char **buf, size_t *len, size_t cap, const char *data, size_t 
 	return 0;
 }
 
-/* Default signal dispositions and an empty mask for the child, whatever the
- * agent set (it ignores SIGPIPE), and a process group of its own. */
-static void spawn_attr(posix_spawnattr_t *at)
-{
-	sigset_t all;
-
-	posix_spawnattr_init(at);
-	sigfillset(&all);
-	posix_spawnattr_setsigdefault(at, &all);
-	sigemptyset(&all);
-	posix_spawnattr_setsigmask(at, &all);
-	posix_spawnattr_setpgroup(at, 0);
-	posix_spawnattr_setflags(at, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
-}
-
-int hvb_spawn_bg(char *const argv[], const char *log_path, pid_t *pid, char *err, size_t errlen)
-{
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t at;
-	int rc;
-
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 1, log_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	posix_spawn_file_actions_adddup2(&fa, 1, 2);
-	spawn_attr(&at);
-	rc = posix_spawn(pid, argv[0], &fa, &at, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	posix_spawnattr_destroy(&at);
-	if (rc) {
-		snprintf(err, errlen, "cannot run %s: %s", argv[0], strerror(rc));
-		return HVB_ECHILD;
-	}
-	return 0;
-}
-
-int hvb_spawn_reap(pid_t pid, double timeout_s, int *status)
-{
-	double deadline = hvb_now() + timeout_s;
-	struct timespec ts = { 0, 10 * 1000 * 1000 };
-
-	do {
-		pid_t r = waitpid(pid, status, WNOHANG);
-		if (r == pid || (r < 0 && errno != EINTR))
-			return r == pid;
-		nanosleep(&ts, NULL);
-	} while (hvb_now() < deadline);
-	kill(-pid, SIGKILL);
-	kill(pid, SIGKILL);
-	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
-		;
-	return 0;
-}
-
-int hvb_spawn_capture(char *const argv[], double timeout_s, size_t cap, struct hvb_spawn_out *o, char *err,
-		      size_t errlen)
+int hvb_spawn_capture(char *const argv[], double timeout_s, size_t cap, const char *scratch_dir,
+		      struct hvb_spawn_out *o, char *err, size_t errlen)
 {
 	int pout[2] = { -1, -1 }, perr[2] = { -1, -1 }, rc = 0, open_fds = 2, timed_out = 0;
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t at;
-	pid_t pid = -1;
 	double deadline = hvb_now() + timeout_s;
+	struct hvb_proc p;
 
 	memset(o, 0, sizeof(*o));
 	if (!(o->out = calloc(1, 1)) || !(o->err = calloc(1, 1))) {
@@ -304,23 +247,12 @@ int hvb_spawn_capture(char *const argv[], double timeout_s, size_t cap, struct h
 		rc = HVB_EIO;
 		goto out;
 	}
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, pout[1], 1);
-	posix_spawn_file_actions_adddup2(&fa, perr[1], 2);
-	spawn_attr(&at);
-	rc = posix_spawn(&pid, argv[0], &fa, &at, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	posix_spawnattr_destroy(&at);
+	rc = hvb_proc_start(&p, argv, pout[1], perr[1], scratch_dir, err, errlen);
 	close(pout[1]);
 	close(perr[1]);
 	pout[1] = perr[1] = -1;
-	if (rc) {
-		snprintf(err, errlen, "cannot run %s: %s", argv[0], strerror(rc));
-		rc = HVB_ECHILD;
-		pid = -1;
+	if (rc < 0)
 		goto out;
-	}
 	while (open_fds) {
 		struct pollfd pf[2] = { { pout[0], POLLIN, 0 }, { perr[0], POLLIN, 0 } };
 		double left = deadline - hvb_now();
@@ -358,19 +290,21 @@ int hvb_spawn_capture(char *const argv[], double timeout_s, size_t cap, struct h
 		pf[0].fd = pout[0];
 		pf[1].fd = perr[0];
 	}
-out:
-	if (pid > 0) {
-		if (timed_out || rc) {
-			kill(-pid, SIGKILL);
-			kill(pid, SIGKILL);
-		}
-		while (waitpid(pid, &o->status, 0) < 0 && errno == EINTR)
-			;
-		if (timed_out) {
-			snprintf(err, errlen, "%s did not finish within %.0f s (killed)", argv[0], timeout_s);
-			rc = HVB_ETIMEDOUT;
-		}
+	/* Both pipes closed: the program has ended or is ending; the rest of the
+	 * time is its to finish in. */
+	if (timed_out || rc || hvb_proc_wait(&p, deadline - hvb_now()) != 1) {
+		timed_out = !rc;
+		hvb_proc_stop(&p);
 	}
+	o->status = p.status;
+	if (p.exec_errno) {
+		snprintf(err, errlen, "cannot run %s: %s", argv[0], strerror(p.exec_errno));
+		rc = HVB_ECHILD;
+	} else if (timed_out) {
+		snprintf(err, errlen, "%s did not finish within %.0f s (stopped)", argv[0], timeout_s);
+		rc = HVB_ETIMEDOUT;
+	}
+out:
 	for (int i = 0; i < 2; i++) {
 		if (pout[i] >= 0)
 			close(pout[i]);
@@ -380,11 +314,76 @@ out:
 	return rc;
 }
 
+/* Copies text with each bare [-+]nan / [-+]inf[inity] token outside strings
+ * replaced by null (a 3-byte token grows by one byte, longer ones are padded).
+ * *grown lists the offsets in the copy after which a byte was added (*ngrown of
+ * them, ascending), to map positions in the copy back to the text. */
+static char *denan(const char *text, size_t len, size_t **grown_at, size_t *ngrown)
+{
+	char *out = malloc(len + 1);
+	int in_str = 0;
+
+	*grown_at = NULL;
+	*ngrown = 0;
+	if (!out)
+		return NULL;
+	memcpy(out, text, len);
+	out[len] = 0;
+	for (size_t i = 0; i < len; i++) {
+		char c = out[i];
+		size_t j = i, tok;
+
+		if (in_str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_str = 0;
+			continue;
+		}
+		if (c == '"') {
+			in_str = 1;
+			continue;
+		}
+		if (c == '-' || c == '+')
+			j++;
+		if (j + 3 > len || (strncasecmp(out + j, "nan", 3) && strncasecmp(out + j, "inf", 3)))
+			continue;
+		tok = j + 3 - i;
+		if (!strncasecmp(out + j, "infinity", 8) && j + 8 <= len)
+			tok = j + 8 - i;
+		if (i + tok < len && (isalnum((unsigned char)out[i + tok]) || out[i + tok] == '_'))
+			continue; /* part of a longer word */
+		if (tok < 4) {
+			/* "nan" (3 bytes) cannot hold "null": shift the rest right by one */
+			char *grown = realloc(out, len + 2);
+			size_t *at = realloc(*grown_at, (*ngrown + 1) * sizeof(*at));
+			if (!grown || !at) {
+				free(grown ? grown : out);
+				free(at ? at : *grown_at);
+				*grown_at = NULL;
+				return NULL;
+			}
+			out = grown;
+			*grown_at = at;
+			at[(*ngrown)++] = i + 3;
+			memmove(out + i + 4, out + i + 3, len - i - 3 + 1);
+			len++;
+			tok = 4;
+		}
+		memcpy(out + i, "null", 4);
+		memset(out + i + 4, ' ', tok - 4);
+		i += tok - 1;
+	}
+	return out;
+}
+
 void *hvb_json_find_object(const char *text, size_t len, const char *what, size_t *end, char *err,
 			   size_t errlen)
 {
 	json_error_t je;
 	const char *start = NULL;
+	char *clean;
+	size_t *grown_at, ngrown;
 	json_t *j;
 
 	if (!text || !len) {
@@ -406,8 +405,21 @@ void *hvb_json_find_object(const char *text, size_t len, const char *what, size_
 		return NULL;
 	}
 	/* DISABLE_EOF_CHECK: stop after the object, trailing text is not ours.
-	 * No JSON_REJECT_DUPLICATES: fio repeats keys, the last one wins. */
-	j = json_loadb(start, len - (size_t)(start - text), JSON_DISABLE_EOF_CHECK | JSON_DECODE_ANY, &je);
+	 * No JSON_REJECT_DUPLICATES: fio repeats keys, the last one wins.
+	 * INT_AS_REAL: counters above 2^63 (fio's unsigned 64-bit fields) are
+	 * numbers too, not a parse error. nan/inf, which both programs print
+	 * (printf of a double), become null: "not reported"; positions are mapped
+	 * back to the text given. */
+	if (!(clean = denan(start, len - (size_t)(start - text), &grown_at, &ngrown))) {
+		snprintf(err, errlen, "%s: out of memory", what);
+		return NULL;
+	}
+	j = json_loadb(clean, strlen(clean), JSON_DISABLE_EOF_CHECK | JSON_DECODE_ANY | JSON_DECODE_INT_AS_REAL, &je);
+	free(clean);
+	for (size_t k = ngrown, pos = (size_t)je.position; k-- > 0;)
+		if (grown_at[k] < pos)
+			je.position--;
+	free(grown_at);
 	if (!j) {
 		size_t at = (size_t)(start - text) + (size_t)je.position, from = at > 40 ? at - 40 : 0;
 		snprintf(err, errlen, "%s: bad JSON at byte %zu (line %d of the object): %s; near \"%.*s\"", what, at,

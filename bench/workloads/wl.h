@@ -79,25 +79,46 @@ int hvb_find_program(const char *name, char *path, size_t len);
 /* supported() of a workload that runs prog: 1, or 0 with why. */
 int hvb_wl_program_supported(const char *prog, char *why, size_t len);
 
-/* Runs argv[0] (a path) with posix_spawn, stdin from /dev/null, and collects stdout
- * and stderr (each capped at cap bytes). Kills it (SIGKILL to its process group)
- * after timeout_s. *status is the wait status. Returns 0, or a negative code with
- * err filled when it could not run or timed out. */
+/* ---- external programs (bench/workloads/wl-proc.c) ----
+ * Nothing a sample starts outlives it: each program runs under a supervisor
+ * process that leads its process group and stops it (TERM, a grace, KILL), with
+ * everything it started, when asked or when the agent dies however it dies, and
+ * then removes the sample's scratch directory. */
+struct hvb_proc {
+	pid_t pid;       /* the supervisor, leader of the program's process group; 0 once reaped */
+	int status_fd;
+	int status;      /* the program's wait status, once ended */
+	int exec_errno;  /* nonzero when the program could not be started */
+};
+/* Starts argv[0] (a path) with stdin from /dev/null, stdout to out_fd and stderr
+ * to err_fd (-1: /dev/null). scratch_dir (or NULL) is removed should the agent
+ * die first. Returns 0, or a negative code with err filled. */
+int hvb_proc_start(struct hvb_proc *p, char *const argv[], int out_fd, int err_fd, const char *scratch_dir,
+		   char *err, size_t errlen);
+/* Waits up to timeout_s: 1 when it ended (status filled, reaped), 0 when not. */
+int hvb_proc_wait(struct hvb_proc *p, double timeout_s);
+/* Stops it and all it started, and reaps them: 1 when it had ended by itself. */
+int hvb_proc_stop(struct hvb_proc *p);
+
+/* A new directory of the sample's scratch files in parent (mkdtemp, named with
+ * the agent's pid); removed with hvb_wl_scratch_remove. Returns 0 or a code. */
+int hvb_wl_scratch_make(const char *parent, char *dir, size_t len, char *err, size_t errlen);
+void hvb_wl_scratch_remove(const char *dir);
+/* Removes scratch directories in parent left by agents that are gone (killed
+ * before their supervisors could). Called when the agent starts. */
+void hvb_wl_scratch_sweep(const char *parent);
+
+/* Runs argv[0] (a path) as above and collects stdout and stderr (each capped at
+ * cap bytes); stops it after timeout_s. *status is the wait status. Returns 0,
+ * or a negative code with err filled when it could not run or timed out. */
 struct hvb_spawn_out {
 	char *out, *err;
 	size_t outlen, errlen;
 	int status;
 };
-int hvb_spawn_capture(char *const argv[], double timeout_s, size_t cap, struct hvb_spawn_out *o, char *err,
-		      size_t errlen);
+int hvb_spawn_capture(char *const argv[], double timeout_s, size_t cap, const char *scratch_dir,
+		      struct hvb_spawn_out *o, char *err, size_t errlen);
 void hvb_spawn_out_free(struct hvb_spawn_out *o);
-/* Starts argv[0] in the background in its own process group, stdin from
- * /dev/null, stdout and stderr to log_path (never the agent's own stdout, which
- * is the protocol channel). Returns 0 with *pid, or a negative code with err. */
-int hvb_spawn_bg(char *const argv[], const char *log_path, pid_t *pid, char *err, size_t errlen);
-/* Waits up to timeout_s for pid to exit, then kills its process group and reaps
- * it. Returns 1 when it exited by itself (status filled), 0 when it was killed. */
-int hvb_spawn_reap(pid_t pid, double timeout_s, int *status);
 
 /* ---- fio --output-format=json (bench/workloads/fio-json.c) ---- */
 struct hvb_fio_result {

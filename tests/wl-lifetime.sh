@@ -1,0 +1,114 @@
+#!/bin/sh
+# Nothing a sample starts outlives it: fio and iperf3 (client and server) end
+# with their sample when it times out, when the run is interrupted (SIGINT), and
+# when the agent gets SIGTERM or SIGKILL; no scratch file is left, the port is
+# free, and the next sample runs. The scratch directory's path holds a ':' (fio
+# splits file names there): the file of that name beside it is left alone.
+. "$top_srcdir/tests/lib.sh"
+command -v fio >/dev/null || skip "the fio program is not installed"
+command -v iperf3 >/dev/null || skip "the iperf3 program is not installed"
+# Processes this test started, found by the tag every agent inherits (and the
+# programs they start), not by name: agents, supervisors, fio, iperf3.
+ours() {
+	for e in $(grep -l "HVB_TEST_TAG=$T" /proc/[0-9]*/environ 2>/dev/null); do
+		c=$(tr '\0' ' ' < "${e%environ}cmdline" 2>/dev/null)
+		case "$c" in *fio\ *|*iperf3\ *|hvbench\ agent*) echo "${e%/environ}: $c" ;; esac
+	done
+}
+# Waits (up to 60 s: the supervisors' grace is 2 s) for them to be gone.
+settled() {
+	for i in $(seq 1 600); do
+		[ -z "$(ours)" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+# Waits for a process of ours whose command line holds $1.
+started() {
+	for i in $(seq 1 300); do
+		ours | grep -q -- "$1" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+listening() { awk -v p="$(printf '%04X' "$1")" '$2 ~ ":"p"$" && $4 == "0A" { f = 1 } END { exit !f }' /proc/net/tcp /proc/net/tcp6 2>/dev/null; }
+clean() { # WHAT: nothing left
+	check 'settled' "$1: processes left: $(ours)"
+	check '[ -z "$(ls -A "$SCRATCH")" ]' "$1: scratch files left: $(ls -AR "$SCRATCH")"
+	check '[ "$(cat "$T/scr")" = precious ]' "$1: the file $T/scr was written over"
+}
+SCRATCH="$T/scr:atch"
+mkdir "$SCRATCH"
+echo precious > "$T/scr"
+export TMPDIR="$SCRATCH"
+port=$((20000 + $$ % 20000))
+fio_req='{"v":1,"op":"run","workload":"fio","params":{"size":"8M","rw":"randread","ioengine":"psync","direct":"off","numjobs":"2","runtime":"60s"},"duration":1,"seed":1,"ncpus":1}'
+iperf_req='{"v":1,"op":"run","workload":"iperf3","params":{"duration":"60s"},"duration":1,"seed":1,"ncpus":1,"peer_port":'$port'}'
+
+# ---- the sample times out (hvbench run); the next cells' samples run ----
+cat > "$T/timeout.ini" <<'INI'
+[experiment]
+repetitions = 1
+warmup = 0
+duration = 1s
+timeout = 4s
+[fio]
+size = 8M
+rw = randread
+ioengine = psync
+direct = off
+numjobs = 2
+runtime = 60s
+[iperf3]
+duration = 60s
+[fio-next]
+workload = fio
+size = 8M
+ioengine = psync
+direct = off
+[iperf3-next]
+workload = iperf3
+INI
+"$HVBENCH" run "$T/timeout.ini" > "$T/out" 2> "$T/log"
+clean timeout
+check '[ "$(q "select count(*) from samples where status='\''timeout'\''")" = 2 ]' \
+	"timeout: 2 samples timed out: $(q "select status, reason from samples")"
+check '[ "$(q "select count(*) from samples where status='\''ok'\''")" = 2 ]' \
+	"timeout: the next 2 samples ran: $(q "select status, reason from samples")"
+
+# ---- Ctrl-C during a sample (hvbench run) ----
+for wl in fio iperf3; do
+	rm -f "$HVBENCH_DB"*
+	printf '[experiment]\nrepetitions = 1\nwarmup = 0\nduration = 1s\ntimeout = 120s\n' > "$T/int.ini"
+	sed -n "/^\[$wl\]/,/^\[$wl-next\]/p" "$T/timeout.ini" | sed '$d' >> "$T/int.ini"
+	"$HVBENCH" run "$T/int.ini" > "$T/out" 2> "$T/log" &
+	pid=$!
+	check "started '$wl '" "SIGINT: $wl did not start: $(cat "$T/log")"
+	[ $wl = iperf3 ] && check "started 'iperf3 -s'" "SIGINT: no iperf3 server"
+	kill -INT $pid
+	wait $pid; rc=$?
+	check '[ $rc = 130 ]' "SIGINT during $wl: exit $rc"
+	clean "SIGINT during $wl"
+done
+
+# ---- SIGTERM and SIGKILL to the agent ----
+mkfifo "$T/in"
+for sig in TERM KILL; do
+	for wl in fio iperf3; do
+		[ $wl = fio ] && req=$fio_req || req=$iperf_req
+		"$HVBENCH" agent < "$T/in" > "$T/reply" 2>&1 &
+		agent=$!
+		exec 3> "$T/in"
+		echo "$req" >&3
+		check "started '$wl '" "SIG$sig: $wl did not start"
+		kill -$sig $agent
+		wait $agent
+		exec 3>&-
+		clean "SIG$sig to the agent during $wl"
+		check '! listening $port' "SIG$sig to the agent during $wl: port $port still taken"
+		echo "$req" | sed -e 's/"60s"/"auto"/' | "$HVBENCH" agent > "$T/reply" 2>&1
+		check 'grep -q "\"ok\":true" "$T/reply"' "SIG$sig: the next $wl sample: $(cat "$T/reply")"
+		clean "the $wl sample after SIG$sig"
+	done
+done
+done_testing
