@@ -12,6 +12,22 @@ static json_t *num(double v)
 	return isfinite(v) ? json_real(v) : json_null();
 }
 
+/* A string from the store as valid UTF-8 (jansson refuses anything else, and
+ * the whole report would be lost); "" for NULL. */
+static json_t *str(const char *s)
+{
+	char *u = hvb_esc_dup(s ? s : "", HVB_ESC_UTF8);
+	json_t *j = json_string(u ? u : "");
+
+	free(u);
+	return j;
+}
+
+static json_t *str_or_null(const char *s)
+{
+	return s ? str(s) : json_null();
+}
+
 static json_t *summary(const struct hvb_summary *s, const struct hvb_ci *ci)
 {
 	return json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:[o,o]}", "n", (json_int_t)s->n, "median",
@@ -27,8 +43,8 @@ static json_t *cmp_json(const struct hvb_cmp *c)
 	for (size_t k = 0; k < c->nm; k++) {
 		const struct hvb_metric_cmp *m = &c->m[k];
 		json_array_append_new(
-			ms, json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:[o,o], s:o, s:o, s:o, s:b, s:s, s:i, s:b, s:o}", "name",
-				      m->name, "unit", m->unit, "better", hvb_better_name(m->better), "a",
+			ms, json_pack("{s:o, s:o, s:s, s:o, s:o, s:o, s:[o,o], s:o, s:o, s:o, s:b, s:s, s:i, s:b, s:o}", "name",
+				      str(m->name), "unit", str(m->unit), "better", hvb_better_name(m->better), "a",
 				      summary(&m->a, &m->ci_a), "b", summary(&m->b, &m->ci_b), "ratio", num(m->ratio),
 				      "ratio_ci", num(m->ci.lo), num(m->ci.hi), "change", num(m->change), "p", num(m->p),
 				      "p_holm", num(m->p_adj), "exact", m->exact, "verdict", hvb_verdict_name(m->verdict),
@@ -37,11 +53,12 @@ static json_t *cmp_json(const struct hvb_cmp *c)
 	}
 	for (size_t k = 0; k < c->nprobes; k++) {
 		const struct hvb_probe_fig *f = &c->probes[k];
-		json_array_append_new(ps, json_pack("{s:s, s:s, s:s, s:o, s:o}", "name", f->name, "unit", f->unit, "per",
+		json_array_append_new(ps, json_pack("{s:o, s:o, s:s, s:o, s:o}", "name", str(f->name), "unit", str(f->unit), "per",
 						    f->per_op ? "operation" : "sample", "a", num(f->a), "b", num(f->b)));
 	}
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o}", "title", c->title, "a", c->label_a, "b", c->label_b,
-			 "a_key", c->a->row.key, "b_key", c->b->row.key, "metrics", ms, "probes", ps);
+	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "title", str(c->title), "a", str(c->label_a), "b",
+			 str(c->label_b), "a_key", str(c->a->row.key), "b_key", str(c->b->row.key), "metrics", ms, "probes",
+			 ps);
 }
 
 static json_t *run_json(const struct hvb_run_data *d)
@@ -60,19 +77,22 @@ static json_t *run_json(const struct hvb_run_data *d)
 			for (size_t j = 0; j < c->m[k].n; j++)
 				json_array_append_new(vals, json_real(c->m[k].v[j]));
 			json_t *o = summary(&s, &ci);
-			json_object_set_new(o, "unit", json_string(c->m[k].unit));
+			json_object_set_new(o, "unit", str(c->m[k].unit));
 			json_object_set_new(o, "better", json_string(hvb_better_name(c->m[k].better)));
 			json_object_set_new(o, "values", vals);
-			json_object_set_new(ms, c->m[k].name, o);
+			char *name = hvb_esc_dup(c->m[k].name, HVB_ESC_UTF8);
+			json_object_set_new(ms, name ? name : "?", o);
+			free(name);
 		}
-		json_array_append_new(cells, json_pack("{s:s, s:s, s:s, s:s, s:i, s:s?, s:s?, s:i, s:i, s:o}", "key",
-						       c->row.key, "mode", c->row.mode, "placement", c->row.placement,
-						       "status", c->row.status, "idx", c->row.idx, "reason", c->row.reason,
-						       "sample_failure", c->bad_reason, "samples_ok", c->nok,
+		json_array_append_new(cells, json_pack("{s:o, s:o, s:o, s:o, s:i, s:o, s:o, s:i, s:i, s:o}", "key",
+						       str(c->row.key), "mode", str(c->row.mode), "placement",
+						       str(c->row.placement), "status", str(c->row.status), "idx", c->row.idx,
+						       "reason", str_or_null(c->row.reason), "sample_failure",
+						       str_or_null(c->bad_reason), "samples_ok", c->nok,
 						       "samples_failed", c->nbad, "metrics", ms));
 	}
-	return json_pack("{s:I, s:s, s:s, s:s, s:b, s:s, s:o, s:o}", "id", (json_int_t)d->info.id, "label",
-			 d->info.label, "experiment", d->info.experiment, "status", d->info.status, "lab", d->info.lab,
+	return json_pack("{s:I, s:o, s:o, s:o, s:b, s:s, s:o, s:o}", "id", (json_int_t)d->info.id, "label",
+			 str(d->info.label), "experiment", str(d->info.experiment), "status", str(d->info.status), "lab", d->info.lab,
 			 "lab_note", d->info.lab ? "LAB: not performance" : "", "host", host ? host : json_null(), "cells",
 			 cells);
 }
@@ -100,12 +120,13 @@ static int json_write(const struct hvb_report *r, FILE *out)
 		json_t *cmps = json_array();
 		for (size_t i = 0; i < r->sec[s].n; i++)
 			json_array_append_new(cmps, cmp_json(&r->sec[s].cmps[i]));
-		json_array_append_new(secs, json_pack("{s:s, s:s, s:s, s:o}", "kind", kinds[r->sec[s].kind], "title",
-						      r->sec[s].title, "baseline", r->sec[s].baseline, "comparisons", cmps));
+		json_array_append_new(secs, json_pack("{s:s, s:o, s:o, s:o}", "kind", kinds[r->sec[s].kind], "title",
+						      str(r->sec[s].title), "baseline", str(r->sec[s].baseline), "comparisons",
+						      cmps));
 	}
 	json_object_set_new(o, "sections", secs);
 	for (size_t i = 0; i < r->nunmatched; i++)
-		json_array_append_new(un, json_string(r->unmatched[i]));
+		json_array_append_new(un, str(r->unmatched[i]));
 	json_object_set_new(o, "unmatched", un);
 	if (!strcmp(r->kind, "gate"))
 		json_object_set_new(o, "gate", json_pack("{s:s, s:f, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "result",

@@ -1,21 +1,14 @@
-/* Markdown (GitHub/GitLab flavour), fit for a merge-request comment: table
- * cells have '|' escaped and HTML special characters neutralised, so that
- * labels from config files cannot inject markup. */
+/* Markdown (GitHub/GitLab flavour), fit for a merge-request comment: every
+ * text goes through the Markdown escaping (results/escape.c), so that labels,
+ * metric names and reasons cannot open links, images, emphasis, HTML or table
+ * cells. */
 #include "config.h"
 #include <string.h>
 #include "analysis/format-internal.h"
 
 static void md_text(FILE *f, const char *s)
 {
-	for (; s && *s; s++)
-		switch (*s) {
-		case '|': fputs("\\|", f); break;
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '&': fputs("&amp;", f); break;
-		case '\n': fputc(' ', f); break;
-		default: fputc(*s, f);
-		}
+	hvb_esc_write(f, s, HVB_ESC_MD);
 }
 
 static void m_begin(FILE *f, const struct hvb_report *r) {}

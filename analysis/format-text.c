@@ -15,17 +15,27 @@ static struct {
 static void t_begin(FILE *f, const struct hvb_report *r) {}
 static void t_end(FILE *f, const struct hvb_report *r) {}
 
+/* Every text is escaped for the terminal: no control character of a label or
+ * an agent's message reaches it. */
 static void t_heading(FILE *f, int level, const char *text)
 {
 	const char *mark = level == 1 ? "#" : level == 2 ? "==" : "--";
-	fprintf(f, "%s%s %s %s\n", level < 3 ? "\n" : "", mark, text, level < 3 ? mark : "");
+	fprintf(f, "%s%s ", level < 3 ? "\n" : "", mark);
+	hvb_esc_write(f, text, HVB_ESC_TEXT);
+	fprintf(f, " %s\n", level < 3 ? mark : "");
 }
 
-static void t_para(FILE *f, const char *text) { fprintf(f, "%s\n", text); }
+static void t_para(FILE *f, const char *text)
+{
+	hvb_esc_write(f, text, HVB_ESC_TEXT);
+	fputc('\n', f);
+}
 
 static void t_banner(FILE *f, const char *text)
 {
-	fprintf(f, "\n!!! %s\n\n", text);
+	fputs("\n!!! ", f);
+	hvb_esc_write(f, text, HVB_ESC_TEXT);
+	fputs("\n\n", f);
 }
 
 static void add_row(const char *const *cells, size_t n)
@@ -36,7 +46,7 @@ static void add_row(const char *const *cells, size_t n)
 		return;
 	tab.cells = nc;
 	for (size_t i = 0; i < tab.ncols; i++)
-		nc[tab.nrows * tab.ncols + i] = strdup(i < n && cells[i] ? cells[i] : "");
+		nc[tab.nrows * tab.ncols + i] = hvb_esc_dup(i < n && cells[i] ? cells[i] : "", HVB_ESC_TEXT);
 	tab.nrows++;
 }
 

@@ -51,20 +51,7 @@ void hvb_fmt_verdict(const struct hvb_metric_cmp *m, char *buf, size_t len)
 
 void hvb_xml_escape(FILE *out, const char *s)
 {
-	for (; s && *s; s++)
-		switch (*s) {
-		case '<': fputs("&lt;", out); break;
-		case '>': fputs("&gt;", out); break;
-		case '&': fputs("&amp;", out); break;
-		case '"': fputs("&quot;", out); break;
-		case '\'': fputs("&#39;", out); break;
-		default:
-			/* Control characters are not allowed in XML 1.0. */
-			if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t')
-				fputc('?', out);
-			else
-				fputc(*s, out);
-		}
+	hvb_esc_write(out, s, HVB_ESC_XML);
 }
 
 static void facts_of(json_t *v, const char *prefix, void (*cb)(const char *, const char *, void *), void *arg)

@@ -3,6 +3,8 @@
  * metric is skipped. */
 #include "config.h"
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "analysis/analysis.h"
 
@@ -24,9 +26,12 @@ static void detail(FILE *f, const struct hvb_cmp *c, const struct hvb_metric_cmp
 	hvb_fmt_num(m->p_adj, p, sizeof(p));
 	hvb_fmt_verdict(m, v, sizeof(v));
 	hvb_fmt_pct(own ? 1 + m->detectable : NAN, det, sizeof(det));
-	fprintf(f, "%s %s median %s %s, %s %s (n=%zu/%zu), change %s, p (Holm) %s, detectable %s: ", c->label_a, m->name,
-		a, m->unit, c->label_b, b, m->a.n, m->b.n, pct, p, det);
-	hvb_xml_escape(f, v);
+	/* Labels, metric names and units are anyone's text: escaped with the rest. */
+	char *t = NULL;
+	if (asprintf(&t, "%s %s median %s %s, %s %s (n=%zu/%zu), change %s, p (Holm) %s, detectable %s: %s", c->label_a,
+		     m->name, a, m->unit, c->label_b, b, m->a.n, m->b.n, pct, p, det, v) >= 0)
+		hvb_xml_escape(f, t);
+	free(t);
 }
 
 int hvb_junit_write(const struct hvb_report *r, FILE *f)

@@ -126,20 +126,12 @@ out:
 
 void hvb_plot_quote(const char *s, char *buf, size_t len)
 {
-	size_t o = 0;
-
 	if (len < 3)
 		return;
-	buf[o++] = '\'';
-	for (; s && *s && o + 3 < len; s++) {
-		if (*s == '\'') {
-			buf[o++] = '\'';
-			buf[o++] = '\'';
-		} else
-			buf[o++] = (unsigned char)*s < 0x20 ? ' ' : *s;
-	}
-	buf[o++] = '\'';
-	buf[o] = 0;
+	buf[0] = '\'';
+	/* Cut at a whole character: a UTF-8 sequence cut short would make the SVG ill-formed. */
+	hvb_esc_buf(s, HVB_ESC_GNUPLOT, buf + 1, len - 2);
+	strcat(buf, "'");
 }
 
 /* ---- script building ---- */

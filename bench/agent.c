@@ -26,10 +26,10 @@ static json_t *error_reply(const char *fmt, ...)
 	return json_pack("{s:i, s:b, s:s}", "v", HVB_PROTO_VERSION, "ok", 0, "error", msg);
 }
 
-/* Seconds of the CPU state check around each sample. 0 is one round (16
- * system calls alone, 16 token passes between two threads: well under a
- * millisecond natively), so that short samples under a tight timeout keep their
- * time; the agent's hello and a refused parameter look longer. */
+/* Seconds of the CPU state check around each sample. 0 is one round of 32
+ * system calls (microseconds), so that short samples under a tight timeout keep
+ * their time; the agent's hello and a refused parameter look longer, with
+ * task switches between two threads. */
 #define CPUSTATE_BUDGET_S 0
 #define CPUSTATE_LONG_S 0.2
 #define CPUSTATE_HELLO_S 0.05
@@ -233,7 +233,7 @@ int hvb_agent_serve(int in_fd, int out_fd)
 			reply = error_reply("request longer than %u bytes", HVB_PROTO_MAX_LINE);
 		else if (rc < 0)
 			break;
-		else if (!(req = hvb_proto_parse(line, err, sizeof(err))))
+		else if (!(req = hvb_proto_parse(line, lb.line_len, err, sizeof(err))))
 			reply = error_reply("%s", err);
 		else if (json_unpack(req, "{s:s}", "op", &op) < 0)
 			reply = error_reply("request has no \"op\"");
@@ -248,6 +248,10 @@ int hvb_agent_serve(int in_fd, int out_fd)
 			reply = error_reply("unknown op '%s': expected hello, run or quit", op);
 		if (rc > 0)
 			hvb_line_consume(&lb);
+		/* The request's id comes back, so that the runner can tell a reply
+		 * from a stale one. */
+		if (reply && json_object_get(req, "id"))
+			json_object_set(reply, "id", json_object_get(req, "id"));
 		json_decref(req);
 		text = json_dumps(reply, JSON_COMPACT);
 		json_decref(reply);

@@ -90,6 +90,9 @@ int hvb_agent_serve(int in_fd, int out_fd);
  * registers across about budget_s seconds of system calls and context switches,
  * MXCSR and the x87 control word at their ABI values, and a fixed floating-point
  * computation bit-identical to its first result in this process (bench/cpustate.c).
+ * budget_s <= 0 is one quick round without the second thread (between samples);
+ * a longer budget also passes a token between two threads, which makes the
+ * kernel switch tasks and so save and restore vector state (XSAVE/XRSTOR).
  * Returns 0, or HVB_EIO with what was found in why: a hypervisor or emulator
  * that corrupts vCPU state, whose figures cannot be trusted. */
 int hvb_cpustate_check(double budget_s, char *why, size_t len);
@@ -99,13 +102,23 @@ struct hvb_agent_conn {
 	int rfd, wfd;
 	char *buf;
 	size_t len, cap;
+	int overflow;       /* a reply passed HVB_PROTO_MAX_LINE and is being discarded */
+	long long seq;      /* the id of the last request */
 };
 void hvb_agent_conn_init(struct hvb_agent_conn *c, int rfd, int wfd);
 void hvb_agent_conn_free(struct hvb_agent_conn *c);
 /* Sends one request object and reads one reply object, within timeout_s. The reply
- * is returned as a jansson json_t* (cast from void*, to keep jansson out of this header). */
+ * is returned as a jansson json_t* (cast from void*, to keep jansson out of this header).
+ * Each request carries an id that the reply must echo: a reply out of step (stale,
+ * extra, or to another request) is HVB_EPROTO, and the runner restarts the agent. */
 int hvb_agent_call(struct hvb_agent_conn *c, const char *request_json, double timeout_s, void **reply,
 		   char *err, size_t len);
+
+/* 0 when every metric of ms is documented by the workload wl or by one of the
+ * probes (those that run inside the agent); else HVB_EPROTO with err naming
+ * the agent, the metric and the workload. */
+int hvb_metrics_accept(const struct hvb_metrics *ms, const struct hvb_workload_ops *wl, char *const *probes,
+		       size_t nprobes, const char *agent, char *err, size_t len);
 
 /* ---- experiments and plans ---- */
 struct hvb_cell {
@@ -179,8 +192,11 @@ struct hvb_run_opts {
 	 * judged metric; returns 1 when the median is known well enough (why says so). */
 	int (*enough)(const double *values, size_t n, double ci_target, char *why, size_t len);
 };
-/* Runs the plan into the store. Returns 0 when done, HVB_EINTR when interrupted
- * (status "interrupted", everything measured kept), or another negative code. */
+/* Runs the plan into the store. Returns 0 when done (every cell not skipped
+ * stored every repetition ok), 1 when the plan ran to its end but some cells did
+ * not (run status "incomplete"; each such cell's status and reason say why),
+ * HVB_EINTR when interrupted (status "interrupted", everything measured kept),
+ * or another negative code. */
 int hvb_run(struct hvb_store *s, struct hvb_experiment *ex, const struct hvb_run_opts *o, int64_t *run_id);
 /* Several runs at once (labels[i] for ex[i]; labels may be NULL for o->label),
  * their cells taking turns, one sample each: baseline and candidate measured

@@ -11,6 +11,9 @@
 #include "bench/bench.h"
 #include "bench/protocol.h"
 
+/* The line's length is kept, not found again with strlen: a NUL byte inside a
+ * line must not split it in two (two replies to one request would put every
+ * later reply out of step). */
 static int take_line(struct hvb_linebuf *lb, char **line)
 {
 	char *nl = memchr(lb->buf, '\n', lb->len);
@@ -19,15 +22,17 @@ static int take_line(struct hvb_linebuf *lb, char **line)
 		return 0;
 	*nl = 0;
 	*line = lb->buf;
+	lb->line_len = (size_t)(nl - lb->buf);
 	return 1;
 }
 
 void hvb_line_consume(struct hvb_linebuf *lb)
 {
-	size_t used = strlen(lb->buf) + 1;
+	size_t used = lb->line_len + 1;
 
 	if (used > lb->len)
 		used = lb->len;
+	lb->line_len = 0;
 	memmove(lb->buf, lb->buf + used, lb->len - used);
 	lb->len -= used;
 }
@@ -114,10 +119,11 @@ int hvb_line_write(int fd, const char *s)
 	return 0;
 }
 
-json_t *hvb_proto_parse(const char *line, char *err, size_t len)
+json_t *hvb_proto_parse(const char *line, size_t n, char *err, size_t len)
 {
 	json_error_t je;
-	json_t *o = json_loads(line, JSON_REJECT_DUPLICATES, &je), *v;
+	/* By length: a NUL byte is an error at its position, not the line's end. */
+	json_t *o = json_loadb(line, n, JSON_REJECT_DUPLICATES, &je), *v;
 
 	if (!o) {
 		snprintf(err, len, "malformed JSON at column %d: %s", je.column, je.text);

@@ -8,6 +8,7 @@
 struct hvb_linebuf {
 	char *buf;
 	size_t len, cap;
+	size_t line_len; /* of the line last returned, without its newline */
 	int overflow; /* the current line passed HVB_PROTO_MAX_LINE and is being discarded */
 };
 /* Reads until a full line is in lb (returned NUL-terminated in *line, valid until
@@ -18,8 +19,8 @@ void hvb_line_consume(struct hvb_linebuf *lb);
 void hvb_linebuf_free(struct hvb_linebuf *lb);
 /* Writes all of s and a newline. */
 int hvb_line_write(int fd, const char *s);
-/* Parses one protocol object; on failure fills err with position and reason. */
-json_t *hvb_proto_parse(const char *line, char *err, size_t len);
+/* Parses one protocol object of n bytes; on failure fills err with position and reason. */
+json_t *hvb_proto_parse(const char *line, size_t n, char *err, size_t len);
 json_t *hvb_metrics_to_json(const struct hvb_metrics *ms);
 int hvb_metrics_from_json(json_t *arr, struct hvb_metrics *ms, char *err, size_t len);
 #endif

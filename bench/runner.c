@@ -48,6 +48,7 @@ struct run_state {
 	const struct hvb_run_opts *o;
 	const char *label;       /* shown in progress when runs are interleaved, else NULL */
 	int64_t run_id;
+	int ntrouble;             /* cells that ended without every repetition ok */
 	struct hvb_topo *topo[8]; /* per backend index */
 	struct run_clock *clk;
 };
@@ -284,8 +285,9 @@ struct cell_run {
 	struct hvb_cell_row row;
 	struct hvb_placement plan;
 	struct agent a;
-	char why[1024], stop_why[256], *pj;
+	char why[1024], stop_why[1280], last_err[256], *pj;
 	int rep, nok, nfail;
+	int warmed; /* the warm-ups were tried: once per cell, whatever became of them */
 	struct series *ser; /* repetitions = auto */
 	size_t nser;
 	size_t group; /* cells compared with each other, whose turns are shuffled together */
@@ -351,7 +353,24 @@ static int enough(struct cell_run *cr, char *why, size_t len)
 	return 1;
 }
 
-/* One request: a warm-up (not stored) or a sample (stored at once). */
+/* Who measured, for messages about what it sent. */
+static void agent_name(const struct cell_run *cr, char *buf, size_t len)
+{
+	if (cr->rs->ex->agent)
+		snprintf(buf, len, "the agent %s", cr->rs->ex->agent);
+	else if (cr->a.be && cr->a.be->domid)
+		snprintf(buf, len, "the agent in guest hvbench-%lld-%d", (long long)cr->rs->run_id, cr->c->idx);
+	else
+		snprintf(buf, len, "the agent (hvbench agent, pid %d)", cr->a.be && cr->a.g ? (int)cr->a.be->pid(cr->a.g) : -1);
+}
+
+/* Repetitions a cell owes: all of them, or the least an auto cell takes. */
+static int target_reps(const struct cell_run *cr)
+{
+	return cr->rs->ex->repetitions ? cr->rs->ex->repetitions : cr->rs->ex->min_repetitions;
+}
+
+/* One request: a warm-up (stored flagged) or a sample (stored at once). */
 static int one_sample(struct cell_run *cr, int rep, int warmup, int *ok)
 {
 	struct run_state *rs = cr->rs;
@@ -385,6 +404,14 @@ static int one_sample(struct cell_run *cr, int rep, int warmup, int *ok)
 		if (!json_is_true(json_object_get(r, "ok")))
 			snprintf(err, sizeof(err), "%s", e ? e : "the agent said no, without a reason");
 		else if (hvb_metrics_from_json(json_object_get(r, "metrics"), &ms, err, sizeof(err)) == 0) {
+			char who[256];
+			agent_name(cr, who, sizeof(who));
+			if (hvb_metrics_accept(&ms, c->wl, rs->ex->probes, rs->ex->nprobes, who, err, sizeof(err)) < 0) {
+				hvb_metrics_free(&ms); /* none of what it sent is stored */
+				json_decref(r);
+				rc = HVB_EPROTO;
+				goto stored;
+			}
 			*ok = 1;
 			sr.workload_s = json_real_value(json_object_get(r, "workload_s"));
 			hvb_probe_set_collect(a->host_probes, &ms);
@@ -397,10 +424,14 @@ static int one_sample(struct cell_run *cr, int rep, int warmup, int *ok)
 		}
 		json_decref(r);
 	}
+stored:
 	sr.wall_s = t1 - t0;
 	snprintf(sr.status, sizeof(sr.status), "%s", *ok ? "ok" : rc == HVB_ETIMEDOUT ? "timeout" : "failed");
-	if (!*ok)
+	if (!*ok) {
 		sr.reason = err;
+		if (!warmup)
+			snprintf(cr->last_err, sizeof(cr->last_err), "%s", err);
+	}
 	if (rc == HVB_EINTR) {
 		hvb_metrics_free(&ms);
 		return rc;
@@ -427,7 +458,13 @@ static int one_sample(struct cell_run *cr, int rep, int warmup, int *ok)
 	return rc;
 }
 
-/* The ends of a cell: 1 (finished) so that callers can return them. */
+/* The ends of a cell: 1 (finished) so that callers can return them. A cell
+ * ends in one of these statuses, with its reason:
+ *   done        every repetition it owes is stored and ok
+ *   partial     every repetition is stored, some failed (each with its reason)
+ *   failed      not one repetition ok
+ *   skipped     it cannot run on this host
+ *   interrupted stopped before every repetition was stored: --resume finishes it */
 static int cell_skip(struct cell_run *cr)
 {
 	hvb_store_cell_update(cr->rs->s, cr->row.id, "skipped", cr->why, cr->pj);
@@ -435,26 +472,71 @@ static int cell_skip(struct cell_run *cr)
 	return 1;
 }
 
-static int cell_failed(struct cell_run *cr)
-{
-	hvb_store_cell_update(cr->rs->s, cr->row.id, "failed", cr->why, cr->pj);
-	progress(cr->rs, (size_t)cr->c->idx, 0, 0, 0, "fail", cr->why);
-	return 1;
-}
-
 /* After the last sample, or interrupted (rc HVB_EINTR or HVB_EDB, returned). */
 static int cell_stop(struct cell_run *cr, int rc)
 {
 	struct run_state *rs = cr->rs;
+	const char *status;
 
 	agent_stop(&cr->a, rc == HVB_EINTR);
 	if (rc == HVB_EINTR || rc == HVB_EDB) {
-		hvb_store_cell_update(rs->s, cr->row.id, cr->nok ? "partial" : "planned", "interrupted", NULL);
+		hvb_store_cell_update(rs->s, cr->row.id, "interrupted",
+				      rc == HVB_EINTR ? "interrupted before every repetition was stored"
+						      : "the result store failed before every repetition was stored", NULL);
 		return rc;
 	}
-	hvb_store_cell_update(rs->s, cr->row.id, cr->nfail == 0 ? "done" : cr->nok ? "partial" : "failed",
-			      cr->stop_why[0] ? cr->stop_why : NULL, NULL);
-	progress(rs, (size_t)cr->c->idx, cr->rep, rs->ex->repetitions, 0, "cell-done", cr->stop_why);
+	status = !cr->nfail && cr->nok >= target_reps(cr) ? "done" : cr->nok ? "partial" : "failed";
+	if (strcmp(status, "done")) {
+		rs->ntrouble++;
+		if (!cr->stop_why[0])
+			snprintf(cr->stop_why, sizeof(cr->stop_why), "%d of %d repetitions failed%s%s", cr->nfail,
+				 cr->nok + cr->nfail, cr->last_err[0] ? ", the last: " : "", cr->last_err);
+	}
+	hvb_store_cell_update(rs->s, cr->row.id, status, cr->stop_why[0] ? cr->stop_why : NULL, NULL);
+	progress(rs, (size_t)cr->c->idx, cr->rep, rs->ex->repetitions, 0, "cell-done",
+		 strcmp(status, "done") ? status : cr->stop_why);
+	return 1;
+}
+
+/* The cell cannot go on: every repetition it owes and has not stored is stored
+ * failed with why, so that nothing planned goes missing without a word. */
+static int cell_give_up(struct cell_run *cr, const char *why)
+{
+	char reason[sizeof(cr->stop_why)];
+
+	snprintf(reason, sizeof(reason), "%s", why);
+	for (; cr->rep < target_reps(cr); cr->rep++) {
+		struct hvb_sample_row sr = { .cell_id = cr->row.id, .rep = cr->rep, .started = wall_now(),
+					     .reason = reason };
+		if (hvb_store_sample_done(cr->rs->s, cr->row.id, cr->rep) > 0) {
+			cr->nok++; /* --resume: measured before */
+			continue;
+		}
+		snprintf(sr.status, sizeof(sr.status), "failed");
+		if (hvb_store_sample_add(cr->rs->s, &sr, NULL) < 0)
+			return cell_stop(cr, HVB_EDB);
+		cr->nfail++;
+	}
+	snprintf(cr->stop_why, sizeof(cr->stop_why), "%s", reason);
+	progress(cr->rs, (size_t)cr->c->idx, 0, 0, 0, "fail", reason);
+	return cell_stop(cr, 0);
+}
+
+/* --resume: whether a cell finished before. A "done" cell is checked for every
+ * repetition (an earlier hvbench could call a cell done with one missing). */
+static int finished_before(struct cell_run *cr)
+{
+	char status[32];
+
+	if (hvb_store_cell_status(cr->rs->s, cr->row.id, status, sizeof(status)) < 0)
+		return 0;
+	if (!strcmp(status, "skipped"))
+		return 1;
+	if (strcmp(status, "done"))
+		return 0;
+	for (int r = 0; r < cr->rs->ex->repetitions; r++)
+		if (hvb_store_sample_done(cr->rs->s, cr->row.id, r) <= 0)
+			return 0;
 	return 1;
 }
 
@@ -484,10 +566,8 @@ static int cell_begin(struct cell_run *cr, struct run_state *rs, const struct hv
 	row->params_json = NULL;
 	if (rc < 0)
 		return rc;
-	if (rs->o->resume_run > 0 && hvb_store_cell_status(rs->s, row->id, cr->why, sizeof(cr->why)) == 0 &&
-	    (!strcmp(cr->why, "done") || !strcmp(cr->why, "skipped")))
-		return 1; /* --resume: finished before */
-	cr->why[0] = 0;
+	if (rs->o->resume_run > 0 && finished_before(cr))
+		return 1;
 	while (hvb_backends[bi] && hvb_backends[bi] != be)
 		bi++;
 	/* Skipped with a reason: never a silent fallback. */
@@ -495,16 +575,17 @@ static int cell_begin(struct cell_run *cr, struct run_state *rs, const struct hv
 		return cell_skip(cr);
 	if (!rs->topo[bi] && !(rs->topo[bi] = be->topology())) {
 		snprintf(cr->why, sizeof(cr->why), "%s: cannot read the topology", be->name);
-		return cell_failed(cr);
+		return cell_give_up(cr, cr->why);
 	}
 	if ((rc = hvb_placement_plan(rs->topo[bi], (enum hvb_placement_kind)kind, c->vcpus,
 				     hvb_sample_seed(rs->ex->seed, c->key, 0), &cr->plan, cr->why, sizeof(cr->why))) < 0)
-		return rc == HVB_ESKIP ? cell_skip(cr) : cell_failed(cr);
+		return rc == HVB_ESKIP ? cell_skip(cr) : cell_give_up(cr, cr->why);
 	return 0;
 }
 
 /* The agent of a cell with its warm-ups: 0 ready, 1 when the cell is finished
- * (skipped or failed), 2 to try again at the next turn, < 0 interrupted. */
+ * (skipped or failed), 2 when a warm-up failed and the agent is to start afresh
+ * at the next turn (no repetition is spent on it), < 0 interrupted. */
 static int cell_agent(struct cell_run *cr)
 {
 	struct run_state *rs = cr->rs;
@@ -517,19 +598,21 @@ static int cell_agent(struct cell_run *cr)
 		hvb_store_cell_update(rs->s, cr->row.id, "running", NULL, cr->pj);
 	if (rc < 0) {
 		agent_stop(&cr->a, 1);
-		return rc == HVB_EINTR ? cell_stop(cr, rc) : rc == HVB_ESKIP ? cell_skip(cr) : cell_failed(cr);
+		return rc == HVB_EINTR ? cell_stop(cr, rc) : rc == HVB_ESKIP ? cell_skip(cr) : cell_give_up(cr, cr->why);
 	}
-	for (int w = 0; w < rs->ex->warmup && cr->rep == 0; w++)
-		if ((rc = one_sample(cr, w, 1, &ok)) == HVB_ETIMEDOUT || rc == HVB_ECHILD || rc == HVB_ESKIP ||
-		    rc == HVB_EINTR)
+	/* Once per cell: a warm-up that fails is not tried again, and takes no repetition's place. */
+	for (int w = 0; w < rs->ex->warmup && !cr->warmed; w++)
+		if ((rc = one_sample(cr, w, 1, &ok)) == HVB_ETIMEDOUT || rc == HVB_ECHILD || rc == HVB_EPROTO ||
+		    rc == HVB_ESKIP || rc == HVB_EINTR || rc == HVB_EDB)
 			break;
-	if (rc == HVB_EINTR)
+	cr->warmed = 1;
+	if (rc == HVB_EINTR || rc == HVB_EDB)
 		return cell_stop(cr, rc);
 	if (rc == HVB_ESKIP) {
 		agent_stop(&cr->a, 0);
 		return cell_skip(cr);
 	}
-	if (rc == HVB_ETIMEDOUT || rc == HVB_ECHILD) {
+	if (rc == HVB_ETIMEDOUT || rc == HVB_ECHILD || rc == HVB_EPROTO) {
 		agent_stop(&cr->a, 1);
 		return 2;
 	}
@@ -544,24 +627,16 @@ static int cell_turn(struct cell_run *cr)
 
 	if (hvb_run_interrupted())
 		return cell_stop(cr, HVB_EINTR);
-	if (!cr->a.g && (rc = cell_agent(cr)) != 0) {
-		if (rc != 2)
-			return rc;
-		cr->rep++;
-		return 0;
-	}
+	if (!cr->a.g && (rc = cell_agent(cr)) != 0)
+		return rc == 2 ? 0 : rc;
 	if (enough(cr, cr->stop_why, sizeof(cr->stop_why)))
 		return cell_stop(cr, 0);
 	/* A cell that keeps failing stops, and says so for each sample it did not try. */
 	if (cr->nfail >= 3 && !cr->nok) {
-		snprintf(cr->stop_why, sizeof(cr->stop_why), "stopped after %d failed samples in a row", cr->nfail);
-		for (int r = cr->rep; cr->rs->ex->repetitions && r < cr->rs->ex->repetitions; r++) {
-			struct hvb_sample_row sr = { .cell_id = cr->row.id, .rep = r, .started = wall_now(),
-						     .reason = cr->stop_why };
-			snprintf(sr.status, sizeof(sr.status), "failed");
-			hvb_store_sample_add(cr->rs->s, &sr, NULL);
-		}
-		return cell_stop(cr, 0);
+		char why[sizeof(cr->stop_why)];
+		snprintf(why, sizeof(why), "stopped after %d failed samples in a row, the last: %s", cr->nfail,
+			 cr->last_err);
+		return cell_give_up(cr, why);
 	}
 	if (hvb_store_sample_done(cr->rs->s, cr->row.id, cr->rep) > 0) {
 		cr->nok++; /* --resume: measured before */
@@ -639,11 +714,15 @@ static int run_begin(struct run_state *rs, struct hvb_store *s, struct hvb_exper
 	return 0;
 }
 
+/* A run is "done" when every cell that was not skipped stored every repetition
+ * ok, "incomplete" when some did not (the cells say why), "interrupted" or
+ * "failed" (the runner could not go on). */
 static void run_end(struct run_state *rs, int rc)
 {
 	for (size_t i = 0; i < 8; i++)
 		hvb_topo_free(rs->topo[i]);
-	hvb_store_run_status(rs->s, rs->run_id, rc == 0 ? "done" : rc == HVB_EINTR ? "interrupted" : "failed");
+	hvb_store_run_status(rs->s, rs->run_id, rc == HVB_EINTR ? "interrupted" : rc < 0 ? "failed"
+						: rs->ntrouble ? "incomplete" : "done");
 }
 
 /* Draws a new order of turns inside each group (order holds the indices of cr,
@@ -778,8 +857,11 @@ int hvb_run_many(struct hvb_store *s, struct hvb_experiment *const *ex, const ch
 	for (size_t i = 0; i < ncr; i++)
 		cell_free(&cr[i]);
 	free(cr);
-	for (size_t r = 0; r < started; r++)
+	for (size_t r = 0; r < started; r++) {
 		run_end(&rs[r], rc);
+		if (rc == 0 && rs[r].ntrouble)
+			rc = 1;
+	}
 	free(rs);
 	return rc;
 }

@@ -25,7 +25,8 @@ const char *hvb_cli_db(const char *opt);
 struct hvb_store;
 /* help for workloads, probes, backends, "experiment"; -1 when NAME is none of them. */
 int hvb_cli_help_topic(const char *name);
-/* The closing table of run and show. */
+/* The closing table of run and show, then the cells that did not produce every
+ * sample with their status and reason; returns how many there are. */
 int hvb_cli_print_summary(struct hvb_store *s, int64_t run_id, FILE *out);
 
 #define HVB_COMMAND(n) int cmd_##n(int argc, char **argv)

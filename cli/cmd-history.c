@@ -56,9 +56,12 @@ static int write_plot(const struct hvb_history *h, const char *path)
 static void print_series(const struct hvb_history *h)
 {
 	size_t k = 0;
+	char key[1200], metric[400], unit[100], label[400];
 
-	printf("\n%s\n  %s (%s): %zu runs, %zu change point%s\n", h->key, h->metric, h->unit, h->n, h->ncp,
-	       h->ncp == 1 ? "" : "s");
+	/* Keys, metric names, units and labels are anyone's text: escaped for the terminal. */
+	printf("\n%s\n  %s (%s): %zu runs, %zu change point%s\n", hvb_esc_buf(h->key, HVB_ESC_TEXT, key, sizeof(key)),
+	       hvb_esc_buf(h->metric, HVB_ESC_TEXT, metric, sizeof(metric)), hvb_esc_buf(h->unit, HVB_ESC_TEXT, unit, sizeof(unit)),
+	       h->n, h->ncp, h->ncp == 1 ? "" : "s");
 	for (size_t i = 0; i < h->n; i++) {
 		const struct hvb_history_point *p = &h->pt[i];
 		char when[32] = "-", med[32];
@@ -73,7 +76,8 @@ static void print_series(const struct hvb_history *h)
 			printf("  ---- change point: median %s (p = %.3g, permutation test)\n", pct, h->cps[k].p);
 			k++;
 		}
-		printf("  run %-5lld %-16s %-24s %12s  n=%zu\n", (long long)p->run_id, when, p->label, med, p->n);
+		printf("  run %-5lld %-16s %-24s %12s  n=%zu\n", (long long)p->run_id, when,
+		       hvb_esc_buf(p->label, HVB_ESC_TEXT, label, sizeof(label)), med, p->n);
 	}
 }
 
@@ -119,8 +123,10 @@ HVB_COMMAND(history)
 		return HVB_EXIT_USAGE;
 	}
 	if (!nh) {
+		char sel[400], lab[400];
 		fprintf(stderr, "hvbench history: no measured values of '%s'%s%s (lab runs are not performance and are "
-				"left out)\n", argv[optind], label ? " in runs labelled " : "", label ? label : "");
+				"left out)\n", hvb_esc_buf(argv[optind], HVB_ESC_TEXT, sel, sizeof(sel)),
+			label ? " in runs labelled " : "", label ? hvb_esc_buf(label, HVB_ESC_TEXT, lab, sizeof(lab)) : "");
 		rc = HVB_EXIT_FAIL;
 	}
 	for (size_t i = 0; i < nh; i++) {

@@ -32,7 +32,13 @@ struct prog {
 static void on_progress(const struct hvb_progress *p, void *arg)
 {
 	struct prog *pg = arg;
-	char eta[32], reps[32];
+	char eta[32], reps[32], lab[200], key[600], sec[200], det[2048];
+	/* Labels, keys, sections and agents' messages are anyone's text: escaped for the terminal. */
+	const char *label = p->label ? hvb_esc_buf(p->label, HVB_ESC_TEXT, lab, sizeof(lab)) : NULL;
+	const char *detail = p->detail ? hvb_esc_buf(p->detail, HVB_ESC_TEXT, det, sizeof(det)) : NULL;
+
+	hvb_esc_buf(p->c->key, HVB_ESC_TEXT, key, sizeof(key));
+	hvb_esc_buf(p->c->section, HVB_ESC_TEXT, sec, sizeof(sec));
 
 	fmt_time(p->eta_s, eta, sizeof(eta));
 	if (p->nreps)
@@ -42,34 +48,34 @@ static void on_progress(const struct hvb_progress *p, void *arg)
 	if (pg->tty) {
 		if (!strcmp(p->event, "sample") || !strcmp(p->event, "fail"))
 			fprintf(stderr, "\r\033[K[%s%scell %zu/%zu] %s:%s %s %s vcpus=%d %s%s %s  ETA %s",
-				p->label ? p->label : "", p->label ? " " : "", p->cell, p->ncells, p->c->backend,
-				p->c->mode, p->c->section, p->c->placement, p->c->vcpus,
+				label ? label : "", label ? " " : "", p->cell, p->ncells, p->c->backend,
+				p->c->mode, sec, p->c->placement, p->c->vcpus,
 				p->warmup ? "warm-up " : "rep ", reps, !strcmp(p->event, "fail") ? "FAILED" : "",
 				eta);
 		if (!strcmp(p->event, "skip") || (!strcmp(p->event, "fail") && p->detail))
 			fprintf(stderr, "\r\033[K[cell %zu/%zu] %s: %s\n", p->cell, p->ncells,
-				!strcmp(p->event, "skip") ? "skipped" : "failed", p->detail ? p->detail : "");
+				!strcmp(p->event, "skip") ? "skipped" : "failed", detail ? detail : "");
 		if (!strcmp(p->event, "cell-done") && p->cell == p->ncells)
 			fprintf(stderr, "\r\033[K");
 		return;
 	}
 	/* Not a terminal: plain lines, one per event worth a line. */
 	if (!strcmp(p->event, "skip") || !strcmp(p->event, "fail"))
-		fprintf(stderr, "hvbench: %s%scell %zu/%zu %s %s: %s\n", p->label ? p->label : "", p->label ? " " : "",
-			p->cell, p->ncells, p->c->key,
-			!strcmp(p->event, "skip") ? "skipped" : "failed", p->detail ? p->detail : "");
+		fprintf(stderr, "hvbench: %s%scell %zu/%zu %s %s: %s\n", label ? label : "", label ? " " : "",
+			p->cell, p->ncells, key, !strcmp(p->event, "skip") ? "skipped" : "failed", detail ? detail : "");
 	else if (!strcmp(p->event, "cell-done"))
-		fprintf(stderr, "hvbench: %s%scell %zu/%zu done (%d samples)%s%s, ETA %s\n", p->label ? p->label : "",
-			p->label ? " " : "", p->cell, p->ncells, p->rep - 1,
-			p->detail && *p->detail ? ": " : "", p->detail ? p->detail : "", eta);
+		fprintf(stderr, "hvbench: %s%scell %zu/%zu finished (%d repetitions)%s%s, ETA %s\n", label ? label : "",
+			label ? " " : "", p->cell, p->ncells, p->rep - 1, detail && *detail ? ": " : "",
+			detail ? detail : "", eta);
 }
 
 static void print_plan(const struct hvb_experiment *ex)
 {
 	struct hvb_topo *t = hvb_topo_native();
-	char est[32];
+	char est[32], name[400];
 
-	printf("experiment %s: %zu cells, %d warm-up samples per cell, %.3gs per sample, timeout %.3gs\n", ex->name,
+	hvb_esc_buf(ex->name, HVB_ESC_TEXT, name, sizeof(name));
+	printf("experiment %s: %zu cells, %d warm-up samples per cell, %.3gs per sample, timeout %.3gs\n", name,
 	       ex->ncells, ex->warmup, ex->duration_s, ex->timeout_s);
 	if (ex->repetitions)
 		printf("repetitions: %d\n", ex->repetitions);
@@ -83,7 +89,9 @@ static void print_plan(const struct hvb_experiment *ex)
 		char why[512] = "";
 		int kind = hvb_placement_kind_parse(c->placement);
 
-		printf("[%zu] %s\n", i, c->key);
+		printf("[%zu] ", i);
+		hvb_esc_write(stdout, c->key, HVB_ESC_TEXT);
+		putchar('\n');
 		if (!be->supported(c->mode, why, sizeof(why)))
 			printf("    will be skipped: %s\n", why);
 		else if (!strcmp(c->backend, "native") && t &&
@@ -242,10 +250,14 @@ HVB_COMMAND(run)
 	rc = hvb_run_many(s, ex, nex > 1 && nlabels ? labels : NULL, nex, &o, run_ids);
 	for (size_t i = 0; i < nex; i++)
 		if (run_ids[i] > 0) {
-			printf("run %lld (%s) in %s: %s\n", (long long)run_ids[i], exs[i].name, hvb_store_path(s),
-			       rc == 0 ? "done" : rc == HVB_EINTR ? "interrupted; finish it with --resume" : hvb_strerror(rc));
+			char name[400];
+			printf("run %lld (%s) in %s: %s\n", (long long)run_ids[i],
+			       hvb_esc_buf(exs[i].name, HVB_ESC_TEXT, name, sizeof(name)), hvb_store_path(s),
+			       rc == 0 ? "done" : rc == 1 ? "incomplete (the cells below did not produce every sample)"
+			       : rc == HVB_EINTR ? "interrupted; finish it with --resume" : hvb_strerror(rc));
 			hvb_cli_print_summary(s, run_ids[i], stdout);
 		}
+	/* 0 only when every cell not skipped produced its samples. */
 	rc = rc == 0 ? HVB_EXIT_OK : rc == HVB_EINTR ? HVB_EXIT_INTERRUPTED : HVB_EXIT_FAIL;
 out:
 	for (size_t i = 0; i < nex; i++)

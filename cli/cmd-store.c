@@ -23,11 +23,13 @@ static void fmt_when(double t, char *buf, size_t len)
 
 static int list_one(const struct hvb_run_info *r, int ncells, int nsamples, void *arg)
 {
-	char when[32];
+	char when[32], ex[400], label[400];
 
 	fmt_when(r->started, when, sizeof(when));
-	printf("%5lld  %-19s  %-12s %-20s %-20s %6d %8d%s\n", (long long)r->id, when, r->status, r->experiment,
-	       r->label, ncells, nsamples, r->lab ? "  LAB (not performance)" : "");
+	/* Names and labels are anyone's text: escaped for the terminal. */
+	printf("%5lld  %-19s  %-12s %-20s %-20s %6d %8d%s\n", (long long)r->id, when, r->status,
+	       hvb_esc_buf(r->experiment, HVB_ESC_TEXT, ex, sizeof(ex)), hvb_esc_buf(r->label, HVB_ESC_TEXT, label, sizeof(label)),
+	       ncells, nsamples, r->lab ? "  LAB (not performance)" : "");
 	return 0;
 }
 
@@ -78,24 +80,30 @@ HVB_COMMAND(show)
 	if (!(s = hvb_store_open(hvb_cli_db(db), 1)))
 		return HVB_EXIT_FAIL;
 	if (hvb_store_run_resolve(s, argv[i], &id) < 0 || hvb_store_run_get(s, id, &r) < 0) {
-		fprintf(stderr, "hvbench: no run '%s' in %s (see hvbench list)\n", argv[i], hvb_store_path(s));
+		char arg[400];
+		fprintf(stderr, "hvbench: no run '%s' in %s (see hvbench list)\n",
+			hvb_esc_buf(argv[i], HVB_ESC_TEXT, arg, sizeof(arg)), hvb_store_path(s));
 		hvb_store_close(s);
 		return HVB_EXIT_USAGE;
 	}
 	fmt_when(r.started, a, sizeof(a));
 	fmt_when(r.ended, b, sizeof(b));
+	char ex[400], label[400], path[4200];
 	printf("run %lld: %s, label '%s', %s\n  started %s, ended %s, hvbench %s\n  config %s\n", (long long)r.id,
-	       r.experiment, r.label, r.status, a, b, r.version, r.config_path ? r.config_path : "-");
+	       hvb_esc_buf(r.experiment, HVB_ESC_TEXT, ex, sizeof(ex)), hvb_esc_buf(r.label, HVB_ESC_TEXT, label, sizeof(label)),
+	       r.status, a, b, r.version, hvb_esc_buf(r.config_path ? r.config_path : "-", HVB_ESC_TEXT, path, sizeof(path)));
 	if (r.lab)
 		printf("  LAB RUN: measured under QEMU emulation; these figures are not performance\n");
 	if ((host = json_loads(r.host_json, 0, NULL))) {
 		const char *k;
 		json_t *v;
 		json_object_foreach(host, k, v) {
+			char key[200], val[2048];
+			hvb_esc_buf(k, HVB_ESC_TEXT, key, sizeof(key));
 			if (json_is_string(v))
-				printf("  %-18s %s\n", k, json_string_value(v));
+				printf("  %-18s %s\n", key, hvb_esc_buf(json_string_value(v), HVB_ESC_TEXT, val, sizeof(val)));
 			else if (json_is_integer(v))
-				printf("  %-18s %lld\n", k, (long long)json_integer_value(v));
+				printf("  %-18s %lld\n", key, (long long)json_integer_value(v));
 		}
 		json_decref(host);
 	}

@@ -22,7 +22,9 @@ const struct hvb_command hvb_commands[] = {
 	  "all. --agent PATH (likewise once per CONFIG) runs another build's hvbench as\n"
 	  "the native agent, so that a baseline build and a candidate build are measured in one run.\n"
 	  "Several configs need backends whose guests can live side by side (native). A run resumed with\n"
-	  "--resume finishes alone, its remaining samples no longer interleaved.",
+	  "--resume finishes alone, its remaining samples no longer interleaved. --resume redoes every\n"
+	  "repetition not stored ok. Exit 0 when every cell not skipped stored every repetition ok; 1 when\n"
+	  "some did not (run status incomplete; the summary lists those cells and why); 130 interrupted.",
 	  cmd_run },
 	{ "list", "list the runs in the result store", "[--db PATH]", "One line per run: id, start, status, experiment, label, cells, samples.", cmd_list },
 	{ "show", "show one run: host facts, cells and a summary of its samples", "RUN [--db PATH]",

@@ -26,7 +26,11 @@ static void default_sink(enum hvb_log_level lvl, const char *msg, void *arg)
 {
 	static const char *const tag[] = { "error: ", "warning: ", "", "debug: " };
 	(void)arg;
-	fprintf(stderr, "hvbench: %s%s\n", tag[lvl], msg);
+	/* Messages carry what others wrote (agents, config files, probes): no control
+	 * character reaches the terminal. */
+	fprintf(stderr, "hvbench: %s", tag[lvl]);
+	hvb_esc_write(stderr, msg, HVB_ESC_LOG);
+	fputc('\n', stderr);
 }
 
 static hvb_log_sink sink = default_sink;

@@ -1,2 +1,2 @@
-libhvbench_a_SOURCES += results/results.h results/store-internal.h results/error.c results/metric.c \
+libhvbench_a_SOURCES += results/results.h results/store-internal.h results/error.c results/escape.c results/metric.c \
 	results/option.c results/params.c results/schema.c results/store.c

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* ---- errors: one list, one hvb_strerror() ---- */
 enum hvb_err {
@@ -27,6 +28,22 @@ const char *hvb_strerror(int err);
 
 /* ---- logging: the only way library code speaks ---- */
 enum hvb_log_level { HVB_LOG_ERROR, HVB_LOG_WARN, HVB_LOG_INFO, HVB_LOG_DEBUG };
+/* Escaping for each output format (results/escape.c): every string that did
+ * not come from hvbench itself goes through the one of its format. */
+enum hvb_esc {
+	HVB_ESC_TEXT,    /* a terminal line: control characters and bytes not UTF-8 shown as \xNN, \uNNNN */
+	HVB_ESC_LOG,     /* the same, newlines and tabs kept */
+	HVB_ESC_MD,      /* Markdown inline text: no links, images, emphasis, HTML or line breaks */
+	HVB_ESC_XML,     /* XML 1.0 and HTML text or attribute value */
+	HVB_ESC_GNUPLOT, /* inside a single-quoted gnuplot string */
+	HVB_ESC_UTF8,    /* valid UTF-8 only (JSON: jansson escapes the rest) */
+};
+void hvb_esc_write(FILE *out, const char *s, enum hvb_esc kind);
+/* Into buf, cut at a whole character or escape; returns buf. */
+char *hvb_esc_buf(const char *s, enum hvb_esc kind, char *buf, size_t len);
+/* A new string (caller frees), or NULL when out of memory. */
+char *hvb_esc_dup(const char *s, enum hvb_esc kind);
+
 typedef void (*hvb_log_sink)(enum hvb_log_level lvl, const char *msg, void *arg);
 void hvb_log(enum hvb_log_level lvl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void hvb_log_set_sink(hvb_log_sink sink, void *arg);
@@ -166,7 +183,7 @@ struct hvb_cell_row {
 	int vcpus;
 	uint64_t memory;
 	char *params_json;
-	char status[16];       /* planned, done, skipped, failed, partial */
+	char status[16];       /* planned, running, done, partial, failed, skipped, interrupted (bench/runner.c) */
 	char *reason;
 	char *placement_json;  /* the plan and what was read back */
 };

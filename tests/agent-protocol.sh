@@ -16,13 +16,16 @@
 	echo '{"v":1,"op":"run","workload":"memlat","duration":-1}'
 	head -c 1200000 /dev/zero | tr '\0' 'x'; echo
 	echo '{"v":1,"op":"run","workload":"memlat","params":{"sizes":"16K"},"duration":0.05,"seed":3}'
+	# A NUL byte inside a line: one error reply for the whole line, replies stay in step.
+	printf '{"v":1,"op":"hello"}\000{"v":1,"op":"hello"}\n'
+	printf '{"v":1,"op":"dance","id":42}\n'
 	echo '{"v":1,"op":"quit"}'
 	echo '{"v":1,"op":"hello"}'
 } > "$T/in"
 "$HVBENCH" agent < "$T/in" > "$T/out"
 rc=$?
 check '[ $rc = 0 ]' "agent exit code $rc"
-check '[ $(wc -l < "$T/out") = 14 ]' "expected 14 replies (none after quit), got $(wc -l < "$T/out")"
+check '[ $(wc -l < "$T/out") = 16 ]' "expected 16 replies (none after quit), got $(wc -l < "$T/out")"
 line() { sed -n "${1}p" "$T/out"; }
 check 'line 1 | grep -q "\"ok\":true" && line 1 | grep -q "\"cpus\":"' "hello: $(line 1)"
 check 'line 2 | grep -q "malformed JSON at column"' "garbage: $(line 2)"
@@ -37,5 +40,7 @@ check 'line 10 | grep -q "expected a string value"' "param type: $(line 10)"
 check 'line 11 | grep -q "out of range"' "duration: $(line 11)"
 check 'line 12 | grep -q "longer than 1048576 bytes"' "long line: $(line 12)"
 check 'line 13 | grep -q "\"ok\":true" && line 13 | grep -q "lat_ns.16K"' "run: $(line 13)"
-check 'line 14 | grep -q "\"ok\":true"' "quit: $(line 14)"
+check 'line 14 | grep -q "malformed JSON"' "NUL inside a line: $(line 14)"
+check 'line 15 | grep -q "\"id\":42"' "the request's id echoed: $(line 15)"
+check 'line 16 | grep -q "\"ok\":true"' "quit: $(line 16)"
 done_testing

@@ -6,8 +6,9 @@ tests_unit_config_LDADD = $(HVB_LIBS)
 tests_unit_placement_LDADD = $(HVB_LIBS)
 tests_unit_store_LDADD = $(HVB_LIBS)
 TESTS += tests/unit-config tests/unit-placement tests/unit-store tests/unit-cpustate \
-	tests/agent-protocol.sh tests/run-native.sh tests/run-interrupt.sh tests/run-interleave.sh tests/placement-native.sh tests/cli.sh tests/configs.sh
-EXTRA_DIST += tests/configs.sh tests/cli.sh tests/agent-protocol.sh tests/run-native.sh tests/run-interrupt.sh tests/run-interleave.sh tests/placement-native.sh
+	tests/agent-protocol.sh tests/run-native.sh tests/run-interrupt.sh tests/run-interleave.sh tests/placement-native.sh tests/cli.sh tests/configs.sh \
+	tests/run-hostile.sh tests/report-hostile.sh
+EXTRA_DIST += tests/run-hostile.sh tests/report-hostile.sh tests/configs.sh tests/cli.sh tests/agent-protocol.sh tests/run-native.sh tests/run-interrupt.sh tests/run-interleave.sh tests/placement-native.sh
 include tests/workloads.mk
 include tests/xentrace.mk
 include tests/xen.mk

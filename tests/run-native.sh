@@ -60,8 +60,12 @@ sizes = 2G
 workload = memlat
 sizes = 16K
 INI
-"$HVBENCH" run --label slow "$T/slow.ini" > /dev/null 2> "$T/log"; rc=$?
-check '[ $rc = 0 ]' "slow run exit $rc"
+"$HVBENCH" run --label slow "$T/slow.ini" > "$T/out" 2> "$T/log"; rc=$?
+# A cell that did not produce its samples: exit 1, run "incomplete", and the summary names it.
+check '[ $rc = 1 ]' "slow run exit $rc"
+check '[ "$(q "select status from runs where label=\"slow\"")" = incomplete ]' "slow run status"
+check 'sed -n "/^[0-9]* cells* did not produce every sample:/,\$p" "$T/out" | grep -q "sizes=2G"' "summary: $(cat "$T/out")"
+check '! sed -n "/^[0-9]* cells* did not produce every sample:/,\$p" "$T/out" | grep -q "sizes=16K"' "summary names a good cell"
 rid=$(q "select max(id) from runs")
 check '[ "$(q "select count(*) from samples x join cells c on x.cell_id=c.id where c.run_id=$rid and c.section=\"slow\" and x.status=\"timeout\" and x.reason like \"%no reply%\"")" = 2 ]' "timeouts recorded: $(q "select status, reason from samples")"
 check '[ "$(q "select status from cells where run_id=$rid and section=\"slow\"")" = failed ]' "slow cell failed"
