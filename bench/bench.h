@@ -164,6 +164,8 @@ const struct hvb_cell *hvb_experiment_apart(const struct hvb_experiment *ex);
 int hvb_experiment_load(const char *path, struct hvb_experiment *ex);
 int hvb_experiment_load_text(const char *path, const char *text, struct hvb_experiment *ex);
 void hvb_experiment_free(struct hvb_experiment *ex);
+/* The rules of an experiment file's syntax, as text for help. */
+void hvb_experiment_syntax(char *buf, size_t len);
 /* Seconds the plan should take, from durations, repetitions and start-up costs. */
 double hvb_experiment_estimate(const struct hvb_experiment *ex);
 /* The seed of one sample: derived from the experiment's seed, the cell and the repetition. */

@@ -3,11 +3,17 @@
 #define HVB_EXPERIMENT_INTERNAL_H
 #include "bench/bench.h"
 
+/* Longest section name + 1: it is copied into each of its cells. */
+#define HVB_SECTION_MAX ((int)sizeof(((struct hvb_cell *)0)->section))
+
 /* One "key = value" of the file, with its section and line. */
 struct entry {
 	char *section, *key, *value;
 	int line;
 };
+/* Logs "FILE:LINE: message" (or "FILE: message" for line 0); returns HVB_EINVAL. */
+int hvb_experiment_fail(const char *path, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* sections[]: each name once (the reader refuses a second), in order, with its line. */
 int hvb_experiment_build(struct hvb_experiment *ex, const struct entry *e, size_t n, const char *const *sections,
 			 const int *section_line, size_t nsections);
 #endif

@@ -1,9 +1,10 @@
-/* Experiment files: INI (inih) in the spirit of fio job files. An [experiment]
- * section, one section per workload (named after it, or with `workload = NAME`),
- * and [probe.NAME] sections for probe options. Every key is checked against the
+/* Experiment files: INI (inih, behind a strict line reader) in the spirit of fio
+ * job files. An [experiment] section, one section per workload (named after it,
+ * or with `workload = NAME`), and [probe.NAME] sections for probe options. Every key is checked against the
  * option tables; an error names the file, the line and what was expected. */
 #include "config.h"
 #include <ctype.h>
+#include <errno.h>
 #include <ini.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,86 +56,259 @@ const struct hvb_option hvb_experiment_options[] = {
 	{ 0 },
 };
 
+/* Far above any real experiment file; a file this big is a mistake (or /dev/zero). */
+#define MAX_FILE_BYTES (16u << 20)
+/* inih's line buffer holds the line, its '\n' and a NUL. */
+#define MAX_LINE (INI_MAX_LINE - 2)
+
+void hvb_experiment_syntax(char *buf, size_t len)
+{
+	snprintf(buf, len,
+		 "An experiment file is read as a person sees it; anything else stops the run before it starts,\n"
+		 "with FILE:LINE and the reason (exit 2):\n"
+		 "  [name]          a section, alone on its line: [experiment], [probe.NAME], a workload's name, or\n"
+		 "                  any name with workload = NAME. Spaces inside the brackets and a ; or # comment\n"
+		 "                  after them are allowed. Names have letters, digits, '_', '.' and '-', at most %d\n"
+		 "                  characters; each section appears once.\n"
+		 "  key = value     one per line (key: value also works), keys of letters, digits, '_', '.', '-';\n"
+		 "                  spaces around the key and the value and indentation are ignored. A line never\n"
+		 "                  continues the one above it: a list stays on one line. \" ;\" after a value\n"
+		 "                  starts a comment; '#' inside a value is text.\n"
+		 "  ; or # comment  a whole line, of any length.\n"
+		 "  Other lines have at most %d characters, the file at most %u MiB: UTF-8 text (a byte-order mark\n"
+		 "  first is allowed), LF or CRLF line ends, no control characters, and outside comments no\n"
+		 "  invisible or non-ASCII spaces.\n"
+		 "  Numbers are decimal, without leading zeros, exponents or 0x (010 could mean 8 or 10: refused).\n"
+		 "  Sizes: 4096, 64K, 16KiB, 1.5G (K M G T are powers of 1024, i and B optional); times: 500ms, 2s,\n"
+		 "  1.5m, 1h (ns us ms s m min h; no unit: seconds). Fractions are exact, rounded to the nearest\n"
+		 "  byte or nanosecond. A comma list names each value once (but for pairs: wakeup's cpus).\n",
+		 HVB_SECTION_MAX - 1, MAX_LINE, MAX_FILE_BYTES >> 20);
+}
+
+/* The reader between the text and inih. inih's limits are compiled in (lines of
+ * INI_MAX_LINE bytes, section names of 49) and its API cannot lift them, and some
+ * of its readings are not what a person sees (the tail of a long line read as a
+ * new line, an indented line taken as the continuation of the previous value).
+ * So inih gets one whole line per call, or none: comments and section headers
+ * as empty lines (the section is kept here, at any length, with its line),
+ * key lines without their indentation; whatever it would misread stops the
+ * parse with an error naming the line. inih splits key and value. */
 struct parse {
-	const char *path;
-	const char *text, *pos;
+	const char *path, *pos;
 	int line;
-	char cur_section[128];
+	const char *section; /* current section, one of sections[] or "" */
 	struct entry *e;
 	size_t n, cap;
 	char **sections;     /* in order of appearance, with the line of each */
 	int *section_line;
 	size_t nsections;
-	int failed;
+	int failed;          /* an error was logged: 0 or a negative code */
 };
 
-static int add_entry(struct parse *ps, const char *section, const char *key, const char *value)
+#define parse_error(ps, ...) ((ps)->failed = hvb_experiment_fail((ps)->path, (ps)->line, __VA_ARGS__))
+
+static int add_entry(struct parse *ps, const char *key, const char *value)
 {
 	if (ps->n == ps->cap) {
 		size_t cap = ps->cap ? ps->cap * 2 : 32;
 		struct entry *ne = realloc(ps->e, cap * sizeof(*ne));
 		if (!ne)
-			return 0;
+			return HVB_ENOMEM;
 		ps->e = ne;
 		ps->cap = cap;
 	}
-	ps->e[ps->n] = (struct entry){ strdup(section), strdup(key), strdup(value), ps->line };
+	ps->e[ps->n] = (struct entry){ strdup(ps->section), strdup(key), strdup(value), ps->line };
+	if (!ps->e[ps->n].section || !ps->e[ps->n].key || !ps->e[ps->n].value) {
+		free(ps->e[ps->n].section);
+		free(ps->e[ps->n].key);
+		free(ps->e[ps->n].value);
+		return HVB_ENOMEM;
+	}
 	ps->n++;
-	return 1;
+	return 0;
 }
 
-/* The reader counts lines and sees section headers, which inih does not report
- * with line numbers (and not at all when a section is empty). */
+/* Section names and keys: what the option tables and workload names use. */
+static int name_char(int c)
+{
+	return isalnum(c) || c == '_' || c == '.' || c == '-';
+}
+
+/* The code point at s (valid UTF-8 of len bytes, from utf8_len), for messages. */
+static unsigned code_point(const unsigned char *s, int len)
+{
+	unsigned cp = len == 1 ? s[0] : s[0] & (0x7f >> len);
+	for (int i = 1; i < len; i++)
+		cp = cp << 6 | (s[i] & 0x3f);
+	return cp;
+}
+
+/* Bytes of the UTF-8 sequence at s..end, or 0 when it is not valid UTF-8
+ * (overlong forms, surrogates and values above U+10FFFF included). */
+static int utf8_len(const unsigned char *s, const unsigned char *end)
+{
+	int len = s[0] < 0x80 ? 1 : s[0] >= 0xc2 && s[0] < 0xe0 ? 2 : s[0] >= 0xe0 && s[0] < 0xf0 ? 3 :
+		  s[0] >= 0xf0 && s[0] < 0xf5 ? 4 : 0;
+	unsigned cp;
+
+	if (!len || end - s < len)
+		return 0;
+	for (int i = 1; i < len; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	cp = code_point(s, len);
+	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp < 0xe000))) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return len;
+}
+
+/* Spaces a person cannot tell from a plain space, or cannot see at all. */
+static int invisible(unsigned cp)
+{
+	return cp == 0xa0 || cp == 0xad || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200f) ||
+	       (cp >= 0x2028 && cp <= 0x202f) || (cp >= 0x205f && cp <= 0x206f) || cp == 0x3000 || cp == 0xfeff;
+}
+
+/* Every line is UTF-8 text without control characters; outside comments, also
+ * without spaces or marks that look like nothing or like an ASCII space. */
+static int check_text(struct parse *ps, const char *line, const char *end, int comment)
+{
+	int col = 1;
+
+	for (const unsigned char *p = (const unsigned char *)line; p < (const unsigned char *)end; col++) {
+		int len = utf8_len(p, (const unsigned char *)end);
+		if (*p == '\r')
+			return parse_error(ps, "column %d: a carriage return inside the line (lines end with LF or "
+					   "CRLF; a CR alone is not a line ending here)", col);
+		if ((*p < 0x20 && *p != '\t') || *p == 0x7f)
+			return parse_error(ps, "column %d: control character 0x%02x: not a text line", col, *p);
+		if (!len)
+			return parse_error(ps, "column %d: byte 0x%02x is not UTF-8 text", col, *p);
+		if (!comment && len > 1 && invisible(code_point(p, len)))
+			return parse_error(ps, "column %d: an invisible or non-ASCII space (U+%04X): type a plain "
+					   "space, or nothing", col, code_point(p, len));
+		p += len;
+	}
+	return 0;
+}
+
+/* "[name]", "[ name ]", either followed by a comment: the section, kept here. */
+static int section_header(struct parse *ps, const char *p, const char *end)
+{
+	const char *close = memchr(p, ']', (size_t)(end - p)), *rest, *name, *name_end;
+	char **ns;
+	int *nl;
+
+	if (!close)
+		return parse_error(ps, "a section header needs its closing ']'");
+	for (rest = close + 1; rest < end && (*rest == ' ' || *rest == '\t'); rest++)
+		;
+	if (rest < end && *rest != ';' && *rest != '#')
+		return parse_error(ps, "text after ']': '%.*s' (a section header stands alone on its line; only a "
+				   "; or # comment may follow it)", (int)(end - rest), rest);
+	for (name = p + 1; name < close && (*name == ' ' || *name == '\t'); name++)
+		;
+	for (name_end = close; name_end > name && (name_end[-1] == ' ' || name_end[-1] == '\t'); name_end--)
+		;
+	if (name == name_end)
+		return parse_error(ps, "a section needs a name: [experiment], [probe.NAME] or a workload's");
+	for (const char *c = name; c < name_end; c++)
+		if (!name_char((unsigned char)*c))
+			return parse_error(ps, "section name '%.*s': a name has only letters, digits, '_', '.' and '-'",
+					   (int)(name_end - name), name);
+	if (name_end - name >= HVB_SECTION_MAX)
+		return parse_error(ps, "section name '%.*s' is %d characters long: at most %d", (int)(name_end - name),
+				   name, (int)(name_end - name), HVB_SECTION_MAX - 1);
+	/* Here, before any key of it is read: a second [memlat] is the error, not its keys. */
+	for (size_t i = 0; i < ps->nsections; i++)
+		if (strlen(ps->sections[i]) == (size_t)(name_end - name) &&
+		    !memcmp(ps->sections[i], name, (size_t)(name_end - name)))
+			return parse_error(ps, "section [%s] appears twice (first at line %d)", ps->sections[i],
+					   ps->section_line[i]);
+	ns = realloc(ps->sections, (ps->nsections + 1) * sizeof(*ns));
+	if (ns)
+		ps->sections = ns;
+	nl = realloc(ps->section_line, (ps->nsections + 1) * sizeof(*nl));
+	if (nl)
+		ps->section_line = nl;
+	if (!ns || !nl || !(ps->sections[ps->nsections] = strndup(name, (size_t)(name_end - name))))
+		return ps->failed = HVB_ENOMEM;
+	ps->section_line[ps->nsections] = ps->line;
+	ps->section = ps->sections[ps->nsections++];
+	return 0;
+}
+
 static char *reader(char *str, int num, void *stream)
 {
 	struct parse *ps = stream;
-	const char *nl;
-	size_t n;
+	const char *line = ps->pos, *nl, *end, *p;
+	int limit;
 
-	if (!*ps->pos)
+	if (ps->failed || !*line)
 		return NULL;
-	nl = strchr(ps->pos, '\n');
-	n = nl ? (size_t)(nl - ps->pos) + 1 : strlen(ps->pos);
-	if (n >= (size_t)num)
-		n = (size_t)num - 1;
-	memcpy(str, ps->pos, n);
-	str[n] = 0;
-	ps->pos += n;
+	nl = strchr(line, '\n');
+	end = nl ? nl : line + strlen(line);
+	ps->pos = nl ? nl + 1 : end;
 	ps->line++;
-	const char *p = str + strspn(str, " \t");
-	if (*p == '[') {
-		const char *end = strchr(p, ']');
-		if (end) {
-			char **ns = realloc(ps->sections, (ps->nsections + 1) * sizeof(*ns));
-			int *nl2 = realloc(ps->section_line, (ps->nsections + 1) * sizeof(int));
-			if (ns)
-				ps->sections = ns;
-			if (nl2)
-				ps->section_line = nl2;
-			if (ns && nl2) {
-				char *name = strndup(p + 1, (size_t)(end - p - 1));
-				/* trim like inih does */
-				char *q = name + strlen(name);
-				while (q > name && isspace((unsigned char)q[-1]))
-					*--q = 0;
-				memmove(name, name + strspn(name, " \t"), strlen(name + strspn(name, " \t")) + 1);
-				ps->sections[ps->nsections] = name;
-				ps->section_line[ps->nsections++] = ps->line;
-			}
-		}
+	if (end > line && end[-1] == '\r')
+		end--;
+	if (ps->line == 1 && end - line >= 3 && !memcmp(line, "\xef\xbb\xbf", 3))
+		line += 3; /* a UTF-8 byte-order mark: editors show nothing */
+	/* Indentation is never a continuation of the line above: a person reads an
+	 * indented "key = value" as a key. */
+	for (p = line; p < end && (*p == ' ' || *p == '\t'); p++)
+		;
+	while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	if (check_text(ps, line, end, p < end && (*p == ';' || *p == '#')) < 0)
+		return NULL;
+	str[0] = 0;
+	if (p == end || *p == ';' || *p == '#')
+		return str;
+	if (*p == '[')
+		return section_header(ps, p, end) < 0 ? NULL : str;
+	if (!memchr(p, '=', (size_t)(end - p)) && !memchr(p, ':', (size_t)(end - p))) {
+		parse_error(ps, "syntax error: expected [section], key = value, or a ; comment%s",
+			    p > line ? " (an indented line does not continue the one above it: a value stays on one line)"
+				     : "");
+		return NULL;
 	}
+	/* The documented limit, which inih's buffer (the line, its '\n' so that a growing
+	 * buffer does not read on, and the NUL) holds. */
+	limit = num - 2 < MAX_LINE ? num - 2 : MAX_LINE;
+	if (end - p > limit) {
+		parse_error(ps, "this line is %d characters long: a line other than a comment may have at most %d "
+				"(the INI reader's limit)", (int)(end - line), limit);
+		return NULL;
+	}
+	memcpy(str, p, (size_t)(end - p));
+	str[end - p] = '\n';
+	str[end - p + 1] = 0;
 	return str;
 }
 
+/* inih's section and line are not used: the reader's are whole. */
 static int handler(void *user, const char *section, const char *name, const char *value)
 {
 	struct parse *ps = user;
-	return add_entry(ps, section, name, value);
+	int rc;
+
+	(void)section;
+	if (ps->failed)
+		return 0;
+	if (!*name)
+		return parse_error(ps, "a key is missing before '='"), 0;
+	for (const char *c = name; *c; c++)
+		if (!name_char((unsigned char)*c))
+			return parse_error(ps, "key '%s': a key has only letters, digits, '_', '.' and '-'", name), 0;
+	if ((rc = add_entry(ps, name, value)) < 0)
+		ps->failed = rc;
+	return rc == 0;
 }
 
 int hvb_experiment_load_text(const char *path, const char *text, struct hvb_experiment *ex)
 {
-	struct parse ps = { .path = path, .text = text, .pos = text };
+	struct parse ps = { .path = path, .pos = text, .section = "" };
 	int rc;
 
 	memset(ex, 0, sizeof(*ex));
@@ -143,7 +317,11 @@ int hvb_experiment_load_text(const char *path, const char *text, struct hvb_expe
 	if (!ex->path || !ex->text)
 		return HVB_ENOMEM;
 	rc = ini_parse_stream(reader, &ps, handler, &ps);
-	if (rc > 0) {
+	if (ps.failed == HVB_ENOMEM)
+		hvb_log(HVB_LOG_ERROR, "%s: cannot parse (out of memory)", path);
+	if (ps.failed)
+		rc = ps.failed;
+	else if (rc > 0) {
 		hvb_log(HVB_LOG_ERROR, "%s:%d: syntax error: expected [section], key = value, or a ; comment", path,
 			rc);
 		rc = HVB_EINVAL;
@@ -168,12 +346,13 @@ int hvb_experiment_load_text(const char *path, const char *text, struct hvb_expe
 	return rc;
 }
 
+
 int hvb_experiment_load(const char *path, struct hvb_experiment *ex)
 {
 	FILE *f = fopen(path, "rb");
-	char *text = NULL;
+	char *text = NULL, *nul;
 	size_t len = 0, cap = 0, n;
-	int rc;
+	int rc, err;
 
 	if (!f) {
 		hvb_log(HVB_LOG_ERROR, "%s: cannot open: %m", path);
@@ -191,15 +370,24 @@ int hvb_experiment_load(const char *path, struct hvb_experiment *ex)
 		}
 		n = fread(text + len, 1, cap - len - 1, f);
 		len += n;
-	} while (n > 0 && len < (1u << 24));
+	} while (n > 0 && len <= MAX_FILE_BYTES);
+	err = ferror(f) ? errno : 0;
 	fclose(f);
 	text[len] = 0;
-	if (strlen(text) != len) {
-		hvb_log(HVB_LOG_ERROR, "%s: contains a NUL byte at offset %zu: not a text file", path, strlen(text));
-		free(text);
-		return HVB_EINVAL;
-	}
-	rc = hvb_experiment_load_text(path, text, ex);
+	rc = HVB_EINVAL;
+	if (err)
+		hvb_log(HVB_LOG_ERROR, "%s: cannot read: %s", path, strerror(err));
+	else if (len > MAX_FILE_BYTES)
+		hvb_log(HVB_LOG_ERROR, "%s: larger than %u MiB: not an experiment file (nothing of it was used)", path,
+			MAX_FILE_BYTES >> 20);
+	else if ((nul = memchr(text, 0, len))) {
+		int line = 1;
+		for (const char *p = text; p < nul; p++)
+			line += *p == '\n';
+		hvb_log(HVB_LOG_ERROR, "%s:%d: a NUL byte (offset %zu): not a text file", path, line,
+			(size_t)(nul - text));
+	} else
+		rc = hvb_experiment_load_text(path, text, ex);
 	free(text);
 	return rc;
 }

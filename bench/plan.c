@@ -39,8 +39,7 @@ struct builder {
 	struct hvb_experiment *ex;
 };
 
-static int fail(const char *path, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(const char *path, int line, const char *fmt, ...)
+int hvb_experiment_fail(const char *path, int line, const char *fmt, ...)
 {
 	char msg[1024];
 	va_list ap;
@@ -97,7 +96,7 @@ static int classify(struct builder *b, struct section *s, const struct entry *e,
 	if (!strncmp(s->name, "probe.", 6)) {
 		if (!(s->probe = hvb_probe_find(s->name + 6))) {
 			known_list(known, sizeof(known), 1);
-			return fail(b->path, s->line, "[%s]: no probe '%s' (probes: %s)", s->name, s->name + 6, known);
+			return hvb_experiment_fail(b->path, s->line, "[%s]: no probe '%s' (probes: %s)", s->name, s->name + 6, known);
 		}
 		s->table = s->probe->options;
 		return 0;
@@ -109,7 +108,7 @@ static int classify(struct builder *b, struct section *s, const struct entry *e,
 	if (!(s->wl = hvb_workload_find(wname))) {
 		const char *dym = suggest_workload(wname);
 		known_list(known, sizeof(known), 0);
-		return fail(b->path, s->line,
+		return hvb_experiment_fail(b->path, s->line,
 			    "[%s]: no workload '%s'%s%s%s; a section is [experiment], [probe.NAME], or a workload "
 			    "(its name, or any name with workload = NAME): %s",
 			    s->name, wname, dym ? " (did you mean '" : "", dym ? dym : "", dym ? "'?)" : "", known);
@@ -131,16 +130,21 @@ static int check_value(struct builder *b, const struct hvb_option *o, const char
 		if (o->type == HVB_OPT_STRING && !*value)
 			return 0;
 		if (hvb_option_check_value(o, value, err, sizeof(err)) < 0)
-			return fail(b->path, line, "[%s] %s", section, err);
+			return hvb_experiment_fail(b->path, line, "[%s] %s", section, err);
 		return 0;
 	}
 	if (hvb_split_list(value, &w, &n) < 0)
 		return HVB_ENOMEM;
 	if (!n && o->type != HVB_OPT_STRING)
-		rc = fail(b->path, line, "[%s] %s has no value", section, o->name);
+		rc = hvb_experiment_fail(b->path, line, "[%s] %s has no value", section, o->name);
+	else if (hvb_list_empty_item(value))
+		rc = hvb_experiment_fail(b->path, line, "[%s] %s: value %zu of the list is empty (two commas, or one "
+					 "at an end)", section, o->name, hvb_list_empty_item(value));
 	for (size_t i = 0; i < n && !rc; i++)
 		if (hvb_option_check(o, w[i], err, sizeof(err)) < 0)
-			rc = fail(b->path, line, "[%s] %s", section, err);
+			rc = hvb_experiment_fail(b->path, line, "[%s] %s", section, err);
+	if (!rc && hvb_option_check_distinct(o, w, n, err, sizeof(err)) < 0)
+		rc = hvb_experiment_fail(b->path, line, "[%s] %s (the same cells twice)", section, err);
 	hvb_words_free(w, n);
 	return rc;
 }
@@ -160,7 +164,7 @@ static int fill_section(struct builder *b, struct section *s, const struct entry
 			if (a < 4) {
 				const struct hvb_option *o = &hvb_experiment_options[opt_index(hvb_experiment_options, e[i].key)];
 				if (s->axis[a])
-					return fail(b->path, e[i].line, "[%s]: %s is given twice (first at line %d)", s->name,
+					return hvb_experiment_fail(b->path, e[i].line, "[%s]: %s is given twice (first at line %d)", s->name,
 						    e[i].key, s->axis_line[a]);
 				if (check_value(b, o, e[i].value, e[i].line, s->name) < 0)
 					return HVB_EINVAL;
@@ -179,13 +183,13 @@ static int fill_section(struct builder *b, struct section *s, const struct entry
 			for (const struct hvb_option *o = s->table; o && o->name; o++)
 				off += (size_t)snprintf(valid + off, off < sizeof(valid) ? sizeof(valid) - off : 0, "%s%s",
 							o == s->table ? "" : ", ", o->name);
-			return fail(b->path, e[i].line, "[%s]: unknown key '%s'%s%s%s; valid keys: %s%s", s->name,
+			return hvb_experiment_fail(b->path, e[i].line, "[%s]: unknown key '%s'%s%s%s; valid keys: %s%s", s->name,
 				    e[i].key, dym ? " (did you mean '" : "", dym ? dym : "", dym ? "'?)" : "",
 				    valid[0] ? valid : "none",
 				    s->wl ? "; and, for this workload's cells only: backends, placement, vcpus, memory" : "");
 		}
 		if (s->raw[k])
-			return fail(b->path, e[i].line, "[%s]: %s is given twice (first at line %d)", s->name, e[i].key,
+			return hvb_experiment_fail(b->path, e[i].line, "[%s]: %s is given twice (first at line %d)", s->name, e[i].key,
 				    s->raw_line[k]);
 		if (check_value(b, &s->table[k], e[i].value, e[i].line, s->name) < 0)
 			return HVB_EINVAL;
@@ -255,13 +259,19 @@ static int load_settings(struct builder *b, const struct section *xs)
 	for (int k = 0; xs->table[k].name; k++)
 		if (xs->raw[k] && strchr(xs->raw[k], ',') && !(xs->table[k].flags & HVB_OPT_LIST) &&
 		    !hvb_experiment_axis(xs->table[k].name) && strcmp(xs->table[k].name, "name"))
-			return fail(b->path, xs->raw_line[k], "[experiment]: %s takes one value, not the list '%s' "
-				    "(only backends, placement, vcpus, memory and pv_drivers expand into the matrix)",
-				    xs->table[k].name, xs->raw[k]);
+			return hvb_experiment_fail(b->path, xs->raw_line[k],
+						   "[experiment]: %s takes one value, not the list '%s' (only backends, "
+						   "placement, vcpus, memory and pv_drivers expand into the matrix)",
+						   xs->table[k].name, xs->raw[k]);
+	if (strlen(name) >= sizeof(ex->name))
+		return hvb_experiment_fail(b->path, xs->raw_line[opt_index(xs->table, "name")],
+					   "[experiment]: name is %zu characters long: at most %zu", strlen(name),
+					   sizeof(ex->name) - 1);
 	if (*name)
 		snprintf(ex->name, sizeof(ex->name), "%s", name);
 	else {
-		char *copy = strdup(b->path), *base = basename(copy), *dot = strrchr(base, '.');
+		/* The file's name, cut to fit: the file is named in the run as well. */
+		char *copy = strdup(b->path), *base = copy ? basename(copy) : "", *dot = strrchr(base, '.');
 		if (dot)
 			*dot = 0;
 		snprintf(ex->name, sizeof(ex->name), "%s", base);
@@ -283,10 +293,10 @@ static int load_settings(struct builder *b, const struct section *xs)
 	ex->timeout_s = d;
 	hvb_parse_time(raw_or_default(xs, "boot_timeout"), &ex->boot_timeout_s);
 	if (!ex->repetitions && ex->min_repetitions > ex->max_repetitions)
-		return fail(b->path, xs->line, "[experiment]: min_repetitions (%d) is above max_repetitions (%d)",
+		return hvb_experiment_fail(b->path, xs->line, "[experiment]: min_repetitions (%d) is above max_repetitions (%d)",
 			    ex->min_repetitions, ex->max_repetitions);
 	if (ex->timeout_s <= ex->duration_s)
-		return fail(b->path, xs->raw_line[opt_index(xs->table, "timeout")] ?: xs->line,
+		return hvb_experiment_fail(b->path, xs->raw_line[opt_index(xs->table, "timeout")] ?: xs->line,
 			    "[experiment]: timeout (%gs) must be longer than duration (%gs)", ex->timeout_s,
 			    ex->duration_s);
 	if (hvb_split_list(raw_or_default(xs, "probes"), &w, &n) < 0)
@@ -301,7 +311,7 @@ static int load_settings(struct builder *b, const struct section *xs)
 			const char *dym = hvb_did_you_mean(w[i], names, k);
 			known_list(known, sizeof(known), 1);
 			int line = xs->raw_line[opt_index(xs->table, "probes")];
-			fail(b->path, line, "[experiment]: no probe '%s'%s%s%s (probes: %s)", w[i],
+			hvb_experiment_fail(b->path, line, "[experiment]: no probe '%s'%s%s%s (probes: %s)", w[i],
 			     dym ? " (did you mean '" : "", dym ? dym : "", dym ? "'?)" : "", known);
 			hvb_words_free(w, n);
 			return HVB_EINVAL;
@@ -319,7 +329,7 @@ static int load_settings(struct builder *b, const struct section *xs)
 					if (b->s[j].raw[k] &&
 					    hvb_params_set(&ex->probe_params[i], po->options[k].name, b->s[j].raw[k], err,
 							   sizeof(err)) < 0)
-						return fail(b->path, b->s[j].raw_line[k], "[%s] %s", b->s[j].name, err);
+						return hvb_experiment_fail(b->path, b->s[j].raw_line[k], "[%s] %s", b->s[j].name, err);
 	}
 	return 0;
 }
@@ -374,6 +384,11 @@ static int add_cell(struct hvb_experiment *ex, const char *backend, const char *
 			for (size_t i = 0; i < nw && o < sizeof(norm); i++)
 				o += (size_t)snprintf(norm + o, sizeof(norm) - o, "%s%s", i ? "," : "", w[i]);
 			hvb_words_free(w, nw);
+			if (o >= sizeof(norm)) {
+				hvb_params_free(&c->params);
+				return hvb_experiment_fail(ex->path, ws->raw_line[k], "[%s]: %s is longer than %zu "
+							   "characters", ws->name, ws->table[k].name, sizeof(norm) - 1);
+			}
 			v = norm;
 		}
 		if (v && hvb_params_set(&c->params, ws->table[k].name, v, err, sizeof(err)) < 0)
@@ -385,6 +400,13 @@ static int add_cell(struct hvb_experiment *ex, const char *backend, const char *
 	for (size_t k = 0; k < c->params.n && off < sizeof(c->key); k++)
 		off += (size_t)snprintf(c->key + off, sizeof(c->key) - off, " %s=%s", ws->table[k].name,
 					c->params.values[k] ? c->params.values[k] : "");
+	/* The key tells cells apart across runs: a cut one could match another cell's. */
+	if (off >= sizeof(c->key)) {
+		hvb_params_free(&c->params);
+		return hvb_experiment_fail(ex->path, ws->line, "[%s]: the cell's key '%.60s...' is longer than %zu "
+					   "characters: shorten the section's name or values", ws->name, c->key,
+					   sizeof(c->key) - 1);
+	}
 	ex->ncells++;
 	return 0;
 }
@@ -443,6 +465,15 @@ static int has_word(char **w, size_t n, const char *x)
 	return 0;
 }
 
+/* A word of an integer list, checked already. */
+static int int_word(const char *w)
+{
+	int64_t v = 0;
+
+	hvb_parse_int(w, &v);
+	return (int)v;
+}
+
 /* A section's axes: its own where it sets them, else the [experiment]'s; split needs 2 vCPUs. */
 static int section_axes(struct builder *b, const struct section *xs, const struct section *ws, struct axes *a)
 {
@@ -450,10 +481,10 @@ static int section_axes(struct builder *b, const struct section *xs, const struc
 		hvb_split_list(ws->axis[k] ? ws->axis[k] : raw_or_default(xs, axis_names[k]), &a->v[k], &a->n[k]);
 	for (size_t p = 0; p < a->n[1]; p++)
 		for (size_t v = 0; v < a->n[2]; v++)
-			if (!strcmp(a->v[1][p], "split") && atoi(a->v[2][v]) < 2) {
+			if (!strcmp(a->v[1][p], "split") && int_word(a->v[2][v]) < 2) {
 				int line = ws->axis[1] ? ws->axis_line[1] : ws->axis[2] ? ws->axis_line[2] :
 					   xs->raw_line[opt_index(xs->table, "placement")] ?: xs->line;
-				return fail(b->path, line,
+				return hvb_experiment_fail(b->path, line,
 					    "[%s]: placement split spans two nodes and needs vcpus >= 2, but vcpus includes %s",
 					    ws->axis[1] || ws->axis[2] ? ws->name : "experiment", a->v[2][v]);
 			}
@@ -501,14 +532,14 @@ static int expand(struct builder *b, const struct section *xs)
 							    has_word(a->v[1], a->n[1], u.v[1][p]) &&
 							    has_word(a->v[2], a->n[2], u.v[2][v]) &&
 							    (native || has_word(a->v[3], a->n[3], u.v[3][m])))
-								rc = expand_workload(b->ex, be, u.v[1][p], atoi(u.v[2][v]), mem,
+								rc = expand_workload(b->ex, be, u.v[1][p], int_word(u.v[2][v]), mem,
 										     &b->s[s]);
 						}
 					}
 		}
 	}
 	if (rc == HVB_EINVAL && b->ex->ncells >= MAX_CELLS)
-		fail(b->path, 0, "the plan has more than %d cells", MAX_CELLS);
+		hvb_experiment_fail(b->path, 0, "the plan has more than %d cells", MAX_CELLS);
 	hvb_words_free(pvd, npvd);
 	for (int k = 0; k < 4; k++)
 		free(u.v[k]); /* the words belong to the sections' lists */
@@ -530,14 +561,6 @@ int hvb_experiment_build(struct hvb_experiment *ex, const struct entry *e, size_
 	if (!(b.s = calloc(nsections ? nsections : 1, sizeof(*b.s))))
 		return HVB_ENOMEM;
 	for (size_t i = 0; i < nsections && !rc; i++) {
-		for (size_t j = 0; j < i; j++)
-			if (!strcmp(sections[i], sections[j])) {
-				rc = fail(b.path, section_line[i], "section [%s] appears twice (first at line %d)",
-					  sections[i], section_line[j]);
-				break;
-			}
-		if (rc)
-			break;
 		b.s[b.ns].name = sections[i];
 		b.s[b.ns].line = section_line[i];
 		if (!(rc = classify(&b, &b.s[b.ns], e, n)))
@@ -550,12 +573,12 @@ int hvb_experiment_build(struct hvb_experiment *ex, const struct entry *e, size_
 	}
 	for (size_t i = 0; i < n && !rc; i++)
 		if (!e[i].section[0])
-			rc = fail(b.path, e[i].line, "'%s' is outside any section: put it under [experiment] or a "
+			rc = hvb_experiment_fail(b.path, e[i].line, "'%s' is outside any section: put it under [experiment] or a "
 						     "workload's section", e[i].key);
 	if (!rc && !nwork) {
 		char known[512];
 		known_list(known, sizeof(known), 0);
-		rc = fail(b.path, 0, "no workload section: add one, e.g. [memlat] (workloads: %s)", known);
+		rc = hvb_experiment_fail(b.path, 0, "no workload section: add one, e.g. [memlat] (workloads: %s)", known);
 	}
 	if (!rc)
 		rc = load_settings(&b, xs);
@@ -572,7 +595,7 @@ int hvb_experiment_build(struct hvb_experiment *ex, const struct entry *e, size_
 	/* Taking turns keeps every cell's guest alive at once: only where guests can live side by side. */
 	const struct hvb_cell *apart = !rc && ex->interleave ? hvb_experiment_apart(ex) : NULL;
 	if (apart)
-		rc = fail(b.path, xs->raw_line[opt_index(xs->table, "order")] ?: xs->line,
+		rc = hvb_experiment_fail(b.path, xs->raw_line[opt_index(xs->table, "order")] ?: xs->line,
 			  "[experiment]: order = interleaved keeps every cell's guest alive at once, which the %s "
 			  "backend cannot (cell %s): use order = sequential, or backends = native",
 			  apart->backend, apart->key);

@@ -22,6 +22,9 @@ const char *hvb_cli_db(const char *opt);
 
 #include <stdio.h>
 #include <stdint.h>
+/* An option's integer, in the one syntax of experiment files (decimal, no leading
+ * zeros); else says "hvbench CMD: OPT 'S': expected ..." and returns -1. */
+int hvb_cli_parse_int(const char *cmd, const char *opt, const char *s, int64_t min, int64_t max, int64_t *out);
 struct hvb_store;
 /* help for workloads, probes, backends, "experiment"; -1 when NAME is none of them. */
 int hvb_cli_help_topic(const char *name);

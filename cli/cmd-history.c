@@ -102,11 +102,8 @@ HVB_COMMAND(history)
 		switch (c) {
 		case 'l': label = optarg; break;
 		case 'm':
-			if (hvb_parse_int(optarg, &v) < 0 || v < 2 || v > 1000) {
-				fprintf(stderr, "hvbench history: --min-segment '%s': expected an integer in [2, 1000]\n",
-					optarg);
+			if (hvb_cli_parse_int("history", "--min-segment", optarg, 2, 1000, &v) < 0)
 				return HVB_EXIT_USAGE;
-			}
 			eo.min_seg = (size_t)v;
 			break;
 		case 'p': plot = optarg; break;

@@ -13,13 +13,18 @@ HVB_COMMAND(topo)
 	};
 	const char *spec = NULL;
 	int vcpus = 1, c;
+	int64_t v;
 	struct hvb_topo *t;
 	char buf[512];
 
 	while ((c = getopt_long(argc, argv, "t:v:", longopts, NULL)) != -1)
 		switch (c) {
 		case 't': spec = optarg; break;
-		case 'v': vcpus = atoi(optarg); break;
+		case 'v':
+			if (hvb_cli_parse_int("topo", "--vcpus", optarg, 1, HVB_MAX_CPUS, &v) < 0)
+				return HVB_EXIT_USAGE;
+			vcpus = (int)v;
+			break;
 		default: return hvb_cli_usage("topo");
 		}
 	if (optind != argc)

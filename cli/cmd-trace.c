@@ -114,13 +114,16 @@ static int summary(int argc, char **argv)
 	struct common c = { 0 };
 	struct hvb_xt_summary *s;
 	int json = 0, metrics = 0, opt, e;
-	long dom = -1;
+	int64_t dom = -1;
 
 	while ((opt = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (opt) {
 		case 'j': json = 1; break;
 		case 'm': metrics = 1; break;
-		case 'd': dom = strtol(optarg, NULL, 0); break;
+		case 'd':
+			if (hvb_cli_parse_int("trace", "--domain", optarg, 0, UINT16_MAX, &dom) < 0)
+				return HVB_EXIT_USAGE;
+			break;
 		default: if (!common_opt(&c, opt)) return hvb_cli_usage("trace");
 		}
 	}
@@ -226,12 +229,21 @@ static int dump(int argc, char **argv)
 	struct dump d = { .dom = -1, .vcpu = -1, .from = 0, .to = 1e300 };
 	struct hvb_xt_reader *rd;
 	int opt, e, window = 0;
+	int64_t n;
 	char *end;
 
 	while ((opt = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (opt) {
-		case 'd': d.dom = strtol(optarg, &end, 0); if (*end || d.dom < 0) goto bad; break;
-		case 'V': d.vcpu = strtol(optarg, &end, 0); if (*end || d.vcpu < 0) goto bad; break;
+		case 'd':
+			if (hvb_cli_parse_int("trace dump", "--domain", optarg, 0, UINT16_MAX, &n) < 0)
+				return HVB_EXIT_USAGE;
+			d.dom = (long)n;
+			break;
+		case 'V':
+			if (hvb_cli_parse_int("trace dump", "--vcpu", optarg, 0, INT32_MAX, &n) < 0)
+				return HVB_EXIT_USAGE;
+			d.vcpu = (long)n;
+			break;
 		case 'c': if (parse_classes(optarg, &d.classes)) return HVB_EXIT_USAGE; break;
 		case 'f': d.from = strtod(optarg, &end); window = 1; if (*end) goto bad; break;
 		case 't': d.to = strtod(optarg, &end); window = 1; if (*end) goto bad; break;

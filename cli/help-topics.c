@@ -58,8 +58,11 @@ int hvb_cli_help_topic(const char *name)
 	if (!strcmp(name, "experiment")) {
 		printf("[experiment] section of an experiment file\n\noptions:\n");
 		print_options(hvb_experiment_options, -1);
+		char syntax[2048];
 		printf("\nA workload section may also set backends, placement, vcpus or memory: its cells then use\n"
 		       "those values instead of the [experiment]'s (e.g. fio on placement = local only).\n");
+		hvb_experiment_syntax(syntax, sizeof(syntax));
+		printf("\n%s", syntax);
 	} else if (w) {
 		printf("workload %s: %s\n\noptions (in a [%s] section):\n", w->name, w->summary, w->name);
 		print_options(w->options, 1);

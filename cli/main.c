@@ -93,6 +93,19 @@ int hvb_cli_usage(const char *name)
 	return HVB_EXIT_USAGE;
 }
 
+int hvb_cli_parse_int(const char *cmd, const char *opt, const char *s, int64_t min, int64_t max, int64_t *out)
+{
+	int64_t v;
+
+	if (hvb_parse_int(s, &v) < 0 || v < min || v > max) {
+		fprintf(stderr, "hvbench %s: %s '%s': expected an integer in [%lld, %lld], in decimal\n", cmd, opt, s,
+			(long long)min, (long long)max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
 const char *hvb_cli_db(const char *opt)
 {
 	const char *env = getenv("HVBENCH_DB");

@@ -2,8 +2,8 @@
  * limits and choices, and "did you mean" for misspelt names. */
 #include "config.h"
 #include <ctype.h>
-#include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,69 +18,131 @@ const struct hvb_option *hvb_option_find(const struct hvb_option *t, const char 
 	return NULL;
 }
 
+/* Numbers in experiment files, option values and the agent protocol are read by
+ * these exact integer parsers only: decimal digits, no leading zeros (010 is 8
+ * to strtol and 10 to a person: refused rather than guessed), no exponent, no
+ * hexadecimal; a minus sign on integers only. Sizes and times may have a
+ * decimal fraction (1.5G, 0.5s), scaled digit by digit in integers and rounded
+ * half up to a byte or a nanosecond: no floating point on the parse path, so
+ * that the result does not depend on the FPU's state. */
+
+/* A decimal integer without leading zeros; *p moves past its digits. */
+static int parse_digits(const char **p, uint64_t *out)
+{
+	const char *s = *p;
+	uint64_t v = 0;
+
+	if (!isdigit((unsigned char)*s) || (s[0] == '0' && isdigit((unsigned char)s[1])))
+		return HVB_EINVAL;
+	for (; isdigit((unsigned char)*s); s++) {
+		unsigned d = (unsigned)(*s - '0');
+		if (v > (UINT64_MAX - d) / 10)
+			return HVB_EINVAL;
+		v = v * 10 + d;
+	}
+	*p = s;
+	*out = v;
+	return 0;
+}
+
 int hvb_parse_int(const char *s, int64_t *out)
 {
-	char *end;
-	long long v;
+	int neg = *s == '-';
+	uint64_t v;
 
-	errno = 0;
-	v = strtoll(s, &end, 0);
-	if (errno || end == s || *end)
+	s += neg;
+	if (parse_digits(&s, &v) < 0 || *s || v > (uint64_t)INT64_MAX + (uint64_t)neg)
 		return HVB_EINVAL;
-	*out = v;
+	*out = neg ? (int64_t)(0 - v) : (int64_t)v;
+	return 0;
+}
+
+/* The end of a number "12", "12.375", "12." or ".375", or NULL. */
+static const char *number_end(const char *s)
+{
+	const char *p = s;
+	uint64_t whole;
+
+	if (*p != '.' && parse_digits(&p, &whole) < 0)
+		return NULL;
+	if (*p == '.') {
+		p++;
+		while (isdigit((unsigned char)*p))
+			p++;
+		if (p - s == 1)
+			return NULL; /* "." alone */
+	}
+	return p;
+}
+
+/* The number s..end (checked by number_end) times unit, rounded half up. The
+ * fraction is multiplied from its last digit to its first, the carry staying
+ * below unit: exact for any number of digits, and only the first digit of the
+ * product's own fraction is needed for the rounding. */
+static int scale(const char *s, const char *end, uint64_t unit, uint64_t *out)
+{
+	const char *dot = memchr(s, '.', (size_t)(end - s));
+	uint64_t whole = 0, carry = 0, first = 0;
+
+	if (s != (dot ? dot : end) && parse_digits(&s, &whole) < 0)
+		return HVB_EINVAL;
+	for (const char *d = end; dot && d > dot + 1; d--) {
+		uint64_t v = (uint64_t)(d[-1] - '0') * unit + carry;
+		carry = v / 10;
+		first = v % 10;
+	}
+	carry += first >= 5;
+	if (whole > (UINT64_MAX - carry) / unit)
+		return HVB_EINVAL;
+	*out = whole * unit + carry;
 	return 0;
 }
 
 int hvb_parse_size(const char *s, uint64_t *out)
 {
-	char *end;
-	double v;
+	const char *end = number_end(s), *p = end;
 	uint64_t mul = 1;
 
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || v < 0 || !isfinite(v))
+	if (!end)
 		return HVB_EINVAL;
-	switch (toupper((unsigned char)*end)) {
-	case 'K': mul = 1ULL << 10; end++; break;
-	case 'M': mul = 1ULL << 20; end++; break;
-	case 'G': mul = 1ULL << 30; end++; break;
-	case 'T': mul = 1ULL << 40; end++; break;
+	switch (toupper((unsigned char)*p)) {
+	case 'K': mul = 1ULL << 10; p++; break;
+	case 'M': mul = 1ULL << 20; p++; break;
+	case 'G': mul = 1ULL << 30; p++; break;
+	case 'T': mul = 1ULL << 40; p++; break;
 	}
-	if (mul > 1 && (*end == 'i' || *end == 'I'))
-		end++;
-	if (toupper((unsigned char)*end) == 'B')
-		end++;
-	if (*end || v * (double)mul > 18e18)
+	if (mul > 1 && (*p == 'i' || *p == 'I'))
+		p++;
+	if (toupper((unsigned char)*p) == 'B')
+		p++;
+	if (*p)
 		return HVB_EINVAL;
-	*out = (uint64_t)(v * (double)mul + 0.5);
-	return 0;
+	return scale(s, end, mul, out);
+}
+
+int hvb_parse_time_ns(const char *s, uint64_t *ns)
+{
+	static const struct {
+		const char *suffix;
+		uint64_t ns;
+	} units[] = { { "", 1000000000ULL }, { "s", 1000000000ULL }, { "ms", 1000000ULL }, { "us", 1000ULL },
+		      { "ns", 1ULL }, { "m", 60000000000ULL }, { "min", 60000000000ULL }, { "h", 3600000000000ULL } };
+	const char *end = number_end(s);
+
+	for (size_t i = 0; end && i < sizeof(units) / sizeof(units[0]); i++)
+		if (!strcmp(end, units[i].suffix))
+			return scale(s, end, units[i].ns, ns);
+	return HVB_EINVAL;
 }
 
 int hvb_parse_time(const char *s, double *seconds)
 {
-	char *end;
-	double v;
+	uint64_t ns;
+	int rc = hvb_parse_time_ns(s, &ns);
 
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || v < 0 || !isfinite(v))
-		return HVB_EINVAL;
-	if (!*end || !strcmp(end, "s"))
-		*seconds = v;
-	else if (!strcmp(end, "ms"))
-		*seconds = v / 1e3;
-	else if (!strcmp(end, "us"))
-		*seconds = v / 1e6;
-	else if (!strcmp(end, "ns"))
-		*seconds = v / 1e9;
-	else if (!strcmp(end, "m") || !strcmp(end, "min"))
-		*seconds = v * 60;
-	else if (!strcmp(end, "h"))
-		*seconds = v * 3600;
-	else
-		return HVB_EINVAL;
-	return 0;
+	if (rc == 0)
+		*seconds = (double)ns / 1e9; /* after the parse: callers count in seconds */
+	return rc;
 }
 
 int hvb_parse_bool(const char *s, int *out)
@@ -153,6 +215,13 @@ void hvb_option_expect(const struct hvb_option *o, char *buf, size_t len)
 	}
 }
 
+/* "010", "-007", "0x10", "00.5s": a number that strtol or a person could read two ways. */
+static int leading_zero(const char *v)
+{
+	v += *v == '-';
+	return v[0] == '0' && (isdigit((unsigned char)v[1]) || v[1] == 'x' || v[1] == 'X');
+}
+
 static int out_of_range(const struct hvb_option *o, double v)
 {
 	return o->max > o->min && (v < o->min || v > o->max);
@@ -163,7 +232,7 @@ int hvb_option_check(const struct hvb_option *o, const char *value, char *err, s
 	char expect[512];
 	int64_t i;
 	uint64_t sz;
-	double d;
+	double d = 0;
 	int b, bad = 0, range = 0;
 
 	if ((o->flags & HVB_OPT_AUTO) && !strcmp(value, "auto"))
@@ -184,7 +253,9 @@ int hvb_option_check(const struct hvb_option *o, const char *value, char *err, s
 	case HVB_OPT_FLOAT: {
 		char *end;
 		d = strtod(value, &end);
-		bad = end == value || *end || !isfinite(d);
+		/* strtod's own extras (hex floats, leading spaces, '+') are not the one number syntax. */
+		bad = end == value || *end || !isfinite(d) || leading_zero(value) || strpbrk(value, "eE") ||
+		      !(isdigit((unsigned char)*value) || *value == '-' || *value == '.');
 		range = !bad && out_of_range(o, d);
 		break;
 	}
@@ -212,10 +283,71 @@ int hvb_option_check(const struct hvb_option *o, const char *value, char *err, s
 	}
 	if (bad || range) {
 		hvb_option_expect(o, expect, sizeof(expect));
-		snprintf(err, len, "'%s' is not valid for %s: expected %s", value, o->name, expect);
+		snprintf(err, len, "'%s' is not valid for %s: expected %s%s", value, o->name, expect,
+			 bad && o->type != HVB_OPT_STRING && o->type != HVB_OPT_ENUM && o->type != HVB_OPT_BOOL &&
+				 leading_zero(value)
+				 ? " (write numbers in decimal, without 0x or leading zeros: 010 could mean 8 or 10)"
+				 : "");
 		return HVB_EINVAL;
 	}
 	return 0;
+}
+
+/* Two valid words of one option that name the same value. */
+static int same_value(const struct hvb_option *o, const char *a, const char *b)
+{
+	int64_t i, j;
+	uint64_t x, y;
+	int p, q;
+
+	if ((o->flags & HVB_OPT_AUTO) && (!strcmp(a, "auto") || !strcmp(b, "auto")))
+		return !strcmp(a, b);
+	switch (o->type) {
+	case HVB_OPT_INT:
+		return !hvb_parse_int(a, &i) && !hvb_parse_int(b, &j) && i == j;
+	case HVB_OPT_SIZE:
+		return !hvb_parse_size(a, &x) && !hvb_parse_size(b, &y) && x == y;
+	case HVB_OPT_TIME:
+		return !hvb_parse_time_ns(a, &x) && !hvb_parse_time_ns(b, &y) && x == y;
+	case HVB_OPT_BOOL:
+		return !hvb_parse_bool(a, &p) && !hvb_parse_bool(b, &q) && p == q;
+	case HVB_OPT_FLOAT:
+		return strtod(a, NULL) == strtod(b, NULL);
+	default:
+		return !strcmp(a, b);
+	}
+}
+
+int hvb_option_check_distinct(const struct hvb_option *o, char *const *w, size_t n, char *err, size_t len)
+{
+	for (size_t j = 1; j < n; j++)
+		for (size_t i = 0; i < j; i++)
+			if (same_value(o, w[i], w[j])) {
+				int same = !strcmp(w[i], w[j]);
+				snprintf(err, len, "%s: '%s' is given twice%s%s%s", o->name, w[j], same ? "" : " (first as '",
+					 same ? "" : w[i], same ? "" : "')");
+				return HVB_EINVAL;
+			}
+	return 0;
+}
+
+size_t hvb_list_empty_item(const char *s)
+{
+	size_t item = 1;
+
+	if (!strchr(s, ','))
+		return 0;
+	for (const char *p = s;; item++) {
+		const char *comma = strchr(p, ',');
+		size_t n = comma ? (size_t)(comma - p) : strlen(p);
+		while (n && isspace((unsigned char)*p))
+			p++, n--;
+		if (!n)
+			return item;
+		if (!comma)
+			return 0;
+		p = comma + 1;
+	}
 }
 
 int hvb_option_check_value(const struct hvb_option *o, const char *value, char *err, size_t len)
@@ -232,9 +364,15 @@ int hvb_option_check_value(const struct hvb_option *o, const char *value, char *
 	if (!n) {
 		snprintf(err, len, "%s needs at least one value", o->name);
 		rc = HVB_EINVAL;
+	} else if (hvb_list_empty_item(value)) {
+		snprintf(err, len, "%s: value %zu of the list is empty (two commas, or one at an end)", o->name,
+			 hvb_list_empty_item(value));
+		rc = HVB_EINVAL;
 	}
 	for (size_t i = 0; i < n && rc == 0; i++)
 		rc = hvb_option_check(o, w[i], err, len);
+	if (rc == 0 && !(o->flags & HVB_OPT_TUPLE))
+		rc = hvb_option_check_distinct(o, w, n, err, len);
 	hvb_words_free(w, n);
 	return rc;
 }

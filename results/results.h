@@ -63,6 +63,7 @@ enum hvb_opt_type {
  * any other option with a comma list expands into the matrix. */
 #define HVB_OPT_LIST 0x1u
 #define HVB_OPT_AUTO 0x2u /* also accepts the word "auto" */
+#define HVB_OPT_TUPLE 0x4u /* a LIST whose positions mean something (A,B): a value may repeat */
 
 struct hvb_option {
 	const char *name;
@@ -79,13 +80,22 @@ const struct hvb_option *hvb_option_find(const struct hvb_option *table, const c
 int hvb_option_check(const struct hvb_option *o, const char *value, char *err, size_t len);
 /* Checks a value for a LIST option, or a scalar otherwise. */
 int hvb_option_check_value(const struct hvb_option *o, const char *value, char *err, size_t len);
+/* Refuses a list that names one value twice (16K and 16KiB, 1s and 1000ms): it
+ * would measure the same thing twice under two names, or make two equal cells. */
+/* 1-based position of the first empty item of a comma list ("16K,,64K", "16K,"), or 0. */
+size_t hvb_list_empty_item(const char *s);
+int hvb_option_check_distinct(const struct hvb_option *o, char *const *words, size_t n, char *err, size_t len);
 /* The closest name in names[] (edit distance), or NULL when nothing is close. */
 const char *hvb_did_you_mean(const char *word, const char *const *names, size_t n);
 const char *hvb_option_suggest(const struct hvb_option *table, const char *name);
 /* "one of a, b, c" or "an integer in [1, 64]" */
 void hvb_option_expect(const struct hvb_option *o, char *buf, size_t len);
+/* The one syntax of numbers (results/option.c): decimal, no leading zeros, no
+ * exponent; sizes (K M G T, optional i and B) and times (ns us ms s m min h)
+ * may have a fraction, rounded half up to a byte or a nanosecond. 0 or HVB_EINVAL. */
 int hvb_parse_size(const char *s, uint64_t *out);
 int hvb_parse_time(const char *s, double *seconds);
+int hvb_parse_time_ns(const char *s, uint64_t *ns);
 int hvb_parse_bool(const char *s, int *out);
 int hvb_parse_int(const char *s, int64_t *out);
 void hvb_format_size(uint64_t bytes, char *buf, size_t len);

@@ -8,6 +8,7 @@ tests_unit_store_LDADD = $(HVB_LIBS)
 TESTS += tests/unit-config tests/unit-placement tests/unit-store tests/unit-cpustate \
 	tests/agent-protocol.sh tests/run-native.sh tests/run-interrupt.sh tests/run-interleave.sh tests/placement-native.sh tests/cli.sh tests/configs.sh \
 	tests/run-hostile.sh tests/report-hostile.sh
+EXTRA_DIST += tests/data/cases/configs
 EXTRA_DIST += tests/run-hostile.sh tests/report-hostile.sh tests/configs.sh tests/cli.sh tests/agent-protocol.sh tests/run-native.sh tests/run-interrupt.sh tests/run-interleave.sh tests/placement-native.sh
 include tests/workloads.mk
 include tests/xentrace.mk

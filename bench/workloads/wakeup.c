@@ -32,7 +32,7 @@ static const char *const test_names[] = { "futex", "timer", NULL };
 static const struct hvb_option wakeup_options[] = {
 	{ .name = "tests", .type = HVB_OPT_ENUM, .def = "futex,timer", .choices = test_names, .flags = HVB_OPT_LIST,
 	  .help = "futex ping-pong between two CPUs, and/or short-sleep timer overshoot" },
-	{ .name = "cpus", .type = HVB_OPT_INT, .def = "auto", .flags = HVB_OPT_LIST | HVB_OPT_AUTO, .min = 0,
+	{ .name = "cpus", .type = HVB_OPT_INT, .def = "auto", .flags = HVB_OPT_LIST | HVB_OPT_AUTO | HVB_OPT_TUPLE, .min = 0,
 	  .max = CPU_SETSIZE - 1, .help = "the two CPUs of the ping-pong, A,B (the timer runs on A); auto = the "
 					  "first two CPUs the agent may use" },
 	{ .name = "sleep", .type = HVB_OPT_TIME, .def = "50us", .min = 1e-6, .max = 0.1,
