@@ -93,9 +93,10 @@ wl_done() {
 median() { printf '%s\n' "$@" | sort -g | sed -n "$((($# + 1) / 2))p"; }
 
 # extra_work_check METRIC lower|higher FRACTION_METRIC WORKLOAD ARGS...: extra_work
-# adds what it says. In one sample, the fraction it measured is f = 0.5 within
-# 20% (a sample that overshot settles within twice its time at most; spinlock's
-# threads on a loaded machine came to 0.538); and across 5 interleaved pairs of samples without and with extra_work = 1
+# adds what it says. The median over 5 samples of the fraction it measured is
+# f = 0.5 within 20% (one sample preempted inside an extra round measured 1.8 to
+# 2.4 on a machine loaded 8-fold; spinlock's threads on a loaded machine came
+# to 0.538); and across 5 interleaved pairs of samples without and with extra_work = 1
 # (interleaved, so that a load that comes and goes hits both alike) the median
 # ratio of METRIC is at least 1.3 (2 expected; a loaded machine moves single
 # samples by tens of percent, a median of pairs much less).
@@ -103,8 +104,15 @@ extra_work_check() {
 	metric=$1 dir=$2 frac=$3; shift 3
 	wl_run "$@" extra_work=0.5
 	need "$metric" "$frac"
-	rel "$(m "$frac")" ">=" 0.4 "extra_work=0.5: measured fraction"
-	rel "$(m "$frac")" "<=" 0.6 "extra_work=0.5: measured fraction"
+	fracs=$(m "$frac")
+	for i in 2 3 4 5; do
+		wl_agent "$@" extra_work=0.5 || { echo "FAIL: $* extra_work=0.5"; fails=$((fails + 1)); return 0; }
+		fracs="$fracs $(m "$frac")"
+	done
+	# shellcheck disable=SC2086 # the fractions are numbers
+	f=$(median $fracs)
+	rel "$f" ">=" 0.4 "extra_work=0.5: median measured fraction of 5 samples (each: $fracs)"
+	rel "$f" "<=" 0.6 "extra_work=0.5: median measured fraction of 5 samples (each: $fracs)"
 	ratios=""
 	for i in 1 2 3 4 5; do
 		wl_agent "$@" extra_work=0 || { echo "FAIL: $* extra_work=0"; fails=$((fails + 1)); return 0; }
