@@ -149,11 +149,14 @@ static int sample_troubles(struct hvb_store *s, struct hvb_cell_data *c)
 		return HVB_EDB;
 	}
 	sqlite3_bind_int64(st, 1, c->row.id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		c->nok = sqlite3_column_int(st, 0);
-		c->nbad = sqlite3_column_int(st, 1);
-		c->bad_reason = dup_or_null((const char *)sqlite3_column_text(st, 2));
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		hvb_log(HVB_LOG_ERROR, "%s: cannot read the samples: %s", hvb_store_path(s), sqlite3_errmsg(db));
+		sqlite3_finalize(st);
+		return HVB_EDB;
 	}
+	c->nok = sqlite3_column_int(st, 0);
+	c->nbad = sqlite3_column_int(st, 1);
+	c->bad_reason = dup_or_null((const char *)sqlite3_column_text(st, 2));
 	sqlite3_finalize(st);
 	return 0;
 }

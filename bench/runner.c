@@ -95,13 +95,15 @@ static void agent_stop(struct agent *a, int force)
 	hvb_agent_conn_free(&a->conn);
 }
 
-/* Probe files go beside the database: DBDIR/hvbench-artifacts/run-R/cell-C. */
+/* Probe files go beside the database, in the run's own directory, one per cell. */
 static void artifact_dir(const struct run_state *rs, const struct hvb_cell *c, char *buf, size_t len)
 {
-	const char *db = hvb_store_path(rs->s), *slash = strrchr(db, '/');
+	char run[4000];
 
-	snprintf(buf, len, "%.*s%shvbench-artifacts/run-%lld/cell-%d", slash ? (int)(slash - db) : 0, db,
-		 slash ? "/" : "", (long long)rs->run_id, c->idx);
+	if (hvb_store_artifact_dir(rs->s, rs->run_id, run, sizeof(run)) < 0)
+		buf[0] = '\0'; /* no files kept: the probes fall back to their own place */
+	else
+		snprintf(buf, len, "%s/cell-%d", run, c->idx);
 }
 
 /* Files the probes wrote during a sample, recorded as artifacts by path. */
@@ -236,7 +238,8 @@ static int agent_start(struct run_state *rs, const struct hvb_cell *c, const str
 	json_decref(hello);
 	artifact_dir(rs, c, a->artifact_dir, sizeof(a->artifact_dir));
 	struct hvb_probe_target t = { .pid = a->be->pid(a->g), .domid = a->be->domid ? a->be->domid(a->g) : -1,
-				      .guest_name = a->be->domid ? name : NULL, .artifact_dir = a->artifact_dir };
+				      .guest_name = a->be->domid ? name : NULL,
+				      .artifact_dir = a->artifact_dir[0] ? a->artifact_dir : NULL };
 	a->probe_notes[0] = 0;
 	a->host_probes = hvb_probe_set_open(rs->ex->probes, rs->ex->probe_params, rs->ex->nprobes, HVB_PROBE_HOST,
 					    &t, a->probe_notes, sizeof(a->probe_notes));

@@ -58,7 +58,8 @@ int hvb_cli_resolve(struct hvb_store *s, const char *cmd, const char *spec, int6
 }
 
 #ifdef HAVE_GSL
-int hvb_cli_emit(const char *cmd, const struct hvb_report *r, const char *format, const char *output)
+int hvb_cli_emit(const char *cmd, const struct hvb_report *r, const char *format, const char *output,
+		 const char *db)
 {
 	const struct hvb_format_ops *f = hvb_format_find(format);
 	FILE *out = stdout;
@@ -71,12 +72,10 @@ int hvb_cli_emit(const char *cmd, const struct hvb_report *r, const char *format
 		fputc('\n', stderr);
 		return HVB_EXIT_USAGE;
 	}
-	if (output && strcmp(output, "-") && !(out = fopen(output, "w"))) {
-		perror(output);
+	if (output && !(out = hvb_cli_output_open(cmd, output, db)))
 		return HVB_EXIT_FAIL;
-	}
 	rc = f->write(r, out);
-	if (out != stdout && fclose(out) != 0)
+	if (hvb_cli_output_close(cmd, output ? output : "-", out) < 0 && rc >= 0)
 		rc = HVB_EIO;
 	if (rc < 0) {
 		fprintf(stderr, "hvbench %s: cannot write the %s report to %s: %s\n", cmd, format, output ? output : "stdout",
@@ -110,15 +109,17 @@ int hvb_cli_aopt(struct hvb_cli_aopts *a, int c, const char *arg)
 int hvb_cli_open_runs(const struct hvb_cli_aopts *a, const char *const *specs, size_t n, struct hvb_store **s,
 		      int64_t *ids)
 {
+	int rc;
+
 	if (!hvb_format_find(a->format))
-		return hvb_cli_emit(a->cmd, NULL, a->format, NULL);
+		return hvb_cli_emit(a->cmd, NULL, a->format, NULL, NULL);
 	if (!(*s = hvb_store_open(hvb_cli_db(a->db), 1)))
-		return HVB_EXIT_USAGE;
+		return HVB_EXIT_FAIL;
 	for (size_t i = 0; i < n; i++)
-		if (hvb_cli_resolve(*s, a->cmd, specs[i], &ids[i]) < 0) {
+		if ((rc = hvb_cli_resolve(*s, a->cmd, specs[i], &ids[i])) < 0) {
 			hvb_store_close(*s);
 			*s = NULL;
-			return HVB_EXIT_USAGE;
+			return rc == HVB_ENOENT ? HVB_EXIT_USAGE : HVB_EXIT_FAIL;
 		}
 	return HVB_EXIT_OK;
 }

@@ -32,6 +32,19 @@ int hvb_cli_help_topic(const char *name);
  * sample with their status and reason; returns how many there are. */
 int hvb_cli_print_summary(struct hvb_store *s, int64_t run_id, FILE *out);
 
+/* Opens PATH for a command's output: "-" is stdout; otherwise only a new
+ * file, an empty one, or one that hvbench wrote (never the store DB, nor
+ * anything else: cli/output.c). NULL after saying why on stderr. */
+FILE *hvb_cli_output_open(const char *cmd, const char *path, const char *db);
+/* Closes (or flushes stdout); -1 after saying why. */
+int hvb_cli_output_close(const char *cmd, const char *path, FILE *f);
+/* 1 when a file beginning with head[0..n) is an output of hvbench. */
+int hvb_cli_is_own_output(const char *head, size_t n);
+/* The comment after the XML declaration of the SVG plots hvbench writes. */
+#define HVB_CLI_SVG_MARK "<!-- written by hvbench"
+/* The first line of the list of files image build --out wrote. */
+#define HVB_CLI_IMAGE_MARK "# hvbench image files"
+
 #define HVB_COMMAND(n) int cmd_##n(int argc, char **argv)
 HVB_COMMAND(help);
 HVB_COMMAND(run);
@@ -52,7 +65,9 @@ int hvb_cli_needs_gsl(const char *cmd);
 int hvb_cli_parse_pct(const char *cmd, const char *opt, const char *s, double *out);
 int hvb_cli_parse_alpha(const char *cmd, const char *s, double *out);
 int hvb_cli_resolve(struct hvb_store *s, const char *cmd, const char *spec, int64_t *id);
-int hvb_cli_emit(const char *cmd, const struct hvb_report *r, const char *format, const char *output);
+/* Writes the report to output (NULL or "-": stdout) by hvb_cli_output_open's rules; db is the store's path. */
+int hvb_cli_emit(const char *cmd, const struct hvb_report *r, const char *format, const char *output,
+		 const char *db);
 #ifdef HAVE_GSL
 #include "analysis/analysis.h"
 /* The options every analysis command takes, as getopt_long entries and letters. */

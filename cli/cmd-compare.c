@@ -34,7 +34,7 @@ HVB_COMMAND(compare)
 		hvb_store_close(s);
 		return HVB_EXIT_FAIL;
 	}
-	rc = hvb_cli_emit("compare", &r, ao.format, ao.output);
+	rc = hvb_cli_emit("compare", &r, ao.format, ao.output, hvb_store_path(s));
 	hvb_report_free(&r);
 	hvb_store_close(s);
 	return rc;

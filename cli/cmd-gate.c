@@ -12,17 +12,15 @@
 
 #define DEFAULT_MAX_REGRESSION 0.03
 
-static int write_file(const char *path, const struct hvb_report *r, int junit)
+static int write_file(const char *path, const struct hvb_report *r, int junit, const char *db)
 {
-	FILE *f = fopen(path, "w");
+	FILE *f = hvb_cli_output_open("gate", path, db);
 	int rc;
 
-	if (!f) {
-		perror(path);
+	if (!f)
 		return -1;
-	}
 	rc = junit ? hvb_junit_write(r, f) : hvb_format_find("md")->write(r, f);
-	if (fclose(f) != 0 || rc < 0) {
+	if (hvb_cli_output_close("gate", path, f) < 0 || rc < 0) {
 		fprintf(stderr, "hvbench gate: cannot write %s\n", path);
 		return -1;
 	}
@@ -75,15 +73,15 @@ HVB_COMMAND(gate)
 			fprintf(stderr, "hvbench gate: --baseline and --candidate are both required\n");
 		return hvb_cli_usage("gate");
 	}
-	if ((rc = hvb_cli_open_runs(&ao, spec, 2, &s, id)) != HVB_EXIT_OK)
-		return rc;
+	if (hvb_cli_open_runs(&ao, spec, 2, &s, id) != HVB_EXIT_OK)
+		return HVB_EXIT_USAGE; /* 1 would read as a regression */
 	if ((rc = hvb_gate_build(s, id[0], id[1], &ao.o, maxreg, rule, &r)) < 0) {
 		fprintf(stderr, "hvbench gate: %s\n", hvb_strerror(rc));
 		hvb_store_close(s);
 		return HVB_EXIT_USAGE;
 	}
-	rc = hvb_cli_emit("gate", &r, ao.format, ao.output);
-	if ((junit && write_file(junit, &r, 1) < 0) || (md && write_file(md, &r, 0) < 0))
+	rc = hvb_cli_emit("gate", &r, ao.format, ao.output, hvb_store_path(s));
+	if ((junit && write_file(junit, &r, 1, hvb_store_path(s)) < 0) || (md && write_file(md, &r, 0, hvb_store_path(s)) < 0))
 		rc = HVB_EXIT_USAGE;
 	if (rc == HVB_EXIT_OK) {
 		if (!r.njudged && !r.nmissing) {

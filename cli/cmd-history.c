@@ -25,9 +25,9 @@ static void plot_name(const char *base, size_t i, char *buf, size_t len)
 		snprintf(buf, len, "%s-%zu", base, i + 1);
 }
 
-static int write_plot(const struct hvb_history *h, const char *path)
+static int write_plot(const struct hvb_history *h, const char *path, const char *db)
 {
-	char *svg = NULL, why[128];
+	char *svg = NULL, *body, why[128];
 	FILE *f;
 
 	if (!hvb_plot_available(why, sizeof(why))) {
@@ -38,17 +38,16 @@ static int write_plot(const struct hvb_history *h, const char *path)
 		fprintf(stderr, "hvbench history: the plot of %s failed\n", h->key);
 		return -1;
 	}
-	if (!(f = fopen(path, "w"))) {
-		perror(path);
+	if (!(f = hvb_cli_output_open("history", path, db))) {
 		free(svg);
 		return -1;
 	}
-	fputs(svg, f);
+	/* hvbench's mark after the XML declaration: the file may be written over next time. */
+	body = !strncmp(svg, "<?xml", 5) && strchr(svg, '\n') ? strchr(svg, '\n') + 1 : svg;
+	fprintf(f, "%.*s%s -->\n%s", (int)(body - svg), svg, HVB_CLI_SVG_MARK, body);
 	free(svg);
-	if (fclose(f) != 0) {
-		perror(path);
+	if (hvb_cli_output_close("history", path, f) < 0)
 		return -1;
-	}
 	printf("plot: %s\n", path);
 	return 0;
 }
@@ -133,7 +132,7 @@ HVB_COMMAND(history)
 		print_series(&h[i]);
 		if (plot) {
 			plot_name(plot, i, path, sizeof(path));
-			if (write_plot(&h[i], path) < 0)
+			if (write_plot(&h[i], path, hvb_store_path(s)) < 0)
 				rc = HVB_EXIT_FAIL;
 		}
 	}

@@ -45,7 +45,7 @@ HVB_COMMAND(report)
 		hvb_store_close(s);
 		return HVB_EXIT_FAIL;
 	}
-	rc = hvb_cli_emit("report", &r, ao.format, ao.output);
+	rc = hvb_cli_emit("report", &r, ao.format, ao.output, hvb_store_path(s));
 	hvb_report_free(&r);
 	hvb_store_close(s);
 	return rc;

@@ -139,9 +139,16 @@ static int load_resume(struct hvb_store *s, const char *resume, struct hvb_run_o
 	struct hvb_run_info ri;
 	int rc;
 
-	if (hvb_store_run_resolve(s, resume, &o->resume_run) < 0 || hvb_store_run_get(s, o->resume_run, &ri) < 0) {
-		fprintf(stderr, "hvbench: no run '%s' in %s\n", resume, hvb_store_path(s));
-		return HVB_EINVAL;
+	if ((rc = hvb_store_run_resolve(s, resume, &o->resume_run)) < 0 ||
+	    (rc = hvb_store_run_get(s, o->resume_run, &ri)) < 0) {
+		if (rc == HVB_ENOENT)
+			fprintf(stderr, "hvbench: no run '%s' in %s\n", resume, hvb_store_path(s));
+		return rc;
+	}
+	/* Held from here to the end of the run: a second --resume of it is refused. */
+	if ((rc = hvb_store_run_claim(s, o->resume_run)) < 0) {
+		hvb_run_info_free(&ri);
+		return rc;
 	}
 	rc = hvb_experiment_load_text(ri.config_path ? ri.config_path : "stored config", ri.config_text, ex);
 	o->lab = ri.lab;
@@ -165,6 +172,7 @@ HVB_COMMAND(run)
 	struct hvb_run_opts o = { 0 };
 	struct prog pg = { .tty = isatty(2) };
 	int64_t run_ids[MAX_RUNS] = { 0 };
+	char why[256];
 
 	while ((c = getopt_long(argc, argv, "nd:l:r:a:h", longopts, NULL)) != -1)
 		switch (c) {
@@ -173,6 +181,10 @@ HVB_COMMAND(run)
 		case 'l':
 			if (nlabels == MAX_RUNS)
 				return hvb_cli_usage("run");
+			if (hvb_store_label_check(optarg, why, sizeof(why)) < 0) {
+				fprintf(stderr, "hvbench run: --label '%s': %s\n", optarg, why);
+				return HVB_EXIT_USAGE;
+			}
 			labels[nlabels++] = optarg;
 			break;
 		case 'a':
@@ -211,9 +223,9 @@ HVB_COMMAND(run)
 	if (resume) {
 		if (!(s = hvb_store_open(hvb_cli_db(db), 0)))
 			return HVB_EXIT_FAIL;
-		if (load_resume(s, resume, &o, &exs[0]) < 0) {
+		if ((rc = load_resume(s, resume, &o, &exs[0])) < 0) {
 			hvb_store_close(s);
-			return HVB_EXIT_USAGE;
+			return rc == HVB_EINVAL || rc == HVB_ENOENT ? HVB_EXIT_USAGE : HVB_EXIT_FAIL;
 		}
 		nex = 1;
 		lab = o.lab;

@@ -23,13 +23,16 @@ static void fmt_when(double t, char *buf, size_t len)
 
 static int list_one(const struct hvb_run_info *r, int ncells, int nsamples, void *arg)
 {
-	char when[32], ex[400], label[400];
+	char when[32], ex[400], label[400], who[256];
+	/* "running" in the store, and nobody holds it: its process died. */
+	int gone = !strcmp(r->status, "running") && hvb_store_run_holder(arg, r->id, who, sizeof(who)) == 0;
 
 	fmt_when(r->started, when, sizeof(when));
 	/* Names and labels are anyone's text: escaped for the terminal. */
-	printf("%5lld  %-19s  %-12s %-20s %-20s %6d %8d%s\n", (long long)r->id, when, r->status,
+	printf("%5lld  %-19s  %-12s %-20s %-20s %6d %8d%s%s\n", (long long)r->id, when, r->status,
 	       hvb_esc_buf(r->experiment, HVB_ESC_TEXT, ex, sizeof(ex)), hvb_esc_buf(r->label, HVB_ESC_TEXT, label, sizeof(label)),
-	       ncells, nsamples, r->lab ? "  LAB (not performance)" : "");
+	       ncells, nsamples, r->lab ? "  LAB (not performance)" : "",
+	       gone ? "  (its process is gone: --resume finishes it)" : "");
 	return 0;
 }
 
@@ -52,7 +55,7 @@ HVB_COMMAND(list)
 {
 	const char *db = NULL;
 	struct hvb_store *s;
-	int i = db_opt(argc, argv, &db, "list");
+	int i = db_opt(argc, argv, &db, "list"), rc;
 
 	if (i < 0 || i != argc)
 		return hvb_cli_usage("list");
@@ -60,9 +63,9 @@ HVB_COMMAND(list)
 		return HVB_EXIT_FAIL;
 	printf("%5s  %-19s  %-12s %-20s %-20s %6s %8s\n", "run", "started", "status", "experiment", "label", "cells",
 	       "samples");
-	hvb_store_runs_foreach(s, list_one, NULL);
+	rc = hvb_store_runs_foreach(s, list_one, s);
 	hvb_store_close(s);
-	return HVB_EXIT_OK;
+	return rc < 0 ? HVB_EXIT_FAIL : HVB_EXIT_OK;
 }
 
 HVB_COMMAND(show)
@@ -71,7 +74,7 @@ HVB_COMMAND(show)
 	struct hvb_store *s;
 	struct hvb_run_info r;
 	int64_t id;
-	int i = db_opt(argc, argv, &db, "show");
+	int i = db_opt(argc, argv, &db, "show"), rc;
 	char a[32], b[32];
 	json_t *host;
 
@@ -79,12 +82,13 @@ HVB_COMMAND(show)
 		return hvb_cli_usage("show");
 	if (!(s = hvb_store_open(hvb_cli_db(db), 1)))
 		return HVB_EXIT_FAIL;
-	if (hvb_store_run_resolve(s, argv[i], &id) < 0 || hvb_store_run_get(s, id, &r) < 0) {
+	if ((rc = hvb_store_run_resolve(s, argv[i], &id)) < 0 || (rc = hvb_store_run_get(s, id, &r)) < 0) {
 		char arg[400];
-		fprintf(stderr, "hvbench: no run '%s' in %s (see hvbench list)\n",
-			hvb_esc_buf(argv[i], HVB_ESC_TEXT, arg, sizeof(arg)), hvb_store_path(s));
+		if (rc == HVB_ENOENT)
+			fprintf(stderr, "hvbench: no run '%s' in %s (see hvbench list)\n",
+				hvb_esc_buf(argv[i], HVB_ESC_TEXT, arg, sizeof(arg)), hvb_store_path(s));
 		hvb_store_close(s);
-		return HVB_EXIT_USAGE;
+		return rc == HVB_ENOENT ? HVB_EXIT_USAGE : HVB_EXIT_FAIL;
 	}
 	fmt_when(r.started, a, sizeof(a));
 	fmt_when(r.ended, b, sizeof(b));
@@ -108,8 +112,8 @@ HVB_COMMAND(show)
 		json_decref(host);
 	}
 	printf("\n");
-	hvb_cli_print_summary(s, id, stdout);
+	rc = hvb_cli_print_summary(s, id, stdout);
 	hvb_run_info_free(&r);
 	hvb_store_close(s);
-	return HVB_EXIT_OK;
+	return rc < 0 ? HVB_EXIT_FAIL : HVB_EXIT_OK;
 }

@@ -103,6 +103,7 @@ static int on_cell(const struct hvb_cell_row *c, void *arg)
 {
 	struct walk *w = arg;
 	struct acc a = { .out = w->out, .cell = c };
+	int rc;
 
 	if (w->pass) {
 		if (w->pass == 1)
@@ -118,7 +119,10 @@ static int on_cell(const struct hvb_cell_row *c, void *arg)
 		status_line(w->out, c, "", "");
 		return 0;
 	}
-	hvb_store_values_foreach(w->s, c->id, on_value, &a);
+	if ((rc = hvb_store_values_foreach(w->s, c->id, on_value, &a)) < 0) {
+		free(a.v);
+		return rc;
+	}
 	flush_metric(&a);
 	if (!a.printed_cell) {
 		cell_line(w->out, c);
@@ -133,10 +137,12 @@ int hvb_cli_print_summary(struct hvb_store *s, int64_t run_id, FILE *out)
 {
 	struct walk w = { s, out, 0, 0 };
 	int ok = 0, failed = 0;
+	int rc;
 
 	fprintf(out, "%-33s %12s %-10s %25s\n", "cell / metric", "median", "unit", "min – max");
-	hvb_store_cells_foreach(s, run_id, on_cell, &w);
-	hvb_store_sample_counts(s, run_id, &ok, &failed);
+	if ((rc = hvb_store_cells_foreach(s, run_id, on_cell, &w)) < 0 ||
+	    (rc = hvb_store_sample_counts(s, run_id, &ok, &failed)) < 0)
+		return rc;
 	fprintf(out, "%d samples stored, %d failed\n", ok, failed);
 	/* Which cells did not produce their samples, and why: the exit code's reason. */
 	w.pass = 1; /* count */

@@ -18,6 +18,7 @@ const char *hvb_strerror(int err)
 	case HVB_ENOENT: return "not found";
 	case HVB_ECHILD: return "child program failed";
 	case HVB_ETRUNC: return "truncated input";
+	case HVB_EBUSY: return "in use by another process";
 	}
 	return "unknown error";
 }

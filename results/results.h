@@ -23,6 +23,7 @@ enum hvb_err {
 	HVB_ENOENT = -9,    /* no such run, file or object */
 	HVB_ECHILD = -10,   /* an external program or the agent failed */
 	HVB_ETRUNC = -11,   /* input ends in the middle of a record */
+	HVB_EBUSY = -12,    /* in use by another process (a run being measured) */
 };
 const char *hvb_strerror(int err);
 
@@ -153,7 +154,9 @@ int hvb_better_parse(const char *s, enum hvb_better *out);
 /* ---- the SQLite result store ---- */
 struct hvb_store;
 #define HVB_DEFAULT_DB "hvbench.db"
-/* path NULL: $HVBENCH_DB, else ./hvbench.db */
+/* path NULL: $HVBENCH_DB, else ./hvbench.db. Always a file name, never an
+ * SQLite URI; refuses what is not an hvbench store (a directory, a FIFO,
+ * another program's file or database, a newer schema) without writing to it. */
 struct hvb_store *hvb_store_open(const char *path, int readonly);
 void hvb_store_close(struct hvb_store *s);
 const char *hvb_store_path(const struct hvb_store *s);
@@ -180,6 +183,17 @@ int hvb_store_run_begin(struct hvb_store *s, const char *label, const char *expe
 			int64_t *run_id);
 int hvb_store_run_status(struct hvb_store *s, int64_t run_id, const char *status);
 int hvb_store_run_get(struct hvb_store *s, int64_t run_id, struct hvb_run_info *out);
+/* The process measuring a run holds it (released when the run ends or the
+ * process dies); HVB_EBUSY, said with who holds it, when another one does. */
+int hvb_store_run_claim(struct hvb_store *s, int64_t run_id);
+void hvb_store_run_release(struct hvb_store *s, int64_t run_id);
+/* 1 when another live process holds the run, with who in who[]; 0 when none. */
+int hvb_store_run_holder(struct hvb_store *s, int64_t run_id, char *who, size_t len);
+/* HVB_EINVAL with the reason when a label would read as a run id or 'last'. */
+int hvb_store_label_check(const char *label, char *why, size_t len);
+/* Where a run's probes leave files: beside the database, in a directory of
+ * that run of that database alone (DBDIR/hvbench-artifacts/DB-run-R-START_IN_MICROSECONDS). */
+int hvb_store_artifact_dir(struct hvb_store *s, int64_t run_id, char *buf, size_t len);
 /* RUN as a number, "last", or a label (newest run with that label). */
 int hvb_store_run_resolve(struct hvb_store *s, const char *spec, int64_t *run_id);
 typedef int (*hvb_run_cb)(const struct hvb_run_info *r, int ncells, int nsamples, void *arg);

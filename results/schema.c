@@ -3,6 +3,7 @@
 #include "config.h"
 #include <sqlite3.h>
 #include <stdio.h>
+#include <unistd.h>
 #include "results/results.h"
 #include "results/store-internal.h"
 
@@ -32,42 +33,119 @@ static const char *const migrations[] = {
 	"CREATE TABLE artifacts ("
 	" id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
 	" cell_id INTEGER, sample_id INTEGER, name TEXT NOT NULL, mime TEXT NOT NULL, data BLOB);",
+	/* 2: who measures a running run, named when --resume is refused (store-owner.c) */
+	"ALTER TABLE runs ADD COLUMN owner TEXT;",
 };
 
 int hvb_schema_latest(void) { return (int)(sizeof(migrations) / sizeof(migrations[0])); }
 
-int hvb_schema_migrate(sqlite3 *db, const char *path)
+/* The version and the number of objects SQLite did not make itself, read in
+ * one statement so that both come from one snapshot of the database. */
+static int read_state(sqlite3 *db, int *version, int *objects)
 {
 	sqlite3_stmt *st;
-	int version = 0, latest = hvb_schema_latest();
-	char *msg = NULL;
+	int rc;
 
-	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
-		return HVB_EDB;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		version = sqlite3_column_int(st, 0);
+	*version = -1;
+	*objects = 0;
+	if ((rc = sqlite3_prepare_v2(db, "SELECT (SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM"
+				     " sqlite_master WHERE name NOT GLOB 'sqlite_*')", -1, &st, NULL)) != SQLITE_OK)
+		return rc;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*version = sqlite3_column_int(st, 0);
+		*objects = sqlite3_column_int(st, 1);
+		rc = SQLITE_OK;
+	}
 	sqlite3_finalize(st);
-	if (version > latest) {
-		hvb_log(HVB_LOG_ERROR, "%s: schema version %d is newer than this hvbench knows (%d)", path,
-			version, latest);
+	return rc;
+}
+
+int hvb_schema_read_version(sqlite3 *db, int *version)
+{
+	int n;
+
+	return read_state(db, version, &n);
+}
+
+int hvb_schema_check(sqlite3 *db, const char *path, int readonly)
+{
+	int version, n, rc;
+
+	if ((rc = read_state(db, &version, &n)) != SQLITE_OK) {
+		hvb_log(HVB_LOG_ERROR, "%s: cannot read the database: %s", path, sqlite3_errmsg(db));
 		return HVB_EDB;
 	}
-	for (int v = version; v < latest; v++) {
-		char sql[64];
-		if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &msg) != SQLITE_OK ||
-		    sqlite3_exec(db, migrations[v], NULL, NULL, &msg) != SQLITE_OK) {
-			hvb_log(HVB_LOG_ERROR, "%s: migration to schema %d failed: %s", path, v + 1,
-				msg ? msg : sqlite3_errmsg(db));
-			sqlite3_free(msg);
-			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-			return HVB_EDB;
-		}
-		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
-		if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK ||
-		    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-			return HVB_EDB;
-		}
+	if (version > hvb_schema_latest()) {
+		hvb_log(HVB_LOG_ERROR, "%s: schema version %d is newer than this hvbench knows (%d): a newer hvbench "
+			"made it; use that one (this one never rewrites it)", path, version, hvb_schema_latest());
+		return HVB_EINVAL;
+	}
+	if (version > 0)
+		return version;
+	if (n > 0) {
+		hvb_log(HVB_LOG_ERROR, "%s: an SQLite database of another program (%d tables and indexes, schema version "
+			"0), not an hvbench result store; hvbench neither reads it nor writes into it", path, n);
+		return HVB_EINVAL;
+	}
+	if (readonly) {
+		hvb_log(HVB_LOG_ERROR, "%s: an empty database, not an hvbench result store yet (hvbench run makes one)",
+			path);
+		return HVB_ENOENT;
 	}
 	return 0;
+}
+
+/* PRAGMA journal_mode=WAL needs the database to itself: SQLite answers BUSY at
+ * once, without its busy handler, while another connection is in it. */
+static int set_wal(sqlite3 *db)
+{
+	int rc;
+
+	for (int i = 0; i < 200; i++) {
+		rc = sqlite3_exec(db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+		if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
+			return rc;
+		usleep(50000);
+	}
+	return rc;
+}
+
+static int fail(sqlite3 *db, const char *path, const char *what, int v)
+{
+	if (v < 0)
+		hvb_log(HVB_LOG_ERROR, "%s: %s: %s", path, what, sqlite3_errmsg(db));
+	else
+		hvb_log(HVB_LOG_ERROR, "%s: %s %d failed: %s", path, what, v, sqlite3_errmsg(db));
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return HVB_EDB;
+}
+
+int hvb_schema_migrate(sqlite3 *db, const char *path)
+{
+	int version, latest = hvb_schema_latest(), rc;
+
+	/* Refused before anything is written, the journal mode included. */
+	if ((rc = hvb_schema_check(db, path, 0)) < 0)
+		return rc;
+	if (set_wal(db) != SQLITE_OK ||
+	    sqlite3_exec(db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL) != SQLITE_OK) {
+		hvb_log(HVB_LOG_ERROR, "%s: cannot set up the database: %s", path, sqlite3_errmsg(db));
+		return HVB_EDB;
+	}
+	/* One migration per transaction, each deciding from what it reads inside
+	 * its own write lock: two processes opening a new database at once do not
+	 * both create its tables. */
+	for (;;) {
+		char sql[64];
+		if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+			return fail(db, path, "cannot lock the database to bring its schema forward", -1);
+		if ((version = hvb_schema_check(db, path, 0)) < 0 || version >= latest) {
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			return version < 0 ? version : 0;
+		}
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", version + 1);
+		if (sqlite3_exec(db, migrations[version], NULL, NULL, NULL) != SQLITE_OK ||
+		    sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK || sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+			return fail(db, path, "migration to schema", version + 1);
+	}
 }

@@ -23,71 +23,26 @@ static double now_s(void)
 	return (double)tv.tv_sec + tv.tv_usec / 1e6;
 }
 
-struct hvb_store *hvb_store_open(const char *path, int readonly)
-{
-	struct hvb_store *s = calloc(1, sizeof(*s));
-	int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-
-	if (!path || !*path)
-		path = getenv("HVBENCH_DB");
-	if (!path || !*path)
-		path = HVB_DEFAULT_DB;
-	if (!s || !(s->path = strdup(path))) {
-		free(s);
-		return NULL;
-	}
-	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
-		hvb_log(HVB_LOG_ERROR, "%s: cannot open result store: %s", path,
-			s->db ? sqlite3_errmsg(s->db) : "out of memory");
-		hvb_store_close(s);
-		return NULL;
-	}
-	sqlite3_busy_timeout(s->db, 10000);
-	if (sqlite3_exec(s->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL) != SQLITE_OK)
-		goto fail;
-	if (!readonly) {
-		if (sqlite3_exec(s->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL", NULL, NULL,
-				 NULL) != SQLITE_OK)
-			goto fail;
-		if (hvb_schema_migrate(s->db, path) < 0) {
-			hvb_store_close(s);
-			return NULL;
-		}
-	} else if (hvb_store_schema_version(s) != hvb_schema_latest()) {
-		hvb_log(HVB_LOG_ERROR, "%s: not an hvbench result store of schema %d", path, hvb_schema_latest());
-		hvb_store_close(s);
-		return NULL;
-	}
-	return s;
-fail:
-	hvb_store_fail(s, "cannot set up the database (is it an SQLite file?)");
-	hvb_store_close(s);
-	return NULL;
-}
-
-void hvb_store_close(struct hvb_store *s)
-{
-	if (!s)
-		return;
-	sqlite3_close(s->db);
-	free(s->path);
-	free(s);
-}
-
 const char *hvb_store_path(const struct hvb_store *s) { return s->path; }
 void *hvb_store_db(struct hvb_store *s) { return s->db; }
 
 int hvb_store_schema_version(struct hvb_store *s)
 {
-	sqlite3_stmt *st;
-	int v = -1;
+	int v;
 
-	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
-		return HVB_EDB;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	return v;
+	return hvb_schema_read_version(s->db, &v) == SQLITE_OK ? v : hvb_store_fail(s, "cannot read the schema version");
+}
+
+/* COMMIT when rc is 0, else ROLLBACK. A COMMIT that fails (disk full) is
+ * said and rolled back, so that the next transaction does not pile onto it:
+ * what was committed before stays. */
+static int end_transaction(struct hvb_store *s, int rc)
+{
+	if (rc == 0 && sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		rc = hvb_store_fail(s, "cannot commit");
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
 }
 
 static int prep(struct hvb_store *s, const char *sql, sqlite3_stmt **st)
@@ -95,6 +50,21 @@ static int prep(struct hvb_store *s, const char *sql, sqlite3_stmt **st)
 	if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK)
 		return hvb_store_fail(s, "prepare");
 	return 0;
+}
+
+/* One step of a statement that returns no row: 0, or the error said. */
+static int step_done(struct hvb_store *s, sqlite3_stmt *st, const char *what)
+{
+	return sqlite3_step(st) == SQLITE_DONE ? 0 : hvb_store_fail(s, what);
+}
+
+/* The end of a loop over rows: rc is sqlite3_step's last answer, cbrc the
+ * callback's (non-zero stops the loop and is returned). */
+static int loop_end(struct hvb_store *s, int rc, int cbrc, const char *what)
+{
+	if (cbrc)
+		return cbrc;
+	return rc == SQLITE_DONE ? 0 : hvb_store_fail(s, what);
 }
 
 static char *col_dup(sqlite3_stmt *st, int i)
@@ -114,11 +84,19 @@ int hvb_store_run_begin(struct hvb_store *s, const char *label, const char *expe
 			int64_t *run_id)
 {
 	sqlite3_stmt *st;
+	char why[256];
 	int rc;
 
+	if (label && hvb_store_label_check(label, why, sizeof(why)) < 0) {
+		hvb_log(HVB_LOG_ERROR, "label '%s': %s", label, why);
+		return HVB_EINVAL;
+	}
+	/* The row and its lock appear together: no other process sees the run unowned. */
+	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return hvb_store_fail(s, "cannot begin a transaction");
 	if ((rc = prep(s, "INSERT INTO runs(label, experiment, config_path, config_text, host_json, status,"
 			  " started, lab, version) VALUES(?,?,?,?,?,'running',?,?,?)", &st)) < 0)
-		return rc;
+		return end_transaction(s, rc);
 	sqlite3_bind_text(st, 1, label ? label : "", -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, experiment, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, config_path, -1, SQLITE_STATIC);
@@ -127,10 +105,12 @@ int hvb_store_run_begin(struct hvb_store *s, const char *label, const char *expe
 	sqlite3_bind_double(st, 6, now_s());
 	sqlite3_bind_int(st, 7, lab);
 	sqlite3_bind_text(st, 8, PACKAGE_VERSION, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : hvb_store_fail(s, "cannot record the run");
+	rc = step_done(s, st, "cannot record the run");
 	sqlite3_finalize(st);
 	*run_id = sqlite3_last_insert_rowid(s->db);
-	return rc;
+	if (rc == 0)
+		rc = hvb_store_run_claim(s, *run_id);
+	return end_transaction(s, rc);
 }
 
 int hvb_store_run_status(struct hvb_store *s, int64_t run_id, const char *status)
@@ -138,6 +118,8 @@ int hvb_store_run_status(struct hvb_store *s, int64_t run_id, const char *status
 	sqlite3_stmt *st;
 	int rc, running = !strcmp(status, "running");
 
+	if (running && (rc = hvb_store_run_claim(s, run_id)) < 0)
+		return rc;
 	if ((rc = prep(s, running ? "UPDATE runs SET status=?, ended=NULL WHERE id=?"
 				  : "UPDATE runs SET status=?, ended=? WHERE id=?", &st)) < 0)
 		return rc;
@@ -148,8 +130,10 @@ int hvb_store_run_status(struct hvb_store *s, int64_t run_id, const char *status
 		sqlite3_bind_double(st, 2, now_s());
 		sqlite3_bind_int64(st, 3, run_id);
 	}
-	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : hvb_store_fail(s, "cannot update the run's status");
+	rc = step_done(s, st, "cannot update the run's status");
 	sqlite3_finalize(st);
+	if (!running && rc == 0)
+		hvb_store_run_release(s, run_id);
 	return rc;
 }
 
@@ -177,6 +161,22 @@ void hvb_run_info_free(struct hvb_run_info *r)
 	free(r->config_text);
 	free(r->host_json);
 	r->config_path = r->config_text = r->host_json = NULL;
+}
+
+int hvb_store_artifact_dir(struct hvb_store *s, int64_t run_id, char *buf, size_t len)
+{
+	const char *slash = strrchr(s->path, '/');
+	struct hvb_run_info r;
+	int rc;
+
+	if ((rc = hvb_store_run_get(s, run_id, &r)) < 0)
+		return rc;
+	hvb_run_info_free(&r);
+	/* The database's name and the run's start: another store beside it (or
+	 * this one's predecessor, renamed) never shares a directory with it. */
+	snprintf(buf, len, "%.*s%shvbench-artifacts/%s-run-%lld-%.0f", slash ? (int)(slash - s->path) : 0, s->path,
+		 slash ? "/" : "", slash ? slash + 1 : s->path, (long long)run_id, r.started * 1e6);
+	return 0;
 }
 
 int hvb_store_run_get(struct hvb_store *s, int64_t run_id, struct hvb_run_info *out)
@@ -221,7 +221,7 @@ int hvb_store_run_resolve(struct hvb_store *s, const char *spec, int64_t *run_id
 		*run_id = sqlite3_column_int64(st, 0);
 		rc = 0;
 	} else
-		rc = HVB_ENOENT;
+		rc = rc == SQLITE_DONE ? HVB_ENOENT : hvb_store_fail(s, "cannot look up the run");
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -229,7 +229,7 @@ int hvb_store_run_resolve(struct hvb_store *s, const char *spec, int64_t *run_id
 int hvb_store_runs_foreach(struct hvb_store *s, hvb_run_cb cb, void *arg)
 {
 	sqlite3_stmt *st;
-	int rc;
+	int rc, cbrc = 0;
 
 	if ((rc = prep(s, "SELECT " RUN_COLS ", (SELECT count(*) FROM cells c WHERE c.run_id=runs.id),"
 			  " (SELECT count(*) FROM samples x JOIN cells c ON x.cell_id=c.id"
@@ -238,13 +238,13 @@ int hvb_store_runs_foreach(struct hvb_store *s, hvb_run_cb cb, void *arg)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct hvb_run_info r;
 		run_from_row(st, &r);
-		rc = cb(&r, sqlite3_column_int(st, 11), sqlite3_column_int(st, 12), arg);
+		cbrc = cb(&r, sqlite3_column_int(st, 11), sqlite3_column_int(st, 12), arg);
 		hvb_run_info_free(&r);
-		if (rc)
+		if (cbrc)
 			break;
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : rc;
+	return loop_end(s, rc, cbrc, "cannot read the runs");
 }
 
 void hvb_cell_row_free(struct hvb_cell_row *c)
@@ -265,12 +265,12 @@ int hvb_store_cell_put(struct hvb_store *s, struct hvb_cell_row *c)
 	sqlite3_bind_int64(st, 1, c->run_id);
 	sqlite3_bind_int(st, 2, c->idx);
 	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	if (rc == SQLITE_ROW)
 		c->id = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
-		return 0;
-	}
+	rc = rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : hvb_store_fail(s, "cannot look up a cell");
 	sqlite3_finalize(st);
+	if (rc)
+		return rc < 0 ? rc : 0;
 	if ((rc = prep(s, "INSERT INTO cells(run_id, idx, key, backend, mode, placement, vcpus, memory, workload,"
 			  " section, params_json, status, reason, placement_json) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 		       &st)) < 0)
@@ -289,7 +289,7 @@ int hvb_store_cell_put(struct hvb_store *s, struct hvb_cell_row *c)
 	sqlite3_bind_text(st, 12, c->status[0] ? c->status : "planned", -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 13, c->reason, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 14, c->placement_json, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : hvb_store_fail(s, "cannot record a cell");
+	rc = step_done(s, st, "cannot record a cell");
 	sqlite3_finalize(st);
 	c->id = sqlite3_last_insert_rowid(s->db);
 	return rc;
@@ -308,7 +308,7 @@ int hvb_store_cell_update(struct hvb_store *s, int64_t cell_id, const char *stat
 	sqlite3_bind_text(st, 2, reason, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, placement_json, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, cell_id);
-	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : hvb_store_fail(s, "cannot update a cell");
+	rc = step_done(s, st, "cannot update a cell");
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -321,9 +321,10 @@ int hvb_store_cell_status(struct hvb_store *s, int64_t cell_id, char *status, si
 	if ((rc = prep(s, "SELECT status FROM cells WHERE id=?", &st)) < 0)
 		return rc;
 	sqlite3_bind_int64(st, 1, cell_id);
-	rc = sqlite3_step(st) == SQLITE_ROW ? 0 : HVB_ENOENT;
-	if (rc == 0)
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
 		col_copy(st, 0, status, len);
+	rc = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? HVB_ENOENT : hvb_store_fail(s, "cannot read a cell's status");
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -331,7 +332,7 @@ int hvb_store_cell_status(struct hvb_store *s, int64_t cell_id, char *status, si
 int hvb_store_cells_foreach(struct hvb_store *s, int64_t run_id, hvb_cell_cb cb, void *arg)
 {
 	sqlite3_stmt *st;
-	int rc;
+	int rc, cbrc = 0;
 
 	if ((rc = prep(s, "SELECT id, run_id, idx, key, backend, mode, placement, vcpus, memory, workload, section,"
 			  " params_json, status, reason, placement_json FROM cells WHERE run_id=? ORDER BY idx",
@@ -356,13 +357,13 @@ int hvb_store_cells_foreach(struct hvb_store *s, int64_t run_id, hvb_cell_cb cb,
 		col_copy(st, 12, c.status, sizeof(c.status));
 		c.reason = col_dup(st, 13);
 		c.placement_json = col_dup(st, 14);
-		rc = cb(&c, arg);
+		cbrc = cb(&c, arg);
 		hvb_cell_row_free(&c);
-		if (rc)
+		if (cbrc)
 			break;
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : rc;
+	return loop_end(s, rc, cbrc, "cannot read the cells");
 }
 
 int hvb_store_sample_add(struct hvb_store *s, struct hvb_sample_row *row, const struct hvb_metrics *ms)
@@ -377,8 +378,7 @@ int hvb_store_sample_add(struct hvb_store *s, struct hvb_sample_row *row, const 
 		goto out;
 	sqlite3_bind_int64(st, 1, row->cell_id);
 	sqlite3_bind_int(st, 2, row->rep);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		rc = hvb_store_fail(s, "cannot replace a sample");
+	if ((rc = step_done(s, st, "cannot replace a sample")) < 0) {
 		goto out;
 	}
 	sqlite3_finalize(st);
@@ -393,8 +393,7 @@ int hvb_store_sample_add(struct hvb_store *s, struct hvb_sample_row *row, const 
 	sqlite3_bind_double(st, 6, row->started);
 	sqlite3_bind_double(st, 7, row->wall_s);
 	sqlite3_bind_double(st, 8, row->workload_s);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		rc = hvb_store_fail(s, "cannot record a sample");
+	if ((rc = step_done(s, st, "cannot record a sample")) < 0) {
 		goto out;
 	}
 	sqlite3_finalize(st);
@@ -411,8 +410,7 @@ int hvb_store_sample_add(struct hvb_store *s, struct hvb_sample_row *row, const 
 			sqlite3_bind_double(st, 3, ms->m[i].value);
 			sqlite3_bind_text(st, 4, ms->m[i].unit, -1, SQLITE_STATIC);
 			sqlite3_bind_text(st, 5, hvb_better_name(ms->m[i].better), -1, SQLITE_STATIC);
-			if (sqlite3_step(st) != SQLITE_DONE) {
-				rc = hvb_store_fail(s, "cannot record a metric");
+			if ((rc = step_done(s, st, "cannot record a metric")) < 0) {
 				goto out;
 			}
 		}
@@ -420,9 +418,7 @@ int hvb_store_sample_add(struct hvb_store *s, struct hvb_sample_row *row, const 
 	rc = 0;
 out:
 	sqlite3_finalize(st);
-	if (sqlite3_exec(s->db, rc ? "ROLLBACK" : "COMMIT", NULL, NULL, NULL) != SQLITE_OK && !rc)
-		rc = hvb_store_fail(s, "cannot commit a sample");
-	return rc;
+	return end_transaction(s, rc);
 }
 
 int hvb_store_sample_done(struct hvb_store *s, int64_t cell_id, int rep)
@@ -434,7 +430,8 @@ int hvb_store_sample_done(struct hvb_store *s, int64_t cell_id, int rep)
 		return rc;
 	sqlite3_bind_int64(st, 1, cell_id);
 	sqlite3_bind_int(st, 2, rep);
-	rc = sqlite3_step(st) == SQLITE_ROW;
+	rc = sqlite3_step(st);
+	rc = rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : hvb_store_fail(s, "cannot look up a sample");
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -456,7 +453,7 @@ int hvb_store_artifact_add(struct hvb_store *s, int64_t run_id, int64_t cell_id,
 	sqlite3_bind_text(st, 4, name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, mime, -1, SQLITE_STATIC);
 	sqlite3_bind_blob64(st, 6, data, len, SQLITE_STATIC);
-	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : hvb_store_fail(s, "cannot store an artifact");
+	rc = step_done(s, st, "cannot store an artifact");
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -464,7 +461,7 @@ int hvb_store_artifact_add(struct hvb_store *s, int64_t run_id, int64_t cell_id,
 int hvb_store_values_foreach(struct hvb_store *s, int64_t cell_id, hvb_value_cb cb, void *arg)
 {
 	sqlite3_stmt *st;
-	int rc;
+	int rc, cbrc = 0;
 
 	if ((rc = prep(s, "SELECT x.id, x.rep, m.name, m.value, m.unit, m.better FROM samples x"
 			  " JOIN metrics m ON m.sample_id=x.id WHERE x.cell_id=? AND x.status='ok'"
@@ -472,14 +469,14 @@ int hvb_store_values_foreach(struct hvb_store *s, int64_t cell_id, hvb_value_cb 
 		return rc;
 	sqlite3_bind_int64(st, 1, cell_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		rc = cb(sqlite3_column_int64(st, 0), sqlite3_column_int(st, 1), (const char *)sqlite3_column_text(st, 2),
+		cbrc = cb(sqlite3_column_int64(st, 0), sqlite3_column_int(st, 1), (const char *)sqlite3_column_text(st, 2),
 			sqlite3_column_double(st, 3), (const char *)sqlite3_column_text(st, 4),
 			(const char *)sqlite3_column_text(st, 5), arg);
-		if (rc)
+		if (cbrc)
 			break;
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : rc;
+	return loop_end(s, rc, cbrc, "cannot read the samples' metrics");
 }
 
 int hvb_store_sample_counts(struct hvb_store *s, int64_t run_id, int *ok, int *failed)
@@ -491,12 +488,13 @@ int hvb_store_sample_counts(struct hvb_store *s, int64_t run_id, int *ok, int *f
 			  " ON x.cell_id=c.id WHERE c.run_id=?", &st)) < 0)
 		return rc;
 	sqlite3_bind_int64(st, 1, run_id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (ok)
 			*ok = sqlite3_column_int(st, 0);
 		if (failed)
 			*failed = sqlite3_column_int(st, 1);
 	}
+	rc = rc == SQLITE_ROW ? 0 : hvb_store_fail(s, "cannot count the samples");
 	sqlite3_finalize(st);
-	return 0;
+	return rc;
 }

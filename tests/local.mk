@@ -1,7 +1,8 @@
 # Unit tests (C) and integration tests (shell, on the real native backend).
 EXTRA_DIST += tests/check.h tests/lib.sh tests/bench/harness-overhead.sh tests/data/topo/2node.xml tests/data/topo/4node-distances.xml
-check_PROGRAMS += tests/unit-config tests/unit-placement tests/unit-store tests/unit-cpustate
+check_PROGRAMS += tests/unit-config tests/unit-placement tests/unit-store tests/unit-cpustate tests/unit-store-safety
 tests_unit_cpustate_LDADD = $(HVB_LIBS)
+tests_unit_store_safety_LDADD = $(HVB_LIBS)
 tests_unit_config_LDADD = $(HVB_LIBS)
 tests_unit_placement_LDADD = $(HVB_LIBS)
 tests_unit_store_LDADD = $(HVB_LIBS)
@@ -10,6 +11,9 @@ TESTS += tests/unit-config tests/unit-placement tests/unit-store tests/unit-cpus
 	tests/run-hostile.sh tests/report-hostile.sh
 EXTRA_DIST += tests/data/cases/configs
 EXTRA_DIST += tests/run-hostile.sh tests/report-hostile.sh tests/configs.sh tests/cli.sh tests/agent-protocol.sh tests/run-native.sh tests/run-interrupt.sh tests/run-interleave.sh tests/placement-native.sh
+# The store never destroys or hides data
+TESTS += tests/unit-store-safety tests/store-safety.sh tests/store-readonly.sh tests/store-full.sh
+EXTRA_DIST += tests/store-safety.sh tests/store-readonly.sh tests/store-full.sh
 include tests/workloads.mk
 include tests/xentrace.mk
 include tests/xen.mk

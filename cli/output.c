@@ -1,0 +1,149 @@
+/* Where a command may write a file: "-" (stdout), a path that does not exist
+ * yet, an empty file, or a file that begins as hvbench's own outputs begin
+ * (a report, a gate's JUnit file, a history plot: written by hvbench before).
+ * Never the result store (compared by device and inode, so that symlinks and
+ * hard links do not hide it), never anything else; FIFOs, terminals and
+ * /dev/null are written to, there being nothing in them to lose. */
+#include "config.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+#include "cli/cli.h"
+
+/* How hvbench's outputs begin (analysis/format-*.c, analysis/junit.c, and
+ * HVB_CLI_SVG_MARK after an SVG's XML declaration). */
+static const char *const own_starts[] = {
+	"\n# hvbench report", "\n# hvbench compare", "\n# hvbench gate",
+	"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>hvbench ",
+	"{\n \"kind\": \"report\",\n", "{\n \"kind\": \"compare\",\n", "{\n \"kind\": \"gate\",\n",
+	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n<testsuite name=\"hvbench ",
+	HVB_CLI_IMAGE_MARK, HVB_CLI_SVG_MARK,
+};
+
+int hvb_cli_is_own_output(const char *head, size_t n)
+{
+	const char *nl;
+
+	for (size_t i = 0; i < sizeof(own_starts) / sizeof(own_starts[0]); i++)
+		if (n >= strlen(own_starts[i]) && !memcmp(head, own_starts[i], strlen(own_starts[i])))
+			return 1;
+	/* An SVG: its XML declaration, then hvbench's comment. */
+	if (n > 5 && !memcmp(head, "<?xml", 5) && (nl = memchr(head, '\n', n)) &&
+	    (size_t)(head + n - nl - 1) >= strlen(HVB_CLI_SVG_MARK) &&
+	    !memcmp(nl + 1, HVB_CLI_SVG_MARK, strlen(HVB_CLI_SVG_MARK)))
+		return 1;
+	return 0;
+}
+
+/* 1 when st is the database or one of its -wal, -shm, -journal files. */
+static int is_store(const struct stat *st, const char *db)
+{
+	static const char *const suffix[] = { "", "-wal", "-shm", "-journal" };
+	char p[PATH_MAX];
+	struct stat d;
+
+	for (size_t i = 0; db && i < sizeof(suffix) / sizeof(suffix[0]); i++) {
+		snprintf(p, sizeof(p), "%s%s", db, suffix[i]);
+		if (stat(p, &d) == 0 && d.st_dev == st->st_dev && d.st_ino == st->st_ino)
+			return 1;
+	}
+	return 0;
+}
+
+/* Character devices with nothing to lose: /dev/null (1:3) and terminals
+ * (4: ttys, 5: /dev/tty and the console, 136-143: pseudo-terminals). Known
+ * before opening them, as opening some devices (a tape) does something. */
+static int harmless_device(const struct stat *st)
+{
+	unsigned ma = major(st->st_rdev);
+
+	return (ma == 1 && minor(st->st_rdev) == 3) || ma == 4 || ma == 5 || (ma >= 136 && ma <= 143);
+}
+
+static int refuse(const char *cmd, const char *path, const char *why)
+{
+	fprintf(stderr, "hvbench %s: %s: %s; hvbench writes only over files it wrote itself (give a new name, or "
+			"remove the file)\n", cmd, path, why);
+	return -1;
+}
+
+/* Checks the opened fd; 0 when it may be written (and is then emptied). */
+static int may_write(const char *cmd, const char *path, int fd, const char *db, int created)
+{
+	char head[256];
+	struct stat st;
+	ssize_t n;
+
+	if (fstat(fd, &st) < 0) {
+		fprintf(stderr, "hvbench %s: %s: %s\n", cmd, path, strerror(errno));
+		return -1;
+	}
+	if (is_store(&st, db))
+		return refuse(cmd, path, "this is the result store");
+	if (S_ISFIFO(st.st_mode) || (S_ISCHR(st.st_mode) && harmless_device(&st)))
+		return 0;
+	if (!S_ISREG(st.st_mode))
+		return refuse(cmd, path, "not a regular file");
+	if (created || st.st_size == 0)
+		return 0;
+	if ((n = pread(fd, head, sizeof(head), 0)) < 0) {
+		fprintf(stderr, "hvbench %s: %s: %s\n", cmd, path, strerror(errno));
+		return -1;
+	}
+	if (!hvb_cli_is_own_output(head, (size_t)n))
+		return refuse(cmd, path, "exists and is not an output of hvbench");
+	if (ftruncate(fd, 0) < 0) {
+		fprintf(stderr, "hvbench %s: %s: %s\n", cmd, path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+FILE *hvb_cli_output_open(const char *cmd, const char *path, const char *db)
+{
+	struct stat st;
+	int fd, created = 0;
+	FILE *f;
+
+	if (!strcmp(path, "-"))
+		return stdout;
+	/* A FIFO is opened for writing only (read-write would not wait for its reader);
+	 * a regular file read-write, to see how it begins before emptying it. */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if (!S_ISFIFO(st.st_mode) && !(S_ISCHR(st.st_mode) && harmless_device(&st))) {
+			refuse(cmd, path, S_ISDIR(st.st_mode) ? "a directory" : S_ISBLK(st.st_mode) ? "a block device"
+						   : S_ISCHR(st.st_mode) ? "a device" : "not a regular file");
+			return NULL;
+		}
+		fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+	} else if ((fd = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0 && errno == ENOENT) {
+		/* O_EXCL: a file (or a dangling symlink) appearing meanwhile is not written through. */
+		fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOCTTY | O_CLOEXEC, 0666);
+		created = fd >= 0;
+	}
+	if (fd < 0) {
+		fprintf(stderr, "hvbench %s: %s: %s\n", cmd, path, strerror(errno));
+		return NULL;
+	}
+	if (may_write(cmd, path, fd, db, created) < 0 || !(f = fdopen(fd, "w"))) {
+		close(fd);
+		return NULL;
+	}
+	return f;
+}
+
+int hvb_cli_output_close(const char *cmd, const char *path, FILE *f)
+{
+	if (f == stdout)
+		return fflush(f) == 0 ? 0 : -1;
+	if (fclose(f) != 0) {
+		fprintf(stderr, "hvbench %s: cannot write %s: %s\n", cmd, path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
