@@ -108,6 +108,19 @@ static int mkdirs(const char *dir)
 	return mkdir(buf, 0755) < 0 && errno != EEXIST ? -1 : 0;
 }
 
+/* The running hypervisor's "major.minor" (/sys/hypervisor/version, dom0), stored
+ * in the capture's metadata: record layouts that changed without a new id
+ * (TRC_MEM in 4.18, probes/xentrace/formats.c) are told apart by it. */
+static void xen_version(char *buf, size_t len)
+{
+	uint64_t mj, mn;
+
+	buf[0] = 0;
+	if (hvb_probe_read_u64("/sys/hypervisor/version/major", &mj) == 0 &&
+	    hvb_probe_read_u64("/sys/hypervisor/version/minor", &mn) == 0)
+		snprintf(buf, len, "%llu.%llu", (unsigned long long)mj, (unsigned long long)mn);
+}
+
 static int xt_open(const struct hvb_params *p, const struct hvb_probe_target *t, void **state, char *why,
 		   size_t len)
 {
@@ -126,7 +139,15 @@ static int xt_open(const struct hvb_params *p, const struct hvb_probe_target *t,
 		s->cpu_hz = cpuinfo_hz();
 	s->domid = t->domid;
 	snprintf(s->name, sizeof(s->name), "%s", t->guest_name ? t->guest_name : "");
-	snprintf(s->dir, sizeof(s->dir), "%s", t->artifact_dir ? t->artifact_dir : "/var/tmp/hvbench-traces");
+	/* Without the run's own artifact directory, a new directory of our own:
+	 * never a shared one whose files someone else may have made. */
+	if (t->artifact_dir)
+		snprintf(s->dir, sizeof(s->dir), "%s", t->artifact_dir);
+	else if (snprintf(s->dir, sizeof(s->dir), "/var/tmp/hvbench-traces.XXXXXX") < 0 || !mkdtemp(s->dir)) {
+		snprintf(why, len, "xentrace: cannot create a directory under /var/tmp: %s", strerror(errno));
+		free(s);
+		return HVB_EIO;
+	}
 	if (mkdirs(s->dir) < 0) {
 		snprintf(why, len, "xentrace: cannot create %s: %s", s->dir, strerror(errno));
 		free(s);
@@ -147,9 +168,12 @@ static int xt_start(void *state)
 
 	if (!find_xentrace(exe, sizeof(exe)))
 		return HVB_ESKIP;
-	snprintf(s->path, sizeof(s->path), "%s/sample-%d.xentrace", s->dir, s->nsample++);
+	/* xentrace truncates its output file: take the next name that is free
+	 * rather than write over a capture (ours from an earlier run, or not). */
+	do
+		snprintf(s->path, sizeof(s->path), "%s/sample-%d.xentrace", s->dir, s->nsample++);
+	while (lstat(s->path, &st) == 0 && s->nsample < 1000000);
 	snprintf(mask, sizeof(mask), "0x%08x", s->mask);
-	unlink(s->path);
 	if ((rc = posix_spawn(&s->pid, exe, NULL, NULL, argv, environ)) != 0) {
 		hvb_log(HVB_LOG_WARN, "xentrace: cannot start %s: %s", exe, strerror(rc));
 		s->pid = -1;
@@ -197,6 +221,7 @@ static int xt_collect(void *state, struct hvb_metrics *out)
 	meta.cpu_hz = s->cpu_hz;
 	meta.event_mask = s->mask;
 	meta.pcpus = (int)sysconf(_SC_NPROCESSORS_CONF);
+	xen_version(meta.xen_version, sizeof(meta.xen_version));
 	if (s->domid >= 0 && meta.ndomains < HVB_XT_META_MAXDOM) {
 		meta.domains[meta.ndomains].domid = (uint32_t)s->domid;
 		snprintf(meta.domains[meta.ndomains].name, sizeof(meta.domains[0].name), "%s", s->name);
