@@ -569,11 +569,11 @@ static int xen_start(const struct hvb_guest_spec *spec, struct hvb_guest **out, 
 	if ((rc = hvb_xen_layout(spec->placement ? spec->placement : &none, topo, spec->vcpus, &g->layout, why,
 				 len)) < 0)
 		goto fail;
-	/* Seen in the lab with Xen 4.17's libxl: a PV guest with vNUMA is refused ("PV
-	 * vNUMA is not yet supported"), and a PVH one fails to build ("init_acpi_config:
-	 * xc_domain_getvnuma failed", then "cannot (re-)build domain: -3"); HVM works. */
+	/* Seen in the lab with the libxl of Xen 4.17 and of 4.20 alike: a PV guest with vNUMA
+	 * is refused ("PV vNUMA is not yet supported"), and a PVH one fails to build
+	 * ("init_acpi_config: xc_domain_getvnuma failed"); HVM works. */
 	if (g->layout.vnodes && strcmp(g->mode, "hvm")) {
-		snprintf(why, len, "xen: split placement (vNUMA) of a %s guest: libxl cannot build it (Xen 4.17: %s); "
+		snprintf(why, len, "xen: split placement (vNUMA) of a %s guest: libxl cannot build it (Xen 4.17, 4.20: %s); "
 				   "HVM guests can be split",
 			 !strcmp(g->mode, "pv") ? "PV" : "PVH",
 			 !strcmp(g->mode, "pv") ? "\"PV vNUMA is not yet supported\""

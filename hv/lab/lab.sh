@@ -58,11 +58,7 @@ need_space "$WORK" 1500
 export DEBIAN_FRONTEND=noninteractive LC_ALL=C
 
 # The mirrors this machine's apt uses: never a hard-coded host.
-mirror_for() { # suite pattern -> URI
-	{ grep -hE '^(URIs:|deb )' /etc/apt/sources.list /etc/apt/sources.list.d/*.sources \
-		/etc/apt/sources.list.d/*.list 2>/dev/null || true; } | grep -E "$1" | grep -v '^#' | head -1 |
-		sed -E 's/^URIs:[[:space:]]*//; s/^deb (\[[^]]*\] )?//; s/[[:space:]].*//'
-}
+. "$HERE/apt-mirror.sh"
 MIRROR=$(mirror_for 'debian/?($|[[:space:]])')
 SECMIRROR=$(mirror_for 'debian-security')
 [ -n "$MIRROR" ] || die "no Debian mirror in /etc/apt/sources.list*: the lab needs Debian's package registry"

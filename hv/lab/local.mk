@@ -1,7 +1,8 @@
 # The Xen lab (hvbench lab): scripts installed in pkgdatadir/lab, and `make check-lab`.
 labdir = $(pkgdatadir)/lab
-dist_lab_SCRIPTS = hv/lab/lab.sh hv/lab/dom0-init.sh hv/lab/dom0-run.sh hv/lab/guest-proof.sh hv/lab/check-lab.sh
-dist_lab_DATA = hv/lab/NOTES.md hv/lab/fpu-trap-probe.S
+dist_lab_SCRIPTS = hv/lab/lab.sh hv/lab/dom0-init.sh hv/lab/dom0-run.sh hv/lab/guest-proof.sh hv/lab/check-lab.sh \
+	hv/lab/build-in-chroot.sh
+dist_lab_DATA = hv/lab/NOTES.md hv/lab/fpu-trap-probe.S hv/lab/apt-mirror.sh hv/lab/build-deps
 
 # Boots Xen under QEMU and runs configs/lab-smoke.ini in its dom0 (root, Debian's registry, ~3 GB).
 check-lab: hvbench
