@@ -248,6 +248,11 @@ void hvb_report_free(struct hvb_report *r);
  * `hvbench run` with both configs, samples taking turns), 0 when one after the
  * other, with *gap_s the seconds between the first's end and the second's start. */
 int hvb_runs_interleaved(const struct hvb_run_info *a, const struct hvb_run_info *b, double *gap_s);
+/* Whether two runs measured the same hypervisor: compares what each stored of
+ * Xen (version, changeset, command line, scheduler and its parameters, the
+ * hooks present). Returns how many differ, described in buf ("scheduler
+ * 'credit2 ratelimit_us=1000' against 'credit'; ..."); 0 when alike. */
+size_t hvb_runs_xen_differ(const struct hvb_run_info *a, const struct hvb_run_info *b, char *buf, size_t len);
 
 /* ---- history of a metric across runs (history.c) ---- */
 struct hvb_history_point {

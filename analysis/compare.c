@@ -2,6 +2,7 @@
  * baseline mode, placements against local, the cells of two runs side by side,
  * and the gate's decision. */
 #include "config.h"
+#include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -284,6 +285,52 @@ int hvb_runs_interleaved(const struct hvb_run_info *a, const struct hvb_run_info
 	return 0;
 }
 
+/* The hypervisor facts a run stores (hv/xen-hooks.c, host_json "xen"), one
+ * string each; "" when absent. */
+static void xen_fact(json_t *host, const char *key, char *buf, size_t len)
+{
+	json_t *x = json_object_get(host, "xen"), *v;
+
+	buf[0] = 0;
+	if (!x)
+		return;
+	if (!strcmp(key, "hooks")) { /* which hooks were present, as "110" */
+		const char *k;
+		size_t n = 0;
+		json_object_foreach(json_object_get(x, "hooks"), k, v)
+			if (n + 1 < len)
+				buf[n++] = json_is_true(json_object_get(v, "present")) ? '1' : '0';
+		buf[n] = 0;
+		return;
+	}
+	if ((v = json_object_get(x, key)) && json_is_string(v))
+		snprintf(buf, len, "%s", json_string_value(v));
+}
+
+size_t hvb_runs_xen_differ(const struct hvb_run_info *a, const struct hvb_run_info *b, char *buf, size_t len)
+{
+	static const char *const keys[] = { "hypervisor", "changeset", "commandline", "scheduler", "hooks" };
+	json_t *ha = a->host_json ? json_loads(a->host_json, 0, NULL) : NULL;
+	json_t *hb = b->host_json ? json_loads(b->host_json, 0, NULL) : NULL;
+	char va[1100], vb[1100];
+	size_t n = 0, off = 0;
+
+	buf[0] = 0;
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		xen_fact(ha, keys[i], va, sizeof(va));
+		xen_fact(hb, keys[i], vb, sizeof(vb));
+		if (!strcmp(va, vb))
+			continue;
+		if (off < len)
+			off += (size_t)snprintf(buf + off, len - off, "%s%s '%s' against '%s'", n ? "; " : "", keys[i],
+						va[0] ? va : "(unknown)", vb[0] ? vb : "(unknown)");
+		n++;
+	}
+	json_decref(ha);
+	json_decref(hb);
+	return n;
+}
+
 static void run_name(const struct hvb_run_info *i, char *buf, size_t len)
 {
 	if (i->label[0])
@@ -308,6 +355,11 @@ int hvb_compare_build(struct hvb_store *s, int64_t run_a, int64_t run_b, const s
 	if ((rc = hvb_run_load(s, run_b, &r->runs[1])) < 0)
 		goto fail;
 	r->nruns = 2;
+	{
+		char d[2048];
+		if (hvb_runs_xen_differ(&r->runs[0].info, &r->runs[1].info, d, sizeof(d)))
+			hvb_log(HVB_LOG_WARN, "the two runs measured different hypervisors: %s", d);
+	}
 	run_name(&r->runs[0].info, na, sizeof(na));
 	run_name(&r->runs[1].info, nb, sizeof(nb));
 	snprintf(title, sizeof(title), "%s against %s", nb, na);

@@ -109,8 +109,11 @@ static int json_write(const struct hvb_report *r, FILE *out)
 	if (r->nruns == 2) {
 		double gap;
 		int il = hvb_runs_interleaved(&r->runs[0].info, &r->runs[1].info, &gap);
+		char d[2048];
 		json_object_set_new(o, "measured", json_pack("{s:s, s:f}", "design", il ? "interleaved" : "sequential",
 							      "gap_s", gap));
+		if (hvb_runs_xen_differ(&r->runs[0].info, &r->runs[1].info, d, sizeof(d)))
+			json_object_set_new(o, "hypervisor_differs", str(d));
 	}
 	json_object_set_new(o, "options", json_pack("{s:f, s:f, s:f, s:i}", "alpha", r->opts.alpha, "min_effect",
 						    r->opts.min_effect, "level", r->opts.level, "resamples",

@@ -170,10 +170,13 @@ static void runs_part(struct walk *w)
 static void design_part(struct walk *w)
 {
 	double gap;
-	char g[32];
+	char g[32], g2[1800];
 
 	if (w->r->nruns != 2)
 		return;
+	if (hvb_runs_xen_differ(&w->r->runs[0].info, &w->r->runs[1].info, g2, sizeof(g2)))
+		para(w, "Warning: the two runs measured different hypervisors (%s): a change in the figures may come "
+		     "from the hypervisor, not from what is under test.", g2);
 	if (hvb_runs_interleaved(&w->r->runs[0].info, &w->r->runs[1].info, &gap)) {
 		para(w, "The two runs were measured interleaved (their cells took turns, one sample each): a drift of "
 		     "the machine's speed reached both alike.");

@@ -56,7 +56,15 @@ int hvb_junit_write(const struct hvb_report *r, FILE *f)
 			snprintf(v, sizeof(v), "interleaved");
 		else
 			snprintf(v, sizeof(v), "one after the other, %.0f s apart", gap);
-		fprintf(f, "<properties><property name=\"measured\" value=\"%s\"/></properties>\n", v);
+		char d[2048];
+		fprintf(f, "<properties><property name=\"measured\" value=\"%s\"/>", v);
+		if (hvb_runs_xen_differ(&r->runs[0].info, &r->runs[1].info, d, sizeof(d))) {
+			fputs("<property", f);
+			attr(f, "name", "hypervisor_differs");
+			attr(f, "value", d);
+			fputs("/>", f);
+		}
+		fputs("</properties>\n", f);
 	}
 	for (size_t s = 0; s < r->nsec; s++)
 		for (size_t i = 0; i < r->sec[s].n; i++) {

@@ -24,6 +24,9 @@ static int check(int json)
 		return HVB_EXIT_FAIL;
 	}
 	printf("hypervisor: %s\n", h.hypervisor);
+	printf("changeset:  %s\n", h.changeset[0] ? h.changeset : "(none recorded by this build)");
+	printf("scheduler:  %s\n", h.scheduler[0] ? h.scheduler : "(unknown)");
+	printf("command line: %s\n", h.cmdline);
 	for (int i = 0; i < HVB_HV_NHOOKS; i++) {
 		const struct hvb_hv_hook *k = &h.hook[i];
 		const char *probe = hvb_probe_find(k->probes) ? "" : " (not in this hvbench build)";

@@ -172,6 +172,9 @@ struct hvb_hv_hook {
 };
 struct hvb_hv_hooks {
 	char hypervisor[64]; /* "Xen 4.17.7" */
+	char changeset[80];  /* XENVER_changeset: "Mon Oct 6 ... git:2445b30a44", or empty */
+	char cmdline[1040];  /* XENVER_commandline: the hypervisor's boot options */
+	char scheduler[96];  /* cpupool 0's scheduler and its parameters: "credit2 ratelimit_us=1000" */
 	char why[256];       /* non-empty when the hypervisor could not be asked */
 	struct hvb_hv_hook hook[HVB_HV_NHOOKS];
 };

@@ -45,6 +45,46 @@ static void judge(struct hvb_hv_hook *k, int rc, int err, const char *ok_detail)
 	}
 }
 
+/* What else makes two runs of "the same Xen" differ: the build (changeset),
+ * the boot options (mitigations, dom0 size, scheduler) and the scheduler's
+ * parameters (Xen's public sysctl.h: xen_sysctl_credit{,2}_schedule). */
+static void read_build(xc_interface *x, struct hvb_hv_hooks *h)
+{
+	xen_changeset_info_t cs = "";
+	xen_commandline_t cl = "";
+	int id = 0;
+
+	if (xc_version(x, XENVER_changeset, &cs) == 0)
+		snprintf(h->changeset, sizeof(h->changeset), "%.*s", (int)sizeof(cs), cs);
+	if (xc_version(x, XENVER_commandline, &cl) == 0)
+		snprintf(h->cmdline, sizeof(h->cmdline), "%.*s", (int)sizeof(cl), cl);
+	if (xc_sched_id(x, &id) < 0)
+		return;
+	switch (id) {
+	case XEN_SCHEDULER_CREDIT: {
+		struct xen_sysctl_credit_schedule p;
+		if (xc_sched_credit_params_get(x, 0, &p) == 0)
+			snprintf(h->scheduler, sizeof(h->scheduler), "credit tslice_ms=%u ratelimit_us=%u vcpu_migr_delay_us=%u",
+				 p.tslice_ms, p.ratelimit_us, p.vcpu_migr_delay_us);
+		else
+			snprintf(h->scheduler, sizeof(h->scheduler), "credit");
+		break;
+	}
+	case XEN_SCHEDULER_CREDIT2: {
+		struct xen_sysctl_credit2_schedule p;
+		if (xc_sched_credit2_params_get(x, 0, &p) == 0)
+			snprintf(h->scheduler, sizeof(h->scheduler), "credit2 ratelimit_us=%u", p.ratelimit_us);
+		else
+			snprintf(h->scheduler, sizeof(h->scheduler), "credit2");
+		break;
+	}
+	case XEN_SCHEDULER_RTDS: snprintf(h->scheduler, sizeof(h->scheduler), "rtds"); break;
+	case XEN_SCHEDULER_ARINC653: snprintf(h->scheduler, sizeof(h->scheduler), "arinc653"); break;
+	case XEN_SCHEDULER_NULL: snprintf(h->scheduler, sizeof(h->scheduler), "null"); break;
+	default: snprintf(h->scheduler, sizeof(h->scheduler), "scheduler id %d", id); break;
+	}
+}
+
 int hvb_hv_hooks_read(struct hvb_hv_hooks *h)
 {
 	xc_interface *x;
@@ -65,6 +105,7 @@ int hvb_hv_hooks_read(struct hvb_hv_hooks *h)
 	ver = xc_version(x, XENVER_version, NULL);
 	xc_version(x, XENVER_extraversion, &extra);
 	snprintf(h->hypervisor, sizeof(h->hypervisor), "Xen %d.%d%.16s", ver >> 16, ver & 0xffff, extra);
+	read_build(x, h);
 
 	errno = 0;
 	rc = xc_tbuf_get_size(x, &tbuf);
@@ -105,8 +146,12 @@ char *hvb_hv_hooks_json(const struct hvb_hv_hooks *h)
 
 	if (h->why[0])
 		json_object_set_new(o, "unavailable", json_string(h->why));
-	else
+	else {
 		json_object_set_new(o, "hypervisor", json_string(h->hypervisor));
+		json_object_set_new(o, "changeset", json_string(h->changeset));
+		json_object_set_new(o, "commandline", json_string(h->cmdline));
+		json_object_set_new(o, "scheduler", json_string(h->scheduler));
+	}
 	for (int i = 0; i < HVB_HV_NHOOKS; i++) {
 		const struct hvb_hv_hook *k = &h->hook[i];
 		json_object_set_new(a, k->kconfig,
