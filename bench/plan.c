@@ -102,9 +102,16 @@ static int classify(struct builder *b, struct section *s, const struct entry *e,
 		return 0;
 	}
 	const char *wname = s->name;
+	int wline = 0;
 	for (size_t i = 0; i < n; i++)
-		if (!strcmp(e[i].section, s->name) && !strcmp(e[i].key, "workload"))
+		if (!strcmp(e[i].section, s->name) && !strcmp(e[i].key, "workload")) {
+			/* Never the last one silently: the section would run another workload. */
+			if (wline)
+				return hvb_experiment_fail(b->path, e[i].line, "[%s]: workload is given twice (first at "
+							   "line %d)", s->name, wline);
 			wname = e[i].value;
+			wline = e[i].line;
+		}
 	if (!(s->wl = hvb_workload_find(wname))) {
 		const char *dym = suggest_workload(wname);
 		known_list(known, sizeof(known), 0);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -63,6 +64,7 @@ static int native_start(const struct hvb_guest_spec *spec, struct hvb_guest **ou
 	}
 	if (!(g = calloc(1, sizeof(*g))))
 		return HVB_ENOMEM;
+	pid_t runner = getpid();
 	g->pid = fork();
 	if (g->pid < 0) {
 		snprintf(why, len, "fork: %s", strerror(errno));
@@ -74,6 +76,12 @@ static int native_start(const struct hvb_guest_spec *spec, struct hvb_guest **ou
 		 * agent cleanly; and a timeout can kill the agent with all its children. */
 		setpgid(0, 0);
 		signal(SIGINT, SIG_DFL);
+		/* A runner killed outright (kill -9, the OOM killer) takes its agent along,
+		 * and the agent's supervisors its programs: an orphaned agent would finish
+		 * its sample (fio, iperf3) for nobody. The runner forks from its only thread. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != runner)
+			_exit(126);
 		if (spec->placement && hvb_placement_apply(spec->placement, msg, sizeof(msg)) < 0) {
 			if (write(errpipe[1], msg, strlen(msg)) < 0)
 				_exit(126);

@@ -104,7 +104,11 @@ int hvb_store_label_check(const char *label, char *why, size_t len)
 {
 	int64_t n;
 
-	if (!strcmp(label, "last")) {
+	/* Spaces around a label are invisible in list, show and every report. */
+	size_t lead = strspn(label, " \t"), end = strlen(label);
+	while (end > lead && (label[end - 1] == ' ' || label[end - 1] == '\t'))
+		end--;
+	if (end - lead == 4 && !memcmp(label + lead, "last", 4)) {
 		snprintf(why, len, "'last' selects the newest run; a run with this label could never be named by it");
 		return HVB_EINVAL;
 	}
@@ -114,10 +118,11 @@ int hvb_store_label_check(const char *label, char *why, size_t len)
 	}
 	/* Run ids are decimal only, but a person reads " 3", "010" or "0x1" as a
 	 * number too: such a label would be taken for an id by a reader. */
-	const char *p = label + strspn(label, " \t");
-	p += *p == '+' || *p == '-';
-	if (*p && (p[strspn(p, "0123456789")] == 0 ||
-		   ((p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) && p[2] && !p[2 + strspn(p + 2, "0123456789abcdefABCDEF")]))) {
+	const char *p = label + lead, *e = label + end;
+	p += p < e && (*p == '+' || *p == '-');
+	if (p < e && (p + strspn(p, "0123456789") >= e ||
+		      (e - p > 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X') &&
+		       p + 2 + strspn(p + 2, "0123456789abcdefABCDEF") >= e))) {
 		snprintf(why, len, "it reads as a number, which a reader would take for a run id");
 		return HVB_EINVAL;
 	}

@@ -68,6 +68,7 @@ bad-51-tabs.ini|0||^repetitions: 3$
 bad-52-long-name.ini|2|3|name is 150 characters long: at most 127
 bad-53-control-char.ini|2|3|control character 0x1b
 bad-54-fraction-sizes.ini|0||memlat sizes=4.5K,16KiB,1.5MB,0.5GiB 
+bad-55-duplicate-workload-key.ini|2|8|\[b\]: workload is given twice \(first at line 7\)
 EOF
 
 # Outcome of one file: exit code, and the line and reason named on stderr (or

@@ -233,7 +233,9 @@ static void artifact_dirs(void)
 
 static void labels(void)
 {
-	const char *bad[] = { "2", "last", "010", "0x10", " 3", "-1" }, *good[] = { "v2", "nightly", "last-week", "2a", "" };
+	/* Spaces around a label are invisible in list and the reports: "2 " reads as run 2. */
+	const char *bad[] = { "2", "last", "010", "0x10", " 3", "-1", "2 ", " 3\t", "last ", " last", "0x1f " },
+		   *good[] = { "v2", "nightly", "last-week", "2a", "", "la st", "x 2", "0x" };
 	char why[256];
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)

@@ -91,6 +91,19 @@ for wl in fio iperf3; do
 	clean "SIGINT during $wl"
 done
 
+# ---- SIGKILL to the runner (kill -9, the OOM killer): its agent and fio go too,
+# not when fio's runtime is over ----
+rm -f "$HVBENCH_DB"*
+printf '[experiment]\nrepetitions = 1\nwarmup = 0\nduration = 1s\ntimeout = 120s\n' > "$T/kill.ini"
+sed -n "/^\[fio\]/,/^\[iperf3\]/p" "$T/timeout.ini" | sed -e '$d' -e 's/^runtime = 60s$/runtime = 600s/' >> "$T/kill.ini"
+"$HVBENCH" run "$T/kill.ini" > "$T/out" 2> "$T/log" &
+pid=$!
+check "started 'fio '" "SIGKILL to the runner: fio did not start: $(cat "$T/log")"
+kill -KILL $pid
+wait $pid
+clean "SIGKILL to the runner during fio"
+for p in $(ours | cut -d: -f1); do kill -KILL "${p#/proc/}"; done # what a failure left
+
 # ---- SIGTERM and SIGKILL to the agent ----
 mkfifo "$T/in"
 for sig in TERM KILL; do
