@@ -70,6 +70,13 @@ int hvb_line_read(int fd, struct hvb_linebuf *lb, double timeout_s, int (*interr
 			int ms = left <= 0 ? 0 : (int)(left * 1000) + 1, r;
 			if (left <= 0)
 				return HVB_ETIMEDOUT;
+			/* A signal that came before poll() does not wake it: look at the
+			 * flag first, and again every 200 ms (Ctrl-C during a long sample
+			 * was otherwise seen only when the sample ended). */
+			if (interrupted && interrupted())
+				return HVB_EINTR;
+			if (interrupted && ms > 200)
+				ms = 200;
 			r = poll(&p, 1, ms);
 			if (r < 0 && errno == EINTR) {
 				if (interrupted && interrupted())

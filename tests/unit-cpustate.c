@@ -58,7 +58,9 @@ int main(void)
 	signal(SIGALRM, SIG_DFL);
 	CHECK(flips > 0);
 	CHECK(rc == HVB_EIO);
-	CHECK_STR_HAS(why, "mm5 changed");
+	/* Mostly the register check sees it; a flip that lands during the fixed
+	 * computation (when it uses xmm5) shows there instead. */
+	CHECK(strstr(why, "mm5 changed") || strstr(why, "fixed floating-point computation"));
 	fprintf(stderr, "register changed behind the task's back (%d flips): %s\n", (int)flips, why);
 #endif
 	return CHECK_DONE();

@@ -7,8 +7,11 @@
  * as its child in that group. The supervisor asks for SIGUSR1 when the agent
  * dies (PR_SET_PDEATHSIG; the signal follows the thread that forked, and the
  * agent forks from the thread that runs the workload, which lives as long as
- * the sample), and the agent sends it the same signal to stop the program. On
- * it, the supervisor sends TERM to the program and everything it started, waits
+ * the sample), and the agent sends it SIGUSR2 to stop the program. A signal of
+ * its own for each: when a multi-threaded agent is killed, its dying thread's
+ * children are first handed to a sibling thread of the same process, so
+ * getppid() can still name the agent when SIGUSR1 arrives. On either, the
+ * supervisor sends TERM to the program and everything it started, waits
  * a grace period, sends KILL, reaps them all and, when the agent is gone,
  * removes the sample's scratch directory. Descendants that left the group (fio's
  * job processes call setsid) are found all the same: the supervisor, as the
@@ -225,6 +228,7 @@ static _Noreturn void supervise(char *const argv[], pid_t agent, const char *scr
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
 	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGUSR2);
 	sigprocmask(SIG_SETMASK, &set, NULL);
 	prctl(PR_SET_PDEATHSIG, SIGUSR1);
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
@@ -252,6 +256,8 @@ static _Noreturn void supervise(char *const argv[], pid_t agent, const char *scr
 	while (!orphaned && !have) {
 		sig = sigwaitinfo(&set, NULL);
 		if (sig == SIGUSR1)
+			orphaned = 1;
+		if (sig == SIGUSR1 || sig == SIGUSR2)
 			break;
 		reap(prog, &status, &have);
 	}
@@ -378,7 +384,7 @@ int hvb_proc_stop(struct hvb_proc *p)
 		return 1;
 	if (hvb_proc_wait(p, 0) == 1)
 		return 1;
-	kill(p->pid, SIGUSR1);
+	kill(p->pid, SIGUSR2);
 	/* The supervisor's own grace, and a margin; then the last resort. */
 	if (hvb_proc_wait(p, GRACE_S + 3.0) != 1) {
 		kill(-p->pid, SIGKILL);
