@@ -1,10 +1,15 @@
-# xentrace decoder tests: real traces from Xen 4.17 with xenalyze's figures beside them.
+# xentrace decoder tests: real traces from Xen 4.17 and 4.20 with their xenalyze's figures beside them.
 xentrace_test_data = tests/data/xentrace/README.md \
 	tests/data/xentrace/fresh-hvm-workload-all-5s.bin tests/data/xentrace/fresh-hvm-workload-all-5s.xenalyze-summary.txt \
 	tests/data/xentrace/fresh-pv-workload-all-5s.bin tests/data/xentrace/fresh-pv-workload-all-5s.xenalyze-summary.txt \
 	tests/data/xentrace/fresh-pvh-workload-all-5s.bin tests/data/xentrace/fresh-pvh-workload-all-5s.xenalyze-summary.txt \
 	tests/data/xentrace/narrow-hvm-hvmclass-3s.bin tests/data/xentrace/narrow-hvm-hvmclass-3s.xenalyze-summary.txt \
-	tests/data/xentrace/run1-pv-create-all-5s.bin tests/data/xentrace/run1-pv-create-all-5s.xenalyze-summary.txt
+	tests/data/xentrace/run1-pv-create-all-5s.bin tests/data/xentrace/run1-pv-create-all-5s.xenalyze-summary.txt \
+	tests/data/xentrace/4.20/README.md \
+	tests/data/xentrace/4.20/xen420-hvm-workload-all-5s.bin tests/data/xentrace/4.20/xen420-hvm-workload-all-5s.xenalyze-summary.txt \
+	tests/data/xentrace/4.20/xen420-narrow-hvm-hvmclass-5s.bin tests/data/xentrace/4.20/xen420-narrow-hvm-hvmclass-5s.xenalyze-summary.txt \
+	tests/data/xentrace/4.20/xen420-pv-workload-all-5s.bin tests/data/xentrace/4.20/xen420-pv-workload-all-5s.xenalyze-summary.txt \
+	tests/data/xentrace/4.20/xen420-pvh-workload-all-5s.bin tests/data/xentrace/4.20/xen420-pvh-workload-all-5s.xenalyze-summary.txt
 xentrace_case_data = tests/data/cases/xentrace/01-xen419-svm-exit64.bin tests/data/cases/xentrace/01b-xen417-vmexit64-control.bin \
 	tests/data/cases/xentrace/03-tsc-skew-2pcpu.bin tests/data/cases/xentrace/04-384-pcpus.bin \
 	tests/data/cases/xentrace/05-xentrace-killed-truncated.bin tests/data/cases/xentrace/05b-complete-control.bin \

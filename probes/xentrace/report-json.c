@@ -76,6 +76,16 @@ static int cmp_exit(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static json_t *interval_json(const struct hvb_xt_summary *s, int state, uint64_t cycles)
+{
+	json_t *x = json_object();
+
+	json_object_set_new(x, "state", json_string(hvb_xt_runstate_name((unsigned)state)));
+	json_object_set_new(x, "cycles", jint(cycles));
+	add_seconds(s, x, cycles);
+	return x;
+}
+
 static json_t *vcpu_json(const struct hvb_xt_summary *s, struct xt_vcpu *v)
 {
 	enum hvb_xt_vendor vendor = hvb_xt_summary_vendor(s);
@@ -93,6 +103,16 @@ static json_t *vcpu_json(const struct hvb_xt_summary *s, struct xt_vcpu *v)
 		json_object_set_new(rs, hvb_xt_runstate_name(i), x);
 	}
 	json_object_set_new(o, "runstates", rs);
+	/* The first interval (begun by the vCPU's first runstate record) and the one still open
+	 * at the end of the trace (its real length is longer), both in the figures above. */
+	{
+		json_t *ends = json_object();
+		if (v->first_state >= 0)
+			json_object_set_new(ends, "first", interval_json(s, v->first_state, v->first_cycles));
+		if (v->end_state >= 0)
+			json_object_set_new(ends, "open_at_end", interval_json(s, v->end_state, v->end_cycles));
+		json_object_set_new(o, "runstate_ends", ends);
+	}
 	json_object_set_new(o, "wakeups", jint(v->wakeups));
 	/* Runstate and wake-up cycles measured from one pCPU to another whose TSCs were
 	 * corrected for skew: only as exact as the correction (the skew's lower bound). */

@@ -58,8 +58,16 @@ static void change(struct hvb_xt_summary *s, const struct hvb_xt_rec *r, unsigne
 	skew_check(s, v, r, old, new);
 	if (v->state >= 0 && t >= v->state_tsc && (unsigned)v->state != new) {
 		v->state_cycles[v->state] += t - v->state_tsc;
+		if (v->first_open) {
+			v->first_cycles = t - v->state_tsc;
+			v->first_open = 0;
+		}
 		if (corrected(s, v->state_cpu, r->cpu))
 			v->skew_cycles += t - v->state_tsc;
+	}
+	if (v->first_state < 0) {
+		v->first_state = (int)new;
+		v->first_open = 1;
 	}
 	if ((unsigned)v->state != new || old != new) {
 		v->state_count[new]++;
@@ -122,6 +130,10 @@ void xt_sched_finish(struct hvb_xt_summary *s)
 	for (uint32_t i = 0; i < s->vtab_cap; i++) {
 		struct xt_vcpu *v = s->vtab[i];
 		if (v && v->state >= 0 && s->last_tsc >= v->state_tsc) {
+			v->end_state = v->state;
+			v->end_cycles = s->last_tsc - v->state_tsc;
+			if (v->first_open)
+				v->first_cycles = v->end_cycles;
 			v->state_cycles[v->state] += s->last_tsc - v->state_tsc;
 			v->state_tsc = s->last_tsc;
 		}

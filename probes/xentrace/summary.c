@@ -130,6 +130,7 @@ struct xt_vcpu *xt_vcpu_get(struct hvb_xt_summary *s, uint32_t dom, uint32_t vcp
 	v->dom = dom;
 	v->vcpu = vcpu;
 	v->state = -1;
+	v->first_state = v->end_state = -1;
 	if (!(v->d = xt_domain_get(s, dom))) {
 		free(v);
 		return NULL;

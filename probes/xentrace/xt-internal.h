@@ -72,6 +72,10 @@ struct xt_vcpu {
 	uint64_t state_tsc;
 	uint64_t state_cycles[XT_NSTATES];
 	uint64_t state_count[XT_NSTATES];
+	/* The first interval (the state the vCPU's first runstate record put it in, and its
+	 * cycles) and the one still open at the last record (xt_sched_finish); -1 when none. */
+	int first_state, end_state, first_open;
+	uint64_t first_cycles, end_cycles;
 	uint64_t wake_tsc;           /* blocked -> runnable, waiting to run */
 	uint64_t wakeups;
 	struct xt_dist wake_lat;
