@@ -71,6 +71,8 @@ double hvb_mwu_exact_cdf(size_t na, size_t nb, double u);
 int hvb_holm(const double *p, size_t n, double *adj);
 
 /* ---- verdicts (verdict.c) ---- */
+/* The most repetitions an experiment may ask for; an estimate past it is out of reach. */
+#define HVB_REPS_REACH 10000
 enum hvb_verdict {
 	HVB_V_SAME,
 	HVB_V_BETTER,
@@ -105,7 +107,7 @@ struct hvb_metric_cmp {
 	double p, p_adj;
 	int exact;
 	enum hvb_verdict verdict;
-	int need_more;           /* inconclusive: more repetitions per side (estimate) */
+	int need_more;           /* inconclusive: more repetitions per side (estimate); -1: over HVB_REPS_REACH */
 	int regressed;           /* gate: worse beyond the threshold, with significance */
 	double detectable;       /* smallest worse change these samples' spread lets be called (NAN: not judged) */
 };
@@ -123,7 +125,8 @@ int hvb_judge_family(struct hvb_metric_cmp *m, size_t n, const struct hvb_judge_
  * reach o->min_effect. NAN when n < 2 or the spread is unknown. */
 double hvb_detectable(double rel_sd, size_t n, const struct hvb_judge_opts *o);
 /* Repetitions per side for a two-sided Mann-Whitney test to detect a relative
- * effect with the given relative spread (normal approximation, ARE 3/pi). */
+ * effect with the given relative spread (normal approximation, ARE 3/pi);
+ * HVB_REPS_REACH + 1 when more than that would be needed. */
 int hvb_reps_needed(double rel_sd, double effect, double alpha, double power);
 
 /* ---- alternative regression rules, for the gate's calibration (rules.c) ---- */

@@ -43,7 +43,10 @@ void hvb_fmt_pct(double ratio, char *buf, size_t len)
 
 void hvb_fmt_verdict(const struct hvb_metric_cmp *m, char *buf, size_t len)
 {
-	if (m->verdict == HVB_V_INCONCLUSIVE)
+	if (m->verdict == HVB_V_INCONCLUSIVE && m->need_more < 0)
+		snprintf(buf, len, "inconclusive (the change is too small for this spread: more than %d repetitions needed)",
+			 HVB_REPS_REACH);
+	else if (m->verdict == HVB_V_INCONCLUSIVE)
 		snprintf(buf, len, "inconclusive (need %d more repetition%s)", m->need_more, m->need_more == 1 ? "" : "s");
 	else
 		snprintf(buf, len, "%s%s", hvb_verdict_name(m->verdict), m->regressed ? ": REGRESSION" : "");
@@ -236,13 +239,16 @@ static void gate_part(struct walk *w)
 		return;
 	if (!r->njudged && !r->nmissing)
 		snprintf(b, sizeof(b), "Gate: ERROR: no metric could be compared (no matching cells with samples).");
-	else if (r->nregressed || r->nmissing)
+	else if (r->nregressed || r->nmissing) {
+		char missing[128] = "";
+		/* the count of missing metrics only when there are some */
+		if (r->nmissing)
+			snprintf(missing, sizeof(missing), "; metrics measured in the baseline but missing in the candidate: %zu",
+				 r->nmissing);
 		snprintf(b, sizeof(b), "Gate: FAIL: %zu metric%s regressed by more than %.1f%% with significance"
-			 " (alpha %.3g, Holm-adjusted, rule %s)%s%zu%s.", r->nregressed, r->nregressed == 1 ? "" : "s",
-			 r->max_regression * 100, r->opts.alpha, hvb_rule_name(r->rule),
-			 r->nmissing ? "; metrics measured in the baseline but missing in the candidate: " : "",
-			 r->nmissing, r->nmissing ? "" : " missing");
-	else
+			 " (alpha %.3g, Holm-adjusted, rule %s)%s.", r->nregressed, r->nregressed == 1 ? "" : "s",
+			 r->max_regression * 100, r->opts.alpha, hvb_rule_name(r->rule), missing);
+	} else
 		snprintf(b, sizeof(b), "Gate: PASS: no metric regressed by more than %.1f%% with significance"
 			 " (alpha %.3g, Holm-adjusted, rule %s).", r->max_regression * 100, r->opts.alpha,
 			 hvb_rule_name(r->rule));

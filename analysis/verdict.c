@@ -42,8 +42,8 @@ int hvb_reps_needed(double rel_sd, double effect, double alpha, double power)
 		return MIN_REPS;
 	k = mwu_scale(alpha, power) * rel_sd / effect;
 	n = k * k;
-	if (n > 10000)
-		return 10000;
+	if (!(n <= HVB_REPS_REACH))
+		return HVB_REPS_REACH + 1; /* out of reach: not a figure to show */
 	return n < MIN_REPS ? MIN_REPS : (int)ceil(n);
 }
 
@@ -118,8 +118,10 @@ static int more_reps(const struct hvb_metric_cmp *m, const struct hvb_judge_opts
 		need = (double)n * (half / margin) * (half / margin);
 	else
 		need = hvb_reps_needed(spread, fmax(fabs(m->change), o->min_effect), o->alpha, o->power);
-	if (need > 10000)
-		need = 10000;
+	/* Beyond what an experiment may ask for (repetitions <= 10000): no count to
+	 * offer, only that more samples will not settle it at this spread. */
+	if (!(need <= HVB_REPS_REACH))
+		return -1;
 	return need > (double)n ? (int)ceil(need) - (int)n : 1;
 }
 
@@ -138,7 +140,7 @@ enum hvb_verdict hvb_verdict_decide(struct hvb_metric_cmp *m, const struct hvb_j
 	m->detectable = hvb_detectable(spread, n, o);
 	if (n < MIN_REPS || !isfinite(m->p_adj)) {
 		int need = hvb_reps_needed(spread, o->min_effect, o->alpha, o->power);
-		m->need_more = need > (int)n ? need - (int)n : MIN_REPS - (int)n;
+		m->need_more = need > HVB_REPS_REACH ? -1 : need > (int)n ? need - (int)n : MIN_REPS - (int)n;
 		return m->verdict = HVB_V_INCONCLUSIVE;
 	}
 	if (m->p_adj < o->alpha) {

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "cli/cli.h"
 #include "results/results.h"
 #ifdef HAVE_GSL
@@ -96,7 +97,7 @@ void hvb_cli_aopts_init(struct hvb_cli_aopts *a, const char *cmd)
 int hvb_cli_aopt(struct hvb_cli_aopts *a, int c, const char *arg)
 {
 	switch (c) {
-	case 'f': a->format = arg; return 1;
+	case 'f': a->format = arg; a->format_given = 1; return 1;
 	case 'o': a->output = arg; return 1;
 	case 'd': a->db = arg; return 1;
 	case 'i': a->o.ignore_params = arg; return 1;
@@ -106,21 +107,50 @@ int hvb_cli_aopt(struct hvb_cli_aopts *a, int c, const char *arg)
 	}
 }
 
-int hvb_cli_open_runs(const struct hvb_cli_aopts *a, const char *const *specs, size_t n, struct hvb_store **s,
+/* The format an output file's name says, or NULL. */
+static const char *format_of(const char *path)
+{
+	static const char *const ext[][2] = { { ".json", "json" }, { ".md", "md" },     { ".markdown", "md" },
+					      { ".html", "html" }, { ".htm", "html" }, { ".txt", "text" } };
+	const char *dot = path ? strrchr(path, '.') : NULL;
+
+	for (size_t i = 0; dot && !strchr(dot, '/') && i < sizeof(ext) / sizeof(ext[0]); i++)
+		if (!strcasecmp(dot, ext[i][0]))
+			return ext[i][1];
+	return NULL;
+}
+
+int hvb_cli_open_runs(struct hvb_cli_aopts *a, const char *const *specs, size_t n, struct hvb_store **s,
 		      int64_t *ids)
 {
+	const char *implied = format_of(a->output);
 	int rc;
 
+	if (implied && !a->format_given)
+		a->format = implied;
 	if (!hvb_format_find(a->format))
 		return hvb_cli_emit(a->cmd, NULL, a->format, NULL, NULL);
-	if (!(*s = hvb_store_open(hvb_cli_db(a->db), 1)))
-		return HVB_EXIT_FAIL;
+	if (implied && strcmp(implied, a->format)) {
+		fprintf(stderr, "hvbench %s: --format %s, but --output '%s' names a %s file: give one or the other\n", a->cmd,
+			a->format, a->output, implied);
+		return HVB_EXIT_USAGE;
+	}
+	if (!(*s = hvb_cli_store_open_ro(hvb_cli_db(a->db), &rc)))
+		return rc;
 	for (size_t i = 0; i < n; i++)
 		if ((rc = hvb_cli_resolve(*s, a->cmd, specs[i], &ids[i])) < 0) {
 			hvb_store_close(*s);
 			*s = NULL;
 			return rc == HVB_ENOENT ? HVB_EXIT_USAGE : HVB_EXIT_FAIL;
 		}
+	/* A run against itself compares nothing, and a gate of it would always pass. */
+	if (n == 2 && ids[0] == ids[1]) {
+		fprintf(stderr, "hvbench %s: '%s' and '%s' are the same run (%lld): name two different runs\n", a->cmd,
+			specs[0], specs[1], (long long)ids[0]);
+		hvb_store_close(*s);
+		*s = NULL;
+		return HVB_EXIT_USAGE;
+	}
 	return HVB_EXIT_OK;
 }
 #endif

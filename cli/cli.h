@@ -15,10 +15,31 @@ struct hvb_command {
 
 extern const struct hvb_command hvb_commands[];
 const struct hvb_command *hvb_command_find(const char *name);
+/* 1 for a command that is no user's (the agent, started by the runner): left
+ * out of the command list, the man pages and completion, still runnable. */
+int hvb_command_internal(const struct hvb_command *c);
 /* Prints "usage: hvbench NAME USAGE" to stderr and returns HVB_EXIT_USAGE. */
 int hvb_cli_usage(const char *name);
 /* The --db value, $HVBENCH_DB or ./hvbench.db */
 const char *hvb_cli_db(const char *opt);
+struct hvb_store;
+/* The store at db, read-only; NULL after saying why, with *exit_code 2 when
+ * nothing is there (a name that names nothing is bad input), else 1. */
+struct hvb_store *hvb_cli_store_open_ro(const char *db, int *exit_code);
+/* -q/--quiet given: no progress lines, only warnings and errors. */
+extern int hvb_cli_quiet;
+/* Exit codes and environment variables, for help, the man pages and the README (cli/man.c). */
+struct hvb_cli_doc {
+	const char *name, *help;
+};
+extern const struct hvb_cli_doc hvb_cli_exit_codes[], hvb_cli_environment[];
+/* "hvbench help --man PAGE" (roff on stdout), "--man-list", "--complete WHAT": cli/man.c, cli/complete.c. */
+int hvb_cli_man(const char *page);
+void hvb_cli_man_list(void);
+int hvb_cli_complete(int argc, char **argv);
+struct hvb_option;
+/* The name of an option's type in help ("integer", "size", ...). */
+const char *hvb_cli_type_name(const struct hvb_option *o);
 
 #include <stdio.h>
 #include <stdint.h>
@@ -77,6 +98,7 @@ int hvb_cli_emit(const char *cmd, const struct hvb_report *r, const char *format
 #define HVB_CLI_ANALYSIS_SHORT "f:o:d:a:" /* each command adds the letters of its own options */
 struct hvb_cli_aopts {
 	const char *cmd, *format, *output, *db;
+	int format_given; /* --format given: else the format follows --output's extension */
 	struct hvb_judge_opts o;
 };
 void hvb_cli_aopts_init(struct hvb_cli_aopts *a, const char *cmd);
@@ -84,9 +106,11 @@ void hvb_cli_aopts_init(struct hvb_cli_aopts *a, const char *cmd);
  * 'm', for the commands that list them), applied to a; 0 when it is not one;
  * -1 when its value is bad (said on stderr). */
 int hvb_cli_aopt(struct hvb_cli_aopts *a, int c, const char *arg);
-/* Checks the format, opens the store read-only and resolves each spec into
- * ids: HVB_EXIT_OK with *s open, or the exit code after saying why. */
-int hvb_cli_open_runs(const struct hvb_cli_aopts *a, const char *const *specs, size_t n, struct hvb_store **s,
+/* Checks the format (or takes it from --output's extension: .json, .md, .html,
+ * .txt; a --format that contradicts it is an error), opens the store read-only
+ * and resolves each spec into ids (two specs must be two runs): HVB_EXIT_OK
+ * with *s open, or the exit code after saying why. */
+int hvb_cli_open_runs(struct hvb_cli_aopts *a, const char *const *specs, size_t n, struct hvb_store **s,
 		      int64_t *ids);
 #endif
 HVB_COMMAND(image);

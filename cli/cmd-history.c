@@ -112,8 +112,8 @@ HVB_COMMAND(history)
 	}
 	if (argc - optind != 1)
 		return hvb_cli_usage("history");
-	if (!(s = hvb_store_open(hvb_cli_db(db), 1)))
-		return HVB_EXIT_USAGE;
+	if (!(s = hvb_cli_store_open_ro(hvb_cli_db(db), &rc)))
+		return rc;
 	if (hvb_history_load(s, argv[optind], label, &h, &nh) < 0) {
 		hvb_store_close(s);
 		return HVB_EXIT_USAGE;

@@ -29,9 +29,11 @@ static int check(int json)
 	printf("command line: %s\n", h.cmdline);
 	for (int i = 0; i < HVB_HV_NHOOKS; i++) {
 		const struct hvb_hv_hook *k = &h.hook[i];
-		const char *probe = hvb_probe_find(k->probes) ? "" : " (not in this hvbench build)";
 		printf("  %-15s %-26s %-3s  %s\n", k->name, k->kconfig, k->present ? "yes" : "no", k->detail);
-		printf("  %-15s probe %s: %s%s\n", "", k->probes, k->present ? "available" : "unavailable", probe);
+		if (k->probes && hvb_probe_find(k->probes))
+			printf("  %-15s probe %s: %s\n", "", k->probes, k->present ? "available" : "unavailable");
+		else
+			printf("  %-15s no probe of hvbench reads it yet\n", "");
 	}
 	for (int i = 0; i < HVB_HV_NHOOKS; i++)
 		if (!h.hook[i].present) {

@@ -7,12 +7,28 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli/cli.h"
+#include "hv/hv.h"
 #include "results/results.h"
 #ifdef HAVE_GSL
 #include "analysis/analysis.h"
 #endif
 
 #ifdef HAVE_GSL
+/* --baseline names a guest mode of some backend (native, pv, pvh, hvm, ...); else says which there are. */
+static int known_mode(const char *mode)
+{
+	for (size_t i = 0; hvb_backends[i]; i++)
+		for (const char *const *m = hvb_backends[i]->modes; *m; m++)
+			if (!strcmp(*m, mode))
+				return 1;
+	fprintf(stderr, "hvbench report: --baseline '%s': expected a guest mode:", mode);
+	for (size_t i = 0; hvb_backends[i]; i++)
+		for (const char *const *m = hvb_backends[i]->modes; *m; m++)
+			fprintf(stderr, " %s", *m);
+	fputc('\n', stderr);
+	return 0;
+}
+
 HVB_COMMAND(report)
 {
 	static const struct option longopts[] = {
@@ -29,9 +45,11 @@ HVB_COMMAND(report)
 	hvb_cli_aopts_init(&ao, "report");
 	optind = 1;
 	while ((c = getopt_long(argc, argv, HVB_CLI_ANALYSIS_SHORT "b:m:", longopts, NULL)) != -1) {
-		if (c == 'b')
+		if (c == 'b') {
+			if (!known_mode(optarg))
+				return HVB_EXIT_USAGE;
 			baseline = optarg;
-		else if ((rc = hvb_cli_aopt(&ao, c, optarg)) <= 0)
+		} else if ((rc = hvb_cli_aopt(&ao, c, optarg)) <= 0)
 			return rc < 0 ? HVB_EXIT_USAGE : hvb_cli_usage("report");
 	}
 	if (argc - optind > 1)

@@ -37,6 +37,9 @@ static void on_progress(const struct hvb_progress *p, void *arg)
 	const char *label = p->label ? hvb_esc_buf(p->label, HVB_ESC_TEXT, lab, sizeof(lab)) : NULL;
 	const char *detail = p->detail ? hvb_esc_buf(p->detail, HVB_ESC_TEXT, det, sizeof(det)) : NULL;
 
+	/* -q: only what went wrong (skips and failures), on plain lines */
+	if (hvb_cli_quiet && (!strcmp(p->event, "sample") || !strcmp(p->event, "cell-done")))
+		return;
 	hvb_esc_buf(p->c->key, HVB_ESC_TEXT, key, sizeof(key));
 	hvb_esc_buf(p->c->section, HVB_ESC_TEXT, sec, sizeof(sec));
 
@@ -170,7 +173,7 @@ HVB_COMMAND(run)
 	struct hvb_experiment exs[MAX_RUNS] = { 0 }, *ex[MAX_RUNS];
 	struct hvb_store *s = NULL;
 	struct hvb_run_opts o = { 0 };
-	struct prog pg = { .tty = isatty(2) };
+	struct prog pg = { .tty = isatty(2) && !hvb_cli_quiet };
 	int64_t run_ids[MAX_RUNS] = { 0 };
 	char why[256];
 

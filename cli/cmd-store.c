@@ -59,8 +59,8 @@ HVB_COMMAND(list)
 
 	if (i < 0 || i != argc)
 		return hvb_cli_usage("list");
-	if (!(s = hvb_store_open(hvb_cli_db(db), 1)))
-		return HVB_EXIT_FAIL;
+	if (!(s = hvb_cli_store_open_ro(hvb_cli_db(db), &rc)))
+		return rc;
 	printf("%5s  %-19s  %-12s %-20s %-20s %6s %8s\n", "run", "started", "status", "experiment", "label", "cells",
 	       "samples");
 	rc = hvb_store_runs_foreach(s, list_one, s);
@@ -80,8 +80,8 @@ HVB_COMMAND(show)
 
 	if (i < 0 || argc - i != 1)
 		return hvb_cli_usage("show");
-	if (!(s = hvb_store_open(hvb_cli_db(db), 1)))
-		return HVB_EXIT_FAIL;
+	if (!(s = hvb_cli_store_open_ro(hvb_cli_db(db), &rc)))
+		return rc;
 	if ((rc = hvb_store_run_resolve(s, argv[i], &id)) < 0 || (rc = hvb_store_run_get(s, id, &r)) < 0) {
 		char arg[400];
 		if (rc == HVB_ENOENT)

@@ -8,7 +8,7 @@
 #include "hv/hv.h"
 #include "probes/probes.h"
 
-static const char *type_name(const struct hvb_option *o)
+const char *hvb_cli_type_name(const struct hvb_option *o)
 {
 	static const char *const names[] = { "integer", "size", "time", "number", "on/off", "choice", "text" };
 	return names[o->type];
@@ -26,7 +26,7 @@ static void print_options(const struct hvb_option *t, int axes)
 	}
 	for (; t->name; t++) {
 		hvb_option_expect(t, expect, sizeof(expect));
-		printf("  %-16s %-7s default %-10s %s\n  %-16s         %s%s\n", t->name, type_name(t),
+		printf("  %-16s %-7s default %-10s %s\n  %-16s         %s%s\n", t->name, hvb_cli_type_name(t),
 		       t->def ? (*t->def ? t->def : "\"\"") : "(required)", t->help, "", expect,
 		       t->flags & HVB_OPT_LIST                            ? "; a comma list stays one value"
 		       : axes > 0 || (axes < 0 && hvb_experiment_axis(t->name)) ? "; a comma list expands into the matrix"
@@ -63,6 +63,10 @@ int hvb_cli_help_topic(const char *name)
 		       "those values instead of the [experiment]'s (e.g. fio on placement = local only).\n");
 		hvb_experiment_syntax(syntax, sizeof(syntax));
 		printf("\n%s", syntax);
+	} else if (!strcmp(name, "environment")) {
+		printf("environment variables:\n");
+		for (const struct hvb_cli_doc *d = hvb_cli_environment; d->name; d++)
+			printf("  %-26s %s\n", d->name, d->help);
 	} else if (w) {
 		printf("workload %s: %s\n\noptions (in a [%s] section):\n", w->name, w->summary, w->name);
 		print_options(w->options, 1);

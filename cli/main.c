@@ -1,10 +1,14 @@
 /* hvbench: one commands[] table, git/perf style. */
 #include "config.h"
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "cli/cli.h"
+#include "bench/bench.h"
 #include "hv/hv.h"
+#include "probes/probes.h"
 #include "results/results.h"
 
 const struct hvb_command hvb_commands[] = {
@@ -85,6 +89,11 @@ const struct hvb_command *hvb_command_find(const char *name)
 	return NULL;
 }
 
+int hvb_command_internal(const struct hvb_command *c)
+{
+	return c->run == cmd_agent;
+}
+
 int hvb_cli_usage(const char *name)
 {
 	const struct hvb_command *c = hvb_command_find(name);
@@ -109,17 +118,59 @@ int hvb_cli_parse_int(const char *cmd, const char *opt, const char *s, int64_t m
 const char *hvb_cli_db(const char *opt)
 {
 	const char *env = getenv("HVBENCH_DB");
+	const char *db = opt ? opt : env && *env ? env : HVB_DEFAULT_DB;
 
-	return opt ? opt : env && *env ? env : HVB_DEFAULT_DB;
+	hvb_log(HVB_LOG_DEBUG, "result store %s (from %s)", db, opt ? "--db" : env && *env ? "HVBENCH_DB" : "the default");
+	return db;
+}
+
+int hvb_cli_quiet;
+
+struct hvb_store *hvb_cli_store_open_ro(const char *db, int *exit_code)
+{
+	struct hvb_store *s = hvb_store_open(db, 1);
+
+	if (!s)
+		*exit_code = access(db, F_OK) != 0 && errno == ENOENT ? HVB_EXIT_USAGE : HVB_EXIT_FAIL;
+	return s;
 }
 
 static void list_commands(FILE *f)
 {
-	fprintf(f, "usage: hvbench [--version] [--help] COMMAND [ARGS]\n\ncommands:\n");
+	fprintf(f, "usage: hvbench [--version] [--help] [-v|--debug] [-q|--quiet] COMMAND [ARGS]\n\ncommands:\n");
 	for (const struct hvb_command *c = hvb_commands; c->name; c++)
-		fprintf(f, "  %-10s %s\n", c->name, c->summary);
-	fprintf(f, "\n'hvbench help COMMAND' tells more about one command; 'hvbench help workloads|probes|backends'\n"
-		   "lists the plug-ins, and 'hvbench help NAME' (or 'experiment') shows one's options and metrics.\n");
+		if (!hvb_command_internal(c))
+			fprintf(f, "  %-10s %s\n", c->name, c->summary);
+	fprintf(f, "\n'hvbench help COMMAND' (or 'hvbench COMMAND --help') tells more about one command;\n"
+		   "'hvbench help workloads|probes|backends' lists the plug-ins, and 'hvbench help NAME' (or\n"
+		   "'experiment', 'environment') shows one's options and metrics. -v (--debug) shows debug\n"
+		   "messages, libxl's among them; -q (--quiet) only warnings and errors, no progress.\n");
+}
+
+static void print_command_help(const struct hvb_command *c)
+{
+	printf("usage: hvbench %s %s\n\n%s\n\n%s\n", c->name, c->usage, c->summary, c->help);
+}
+
+/* The closest name a person may have meant: a command, a plug-in or a help topic. */
+static const char *did_you_mean(const char *word, int topics)
+{
+	static const char *const extra[] = { "experiment", "environment", "workloads", "probes", "backends" };
+	const char *names[256];
+	size_t n = 0;
+
+	for (const struct hvb_command *k = hvb_commands; k->name && n < 64; k++)
+		if (!hvb_command_internal(k))
+			names[n++] = k->name;
+	for (size_t i = 0; topics && hvb_workloads[i] && n < 128; i++)
+		names[n++] = hvb_workloads[i]->name;
+	for (size_t i = 0; topics && hvb_probes[i] && n < 192; i++)
+		names[n++] = hvb_probes[i]->name;
+	for (size_t i = 0; topics && hvb_backends[i] && n < 240; i++)
+		names[n++] = hvb_backends[i]->name;
+	for (size_t i = 0; topics && i < sizeof(extra) / sizeof(extra[0]); i++)
+		names[n++] = extra[i];
+	return hvb_did_you_mean(word, names, n);
 }
 
 HVB_COMMAND(help)
@@ -133,43 +184,81 @@ HVB_COMMAND(help)
 		list_commands(stdout);
 		return HVB_EXIT_OK;
 	}
+	/* Internal: what the build writes the man pages and the bash completion from. */
+	if (!strcmp(argv[1], "--man") && argc == 3)
+		return hvb_cli_man(argv[2]) < 0 ? HVB_EXIT_USAGE : HVB_EXIT_OK;
+	if (!strcmp(argv[1], "--man-list") && argc == 2) {
+		hvb_cli_man_list();
+		return HVB_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--complete"))
+		return hvb_cli_complete(argc - 1, argv + 1);
 	if (!(c = hvb_command_find(argv[1]))) {
 		if (hvb_cli_help_topic(argv[1]) == 0)
 			return HVB_EXIT_OK;
-		fprintf(stderr, "hvbench: no command, workload, probe or backend '%s'; 'hvbench help' lists them\n",
-			argv[1]);
+		const char *dym = did_you_mean(argv[1], 1);
+		fprintf(stderr, "hvbench: no command, workload, probe or backend '%s'%s%s%s; 'hvbench help' lists them\n",
+			argv[1], dym ? " (did you mean '" : "", dym ? dym : "", dym ? "'?)" : "");
 		return HVB_EXIT_USAGE;
 	}
-	printf("usage: hvbench %s %s\n\n%s\n\n%s\n", c->name, c->usage, c->summary, c->help);
+	print_command_help(c);
 	return HVB_EXIT_OK;
+}
+
+/* -h or --help among a command's arguments (before "--"): its help, exit 0. */
+static int wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+			return 1;
+	return 0;
 }
 
 int main(int argc, char **argv)
 {
 	const struct hvb_command *c;
 	const char *base = strrchr(argv[0], '/');
+	int i = 1;
 
 	if (!strcmp(base ? base + 1 : argv[0], HVB_XEN_HOTPLUG_NAME))
 		return hvb_xen_block_hotplug_main(argc, argv);
-	if (argc < 2) {
+	/* hvbench's own options, before the command. */
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "--version")) {
+			printf("hvbench %s\n", PACKAGE_VERSION);
+			return HVB_EXIT_OK;
+		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			list_commands(stdout);
+			return HVB_EXIT_OK;
+		} else if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose") || !strcmp(argv[i], "--debug")) {
+			hvb_log_set_level(HVB_LOG_DEBUG);
+		} else if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet")) {
+			hvb_log_set_level(HVB_LOG_WARN);
+			hvb_cli_quiet = 1;
+		} else {
+			fprintf(stderr, "hvbench: unknown option '%s' (before the command: --version, --help, -v, --debug, "
+					"-q, --quiet)\n", argv[i]);
+			return HVB_EXIT_USAGE;
+		}
+	}
+	if (i >= argc) {
 		list_commands(stderr);
 		return HVB_EXIT_USAGE;
 	}
-	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+	if (!strcmp(argv[i], "version")) {
 		printf("hvbench %s\n", PACKAGE_VERSION);
 		return HVB_EXIT_OK;
 	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
-		return cmd_help(1, argv);
-	if (!(c = hvb_command_find(argv[1]))) {
-		const char *names[64];
-		size_t n = 0;
-		for (const struct hvb_command *k = hvb_commands; k->name && n < 64; k++)
-			names[n++] = k->name;
-		const char *dym = hvb_did_you_mean(argv[1], names, n);
-		fprintf(stderr, "hvbench: '%s' is not a command%s%s%s; 'hvbench help' lists them\n", argv[1],
+	if (!(c = hvb_command_find(argv[i]))) {
+		const char *dym = did_you_mean(argv[i], 0);
+		fprintf(stderr, "hvbench: '%s' is not a command%s%s%s; 'hvbench help' lists them\n", argv[i],
 			dym ? " (did you mean '" : "", dym ? dym : "", dym ? "'?)" : "");
 		return HVB_EXIT_USAGE;
 	}
-	return c->run(argc - 1, argv + 1);
+	/* help's own arguments may be anything after its first (help --complete options -h) */
+	if (wants_help(c->run == cmd_help ? (argc - i > 2 ? 2 : argc - i) : argc - i, argv + i)) {
+		print_command_help(c);
+		return HVB_EXIT_OK;
+	}
+	return c->run(argc - i, argv + i);
 }

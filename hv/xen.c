@@ -95,7 +95,8 @@ static void hvb_xtl_vmessage(struct xentoollog_logger *lg, xentoollog_level leve
 		snprintf(last_error, sizeof(last_error), "%s%s%s", msg, errnoval >= 0 ? ": " : "",
 			 errnoval >= 0 ? strerror(errnoval) : "");
 		hvb_log(HVB_LOG_WARN, "libxl: %s", last_error);
-	} else if (level >= XTL_INFO) {
+	} else {
+		/* all of libxl's own debug output too: shown by hvbench -v, what one needs when a guest does not boot */
 		hvb_log(HVB_LOG_DEBUG, "libxl: %s", msg);
 	}
 }

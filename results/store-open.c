@@ -170,7 +170,7 @@ struct hvb_store *hvb_store_open(const char *path, int readonly)
 	unsigned char hdr[100];
 	size_t nhdr;
 	char *name;
-	int rc;
+	int rc, rw_read;
 
 	if (path && !*path) {
 		hvb_log(HVB_LOG_ERROR, "the database path is empty");
@@ -192,7 +192,14 @@ struct hvb_store *hvb_store_open(const char *path, int readonly)
 		return NULL;
 	}
 	s->lock_fd = -1;
-	rc = sqlite3_open_v2(name, &s->db, readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+	/* Reading a WAL store where it can be written: opened read-write but
+	 * query_only, so that closing the last connection removes the -wal and
+	 * -shm files the read made (a read-only connection leaves them behind). */
+	rw_read = readonly && access(path, W_OK) == 0;
+	rc = sqlite3_open_v2(name, &s->db,
+			     readonly && !rw_read ? SQLITE_OPEN_READONLY
+			     : readonly	  ? SQLITE_OPEN_READWRITE
+						  : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
 			     NULL);
 	free(name);
 	if (rc != SQLITE_OK) {
@@ -202,6 +209,10 @@ struct hvb_store *hvb_store_open(const char *path, int readonly)
 	}
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, 10000);
+	if (rw_read && sqlite3_exec(s->db, "PRAGMA query_only = ON", NULL, NULL, NULL) != SQLITE_OK) {
+		hvb_store_fail(s, "cannot set up the database");
+		goto fail;
+	}
 	if (readonly) {
 		if (read_only_version(s, hdr, nhdr) < 0)
 			goto fail;

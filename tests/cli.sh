@@ -4,9 +4,12 @@
 
 "$HVBENCH" --version | grep -q "^hvbench [0-9]" || fail "--version"
 "$HVBENCH" help > "$T/help" || fail "help exit"
-for c in run list show topo agent help; do
+for c in run list show topo help; do
 	grep -q "^  $c " "$T/help" || fail "help does not list $c"
 done
+# the agent is started by the runner, not by people: not listed, still there
+check '! grep -q "^  agent " "$T/help"' "help lists the internal agent command"
+"$HVBENCH" help agent | grep -q "usage: hvbench agent" || fail "help agent"
 "$HVBENCH" help run | grep -q "usage: hvbench run CONFIG" || fail "help run"
 "$HVBENCH" rnu 2> "$T/err"; check '[ $? = 2 ]' "unknown command exit"
 check 'grep -q "did you mean .run." "$T/err"' "suggestion: $(cat "$T/err")"

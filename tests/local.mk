@@ -28,3 +28,8 @@ include tests/lab.mk
 EXTRA_DIST += tests/data/topo/hbm-shared-cpuset.xml tests/data/topo/cxl-memory-only-node0.xml \
 	tests/data/topo/unreadable-version3.xml tests/data/cases/topology/11-threadripper-nps4-memoryless.xml \
 	tests/data/xen/topo-memoryless-cxl.json
+# Help, man pages, completion (issue 20)
+TESTS += tests/help.sh
+EXTRA_DIST += tests/help.sh
+TESTS += tests/review-minor.sh
+EXTRA_DIST += tests/review-minor.sh

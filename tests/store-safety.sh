@@ -77,7 +77,7 @@ check '[ "$(sqlite3 ./"file:uri.db?mode=memory" "select count(*) from samples wh
 HVBENCH_DB=:memory: "$HVBENCH" run tiny.ini > out 2> err || fail "HVBENCH_DB=:memory: run: $(cat err)"
 check '[ "$(sqlite3 ./:memory: "select count(*) from samples")" = 3 ]' "HVBENCH_DB=:memory: stored nothing"
 "$HVBENCH" list --db '' > /dev/null 2>&1
-check '[ $? = 1 ]' "--db '' is not the default database"
+check '[ $? = 2 ]' "--db '' is not the default database (and is bad usage: exit 2)"
 
 # --- labels that would read as a run selection ---
 for l in 2 last 010 0x1; do

@@ -232,6 +232,18 @@ static void test_verdict(void)
 	m.p_adj = m.p;
 	CHECK(hvb_verdict_decide(&m, &o) == HVB_V_INCONCLUSIVE);
 	CHECK(m.need_more > 0);
+	/* A change of 0.1% in a spread of 10%: past any repetitions an experiment may ask for,
+	 * said as such, not as "need 9995 more" (the old cap minus n). */
+	double fa[] = { 90, 110, 100, 95, 105 }, fb[] = { 90.1, 110.1, 100.1, 95.1, 105.1 };
+	char words[200];
+	o.min_effect = 0;
+	CHECK(hvb_metric_compare(fa, 5, fb, 5, &o, &m) == 0);
+	m.p_adj = m.p;
+	CHECK(hvb_verdict_decide(&m, &o) == HVB_V_INCONCLUSIVE);
+	CHECK(m.need_more == -1);
+	hvb_fmt_verdict(&m, words, sizeof(words));
+	CHECK(strstr(words, "more than 10000 repetitions") && !strstr(words, "need -"));
+	hvb_judge_opts_default(&o);
 	m.better = HVB_INFO;
 	CHECK(hvb_verdict_decide(&m, &o) == HVB_V_INFO);
 	/* R: qnorm(0.975) = 1.959963984540054, qnorm(0.8) = 0.8416212335729143;
