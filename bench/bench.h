@@ -160,9 +160,27 @@ int hvb_experiment_axis(const char *name);
 /* The first cell whose backend cannot keep its guest alive beside others (so
  * that cells could take turns), or NULL when every cell's can. */
 const struct hvb_cell *hvb_experiment_apart(const struct hvb_experiment *ex);
-/* Parses and validates; on error logs "FILE:LINE: what (expected ...)" and returns HVB_EINVAL. */
+/* Parses and validates; on error logs "FILE:LINE: what (expected ...)" and returns HVB_EINVAL.
+ * PATH "-" reads standard input (the same limits). */
 int hvb_experiment_load(const char *path, struct hvb_experiment *ex);
 int hvb_experiment_load_text(const char *path, const char *text, struct hvb_experiment *ex);
+/* The name of standard input in messages and in the run: hvb_experiment_load("-"). */
+#define HVB_EXPERIMENT_STDIN "<stdin>"
+/* hvb_experiment_load, then each "SECTION.KEY=VALUE" of sets applied where it
+ * belongs (a key of the file replaced, a new one under its section) and the
+ * result read again as a file is: ex->text is what runs, every override marked.
+ * The file must be valid on its own; a message about an override names it
+ * ("--set 'experiment.seed=x': ..."). PATH "-" is standard input. */
+int hvb_experiment_load_set(const char *path, char *const *sets, size_t nsets, struct hvb_experiment *ex);
+/* One line of an experiment made from the command line: KEY = VALUE in
+ * [SECTION] (key NULL: the section alone), and the name messages give it. */
+struct hvb_experiment_arg {
+	const char *section, *key, *value, *origin;
+};
+/* Builds the text (a "; comment" line, then each section once, in order of
+ * first appearance, with its keys) and reads it as a file is read. */
+int hvb_experiment_load_args(const char *path, const char *comment, const struct hvb_experiment_arg *a, size_t n,
+			     struct hvb_experiment *ex);
 void hvb_experiment_free(struct hvb_experiment *ex);
 /* The rules of an experiment file's syntax, as text for help. */
 void hvb_experiment_syntax(char *buf, size_t len);

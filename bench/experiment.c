@@ -306,9 +306,66 @@ static int handler(void *user, const char *section, const char *name, const char
 	return rc == 0;
 }
 
+/* Where each line of a text made by hvbench came from, while it is read: a line
+ * of the user's file (its own number) or an argument of the command line (its
+ * name), so that a message names what the person typed. NULL: the text is a file. */
+static const struct origin {
+	int line;   /* > 0: this line of the file at path */
+	char *name; /* else: "argument 3 'sizes=16K'", "--set 'experiment.seed=2'" */
+} *origins;
+static size_t norigins;
+
+void hvb_experiment_where(const char *path, int line, char *buf, size_t len)
+{
+	const struct origin *o = origins && line > 0 && (size_t)line <= norigins ? &origins[line - 1] : NULL;
+
+	if (o && o->name)
+		snprintf(buf, len, "%s", o->name);
+	else if (o || line > 0)
+		snprintf(buf, len, "%s:%d", path, o ? o->line : line);
+	else
+		snprintf(buf, len, "%s", path);
+}
+
+static void parse_free(struct parse *ps)
+{
+	for (size_t i = 0; i < ps->n; i++) {
+		free(ps->e[i].section);
+		free(ps->e[i].key);
+		free(ps->e[i].value);
+	}
+	for (size_t i = 0; i < ps->nsections; i++)
+		free(ps->sections[i]);
+	free(ps->e);
+	free(ps->sections);
+	free(ps->section_line);
+}
+
+/* The reader alone: entries and sections into ps (parse_free it either way). */
+static int parse_text(const char *path, const char *text, struct parse *ps)
+{
+	int rc;
+
+	*ps = (struct parse){ .path = path, .pos = text, .section = "" };
+	rc = ini_parse_stream(reader, ps, handler, ps);
+	if (ps->failed == HVB_ENOMEM)
+		hvb_log(HVB_LOG_ERROR, "%s: cannot parse (out of memory)", path);
+	if (ps->failed)
+		return ps->failed;
+	if (rc > 0) {
+		hvb_experiment_fail(path, rc, "syntax error: expected [section], key = value, or a ; comment");
+		return HVB_EINVAL;
+	}
+	if (rc < 0) {
+		hvb_log(HVB_LOG_ERROR, "%s: cannot parse (out of memory)", path);
+		return HVB_ENOMEM;
+	}
+	return 0;
+}
+
 int hvb_experiment_load_text(const char *path, const char *text, struct hvb_experiment *ex)
 {
-	struct parse ps = { .path = path, .pos = text, .section = "" };
+	struct parse ps;
 	int rc;
 
 	memset(ex, 0, sizeof(*ex));
@@ -316,78 +373,351 @@ int hvb_experiment_load_text(const char *path, const char *text, struct hvb_expe
 	ex->text = strdup(text);
 	if (!ex->path || !ex->text)
 		return HVB_ENOMEM;
-	rc = ini_parse_stream(reader, &ps, handler, &ps);
-	if (ps.failed == HVB_ENOMEM)
-		hvb_log(HVB_LOG_ERROR, "%s: cannot parse (out of memory)", path);
-	if (ps.failed)
-		rc = ps.failed;
-	else if (rc > 0) {
-		hvb_log(HVB_LOG_ERROR, "%s:%d: syntax error: expected [section], key = value, or a ; comment", path,
-			rc);
-		rc = HVB_EINVAL;
-	} else if (rc < 0) {
-		hvb_log(HVB_LOG_ERROR, "%s: cannot parse (out of memory)", path);
-		rc = HVB_ENOMEM;
-	} else
+	if ((rc = parse_text(path, text, &ps)) == 0)
 		rc = hvb_experiment_build(ex, ps.e, ps.n, (const char *const *)ps.sections, ps.section_line,
 					  ps.nsections);
-	for (size_t i = 0; i < ps.n; i++) {
-		free(ps.e[i].section);
-		free(ps.e[i].key);
-		free(ps.e[i].value);
-	}
-	for (size_t i = 0; i < ps.nsections; i++)
-		free(ps.sections[i]);
-	free(ps.e);
-	free(ps.sections);
-	free(ps.section_line);
+	parse_free(&ps);
 	if (rc < 0)
 		hvb_experiment_free(ex);
 	return rc;
 }
 
-
-int hvb_experiment_load(const char *path, struct hvb_experiment *ex)
+/* The whole of f, NUL-terminated, into *text; the size and NUL rules of a file. */
+static int read_text(FILE *f, const char *path, char **text)
 {
-	FILE *f = fopen(path, "rb");
-	char *text = NULL, *nul;
+	char *t = NULL, *nul;
 	size_t len = 0, cap = 0, n;
-	int rc, err;
+	int err;
 
-	if (!f) {
-		hvb_log(HVB_LOG_ERROR, "%s: cannot open: %m", path);
-		return HVB_ENOENT;
-	}
 	do {
 		if (cap - len < 4096) {
-			char *nt = realloc(text, cap = cap ? cap * 2 : 8192);
+			char *nt = realloc(t, cap = cap ? cap * 2 : 8192);
 			if (!nt) {
-				free(text);
-				fclose(f);
+				free(t);
 				return HVB_ENOMEM;
 			}
-			text = nt;
+			t = nt;
 		}
-		n = fread(text + len, 1, cap - len - 1, f);
+		n = fread(t + len, 1, cap - len - 1, f);
 		len += n;
 	} while (n > 0 && len <= MAX_FILE_BYTES);
 	err = ferror(f) ? errno : 0;
-	fclose(f);
-	text[len] = 0;
-	rc = HVB_EINVAL;
+	t[len] = 0;
+	*text = t;
 	if (err)
 		hvb_log(HVB_LOG_ERROR, "%s: cannot read: %s", path, strerror(err));
 	else if (len > MAX_FILE_BYTES)
 		hvb_log(HVB_LOG_ERROR, "%s: larger than %u MiB: not an experiment file (nothing of it was used)", path,
 			MAX_FILE_BYTES >> 20);
-	else if ((nul = memchr(text, 0, len))) {
+	else if ((nul = memchr(t, 0, len))) {
 		int line = 1;
-		for (const char *p = text; p < nul; p++)
+		for (const char *p = t; p < nul; p++)
 			line += *p == '\n';
 		hvb_log(HVB_LOG_ERROR, "%s:%d: a NUL byte (offset %zu): not a text file", path, line,
-			(size_t)(nul - text));
+			(size_t)(nul - t));
 	} else
-		rc = hvb_experiment_load_text(path, text, ex);
+		return 0;
+	free(t);
+	*text = NULL;
+	return HVB_EINVAL;
+}
+
+/* PATH's text ("-": standard input, named <stdin>) and the name messages give it. */
+static int read_config(const char *path, char **text, const char **name)
+{
+	FILE *f;
+	int rc;
+
+	*name = strcmp(path, "-") ? path : HVB_EXPERIMENT_STDIN;
+	if (!strcmp(path, "-"))
+		return read_text(stdin, *name, text);
+	if (!(f = fopen(path, "rb"))) {
+		hvb_log(HVB_LOG_ERROR, "%s: cannot open: %m", path);
+		return HVB_ENOENT;
+	}
+	rc = read_text(f, path, text);
+	fclose(f);
+	return rc;
+}
+
+int hvb_experiment_load(const char *path, struct hvb_experiment *ex)
+{
+	return hvb_experiment_load_set(path, NULL, 0, ex);
+}
+
+/* ---- texts made from the command line: bench's arguments, run's --set ---- */
+
+struct gen {
+	char *t;
+	size_t len, cap;
+	struct origin *o;
+	size_t n, ocap;
+	int rc;
+};
+
+/* One line of the text, from line `line` of the file or from the argument `name`. */
+static void __attribute__((format(printf, 4, 5))) gen_line(struct gen *g, int line, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (g->rc)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (g->cap - g->len < (size_t)n + 2) {
+		size_t cap = (g->cap + (size_t)n + 2) * 2;
+		char *t = realloc(g->t, cap);
+		if (!t) {
+			g->rc = HVB_ENOMEM;
+			return;
+		}
+		g->t = t;
+		g->cap = cap;
+	}
+	if (g->n == g->ocap) {
+		size_t cap = g->ocap ? g->ocap * 2 : 64;
+		struct origin *o = realloc(g->o, cap * sizeof(*o));
+		if (!o) {
+			g->rc = HVB_ENOMEM;
+			return;
+		}
+		g->o = o;
+		g->ocap = cap;
+	}
+	va_start(ap, fmt);
+	vsnprintf(g->t + g->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	g->len += (size_t)n;
+	g->t[g->len++] = '\n';
+	g->t[g->len] = 0;
+	g->o[g->n] = (struct origin){ line, name ? strdup(name) : NULL };
+	if (name && !g->o[g->n].name)
+		g->rc = HVB_ENOMEM;
+	g->n++;
+}
+
+static void gen_free(struct gen *g)
+{
+	for (size_t i = 0; i < g->n; i++)
+		free(g->o[i].name);
+	free(g->o);
+	free(g->t);
+}
+
+/* Reads the made text as a file is read, its messages naming the origins. */
+static int gen_load(struct gen *g, const char *path, struct hvb_experiment *ex)
+{
+	int rc = g->rc;
+
+	if (!rc) {
+		origins = g->o;
+		norigins = g->n;
+		rc = hvb_experiment_load_text(path, g->t, ex);
+		origins = NULL;
+		norigins = 0;
+	}
+	gen_free(g);
+	return rc;
+}
+
+/* What the reader would not read as the person meant it: a name with other
+ * characters, a value on two lines or with a " ;" comment inside. */
+static int arg_check(const char *origin, const char *section, const char *key, const char *value)
+{
+	const char *bad = NULL;
+
+	for (const char *c = section; c && *c && !bad; c++)
+		if (!name_char((unsigned char)*c))
+			bad = "a section name has only letters, digits, '_', '.' and '-'";
+	if (!*key)
+		bad = "the key is missing (expected KEY=VALUE)";
+	for (const char *c = key; *c && !bad; c++)
+		if (!name_char((unsigned char)*c))
+			bad = "a key has only letters, digits, '_', '.' and '-'";
+	for (const char *c = value; *c && !bad; c++)
+		if (*c == '\n' || *c == '\r')
+			bad = "a value is one line";
+		else if ((*c == ' ' || *c == '\t') && c[1] == ';')
+			bad = "' ;' would start a comment inside the value";
+	if (!bad)
+		return 0;
+	hvb_log(HVB_LOG_ERROR, "%s: %s", origin, bad);
+	return HVB_EINVAL;
+}
+
+int hvb_experiment_load_args(const char *path, const char *comment, const struct hvb_experiment_arg *a, size_t n,
+			     struct hvb_experiment *ex)
+{
+	struct gen g = { 0 };
+	int rc;
+
+	memset(ex, 0, sizeof(*ex));
+	for (size_t i = 0; i < n; i++) {
+		if (a[i].key && (rc = arg_check(a[i].origin, a[i].section, a[i].key, a[i].value)) < 0)
+			return rc;
+		for (size_t k = 0; a[i].key && k < i; k++)
+			if (a[k].key && !strcmp(a[k].section, a[i].section) && !strcmp(a[k].key, a[i].key)) {
+				hvb_log(HVB_LOG_ERROR, "%s: [%s] %s is already given by %s", a[i].origin, a[i].section,
+					a[i].key, a[k].origin);
+				return HVB_EINVAL;
+			}
+	}
+	gen_line(&g, 0, NULL, "; %s", comment);
+	/* Each section once, where it first appears, with every key of it below. */
+	for (size_t i = 0; i < n; i++) {
+		size_t first = 0;
+		while (strcmp(a[first].section, a[i].section))
+			first++;
+		if (first < i)
+			continue;
+		gen_line(&g, 0, a[i].origin, "[%s]", a[i].section);
+		for (size_t k = i; k < n; k++)
+			if (a[k].key && !strcmp(a[k].section, a[i].section))
+				gen_line(&g, 0, a[k].origin, "%s = %s", a[k].key, a[k].value);
+	}
+	return gen_load(&g, path, ex);
+}
+
+/* One --set: SECTION.KEY=VALUE, the section being the longest one of the file
+ * that begins the argument ([experiment] is there even when the file has none). */
+struct set {
+	const char *arg, *section, *value;
+	char key[128], origin[300];
+	int replaces; /* a key of the file: written in its place */
+	int done;
+};
+
+static int set_parse(struct set *st, const char *arg, const struct parse *ps, const char *path)
+{
+	const char *eq = strchr(arg, '=');
+	size_t best = 0, lhs = eq ? (size_t)(eq - arg) : 0;
+
+	st->arg = arg;
+	snprintf(st->origin, sizeof(st->origin), "--set '%s'", arg);
+	for (size_t i = 0; eq && i <= ps->nsections; i++) {
+		const char *s = i < ps->nsections ? ps->sections[i] : "experiment";
+		size_t l = strlen(s);
+		if (l > best && l + 1 < lhs && !strncmp(arg, s, l) && arg[l] == '.') {
+			best = l;
+			st->section = s;
+		}
+	}
+	if (!eq || !best) {
+		char known[1024] = "experiment";
+		const char *dot = eq ? memrchr(arg, '.', lhs) : NULL;
+		for (size_t i = 0; i < ps->nsections; i++)
+			if (strcmp(ps->sections[i], "experiment"))
+				snprintf(known + strlen(known), sizeof(known) - strlen(known), ", %s", ps->sections[i]);
+		if (!eq)
+			hvb_log(HVB_LOG_ERROR, "%s: expected SECTION.KEY=VALUE, e.g. experiment.repetitions=10", st->origin);
+		else
+			hvb_log(HVB_LOG_ERROR, "%s: no section [%.*s] in %s (its sections: %s)", st->origin,
+				dot ? (int)(dot - arg) : (int)lhs, arg, path, known);
+		return HVB_EINVAL;
+	}
+	if (lhs - best - 1 >= sizeof(st->key)) {
+		hvb_log(HVB_LOG_ERROR, "%s: the key is longer than %zu characters", st->origin, sizeof(st->key) - 1);
+		return HVB_EINVAL;
+	}
+	snprintf(st->key, sizeof(st->key), "%.*s", (int)(lhs - best - 1), arg + best + 1);
+	st->value = eq + 1;
+	for (size_t i = 0; i < ps->n; i++)
+		st->replaces |= !strcmp(ps->e[i].section, st->section) && !strcmp(ps->e[i].key, st->key);
+	return arg_check(st->origin, NULL, st->key, st->value);
+}
+
+/* The sets of section s not yet written, as new lines. */
+static void gen_sets(struct gen *g, struct set *st, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!st[i].done && !st[i].replaces && !strcmp(st[i].section, s)) {
+			gen_line(g, 0, st[i].origin, "%s = %s ; --set", st[i].key, st[i].value);
+			st[i].done = 1;
+		}
+}
+
+/* The file with each override where it belongs: a key of the file replaced
+ * (its line kept as a comment), a new key under its section's header. Every
+ * other line is the file's, under its own number in messages. */
+static int apply_sets(const char *path, const char *text, const struct parse *ps, struct set *st, size_t n,
+		      struct hvb_experiment *ex)
+{
+	struct gen g = { 0 };
+	const char *p = text;
+	int line = 0;
+
+	gen_line(&g, 0, NULL, "; %s, with the overrides of hvbench run --set (marked ; --set)", path);
+	if (!strncmp(p, "\xef\xbb\xbf", 3))
+		p += 3;
+	while (*p) {
+		const char *nl = strchr(p, '\n'), *end = nl ? nl : p + strlen(p);
+		const struct entry *e = NULL;
+		size_t i;
+		line++;
+		if (end > p && end[-1] == '\r')
+			end--;
+		for (i = 0; i < ps->n && !e; i++)
+			if (ps->e[i].line == line)
+				e = &ps->e[i];
+		for (i = 0; e && i < n; i++)
+			if (!strcmp(st[i].section, e->section) && !strcmp(st[i].key, e->key))
+				break;
+		if (e && i < n) {
+			gen_line(&g, line, NULL, "; replaced by --set: %.*s", (int)(end - p), p);
+			gen_line(&g, 0, st[i].origin, "%s = %s ; --set", st[i].key, st[i].value);
+			st[i].done = 1;
+		} else
+			gen_line(&g, line, NULL, "%.*s", (int)(end - p), p);
+		for (i = 0; i < ps->nsections; i++)
+			if (ps->section_line[i] == line)
+				gen_sets(&g, st, n, ps->sections[i]);
+		p = nl ? nl + 1 : p + strlen(p);
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!st[i].done) { /* only [experiment] can be missing from the file */
+			gen_line(&g, 0, st[i].origin, "[experiment]");
+			gen_sets(&g, st, n, "experiment");
+		}
+	return gen_load(&g, path, ex);
+}
+
+int hvb_experiment_load_set(const char *path, char *const *sets, size_t nsets, struct hvb_experiment *ex)
+{
+	struct parse ps = { 0 };
+	struct set *st = NULL;
+	const char *name;
+	char *text;
+	int rc;
+
+	memset(ex, 0, sizeof(*ex));
+	if ((rc = read_config(path, &text, &name)) < 0)
+		return rc;
+	/* The file must be right on its own: its messages then name its own lines. */
+	if ((rc = hvb_experiment_load_text(name, text, ex)) < 0 || !nsets)
+		goto out;
+	hvb_experiment_free(ex);
+	if ((rc = parse_text(name, text, &ps)) < 0)
+		goto out;
+	if (!(st = calloc(nsets, sizeof(*st)))) {
+		rc = HVB_ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < nsets && !rc; i++) {
+		rc = set_parse(&st[i], sets[i], &ps, name);
+		for (size_t k = 0; k < i && !rc; k++)
+			if (!strcmp(st[k].section, st[i].section) && !strcmp(st[k].key, st[i].key)) {
+				hvb_log(HVB_LOG_ERROR, "%s: [%s] %s is already set by %s", st[i].origin, st[i].section,
+					st[i].key, st[k].origin);
+				rc = HVB_EINVAL;
+			}
+	}
+	if (!rc)
+		rc = apply_sets(name, text, &ps, st, nsets, ex);
+out:
+	free(st);
+	parse_free(&ps);
 	free(text);
 	return rc;
 }

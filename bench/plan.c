@@ -41,16 +41,14 @@ struct builder {
 
 int hvb_experiment_fail(const char *path, int line, const char *fmt, ...)
 {
-	char msg[1024];
+	char msg[1024], where[512];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (line > 0)
-		hvb_log(HVB_LOG_ERROR, "%s:%d: %s", path, line, msg);
-	else
-		hvb_log(HVB_LOG_ERROR, "%s: %s", path, msg);
+	hvb_experiment_where(path, line, where, sizeof(where));
+	hvb_log(HVB_LOG_ERROR, "%s: %s", where, msg);
 	return HVB_EINVAL;
 }
 

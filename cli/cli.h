@@ -66,6 +66,14 @@ int hvb_cli_is_own_output(const char *head, size_t n);
 /* The first line of the list of files image build --out wrote. */
 #define HVB_CLI_IMAGE_MARK "# hvbench image files"
 
+/* run and bench (cli/cmd-run.c): with dry, prints each plan; else runs them into
+ * s (NULL: opens db; closed at the end) with progress and the closing summary.
+ * Returns the command's exit code. */
+struct hvb_experiment;
+struct hvb_run_opts;
+int hvb_cli_run_plans(struct hvb_store *s, const char *db, struct hvb_experiment *exs, size_t nex,
+		      const char *const *labels, size_t nlabels, struct hvb_run_opts *o, int dry);
+
 #define HVB_COMMAND(n) int cmd_##n(int argc, char **argv)
 HVB_COMMAND(help);
 HVB_COMMAND(run);
@@ -80,6 +88,11 @@ HVB_COMMAND(report);
 HVB_COMMAND(compare);
 HVB_COMMAND(gate);
 HVB_COMMAND(history);
+HVB_COMMAND(bench);
+HVB_COMMAND(export);
+HVB_COMMAND(import);
+
+
 /* Shared by the analysis commands (cli/cmd-report.c). */
 struct hvb_report;
 int hvb_cli_needs_gsl(const char *cmd);

@@ -159,25 +159,67 @@ static int load_resume(struct hvb_store *s, const char *resume, struct hvb_run_o
 	return rc;
 }
 
+int hvb_cli_run_plans(struct hvb_store *s, const char *db, struct hvb_experiment *exs, size_t nex,
+		      const char *const *labels, size_t nlabels, struct hvb_run_opts *o, int dry)
+{
+	struct hvb_experiment *ex[MAX_RUNS];
+	struct prog pg = { .tty = isatty(2) && !hvb_cli_quiet };
+	int64_t run_ids[MAX_RUNS] = { 0 };
+	int rc;
+
+	if (dry) {
+		for (size_t i = 0; i < nex; i++)
+			print_plan(&exs[i]);
+		if (nex > 1)
+			printf("the %zu runs take turns, one sample per cell each\n", nex);
+		return HVB_EXIT_OK;
+	}
+	if (!s && !(s = hvb_store_open(hvb_cli_db(db), 0)))
+		return HVB_EXIT_FAIL;
+	for (size_t i = 0; i < nex; i++)
+		ex[i] = &exs[i];
+	struct sigaction sa = { .sa_handler = on_signal }; /* no SA_RESTART: waits wake up */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	o->label = nlabels == 1 ? labels[0] : NULL;
+	o->progress = on_progress;
+	o->progress_arg = &pg;
+	o->enough = hvb_adaptive_enough;
+	rc = hvb_run_many(s, ex, nex > 1 && nlabels ? labels : NULL, nex, o, run_ids);
+	for (size_t i = 0; i < nex; i++)
+		if (run_ids[i] > 0) {
+			char name[400];
+			printf("run %lld (%s) in %s: %s\n", (long long)run_ids[i],
+			       hvb_esc_buf(exs[i].name, HVB_ESC_TEXT, name, sizeof(name)), hvb_store_path(s),
+			       rc == 0 ? "done" : rc == 1 ? "incomplete (the cells below did not produce every sample)"
+			       : rc == HVB_EINTR ? "interrupted; finish it with --resume" : hvb_strerror(rc));
+			hvb_cli_print_summary(s, run_ids[i], stdout);
+		}
+	hvb_store_close(s);
+	/* 0 only when every cell not skipped produced its samples. */
+	return rc == 0 ? HVB_EXIT_OK : rc == HVB_EINTR ? HVB_EXIT_INTERRUPTED : HVB_EXIT_FAIL;
+}
+
 HVB_COMMAND(run)
 {
 	static const struct option longopts[] = {
 		{ "dry-run", no_argument, NULL, 'n' }, { "db", required_argument, NULL, 'd' },
 		{ "label", required_argument, NULL, 'l' }, { "resume", required_argument, NULL, 'r' },
 		{ "lab", no_argument, NULL, 'L' }, { "agent", required_argument, NULL, 'a' },
-		{ "help", no_argument, NULL, 'h' }, { 0 },
+		{ "set", required_argument, NULL, 's' }, { "help", no_argument, NULL, 'h' }, { 0 },
 	};
 	const char *db = NULL, *labels[MAX_RUNS], *agents[MAX_RUNS], *resume = NULL;
 	int dry = 0, lab = 0, c, rc = 0;
 	size_t nlabels = 0, nagents = 0, nex = 0;
-	struct hvb_experiment exs[MAX_RUNS] = { 0 }, *ex[MAX_RUNS];
+	struct hvb_experiment exs[MAX_RUNS] = { 0 };
+	char *sets[64];
+	size_t nsets = 0, nstdin = 0;
 	struct hvb_store *s = NULL;
 	struct hvb_run_opts o = { 0 };
-	struct prog pg = { .tty = isatty(2) && !hvb_cli_quiet };
-	int64_t run_ids[MAX_RUNS] = { 0 };
 	char why[256];
 
-	while ((c = getopt_long(argc, argv, "nd:l:r:a:h", longopts, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, "nd:l:r:a:s:h", longopts, NULL)) != -1)
 		switch (c) {
 		case 'n': dry = 1; break;
 		case 'd': db = optarg; break;
@@ -200,6 +242,11 @@ HVB_COMMAND(run)
 			}
 			agents[nagents++] = optarg;
 			break;
+		case 's':
+			if (nsets == sizeof(sets) / sizeof(sets[0]))
+				return hvb_cli_usage("run");
+			sets[nsets++] = optarg;
+			break;
 		case 'r': resume = optarg; break;
 		case 'L': lab = 1; break;
 		default: return hvb_cli_usage("run");
@@ -212,6 +259,13 @@ HVB_COMMAND(run)
 			nconf, nlabels);
 		return HVB_EXIT_USAGE;
 	}
+	for (int i = optind; i < argc; i++)
+		nstdin += !strcmp(argv[i], "-");
+	if (nstdin > 1 || (resume && nsets)) {
+		fprintf(stderr, "hvbench run: %s\n", nstdin > 1 ? "'-' (standard input) can be read once"
+			: "--set changes a config: a resumed run finishes its stored one");
+		return HVB_EXIT_USAGE;
+	}
 	if (nconf <= 1 && nlabels > 1) {
 		fprintf(stderr, "hvbench run: one run takes one --label\n");
 		return HVB_EXIT_USAGE;
@@ -221,8 +275,6 @@ HVB_COMMAND(run)
 			nconf, nagents, resume ? " (a resumed run keeps its own)" : "");
 		return HVB_EXIT_USAGE;
 	}
-	for (size_t i = 0; i < MAX_RUNS; i++)
-		ex[i] = &exs[i];
 	if (resume) {
 		if (!(s = hvb_store_open(hvb_cli_db(db), 0)))
 			return HVB_EXIT_FAIL;
@@ -234,7 +286,7 @@ HVB_COMMAND(run)
 		lab = o.lab;
 	} else {
 		for (; nex < nconf; nex++)
-			if (hvb_experiment_load(argv[optind + (int)nex], &exs[nex]) < 0 ||
+			if (hvb_experiment_load_set(argv[optind + (int)nex], sets, nsets, &exs[nex]) < 0 ||
 			    (nagents && agent_check(&exs[nex], agents[nex]) < 0) ||
 			    (nconf > 1 && apart_check(&exs[nex]) < 0)) {
 				rc = HVB_EXIT_USAGE; /* nothing was written anywhere */
@@ -242,38 +294,13 @@ HVB_COMMAND(run)
 				goto out;
 			}
 		if (dry) {
-			for (size_t i = 0; i < nex; i++)
-				print_plan(&exs[i]);
-			if (nex > 1)
-				printf("the %zu runs take turns, one sample per cell each\n", nex);
-			goto out;
-		}
-		if (!(s = hvb_store_open(hvb_cli_db(db), 0))) {
-			rc = HVB_EXIT_FAIL;
+			rc = hvb_cli_run_plans(NULL, db, exs, nex, labels, nlabels, &o, 1);
 			goto out;
 		}
 	}
-	struct sigaction sa = { .sa_handler = on_signal }; /* no SA_RESTART: waits wake up */
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	o.label = nlabels == 1 ? labels[0] : NULL;
 	o.lab = lab;
-	o.progress = on_progress;
-	o.progress_arg = &pg;
-	o.enough = hvb_adaptive_enough;
-	rc = hvb_run_many(s, ex, nex > 1 && nlabels ? labels : NULL, nex, &o, run_ids);
-	for (size_t i = 0; i < nex; i++)
-		if (run_ids[i] > 0) {
-			char name[400];
-			printf("run %lld (%s) in %s: %s\n", (long long)run_ids[i],
-			       hvb_esc_buf(exs[i].name, HVB_ESC_TEXT, name, sizeof(name)), hvb_store_path(s),
-			       rc == 0 ? "done" : rc == 1 ? "incomplete (the cells below did not produce every sample)"
-			       : rc == HVB_EINTR ? "interrupted; finish it with --resume" : hvb_strerror(rc));
-			hvb_cli_print_summary(s, run_ids[i], stdout);
-		}
-	/* 0 only when every cell not skipped produced its samples. */
-	rc = rc == 0 ? HVB_EXIT_OK : rc == HVB_EINTR ? HVB_EXIT_INTERRUPTED : HVB_EXIT_FAIL;
+	rc = hvb_cli_run_plans(s, db, exs, nex, labels, nlabels, &o, 0);
+	s = NULL; /* closed */
 out:
 	for (size_t i = 0; i < nex; i++)
 		hvb_experiment_free(&exs[i]);

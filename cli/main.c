@@ -11,11 +11,12 @@
 #include "probes/probes.h"
 #include "results/results.h"
 
+#define HVB_CLI_HELP_COLUMN(name, unit, help) "  " name " [" unit "]: " help "\n"
 const struct hvb_command hvb_commands[] = {
 	{ "help", "show help for hvbench, a command, a workload, a probe or a backend", "[COMMAND|NAME]",
 	  "Without an argument, lists the commands; with one, shows its usage and help, or the options\n"
 	  "and metrics of a workload, probe or backend ('experiment' for the [experiment] section).", cmd_help },
-	{ "run", "run an experiment file into the result store", "CONFIG... [--dry-run] [--db PATH] [--label TEXT]... [--agent PATH]... | --resume RUN",
+	{ "run", "run an experiment file into the result store", "CONFIG... [--set SECTION.KEY=VALUE]... [--dry-run] [--db PATH] [--label TEXT]... [--agent PATH]... | --resume RUN",
 	  "Expands CONFIG into a matrix of cells and runs each through its backend's agent, storing every\n"
 	  "sample as it is measured. --dry-run prints the plan and runs nothing. --resume RUN finishes an\n"
 	  "interrupted run from its stored config. Ctrl-C ends a run cleanly (status interrupted).\n"
@@ -28,8 +29,18 @@ const struct hvb_command hvb_commands[] = {
 	  "Several configs need backends whose guests can live side by side (native). A run resumed with\n"
 	  "--resume finishes alone, its remaining samples no longer interleaved. --resume redoes every\n"
 	  "repetition not stored ok. Exit 0 when every cell not skipped stored every repetition ok; 1 when\n"
-	  "some did not (run status incomplete; the summary lists those cells and why); 130 interrupted.",
+	  "some did not (run status incomplete; the summary lists those cells and why); 130 interrupted.\n"
+	  "CONFIG '-' is standard input (<stdin> in messages). --set SECTION.KEY=VALUE (repeatable, applied\n"
+	  "to every CONFIG) replaces or adds a key of the file's [SECTION] ([experiment] is always there);\n"
+	  "the file must be valid on its own, and the stored config is the file with each override in place.",
 	  cmd_run },
+	{ "bench", "run one workload from the command line, without an experiment file",
+	  "WORKLOAD [KEY=VALUE]... [--backend B] [--repetitions N] [--label TEXT] [--dry-run] [--db PATH]",
+	  "Makes an experiment of one [experiment] section and WORKLOAD's section from the arguments, and\n"
+	  "reads, plans, runs and stores it exactly as 'hvbench run' does a file (the text is stored with\n"
+	  "the run). KEY is one of WORKLOAD's keys or of [experiment]'s ('hvbench help WORKLOAD', 'hvbench\n"
+	  "help experiment'); experiment.KEY and probe.NAME.KEY say the section. --backend B is backends = B,\n"
+	  "--repetitions N repetitions = N. A mistake names its argument. Exit codes as run's.", cmd_bench },
 	{ "list", "list the runs in the result store", "[--db PATH]", "One line per run: id, start, status, experiment, label, cells, samples.", cmd_list },
 	{ "show", "show one run: host facts, cells and a summary of its samples", "RUN [--db PATH]",
 	  "RUN is a run id, 'last', or a label (its newest run).", cmd_show },
@@ -73,6 +84,19 @@ const struct hvb_command hvb_commands[] = {
 	  "Reproducible, and cached under the SHA-256 of its content ($HVBENCH_CACHE, /var/cache/hvbench\n"
 	  "for root). --out DIR copies vmlinuz, initrd.img, initrd-hvm.img.gz and tools.img there. --gzip compresses the initramfs\n"
 	  "(smaller, but slower to start: libxc inflates it in dom0 for PV guests).", cmd_image },
+	{ "export", "samples of runs as CSV or JSON, for pandas and R", "RUN... [--format csv|json] [--output FILE] [--db PATH]",
+	  "One row per sample and metric (a sample without metrics: one row), with its cell's parameters\n"
+	  "as columns. CSV is RFC 4180 (quoted fields, CRLF); JSON is one object: kind, schema_version,\n"
+	  "columns and rows (objects of the same columns; null where CSV is empty). --output writes a new\n"
+	  "file or one hvbench wrote. Schema version " HVB_STR(HVB_EXPORT_SCHEMA) ", its columns [unit]:\n"
+	  HVB_EXPORT_COLUMNS(HVB_CLI_HELP_COLUMN)
+	  "pandas: pd.read_csv(F); R: read.csv(F). A column renamed, dropped or given another meaning or\n"
+	  "unit makes a new schema version.", cmd_export },
+	{ "import", "copy the runs of another result store into this one", "OTHER.db [--db PATH]",
+	  "Copies every run of OTHER.db with its cells, samples, metrics and artifacts (under new ids), so\n"
+	  "that compare, gate and report see runs measured elsewhere. A run already here (the same start,\n"
+	  "experiment, label, config and host) is left out: importing twice adds nothing. Runs still being\n"
+	  "measured are left out. OTHER.db is only read.", cmd_import },
 	{ "lab", "boot a real Xen under QEMU and run an experiment in its dom0", "[--experiment FILE] [--workdir DIR] [--keep] [--timeout S]",
 	  "Builds (or reuses from the cache) a Debian dom0 with Xen 4.17, boots it under QEMU with two\n"
 	  "emulated NUMA nodes, runs 'hvbench run --lab FILE' there and copies the database, traces and\n"

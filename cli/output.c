@@ -20,7 +20,7 @@
 static const char *const own_starts[] = {
 	"\n# hvbench report", "\n# hvbench compare", "\n# hvbench gate",
 	"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>hvbench ",
-	"{\n \"kind\": \"report\",\n", "{\n \"kind\": \"compare\",\n", "{\n \"kind\": \"gate\",\n",
+	"{\n \"kind\": \"report\",\n", "{\n \"kind\": \"export\",\n", "schema_version,run_id,run_label,", "{\n \"kind\": \"compare\",\n", "{\n \"kind\": \"gate\",\n",
 	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n<testsuite name=\"hvbench ",
 	HVB_CLI_IMAGE_MARK, HVB_CLI_SVG_MARK,
 };

@@ -1,3 +1,3 @@
 libhvbench_a_SOURCES += results/results.h results/store-internal.h results/error.c results/escape.c results/metric.c \
 	results/option.c results/params.c results/schema.c results/store.c \
-	results/store-open.c results/store-owner.c
+	results/store-open.c results/store-owner.c results/export.c results/import.c

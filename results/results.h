@@ -242,4 +242,54 @@ int hvb_store_values_foreach(struct hvb_store *s, int64_t cell_id, hvb_value_cb 
 /* Counts of samples of a run by status; any pointer may be NULL. */
 int hvb_store_sample_counts(struct hvb_store *s, int64_t run_id, int *ok, int *failed);
 
+/* ---- exports and imports (results/export.c, results/import.c) ---- */
+/* The version of the export's columns: a column renamed, dropped or given
+ * another meaning or unit makes a new version. */
+#define HVB_EXPORT_SCHEMA 1
+#define HVB_STR_(x) #x
+#define HVB_STR(x) HVB_STR_(x)
+struct hvb_export_column {
+	const char *name, *unit, *help;
+};
+/* name, unit ("-": none), meaning: the table below, and the text of 'hvbench help export'. */
+#define HVB_EXPORT_COLUMNS(X) \
+	X("schema_version", "-", "the version of this schema (HVB_EXPORT_SCHEMA)") \
+	X("run_id", "-", "the run's id in the store exported") \
+	X("run_label", "-", "the run's label (empty: none)") \
+	X("experiment", "-", "the experiment's name") \
+	X("run_status", "-", "running, done, incomplete, interrupted, failed") \
+	X("lab", "-", "1: measured in the QEMU lab (emulation, never performance)") \
+	X("cell", "-", "the cell's index in its run's plan") \
+	X("cell_key", "-", "canonical text of the cell: how compare matches cells") \
+	X("backend", "-", "native or xen") \
+	X("mode", "-", "native, pv, pvh, hvm, hvm-emu") \
+	X("placement", "-", "NUMA placement") \
+	X("vcpus", "-", "CPUs (native) or vCPUs of the guest") \
+	X("memory", "bytes", "guest memory (0: the host's, native)") \
+	X("workload", "-", "the workload's name") \
+	X("section", "-", "the experiment file's section of the cell") \
+	X("cell_status", "-", "done, partial, failed, skipped, interrupted, planned") \
+	X("rep", "-", "the repetition, from 0 (warm-ups are not stored)") \
+	X("sample_status", "-", "ok, failed, timeout") \
+	X("sample_reason", "-", "why a sample failed (empty when ok)") \
+	X("seed", "-", "the sample's seed (unsigned 64-bit)") \
+	X("started", "s", "start of the sample, Unix time (UTC seconds since 1970)") \
+	X("started_utc", "-", "the same, ISO 8601 UTC to the microsecond") \
+	X("wall_s", "s", "request sent to reply read") \
+	X("workload_s", "s", "time spent inside the workload") \
+	X("metric", "-", "the metric's name (empty: a sample without metrics, e.g. failed)") \
+	X("value", "-", "the metric's value, in unit") \
+	X("unit", "-", "the metric's unit") \
+	X("better", "-", "lower, higher or info (context, not judged)") \
+	X("param.NAME", "-", "one column per parameter of any exported cell's workload (empty: not its parameter)")
+extern const struct hvb_export_column hvb_export_columns[]; /* NULL-name terminated */
+/* One row per sample and metric of runs ids[0..n) (a sample without metrics:
+ * one row), CSV (RFC 4180, CRLF) or, json non-zero, one JSON object. */
+int hvb_export_runs(struct hvb_store *s, const int64_t *ids, size_t n, int json, FILE *out);
+/* Copies every finished run of src (cells, samples, metrics, artifacts) into
+ * dst, in one transaction each; a run dst already holds (the same start,
+ * experiment, label, config and host) is left out, so importing twice adds
+ * nothing. Counts into *added, *present and *running (not finished: left). */
+int hvb_store_import(struct hvb_store *dst, struct hvb_store *src, int *added, int *present, int *running);
+
 #endif

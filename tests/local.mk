@@ -33,3 +33,6 @@ TESTS += tests/help.sh
 EXTRA_DIST += tests/help.sh
 TESTS += tests/review-minor.sh
 EXTRA_DIST += tests/review-minor.sh
+# Ad hoc runs (bench, run --set, run -) and exports (export, import, --json)
+TESTS += tests/bench-cmd.sh tests/export.sh
+EXTRA_DIST += tests/bench-cmd.sh tests/export.sh
