@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* analysis/: statistics, comparison, gating, change points, and the report
  * formats (one file each) with their gnuplot plots.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Percentile bootstrap intervals of the median and of a ratio of medians. The
  * generator is GSL's MT19937 seeded by the caller, so a report is reproducible. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* From loaded runs to the comparisons a report shows: guest modes against a
  * baseline mode, placements against local, the cells of two runs side by side,
  * and the gate's decision. */

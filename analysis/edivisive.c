@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Change points in a series by E-Divisive with means (Matteson and James, "A
  * Nonparametric Approach for Multiple Change Point Analysis of Multivariate
  * Data", 2014), the method MongoDB runs over its performance history: split

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* One self-contained HTML file: inline CSS, the gnuplot plots embedded as
  * inline SVG, no scripts and nothing fetched. Every text that came from a
  * config file, the host or the store is escaped. */

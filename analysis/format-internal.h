@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Shared by the report formats only: the walk over a report (format.c) calls a
  * format's document operations, so that text, Markdown and HTML say the same
  * things in the same order and differ only in how they look. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The report as one JSON object, for other tools: every figure the text shows,
  * unrounded; a number that does not exist is null. */
 #include "config.h"

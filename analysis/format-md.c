@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Markdown (GitHub/GitLab flavour), fit for a merge-request comment: every
  * text goes through the Markdown escaping (results/escape.c), so that labels,
  * metric names and reasons cannot open links, images, emphasis, HTML or table

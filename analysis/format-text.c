@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Plain text for the terminal: tables are gathered, then printed with their
  * columns aligned. */
 #include "config.h"

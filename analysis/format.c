@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The list of report formats, the helpers they share, and the walk over a
  * report that text, Markdown and HTML render: runs and the LAB warning, the
  * gate's decision, each section's comparisons with probe figures, per-cell

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The history of one metric across runs: the median of each run, one series
  * per matching cell, and its change points. Runs measured in the QEMU lab are
  * left out: they are not performance. */

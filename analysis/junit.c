@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* JUnit XML for CI systems: one test case per cell and metric of a gate; a
  * regression is a failure, a metric the candidate lost is an error, a context
  * metric is skipped. */

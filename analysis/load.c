@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A run as the analysis sees it: each cell with its metrics' values (ok samples
  * only, in repetition order), how many samples failed and why, and which NUMA
  * nodes its CPUs and memory were on (from the stored placement and the host's

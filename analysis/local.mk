@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # analysis: statistics, comparison, gate, change points, report formats, plots.
 # Only the stop rule of adaptive repetitions builds without GSL.
 libhvbench_a_SOURCES += analysis/analysis.h analysis/adaptive.c

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Mann-Whitney U (Wilcoxon rank-sum): the exact null distribution for small
  * samples without ties, otherwise the normal approximation with the tie
  * correction of the variance and a continuity correction. The same choices as

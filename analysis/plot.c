@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* gnuplot plots as SVG, for the HTML report and `hvbench history --plot`.
  * gnuplot runs through posix_spawnp with an argv (never a shell): the script
  * is a temporary file, the SVG comes back on its standard output. Labels are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The regression rules of other harnesses, applied to the same samples as the
  * gate's own, so that the calibration benchmark can print their error rates
  * side by side. mmtests marks a difference when the confidence intervals of the

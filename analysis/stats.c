@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Per-cell summaries: the median leads, because benchmark samples are skewed
  * and carry outliers; outliers are flagged with a robust rule, never dropped. */
 #include "config.h"

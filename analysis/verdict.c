@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* One metric, two samples: the comparison and its verdict. A difference is
  * called only when it is both significant (Mann-Whitney, Holm-adjusted across
  * the comparison's metrics) and at least the minimum effect; "same" needs the

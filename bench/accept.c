@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What the runner accepts from an agent: the metrics that the cell's workload,
  * or a probe the runner asked the agent to run, documents in its ops table.
  * Anything else (a renamed metric of another build, a hostile agent's markup)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The runner's end of the agent channel: one request, one reply, within a
  * deadline; a hung agent is reported as a timeout for the runner to kill. */
 #include "config.h"

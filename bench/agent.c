@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The agent: the only place a workload runs. It reads one request per line and
  * answers each with one reply line; a malformed request gets an error reply,
  * never a crash, and the agent goes on serving. */

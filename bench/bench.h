@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* bench/: the harness. Experiment files, plan expansion, the runner, the agent
  * and its protocol, and the workloads (bench/workloads/, one file each). */
 #ifndef HVB_BENCH_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Is this CPU's floating-point and SIMD state kept intact? A check the agent
  * runs around every sample.
  *

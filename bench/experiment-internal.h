@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Internal to bench/: what the experiment reader hands to the plan builder. */
 #ifndef HVB_EXPERIMENT_INTERNAL_H
 #define HVB_EXPERIMENT_INTERNAL_H

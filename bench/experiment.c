@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Experiment files: INI (inih, behind a strict line reader) in the spirit of fio
  * job files. An [experiment] section, one section per workload (named after it,
  * or with `workload = NAME`), and [probe.NAME] sections for probe options. Every key is checked against the

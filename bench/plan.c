@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* From the parsed file to the matrix of cells: validation of every key against
  * the option tables, then the product of every comma list. */
 #include "config.h"

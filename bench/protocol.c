@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The agent protocol's framing: one JSON object per line, at most 1 MiB, with a
  * version field. Both the agent and the runner use these. */
 #include "config.h"

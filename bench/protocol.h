@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Internal to bench/: the line framing and JSON helpers both ends of the agent
  * protocol share. */
 #ifndef HVB_PROTOCOL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The runner: walks the plan cell by cell (or lets the cells take turns, one
  * sample each), starts the backend's agent with the cell's placement, verifies
  * it, and stores each sample as soon as it is measured. A hung agent is killed

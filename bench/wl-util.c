@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Small helpers every workload uses: clocks, quantiles, failure reports. */
 #include "config.h"
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What the analysis commands (report, compare, gate, history) share: their
  * common options, opening the store with the runs named, writing a report. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cli/: the only code that decides what a person sees, and the only place exit codes are chosen. */
 #ifndef HVB_CLI_H
 #define HVB_CLI_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* hvbench agent: serves workload requests on stdin/stdout (natively a socket
  * pair from the runner, in a guest the PV console channel). */
 #include "config.h"

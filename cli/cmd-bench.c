@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* hvbench bench WORKLOAD [KEY=VALUE ...]: one workload from the command line,
  * as perf bench and fio's command line allow. The arguments become an
  * experiment text (an [experiment] section and the workload's), read, planned,

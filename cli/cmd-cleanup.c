@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* hvbench cleanup: destroys the guests that killed runs left behind. */
 #include "config.h"
 #include <getopt.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* hvbench compare RUN_A RUN_B: the cells of two runs matched by their canonical
  * key, side by side, with a verdict per metric. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* hvbench export RUN... and hvbench import OTHER.db: the store's samples for
  * pandas and R, and another store's runs brought in to be compared. */
 #include "config.h"

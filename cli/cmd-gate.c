@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* hvbench gate: a CI pass/fail decision. Exit 0 when no metric regressed by more
  * than the threshold with significance, 1 when one did (or a metric measured
  * in the baseline is missing from the candidate), 2 on an error. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* hvbench history SELECTOR: one metric's median across runs, with the change
  * points E-Divisive finds, and optionally a plot. */
 #include "config.h"

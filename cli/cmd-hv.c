@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* hvbench hv check: which tracing hooks the running hypervisor has, and so
  * which probes can run here. */
 #include "config.h"

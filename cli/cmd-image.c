@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* hvbench image build: the guest image the Xen backend boots (hv/image.c). */
 #include "config.h"
 #include <getopt.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* hvbench lab: a real Xen 4.17 under QEMU with a debootstrapped dom0, running an
  * experiment with --lab. The orchestration is hv/lab/lab.sh (installed in
  * pkgdatadir/lab), run here with an argv; this command finds it and its inputs. */

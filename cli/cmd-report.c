@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* hvbench report [RUN]: one run's guest modes against a baseline mode, its
  * placements against local, its cells, failures and host. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* hvbench run: expand an experiment file and run it into the result store. */
 #include "config.h"
 #include <errno.h>

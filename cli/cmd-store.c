@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* hvbench list and hvbench show: what the result store holds. */
 #include "config.h"
 #include <getopt.h>

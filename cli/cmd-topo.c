@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* hvbench topo: the machine as hvbench sees it, and what each placement would do. */
 #include "config.h"
 #include <getopt.h>

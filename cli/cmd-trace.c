@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* hvbench trace: summarise or dump a xentrace file, build an event mask from class names. */
 #include "config.h"
 #include <getopt.h>

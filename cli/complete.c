@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* `hvbench help --complete WHAT`: the words bash completion offers
  * (cli/hvbench.bash), one per line, from the same tables as everything else. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* `hvbench help THING` for workloads, probes, backends and the [experiment]
  * section: printed from the same option tables that validate experiment files. */
 #include "config.h"

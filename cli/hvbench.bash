@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bash completion for hvbench: the words come from hvbench itself
 # (hvbench help --complete WHAT), so new commands and plug-ins need no edit here.
 _hvbench()

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* hvbench: one commands[] table, git/perf style. */
 #include "config.h"
 #include <errno.h>

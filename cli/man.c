@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The man pages, written as roff by `hvbench help --man PAGE` at build time
  * from the tables that drive the commands and validate experiment files:
  * hvbench(1), hvbench-COMMAND(1) for every command of commands[], and

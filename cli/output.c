@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Where a command may write a file: "-" (stdout), a path that does not exist
  * yet, an empty file, or a file that begins as hvbench's own outputs begin
  * (a report, a gate's JUnit file, a history plot: written by hvbench before).

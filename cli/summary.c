@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The closing table of `run` and `show`: per cell and metric the median,
  * min-max and coefficient of variation of the stored samples. */
 #include "config.h"

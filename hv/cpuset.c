@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* CPU sets and node masks as the kernel's list syntax ("0-3,8"). */
 #include "config.h"
 #include <stdio.h>

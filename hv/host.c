@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Facts about the host stored with every run: what a result means depends on
  * them (kernel, CPU, topology, whether this is bare metal, a VM or a dom0). */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* hv/: the hypervisor side. Topology, placement policies and the backends that
  * start an agent (a native child process, or a Xen guest). */
 #ifndef HVB_HV_H

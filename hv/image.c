@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The guest image: a kernel and an initramfs holding a static busybox, the
  * hvbench agent, fio and iperf3 with the shared libraries they load, the kernel
  * modules a Xen guest needs, and an init that starts the agent on the PV console

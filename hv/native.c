@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The native backend: the agent is a child process of the runner, started with
  * the cell's CPU affinity and memory policy, speaking over a socket pair. On a
  * Xen host this runs in dom0, and results say so (host_kind). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Placement policies: where an agent's (or guest's) CPUs and memory go, planned
  * on a topology, applied to a process, and read back to verify. A placement the
  * topology cannot honour is refused with its reason, never quietly degraded. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Machine topology from hwloc: this host, or a synthetic or XML description for
  * planning tests. Under Xen, the xen backend builds the same struct from the
  * hypervisor's physinfo instead, since dom0's view is virtual. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Leftovers of killed runs: guests named hvbench-RUN-CELL whose owner (the
  * runner process recorded in the guest's xenstore directory at creation) is
  * gone. A guest whose owner still runs belongs to a live run and is left alone.

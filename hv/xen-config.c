@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A guest spec becomes a libxl_domain_config: PV, PVH or HVM (with or without
  * PV disk and network drivers), direct kernel boot of the hvbench guest image,
  * the agent channel, the benchmark disk and vif, and the placement's affinity,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A guest's disks: the benchmark disk that fio measures, served by blkback
  * from a loop device, and the tools disk (fio, iperf3) served by dom0's QEMU.
  *

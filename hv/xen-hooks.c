@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Which tracing hooks the running hypervisor was built with, asked of the
  * hypervisor itself: a hook compiled out answers its sysctl with ENOSYS
  * (trace buffers: CONFIG_TRACEBUFFER, perf counters: CONFIG_PERF_COUNTERS,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The xen backend's internals, shared by hv/xen*.c and the unit tests. The
  * parts that need no hypervisor (topology from data, placement checks,
  * leftover detection, console-ring parsing) are plain C; the libxl parts are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Memory on the nodes a placement needs, before a guest is built, and the
  * domain really gone after it is destroyed.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The network for iperf3 in a guest: a vif on a bridge in dom0 (xenbr0 unless
  * HVBENCH_XEN_BRIDGE names another), with the iperf3 server on dom0's own
  * address on that bridge. The bridge is created when absent (SIOCBRADDBR), with

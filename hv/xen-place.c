@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* NUMA placement on Xen. A plan from hv/placement.c (pCPUs and memory nodes)
  * becomes a layout: what libxl is told at build (automatic placement, node
  * affinity, vCPU hard affinity, virtual NUMA nodes) and what must be pinned

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The machine as Xen sees it: pCPUs, cores, sockets and NUMA nodes with their
  * memory, free memory and distances, from libxl_get_numainfo and
  * libxl_get_cpu_topology. dom0's own view is virtual (a PV dom0 sees one node),

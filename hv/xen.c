@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The xen backend: PV, PVH and HVM guests through libxl (never by running xl),
  * each booting the hvbench guest image, whose init starts the agent on a PV
  * console channel that QEMU serves in dom0 as a UNIX socket; the runner speaks

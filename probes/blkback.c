@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* blkback (dom0 only): the statistics of a guest's virtual block devices, as
  * blkback keeps them in sysfs (/sys/bus/xen-backend/devices/vbd-DOMID-DEV/
  * statistics/), summed over the guest's vbds, as deltas over the sample. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What the blkback and netback probes share: a guest's backend devices in dom0,
  * their counters summed at the start and the stop of a sample, and the deltas
  * as metrics. Each probe supplies only how to read its devices. */

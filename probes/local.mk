@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 libhvbench_a_SOURCES += probes/probes.h probes/registry.c probes/xentrace-capture.c
 include probes/xentrace/local.mk
 libhvbench_a_SOURCES += probes/probes.h probes/probes-internal.h probes/registry.c probes/util.c \

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* netback (dom0 only): the counters of a guest's vifs (the ones `ethtool -S
  * vifD.N` shows: tx_zerocopy_sent, tx_zerocopy_fail, tx_frag_overflow, ...),
  * read with the ETHTOOL_GSTATS ioctl, summed over the guest's vifs, as deltas

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* numa: where the target's memory is (/proc/PID/numa_maps, per node) and what
  * the system's NUMA allocation counters did over the sample
  * (/sys/devices/system/node/node*\/numastat): the evidence that a placement did

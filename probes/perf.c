@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* perf: hardware and software counters of the target process and its children,
  * named as perf and libpfm4 name them, encoded by libpfm4 and counted with
  * perf_event_open. Counters are read as one group (time enabled/running, scaled

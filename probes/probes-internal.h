@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Helpers the probes share; not part of probes/'s public face. */
 #ifndef HVB_PROBES_INTERNAL_H
 #define HVB_PROBES_INTERNAL_H

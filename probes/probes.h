@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* probes/: one file per probe, each ending in a const ops table. A probe measures
  * around one sample; its figures become namespaced metrics of that sample. The
  * same probe code runs host-side (from the runner, around the agent) and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The probe list, and running a set of probes together around one sample. */
 #include "config.h"
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* steal: what a guest sees when its vCPUs are preempted: stolen time over the
  * sample (/proc/stat) and the target's involuntary context switches. */
 #include "config.h"

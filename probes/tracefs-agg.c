@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The tracefs probe's aggregation: events are folded as they are read, never
  * stored. Lock contention begin/end pairs become counts and wait-time
  * histograms per lock kind; sched_wakeup -> sched_switch into the woken task

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The tracefs probe's in-process aggregation (probes/tracefs-agg.c), kept apart
  * from the instance handling (probes/tracefs.c). */
 #ifndef HVB_TRACEFS_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* tracefs: tracepoints the experiment names, recorded in private tracefs
  * instances (never the global one) and folded in-process as they are read
  * (probes/tracefs-agg.c). Lock and sched events are limited to the target's

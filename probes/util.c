@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Helpers the probes share: small files, paths under a root, counter deltas. */
 #include "config.h"
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* xenstat: what the probe reports from two snapshots of a domain (taken by
  * probes/xenstat.c through libxenstat). Kept apart from libxenstat so that the
  * tests can feed it snapshots given as data. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* xenstat (dom0 only): the target domain as libxenstat sees it (what xentop
  * shows), snapshotted at the start and the stop of a sample: CPU time, vCPUs,
  * memory, and the totals of its vifs and vbds. The arithmetic is in

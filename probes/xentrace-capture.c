@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The xentrace probe (dom0 only): runs Xen's own xentrace program around each
  * sample with an event mask chosen by class names, writes the capture and a
  * metadata file xentrace itself lacks (CPU frequency, pCPUs, the domain's name

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Error strings and the one logging function of library code. */
 #include "config.h"
 #include <stdio.h>

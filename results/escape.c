@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* One escaping function per output format, for every string that did not come
  * from hvbench itself (labels, metric names, cell parameters, reasons, host
  * facts, config text, agents' messages). They share one walk over the bytes:

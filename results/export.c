@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Exports for pandas and R: one row per sample and metric of the runs named,
  * with the cell's parameters as columns, in CSV (RFC 4180) or JSON, under a
  * versioned schema (hvb_export_columns documents it; a change of a column's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* hvbench import: the runs of another store copied into this one with their
  * cells, samples, metrics and artifacts, under new ids, one transaction per
  * run. A run is known by what cannot be the same in two runs measured apart

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A growable set of named metrics: what one sample, or one probe, measured. */
 #include "config.h"
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Option tables: value syntax (sizes, times, booleans), checks against a table's
  * limits and choices, and "did you mean" for misspelt names. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Parameter values of one option table, kept as canonical text so that they
  * travel unchanged through the config, the store and the agent protocol. */
 #include "config.h"

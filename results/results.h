@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* results/: the bottom layer every other folder may include.
  * The SQLite result store, and the base types the store holds: error codes, the
  * one logging function, option tables with their parameter values, and metrics. */

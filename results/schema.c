@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The store's schema as numbered migrations; PRAGMA user_version says how far a
  * database has come, so an older database is brought forward on open. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Shared between the store's own files only. */
 #ifndef HVB_STORE_INTERNAL_H
 #define HVB_STORE_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Opening the result store: what a database path may name, and how it is read.
  * The path is always a file name, never an SQLite URI nor ":memory:"; a file
  * that is not an hvbench store (another program's data, a directory, a FIFO)

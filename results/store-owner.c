@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Who measures a run: the process that runs it holds a lock on one byte of
  * the database file for as long as it lives, so that --resume refuses a run
  * that is still being measured and accepts one whose process is gone (crash,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The SQLite result store: runs, cells, samples with their metrics, artifacts.
  * WAL mode, and one transaction per sample, so that a killed run keeps
  * everything it measured up to its last completed sample. */

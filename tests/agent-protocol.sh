@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The agent: every malformed request gets an error reply, and the agent goes on.
 . "$top_srcdir/tests/lib.sh"
 

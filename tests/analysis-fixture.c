@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Builds result stores for the analysis tests from recorded samples
  * (tests/data/analysis/native-samples.txt, measured by hvbench run), through
  * the store API as the runner writes them:

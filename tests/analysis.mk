@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Analysis: statistics against recorded R/SciPy figures and exact enumeration,
 # the gate, report formats (the HTML one rendered in headless Chromium).
 if HAVE_GSL

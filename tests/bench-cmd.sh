@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # hvbench bench (an experiment from the command line), run --set and run - :
 # the same reader, plan and runner as a file, messages naming the argument,
 # and the stored config being what ran.

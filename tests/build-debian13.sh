@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # hvbench builds on Debian 13 ("trixie") against its libxen 4.20 headers and libraries: ./configure
 # (the Xen backend and xenstat probe required) and make in a cached trixie build chroot
 # (hv/lab/build-in-chroot.sh), on a copy of this tree, and the binary runs there.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A few assertion macros for the C unit tests: a failed check prints where and
  * what, and the test exits 1 at the end. */
 #ifndef HVB_TEST_CHECK_H

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The command table: help, version, and mistakes answered with exit code 2.
 . "$top_srcdir/tests/lib.sh"
 

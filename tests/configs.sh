@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Every example experiment file in configs/ is valid, and plans something; every
 # case file in tests/data/cases/configs/ (each one's first line says what is wrong
 # and what is expected) gets exactly its expected outcome: accepted with the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # hvbench export (CSV read back by Python's csv module, JSON by its json
 # module), the file-safety rule of --output, and import (idempotent).
 . "$top_srcdir/tests/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # hvbench gate on stores built from recorded samples: the same build twice
 # (A/A) passes, a 20% slowdown fails with JUnit failures; errors exit 2.
 . "$top_srcdir/tests/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Help where people look for it: COMMAND --help/-h, man pages written by hvbench
 # from its tables (every command, every workload and probe option, every
 # HVBENCH_* variable), installed with the bash completion, README and examples;

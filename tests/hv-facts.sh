@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Runs say which Xen they measured, and compare and gate warn when baseline and
 # candidate measured different hypervisors (version, changeset, command line,
 # scheduler, hooks): in the log, the text and Markdown reports, JSON and JUnit.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # hvbench image build: the archives are reproducible and cached by content, hold what the
 # guest needs, and (when QEMU is installed) the image boots and its agent answers a hello on
 # a serial line standing in for the PV console channel.

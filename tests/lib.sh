@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Shared by the shell tests: a scratch directory, and fail/skip that say why.
 set -u
 : "${HVBENCH:=$PWD/hvbench}"

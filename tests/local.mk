@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Unit tests (C) and integration tests (shell, on the real native backend).
 EXTRA_DIST += tests/check.h tests/lib.sh tests/bench/harness-overhead.sh tests/data/topo/2node.xml tests/data/topo/4node-distances.xml
 check_PROGRAMS += tests/unit-config tests/unit-placement tests/unit-store tests/unit-cpustate tests/unit-store-safety
@@ -29,8 +30,8 @@ EXTRA_DIST += tests/data/topo/hbm-shared-cpuset.xml tests/data/topo/cxl-memory-o
 	tests/data/topo/unreadable-version3.xml tests/data/cases/topology/11-threadripper-nps4-memoryless.xml \
 	tests/data/xen/topo-memoryless-cxl.json
 # Help, man pages, completion (issue 20)
-TESTS += tests/help.sh
-EXTRA_DIST += tests/help.sh
+TESTS += tests/help.sh tests/licence.sh
+EXTRA_DIST += tests/help.sh tests/licence.sh COPYING
 TESTS += tests/review-minor.sh
 EXTRA_DIST += tests/review-minor.sh
 # Ad hoc runs (bench, run --set, run -) and exports (export, import, --json)

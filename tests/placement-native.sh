@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # On this machine: the agent runs with the affinity and memory policy its cell
 # asked for, as the agent itself reports and as /proc shows from outside.
 . "$top_srcdir/tests/lib.sh"

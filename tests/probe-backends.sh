@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # blkback and netback: the sysfs readers on a tree laid out like a dom0's, the
 # ethtool ioctl on a real interface, and both probes skip with a reason here.
 . "$top_srcdir/tests/probe-lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Counters that go backwards between the two readings of a sample (steal time
 # after a migration, a vbd or vif re-created, a reset or a wrap) give no figure
 # for that sample and a warning naming the counter and both readings, in every

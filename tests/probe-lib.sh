@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Shared by the probe tests: run a probe around a command (tests/probe-test run)
 # or inside the agent around a workload (guest-side, as the agent does it).
 # Sourced, not run; builds on tests/wl-lib.sh (m, need, rel, wl_done).

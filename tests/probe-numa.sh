@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # numa: the pages of a process bound to node 0 are reported on node 0, both for
 # a child bound with libnuma and for the agent running memlat with node=0
 # (guest-side); the numa_maps and numastat readers on a recorded tree.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # perf: software events counted around real work in a child process (and its
 # own children), checked against what the kernel says the child used; hardware
 # events this machine does not expose are reported once, with the reason, and

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # steal: inside the agent around an oversubscribed spinlock (more threads than
 # CPUs: involuntary switches must show); the /proc readers on a recorded tree.
 . "$top_srcdir/tests/probe-lib.sh"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* probe-test: drives the probes for the tests and the overhead benchmark.
  *   probe-test run PROBE [KEY=VALUE ...] -- CMD [ARG ...]
  *       opens PROBE on a child that runs CMD (as the runner does around the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tracefs: lock contention seen from real workloads, wake-up latency from a
 # futex ping-pong, and no private instance left behind: not after a normal
 # close, not after Ctrl-C, and after SIGKILL the next run's cleanup removes it.

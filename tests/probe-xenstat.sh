@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # xenstat: `hvbench help xenstat` documents it everywhere; in a dom0 with
 # xenstored (and root) it runs around a command, watching dom0 itself as it
 # does for the native backend; elsewhere it is skipped with its reason.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Probe tests: perf and tracefs on real workloads, numa on a bound process,
 # the sysfs/proc parsers on recorded trees (tests/data/probes/).
 check_PROGRAMS += tests/probe-test

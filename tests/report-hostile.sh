@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Hostile text through every output: labels (argv), metric names and units and
 # reasons (as a store from elsewhere may hold them) with control characters,
 # ESC sequences, XML and Markdown syntax, invalid UTF-8 and 5000 bytes.

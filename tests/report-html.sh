@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The HTML report of a store built from recorded samples, opened in headless
 # Chromium: no console message at all (the page has no scripts, so any is an
 # error), every plot present as parsed SVG, labels escaped. The screenshot is

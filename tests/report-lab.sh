@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # hvbench report on a real run of configs/lab-smoke.ini in the QEMU lab's dom0
 # (tests/data/analysis/lab-smoke.sql, a dump of the database `make check-lab`
 # brought back on 2026-11-24): guest modes against the native cells in dom0

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # hvbench report in text, Markdown and JSON on a store built from recorded
 # samples: the mode and placement tables, probe figures per operation, skipped
 # and failed cells with reasons, host facts, escaping, and the LAB banner.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The minor faults of the review (issue 20, item 9), each with its right answer.
 . "$top_srcdir/tests/lib.sh"
 FIX="$top_builddir/tests/analysis-fixture"

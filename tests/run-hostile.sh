@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The runner's accounting and its distrust of agents, with an agent that
 # misbehaves (--agent PATH): a script that passes each request to the real
 # hvbench agent, so that every figure is measured, and spoils the reply as

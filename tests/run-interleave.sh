@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Cells that take turns: `order = interleaved` inside one run, and several
 # configs in one `hvbench run` (one run each, their samples alternating); the
 # refusals (a Xen backend, labels that do not pair up); Ctrl-C keeps both runs'

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Ctrl-C ends a run cleanly with what it measured kept; --resume finishes it.
 . "$top_srcdir/tests/lib.sh"
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A real small plan on the native backend, and what it stored.
 . "$top_srcdir/tests/lib.sh"
 

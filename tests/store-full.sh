@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A full disk during a run: the run ends with exit 1 and SQLite's words, and
 # every sample committed before stays readable.
 . "$top_srcdir/tests/lib.sh"

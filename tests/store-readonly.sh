@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A valid store on a read-only file system (a read-only bind mount, as root)
 # or in a directory the user cannot write (otherwise) is read, or refused with
 # exactly why; a -wal file with transactions SQLite cannot read there is named.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # hvbench never destroys or hides data: outputs never go over the store or a
 # file hvbench did not write; --db is a path, not an SQLite URI; a corrupted
 # store is exit 1 with SQLite's words; a live run cannot be resumed by another

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Experiment files: errors name file, line and what was expected; comma lists
  * expand into the matrix. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The agent's CPU state check (bench/cpustate.c): quiet on a healthy CPU, and it
  * catches each fault it is there for. A corrupting hypervisor is played by a
  * signal handler that changes a vector register in the saved context, which

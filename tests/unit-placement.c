@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Placement planning on hwloc synthetic and XML topologies of 1, 2 and 4 nodes. */
 #include "config.h"
 #include <stdlib.h>

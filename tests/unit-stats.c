@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The statistics against values computed independently: constants recorded
  * from R or SciPy (the call is named next to each), or, where no such constant
  * is certain, expected values derived here by exact enumeration. */

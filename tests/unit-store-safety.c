@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The store never destroys or hides data: what a database path may name,
  * concurrent creation, a run held by its live process, a newer schema,
  * another program's database, a full disk, labels that read as run ids. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The result store: a round trip through a real SQLite file. */
 #include "config.h"
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The xen backend without a hypervisor: Xen topologies given as data, placement
  * layouts and their verification, the 'u' debug key's output, leftover
  * detection, and guest spec -> libxl domain config for each mode, compared in

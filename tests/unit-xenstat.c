@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The xenstat probe without a hypervisor: its metrics from two snapshots given
  * as data (deltas, levels, units, what is left out and when), and its
  * namespace recognised both by probes/ and by analysis/ (whose list of probe

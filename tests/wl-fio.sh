@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # fio: the installed fio runs on a scratch file through the agent; the figures
 # are present and ordered, the file is gone afterwards, and a failing fio is
 # reported with what it said.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # ipc: pipes and sockets, processes and threads all deliver every message (the
 # receivers count bytes) and report run time and rate.
 . "$top_srcdir/tests/wl-lib.sh"

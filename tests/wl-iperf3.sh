@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # iperf3: the workload starts its own one-shot server on loopback, runs the
 # installed client for TCP and UDP, and leaves no server behind.
 . "$top_srcdir/tests/wl-lib.sh"

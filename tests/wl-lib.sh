@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Shared by the workload tests: run a workload for real, read its metrics back,
 # compare them. Sourced, not run. Workloads run through `hvbench agent`, as the
 # runner runs them; tests/wl-test -r decodes the reply.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Nothing a sample starts outlives it: fio and iperf3 (client and server) end
 # with their sample when it times out, when the run is interrupted (SIGINT), and
 # when the agent gets SIGTERM or SIGKILL; no scratch file is left, the port is

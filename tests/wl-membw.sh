@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # membw: every STREAM kernel reports a positive bandwidth (the workload checks
 # the arrays' values itself); auto arrays leave the cache.
 . "$top_srcdir/tests/wl-lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # memlat: latency rises out of the caches; the auto curve covers 4K to beyond
 # the LLC; node binding works on node 0 and skips on a node that is not there;
 # extra_work really adds work in proportion.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The fio and iperf3 output parsers on output recorded from the installed
  * programs (tests/data/workloads/), and on broken variants of it. */
 #include "config.h"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # pgfault: every path is measured, fork+exec costs more than fork+exit, and the
 # huge-page variant runs where THP is enabled.
 . "$top_srcdir/tests/wl-lib.sh"

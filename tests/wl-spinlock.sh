@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # spinlock: every kind runs, excludes (the workload checks its counter) and
 # reports sane figures; more threads than CPUs still completes; extra_work
 # slows acquisitions by the fraction asked.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # syscall: the null call and the read pair are measured; a large read costs
 # more than a small one; extra_work adds calls in proportion.
 . "$top_srcdir/tests/wl-lib.sh"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* wl-test: prints a workload's metrics one per line, "NAME VALUE UNIT BETTER".
  *   wl-test -r < REPLY   decodes one reply line of `hvbench agent` (how the tests
  *                        and benchmark scripts run workloads: through the agent)

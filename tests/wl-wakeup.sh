@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # wakeup: ping-pong and timer figures are present and ordered; a CPU the agent
 # may not use is refused with its reason.
 . "$top_srcdir/tests/wl-lib.sh"

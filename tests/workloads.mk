@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Workload suite tests: each workload run for real at a tiny size, and the fio /
 # iperf3 output parsers fed with recorded output.
 check_PROGRAMS += tests/wl-test

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # hvbench hv check and hvbench cleanup off a Xen dom0: each says why it cannot
 # ask the hypervisor, with the right exit code. In a dom0 they are run by the lab.
 if grep -q control_d /proc/xen/capabilities 2>/dev/null; then

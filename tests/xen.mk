@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The xen backend without a hypervisor: topology fixtures, placement layouts and
 # their verification, the 'u' debug key's output, leftovers, and libxl configs
 # per mode compared with their JSON.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Issue 13 item 7: xentrace files as the field writes them (tests/data/cases/xentrace, built to
 # Xen's documented layouts): 4.19+ SVM exit records, TSC skew between pCPUs, 384 pCPUs, a
 # capture cut by a killed xentrace, records after a lost-records marker.

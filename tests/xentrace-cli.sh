@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # hvbench trace on the real traces: exit codes, messages, the metadata file, dump filters.
 data="$top_srcdir/tests/data/xentrace"
 . "$top_srcdir/tests/xentrace-lib.sh"

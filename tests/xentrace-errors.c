@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Damaged xentrace files, made from a real trace in memory: each must end in a clear error
  * with the right code and byte offset, never a crash or a read past the end.  Also: lost
  * records are counted, the event-mask parser, the metadata file and the metrics. */

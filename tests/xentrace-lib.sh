@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Shared by the xentrace shell tests (sourced): a scratch directory and check().
 set -u
 tmp=$(mktemp -d) || exit 1

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Decodes the real traces in tests/data/xentrace and checks hvbench's summary against the
  * figures the matching xenalyze printed for them, read from the *.xenalyze-summary.txt
  * beside each trace: Xen 4.17.7's captures against xenalyze 4.17.7 (`--summary --svm-mode

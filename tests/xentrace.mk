@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # xentrace decoder tests: real traces from Xen 4.17 and 4.20 with their xenalyze's figures beside them.
 xentrace_test_data = tests/data/xentrace/README.md \
 	tests/data/xentrace/fresh-hvm-workload-all-5s.bin tests/data/xentrace/fresh-hvm-workload-all-5s.xenalyze-summary.txt \

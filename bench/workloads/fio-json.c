@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The parser of `fio --output-format=json`. fio prints notes and warnings on the
  * same stream before the JSON ("note: both iodepth >= 1 and synchronous I/O
  * engine are selected ..."), may print text after it, and repeats keys inside

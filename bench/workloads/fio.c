@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fio: block I/O through the fio program, run by the agent with an argv (no
  * shell) and --output-format=json, against the disk the backend names (in a Xen
  * guest the blkfront disk, so blkback and the grant paths are what is measured)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ipc: hackbench-style messaging. Each group has `fds` senders and `fds`
  * receivers; every sender writes `loops` messages of `size` bytes to every
  * receiver of its group, over pipes or UNIX stream sockets, with the tasks as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The parser of `iperf3 --json` (and --json-stream) as iperf3 3.0 to 3.17
  * print it. iperf3 writes -nan where a figure could not be computed (the shared
  * finder reads it as null: "not reported"). Text

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* iperf3: network throughput with the iperf3 client, run by the agent with an
  * argv and --json, against the server the backend names (ctx->peer:peer_port).
  * Under Xen the runner starts `iperf3 -s -1` in dom0, so the traffic crosses

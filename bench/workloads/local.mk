@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The workload suite: one file per workload, plus what they share (wl.h, wl-common.c)
 # and the parsers of external programs' output.
 libhvbench_a_SOURCES += bench/workloads/wl.h bench/workloads/wl-common.c bench/workloads/wl-proc.c bench/workloads/spinlock.c \

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* membw: streaming memory bandwidth, the four STREAM kernels (copy c=a, scale
  * b=s*c, add c=a+b, triad a=b+s*c) over arrays of doubles. Each thread owns a
  * contiguous slice and touches it first, so its pages sit on its node. Bytes are

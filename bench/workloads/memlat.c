@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* memlat: memory latency by a dependent-load pointer chase over a random cycle,
  * one cache line per element, for each working-set size. The chase defeats the
  * prefetchers, so ns per access is load-to-use latency of where the set lives

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pgfault: the page-table paths, where PV (page-table updates validated by the
  * hypervisor, MMU hypercalls) and PVH/HVM (nested paging, EPT/NPT faults) part:
  *   mmap    anonymous mmap + first write to every 4 KiB + munmap of a region

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The workload list: adding a workload is one file and one line here. */
 #include "config.h"
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* spinlock: N threads contending on one lock around a short critical section.
  * Kinds: ticket (FIFO, one shared line), tas (test-and-set with exponential
  * backoff, unfair), mcs (queued, each waiter spins on its own line) and the

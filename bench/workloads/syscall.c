@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* syscall: the cost of entering and leaving the kernel. getppid through
  * syscall() is the null call (no libc caching, almost no work inside); read() of
  * /dev/zero with a small and a large buffer is the cheap-versus-expensive pair:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* wakeup: cross-CPU wake-up latency and timer precision.
  *   futex  two threads pinned to two CPUs play ping-pong on a futex word; each
  *          side sleeps in FUTEX_WAIT (no spinning), so every hand-over is a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What several workloads share: thread counts, the calibrated extra work, the
  * last-level cache size, finding external programs (fio, iperf3), collecting their
  * output (wl-proc.c runs them) and locating the JSON they print. */

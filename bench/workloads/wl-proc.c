@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Running external programs (fio, iperf3) so that nothing a sample starts
  * outlives it, on every path: the program ends, the sample times out, the agent
  * is told to stop, or the agent dies (SIGINT, SIGTERM, SIGKILL, a crash).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Internal to bench/workloads/: what the workload files share beyond bench.h
  * (thread counts, the calibrated extra-work knob, cache sizes, running external
  * programs, and the fio / iperf3 output parsers). Tests include it too. */

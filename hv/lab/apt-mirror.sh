@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Sourced by the lab scripts: the Debian mirrors this machine's apt uses, never a hard-coded host.
 # mirror_for PATTERN prints the first URI of /etc/apt/sources.list* whose line matches PATTERN.
 mirror_for() {

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Builds hvbench for a Debian suite (e.g. trixie: Xen 4.20) in a build chroot of that suite, so that
 # the binary links the suite's libraries (libxl, libxenctrl...) and a lab dom0 of that suite can run it.
 # The chroot (debootstrap --variant=minbase + hv/lab/build-deps) is cached under CACHE by its content

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # make check-lab: runs an experiment in the lab and checks what came back.
 # usage: check-lab.sh HVBENCH EXPERIMENT WORKDIR [--reuse]   (--reuse: check WORKDIR's last lab again)
 # Passes when the lab ran, every cell

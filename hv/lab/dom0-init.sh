@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # PID 1 of the lab's dom0 (installed as /sbin/hvbench-lab-init in the cached image):
 # mounts the basics, loads the Xen back ends and 9p, mounts the host's share on
 # /share, runs /share/dom0-run.sh and powers the machine off. minbase has no init.

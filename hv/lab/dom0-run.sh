@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Runs in the lab's dom0 (started by /sbin/hvbench-lab-init). Starts the toolstack,
 # installs hvbench from the share, proves the guest image in each mode (guest-proof.sh),
 # runs the experiment with --lab, and leaves everything to bring back in /share/out.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fpu-trap-probe.S: a multiboot kernel of a few instructions that tells whether
  * this QEMU raises #NM (device not available) under CR0.TS for SSE, AVX (VEX),
  * FXSAVE, XSAVE, XSAVEOPT, XRSTOR and an MMX/SSE conversion. Xen's lazy FPU

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Proves by hand, in the lab's dom0, what the Xen backend relies on: a guest built
 # by `hvbench image build` boots in each mode with `xl create`, and its agent
 # answers a hello over the PV console channel's UNIX socket in dom0.

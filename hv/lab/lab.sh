@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # hvbench's Xen lab: a real Xen 4.17 (Debian's packages) booted under QEMU with two
 # emulated NUMA nodes, a debootstrapped dom0 (cached by content), the hvbench build
 # inside, an experiment run there with --lab, and the results brought back out.

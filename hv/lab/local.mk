@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The Xen lab (hvbench lab): scripts installed in pkgdatadir/lab, and `make check-lab`.
 labdir = $(pkgdatadir)/lab
 dist_lab_SCRIPTS = hv/lab/lab.sh hv/lab/dom0-init.sh hv/lab/dom0-run.sh hv/lab/guest-proof.sh hv/lab/check-lab.sh \

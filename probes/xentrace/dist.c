@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Distributions of cycle counts: exact below a cap, a log-linear histogram above it, so
  * the summary's memory does not grow with the trace. */
 #include "config.h"

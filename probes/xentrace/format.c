@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* One record as one line of text, for "hvbench trace dump". */
 #include "config.h"
 #include <string.h>

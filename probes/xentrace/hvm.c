@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* HVM records: VM exits with their reason and the cycles until the next VMENTRY, and the
  * hypercalls of HVM and PVH guests (VMMCALL/VMCALL, number in eax).
  * Exit reasons are SVM's on AMD and VMX's on Intel.  From Xen 4.19 the record says which:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Event masks for xentrace -e from class names ("hvm,sched,pv"), with a did-you-mean. */
 #include "config.h"
 #include <stdlib.h>

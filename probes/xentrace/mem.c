@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Memory records: grant map, unmap and transfer, done by the current domain for the domain
  * in the payload.  (Grant copy has no trace record: it shows only as grant_table_op.) */
 #include "config.h"

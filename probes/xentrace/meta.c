@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The metadata file written beside each trace (TRACE.meta.json): what xentrace does not
  * record, e.g. the CPU frequency, the CPU vendor and the domain id -> guest name map. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A summary as hvbench metrics, so the xentrace probe can store them with each sample. */
 #include "config.h"
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Names: trace classes (event ids and their names are in formats.c), hypercalls (<xen/xen.h>),
  * runstates (<xen/vcpu.h>) and VM exit reasons (AMD APM vol. 2 appendix C for SVM,
  * Intel SDM vol. 3 appendix C for VMX). */

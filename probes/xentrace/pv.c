@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* PV records: hypercalls (TRC_PV_HYPERCALL_V2 with its argument presence bits, multicall
  * entries as TRC_PV_HYPERCALL_SUBCALL, the old TRC_PV_HYPERCALL), and the other PV entry
  * points (page faults, emulated privileged ops, ptwr, ...) counted by kind. */

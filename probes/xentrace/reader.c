@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The xentrace stream reader: CPU_CHANGE windows, one buffered stream per pCPU, TSC merge.
  *
  * Windows of different pCPUs interleave in the file.  A scanner walks the CPU_CHANGE headers

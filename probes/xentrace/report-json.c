@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The summary as JSON: the one structured form; the text report and the tests read it. */
 #include "config.h"
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The summary as text, rendered from its JSON form so the two never disagree. */
 #include "config.h"
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The summary: domain and vCPU tables, the current vCPU of each pCPU, and dispatch of each
  * record to its trace class's handler. */
 #include "config.h"

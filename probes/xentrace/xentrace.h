@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* probes/xentrace/: a streaming decoder and analyser for xentrace files.
  *
  * A xentrace file has no header: it is a sequence of windows, each a TRC_TRACE_CPU_CHANGE

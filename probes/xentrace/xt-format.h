@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* xentrace record ids and the record header, written out by hand so that the decoder
  * depends on no Xen header: one hvbench binary reads traces of every Xen version in
  * formats.c (4.17 to 4.22), whatever <xen/trace.h> the build machine has (4.19 dropped

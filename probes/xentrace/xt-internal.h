@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Internals shared by the summary's files: the per-domain and per-vCPU state each trace
  * class updates.  Not part of the public face (xentrace.h). */
 #ifndef HVB_XT_INTERNAL_H

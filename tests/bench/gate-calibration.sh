@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Benchmark (not a test): the error rates of `hvbench gate` from real runs on
 # this machine, against the rules of other harnesses applied to the same samples.
 #  - A/A: the same build measured twice, PAIRS times: the share of judged metrics

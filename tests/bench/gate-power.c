@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Benchmark aid (not a test): what the gate's own rule can do, apart from the
  * machine. Draws samples from a model, judges them with the gate's code
  * (hvb_metric_compare, Holm across the cell's metrics, the verdict with the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Benchmark (not a test): the harness's own cost on an experiment file, as the
 # wall time of `hvbench run` against the time its agents spent inside
 # workloads (samples and warm-ups alike). Goal for configs/quickstart.ini: < 5%.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Benchmark (not a test): what each probe costs the workload it watches, as the
 # change of the workload's own figure with the probe against without, side by
 # side with the established tool doing the same job on the same workload in

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Shared by the workload benchmark scripts (not tests): where the build is, and
 # small statistics over a column of numbers. Sourced after tests/wl-lib.sh.
 # median, mean and coefficient of variation (%) of the numbers on stdin

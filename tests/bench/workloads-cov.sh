@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Benchmark (not a test): run-to-run noise of each micro-benchmark. Every
 # workload runs REPS times (10 by default), one `hvbench agent` request of
 # DURATION seconds each (1 s, the runner's default), and the coefficient of

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Benchmark (not a test): hvbench workloads next to an established counterpart,
 # run in one go on the same machine, each through `hvbench agent` as the runner
 # runs them. Prints both figures in the same unit and their difference.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Benchmark (not a test): throughput and peak memory of `hvbench trace summary` on the real
 # traces and on a >= 1 GiB trace built from them, and of xenalyze --summary when its path is
 # given.  Usage: tests/bench/xentrace-bench.sh [XENALYZE] (from a built tree; BIG_MIB=1024,

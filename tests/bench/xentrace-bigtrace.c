@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Builds a large xentrace file from a real one, for the benchmark: the input's windows are
  * repeated, each repetition's TSCs shifted by the input's time span so that time keeps
  * increasing on every pCPU.  Usage: xentrace-bigtrace IN OUT MIB */

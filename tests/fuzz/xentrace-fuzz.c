@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target: the xentrace reader, the summary and its reports on arbitrary bytes.
  * Seed corpus: the real traces in tests/data/xentrace.  Build and run: make fuzz-xentrace. */
 #include "config.h"
