@@ -62,6 +62,9 @@ struct hvb_xen_seen {
 };
 /* 1 when seen honours the layout; 0 and why otherwise. */
 int hvb_xen_layout_verify(const struct hvb_xen_layout *l, const struct hvb_xen_seen *seen, char *why, size_t len);
+/* Its memory part alone: 1 when every page is on the asked nodes (and split or
+ * interleave cover each of them), 0 with the reason. */
+int hvb_xen_memory_verify(const struct hvb_xen_layout *l, const struct hvb_xen_seen *seen, char *why, size_t len);
 
 /* Parses the hypervisor console text a 'u' debug key printed (the last such
  * dump in text) and fills pages[] of domid; 0, or HVB_ENOENT when absent. */

@@ -86,7 +86,6 @@ int hvb_xen_layout(const struct hvb_placement *p, const struct hvb_topo *t, int 
 int hvb_xen_layout_verify(const struct hvb_xen_layout *l, const struct hvb_xen_seen *seen, char *why, size_t len)
 {
 	char want[256], got[256];
-	hvb_nodeset on = { { 0 } };
 
 	if (seen->vcpus != l->vcpus) {
 		snprintf(why, len, "the domain has %d vCPUs, %d were asked", seen->vcpus, l->vcpus);
@@ -105,6 +104,14 @@ int hvb_xen_layout_verify(const struct hvb_xen_layout *l, const struct hvb_xen_s
 		snprintf(why, len, "node affinity is %s, the placement asked for %s", got, want);
 		return 0;
 	}
+	return hvb_xen_memory_verify(l, seen, why, len);
+}
+
+int hvb_xen_memory_verify(const struct hvb_xen_layout *l, const struct hvb_xen_seen *seen, char *why, size_t len)
+{
+	char want[256], got[256];
+	hvb_nodeset on = { { 0 } };
+
 	if (!hvb_cpuset_count(&l->mem_nodes))
 		return 1;
 	if (!seen->have_pages) {
