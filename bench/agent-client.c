@@ -49,6 +49,31 @@ static int in_step(struct hvb_agent_conn *c, json_t *r, char *err, size_t len)
 	return HVB_EPROTO;
 }
 
+/* Slices of a second when c->gone can tell that the guest died: a dead HVM
+ * guest's channel stays open, so only asking its hypervisor ends the wait early. */
+static int read_reply(struct hvb_agent_conn *c, struct hvb_linebuf *lb, double timeout_s, char **line, char *err,
+		      size_t len)
+{
+	double deadline = hvb_now() + timeout_s;
+
+	err[0] = '\0';
+	if (!c->gone || timeout_s < 0)
+		return hvb_line_read(c->rfd, lb, timeout_s, hvb_run_interrupted, line);
+	for (;;) {
+		double left = deadline - hvb_now(), slice = left < 1.0 ? left : 1.0;
+		int rc = hvb_line_read(c->rfd, lb, slice, hvb_run_interrupted, line);
+		char why[512];
+		if (rc != HVB_ETIMEDOUT)
+			return rc;
+		if (c->gone(c->gone_arg, why, sizeof(why))) {
+			snprintf(err, len, "no reply from the agent: %s", why);
+			return HVB_ECHILD;
+		}
+		if (hvb_now() >= deadline)
+			return HVB_ETIMEDOUT;
+	}
+}
+
 int hvb_agent_call(struct hvb_agent_conn *c, const char *request_json, double timeout_s, void **reply, char *err,
 		   size_t len)
 {
@@ -73,8 +98,10 @@ int hvb_agent_call(struct hvb_agent_conn *c, const char *request_json, double ti
 		snprintf(err, len, "cannot write to the agent (it exited?)");
 		return HVB_ECHILD;
 	}
-	rc = hvb_line_read(c->rfd, &lb, timeout_s, hvb_run_interrupted, &line);
-	if (rc == 1) {
+	rc = read_reply(c, &lb, timeout_s, &line, err, len);
+	if (rc == HVB_ECHILD && err[0])
+		; /* the guest is gone: err says how */
+	else if (rc == 1) {
 		r = hvb_proto_parse(line, lb.line_len, err, len);
 		hvb_line_consume(&lb);
 		if (!r || in_step(c, r, err, len) < 0) {

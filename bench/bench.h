@@ -105,10 +105,15 @@ struct hvb_agent_conn {
 	size_t len, cap;
 	int overflow;       /* a reply passed HVB_PROTO_MAX_LINE and is being discarded */
 	long long seq;      /* the id of the last request */
+	/* Optional: asked about once a second while a reply is awaited; non-zero (a
+	 * negative code, with why) when what runs the agent is gone. */
+	int (*gone)(void *arg, char *why, size_t len);
+	void *gone_arg;
 };
 void hvb_agent_conn_init(struct hvb_agent_conn *c, int rfd, int wfd);
 void hvb_agent_conn_free(struct hvb_agent_conn *c);
-/* Sends one request object and reads one reply object, within timeout_s. The reply
+/* Sends one request object and reads one reply object, within timeout_s (sooner
+ * HVB_ECHILD when c->gone says the guest is gone). The reply
  * is returned as a jansson json_t* (cast from void*, to keep jansson out of this header).
  * Each request carries an id that the reply must echo: a reply out of step (stale,
  * extra, or to another request) is HVB_EPROTO, and the runner restarts the agent. */
@@ -147,6 +152,7 @@ struct hvb_experiment {
 	const char *agent;   /* set by the caller: another build's hvbench as the native agent, or NULL */
 	uint64_t seed;
 	double timeout_s, duration_s, boot_timeout_s;
+	int boot_attempts; /* boots of a cell's guest that dies before its agent answers */
 	char **probes;
 	size_t nprobes;
 	struct hvb_params *probe_params; /* parallel to probes, from [probe.NAME] */

@@ -54,6 +54,9 @@ const struct hvb_option hvb_experiment_options[] = {
 	  .help = "a sample not answered within this is killed and recorded as failed" },
 	{ .name = "boot_timeout", .type = HVB_OPT_TIME, .def = "300s", .min = 1, .max = 86400,
 	  .help = "a guest not up within this fails its cell" },
+	{ .name = "boot_attempts", .type = HVB_OPT_INT, .def = "2", .min = 1, .max = 10,
+	  .help = "a guest (or native agent) that dies before its agent answers is started again, up to this "
+		  "many times per cell; the cell's reason says so (a boot that times out is not tried again)" },
 	{ 0 },
 };
 

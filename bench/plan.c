@@ -298,6 +298,8 @@ static int load_settings(struct builder *b, const struct section *xs)
 	hvb_parse_time(raw_or_default(xs, "timeout"), &d);
 	ex->timeout_s = d;
 	hvb_parse_time(raw_or_default(xs, "boot_timeout"), &ex->boot_timeout_s);
+	hvb_parse_int(raw_or_default(xs, "boot_attempts"), &v);
+	ex->boot_attempts = (int)v;
 	if (!ex->repetitions && ex->min_repetitions > ex->max_repetitions)
 		return hvb_experiment_fail(b->path, xs->line, "[experiment]: min_repetitions (%d) is above max_repetitions (%d)",
 			    ex->min_repetitions, ex->max_repetitions);

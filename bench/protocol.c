@@ -95,6 +95,10 @@ int hvb_line_read(int fd, struct hvb_linebuf *lb, double timeout_s, int (*interr
 				return HVB_EINTR;
 			continue;
 		}
+		/* A pty's master reads EIO once the slave's last holder closed it, and a
+		 * socket ECONNRESET: the other end is gone, as with end of input. */
+		if (n < 0 && (errno == EIO || errno == ECONNRESET))
+			n = 0;
 		if (n < 0)
 			return HVB_EIO;
 		if (n == 0)

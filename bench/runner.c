@@ -171,6 +171,13 @@ static void attach_console(struct run_state *rs, int64_t cell_id, const char *pa
 	fclose(f);
 }
 
+static int agent_gone(void *arg, char *why, size_t len)
+{
+	struct agent *a = arg;
+
+	return a->be->alive(a->g, why, len) < 0;
+}
+
 static int agent_start(struct run_state *rs, const struct hvb_cell *c, const struct hvb_placement *plan,
 		       struct agent *a, int64_t row_id, char **placement_json, char *why, size_t len)
 {
@@ -194,6 +201,10 @@ static int agent_start(struct run_state *rs, const struct hvb_cell *c, const str
 	}
 	a->be->channel(a->g, &rfd, &wfd);
 	hvb_agent_conn_init(&a->conn, rfd, wfd);
+	if (a->be->alive) {
+		a->conn.gone = agent_gone;
+		a->conn.gone_arg = a;
+	}
 	rc = hvb_agent_call(&a->conn, "{\"v\":1,\"op\":\"hello\"}", rs->ex->boot_timeout_s, &reply, err, sizeof(err));
 	if (rc < 0) {
 		const char *log = a->be->console_log ? a->be->console_log(a->g) : NULL;
@@ -292,6 +303,8 @@ struct cell_run {
 	char why[1024], stop_why[1280], last_err[256], *pj;
 	int rep, nok, nfail;
 	int warmed; /* the warm-ups were tried: once per cell, whatever became of them */
+	int boots;  /* guests (agents) that died before answering hello */
+	char boot_note[1100]; /* why the last of them died, for the cell's reason */
 	struct series *ser; /* repetitions = auto */
 	size_t nser;
 	size_t group; /* cells compared with each other, whose turns are shuffled together */
@@ -496,6 +509,10 @@ static int cell_stop(struct cell_run *cr, int rc)
 			snprintf(cr->stop_why, sizeof(cr->stop_why), "%d of %d repetitions failed%s%s", cr->nfail,
 				 cr->nok + cr->nfail, cr->last_err[0] ? ", the last: " : "", cr->last_err);
 	}
+	if (cr->boot_note[0]) { /* said even of a done cell: the guest did not always come up */
+		size_t n = strlen(cr->stop_why);
+		snprintf(cr->stop_why + n, sizeof(cr->stop_why) - n, "%s%s", n ? "; " : "", cr->boot_note);
+	}
 	hvb_store_cell_update(rs->s, cr->row.id, status, cr->stop_why[0] ? cr->stop_why : NULL, NULL);
 	progress(rs, (size_t)cr->c->idx, cr->rep, rs->ex->repetitions, 0, "cell-done",
 		 strcmp(status, "done") ? status : cr->stop_why);
@@ -602,6 +619,21 @@ static int cell_agent(struct cell_run *cr)
 		hvb_store_cell_update(rs->s, cr->row.id, "running", NULL, cr->pj);
 	if (rc < 0) {
 		agent_stop(&cr->a, 1);
+		/* A guest that died before its agent answered (a crash, a triple fault) is
+		 * built again, up to boot_attempts boots: nothing was measured in it. A
+		 * boot that timed out is not tried again: it would take as long. */
+		if (rc == HVB_ECHILD && ++cr->boots < rs->ex->boot_attempts) {
+			hvb_log(HVB_LOG_WARN, "cell %d: boot %d of at most %d failed, starting again: %s", cr->c->idx,
+				cr->boots, rs->ex->boot_attempts, cr->why);
+			snprintf(cr->boot_note, sizeof(cr->boot_note), "%d boot%s failed before the agent answered, the last: %.900s",
+				 cr->boots, cr->boots > 1 ? "s" : "", cr->why);
+			return 2;
+		}
+		if (rc == HVB_ECHILD && cr->boots > 1) {
+			char why[sizeof(cr->why)];
+			snprintf(why, sizeof(why), "%d boots failed, the last: %.900s", cr->boots, cr->why);
+			snprintf(cr->why, sizeof(cr->why), "%s", why);
+		}
 		return rc == HVB_EINTR ? cell_stop(cr, rc) : rc == HVB_ESKIP ? cell_skip(cr) : cell_give_up(cr, cr->why);
 	}
 	/* Once per cell: a warm-up that fails is not tried again, and takes no repetition's place. */

@@ -147,6 +147,12 @@ struct hvb_backend_ops {
 	int (*verify)(struct hvb_guest *g, const struct hvb_placement *plan, char *why, size_t len);
 	/* Optional: the guest's Xen domain id for host probes (-1 when none). */
 	int (*domid)(struct hvb_guest *g);
+	/* Optional: 0 while the guest runs, else HVB_ECHILD with why saying how it ended
+	 * (Xen: the domain shut down, crashed or vanished). Asked while the runner waits
+	 * for the agent, so that a guest that died is not waited for until the timeout:
+	 * a triple-faulting HVM guest is "rebooted" by Xen and, without xl's daemon to act
+	 * on its on_reboot, keeps its device model's channel open. */
+	int (*alive)(struct hvb_guest *g, char *why, size_t len);
 	/* Optional: a file holding the guest's console output, attached to a failed start. */
 	const char *(*console_log)(struct hvb_guest *g);
 	/* Optional: destroys what killed runs left behind (dry_run: only lists it),

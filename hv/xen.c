@@ -397,6 +397,8 @@ static int connect_channel(struct hvb_guest *g, double deadline, char *why, size
 	return HVB_ETIMEDOUT;
 }
 
+static int xen_alive(struct hvb_guest *g, char *why, size_t len);
+
 /* The guest's init writes {"v":1,"event":"ready"} on the channel once the
  * tty is raw and the agent about to read: nothing may be sent before (an
  * echoing tty would send it back). Read byte by byte so that no later line is
@@ -413,11 +415,14 @@ static int wait_ready(struct hvb_guest *g, double deadline, char *why, size_t le
 		int r;
 		if (left <= 0)
 			break;
-		r = poll(&p, 1, (int)(left * 1000) + 1);
+		r = poll(&p, 1, (int)((left < 1 ? left : 1) * 1000) + 1);
 		if (r < 0 && errno == EINTR)
 			return HVB_EINTR;
-		if (r <= 0)
+		if (r <= 0) {
+			if (xen_alive(g, why, len) < 0)
+				return HVB_ECHILD;
 			continue;
+		}
 		if (read(g->fd, &ch, 1) != 1) {
 			snprintf(why, len, "xen: the agent channel of %s closed before the guest was ready", g->name);
 			return HVB_ECHILD;
@@ -734,6 +739,34 @@ static const char *xen_disk(struct hvb_guest *g) { return g->disk_file[0] ? g->g
 static const char *xen_peer(struct hvb_guest *g) { return g->peer[0] ? g->peer : NULL; }
 static pid_t xen_pid(struct hvb_guest *g) { return -1; }
 static int xen_domid(struct hvb_guest *g) { return (int)g->domid; }
+/* Whether the domain still runs. Xen "reboots" an HVM guest that triple-faults
+ * (HVM_PARAM_TRIPLE_FAULT_REASON defaults to SHUTDOWN_reboot): the domain stays,
+ * shut down, until a toolstack acts, and so does its device model's channel. */
+static int xen_alive(struct hvb_guest *g, char *why, size_t len)
+{
+	libxl_dominfo info;
+	int rc;
+
+	libxl_dominfo_init(&info);
+	rc = libxl_domain_info(ctx, &info, g->domid);
+	if (rc == ERROR_DOMAIN_NOTFOUND) {
+		snprintf(why, len, "xen: domain %u (%s) no longer exists", g->domid, g->name);
+		return HVB_ECHILD;
+	}
+	if (rc == 0 && (info.shutdown || info.dying)) {
+		const char *r = libxl_shutdown_reason_to_string(info.shutdown_reason);
+		snprintf(why, len, "xen: domain %u (%s) %s (shutdown reason: %s%s); see Xen's console (xl dmesg)",
+			 g->domid, g->name, info.dying ? "is dying" : "shut down", r ? r : "unknown",
+			 info.shutdown_reason == LIBXL_SHUTDOWN_REASON_REBOOT && !strcmp(g->mode, "hvm")
+				 ? ", which is how Xen ends an HVM guest's triple fault"
+				 : info.shutdown_reason == LIBXL_SHUTDOWN_REASON_CRASH ? ", the guest kernel crashed" : "");
+		libxl_dominfo_dispose(&info);
+		return HVB_ECHILD;
+	}
+	libxl_dominfo_dispose(&info);
+	return 0; /* running, or libxl could not say: the timeout still ends the wait */
+}
+
 static const char *xen_console_log(struct hvb_guest *g) { return g->console; }
 
 static int xen_stop(struct hvb_guest *g, int force)
@@ -764,5 +797,6 @@ const struct hvb_backend_ops hvb_backend_xen = {
 	.verify = xen_verify,
 	.domid = xen_domid,
 	.console_log = xen_console_log,
+	.alive = xen_alive,
 #endif
 };

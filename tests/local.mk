@@ -1,13 +1,14 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Unit tests (C) and integration tests (shell, on the real native backend).
 EXTRA_DIST += tests/check.h tests/lib.sh tests/bench/harness-overhead.sh tests/data/topo/2node.xml tests/data/topo/4node-distances.xml
-check_PROGRAMS += tests/unit-config tests/unit-placement tests/unit-store tests/unit-cpustate tests/unit-store-safety
+check_PROGRAMS += tests/unit-config tests/unit-placement tests/unit-store tests/unit-cpustate tests/unit-store-safety tests/unit-agent-gone
+tests_unit_agent_gone_LDADD = $(HVB_LIBS)
 tests_unit_cpustate_LDADD = $(HVB_LIBS)
 tests_unit_store_safety_LDADD = $(HVB_LIBS)
 tests_unit_config_LDADD = $(HVB_LIBS)
 tests_unit_placement_LDADD = $(HVB_LIBS)
 tests_unit_store_LDADD = $(HVB_LIBS)
-TESTS += tests/unit-config tests/unit-placement tests/unit-store tests/unit-cpustate \
+TESTS += tests/unit-config tests/unit-placement tests/unit-store tests/unit-cpustate tests/unit-agent-gone \
 	tests/agent-protocol.sh tests/run-native.sh tests/run-interrupt.sh tests/run-interleave.sh tests/placement-native.sh tests/cli.sh tests/configs.sh \
 	tests/run-hostile.sh tests/report-hostile.sh
 EXTRA_DIST += tests/data/cases/configs

@@ -12,6 +12,13 @@ cat > "$T/agent" <<'PY'
 #!/usr/bin/env python3
 import json, os, subprocess, sys, time
 mode = os.environ.get("HOSTILE", "")
+if mode.startswith("boot-crash"):  # dies before hello, as a guest that crashes while booting
+    tag = os.environ["HVB_TEST_TAG"]
+    with open(tag + "/boots", "a") as f:
+        f.write("x")
+    if mode == "boot-crash-always" or not os.path.exists(tag + "/crashed"):
+        open(tag + "/crashed", "w").close()
+        sys.exit(3)
 evil = "E\x1b[31mR\x07</testcase>]]>&[x](http://e)![i](http://e)<script>"
 real = subprocess.Popen([os.environ["HVBENCH"], "agent"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
 nrun = 0
@@ -107,5 +114,23 @@ check 'q "select x.reason from samples x join cells c on x.cell_id=c.id where c.
 tw=$(q "select id from runs where label='twice'")
 check 'q "select x.reason from samples x join cells c on x.cell_id=c.id where c.run_id=$tw and x.rep >= 0" | grep -q "nobody asked for"' \
 	"twice: $(q "select x.rep, x.status, x.reason from samples x join cells c on x.cell_id=c.id where c.run_id=$tw")"
+# An agent (a guest) that dies before answering hello is started again once (boot_attempts = 2):
+# the cell is done, and its reason says a boot failed and why.
+cell_reason() { q "select coalesce(reason, '') from cells where run_id=$rid"; }
+rm -f "$HVB_TEST_TAG/crashed" "$HVB_TEST_TAG/boots"
+run boot-crash-once bc1
+check '[ $rc = 0 ]' "boot crash once: exit $rc: $(cat "$T/bc1.err")"
+check '[ "$(nok)" = 3 ]' "boot crash once: $(nok) of 3 repetitions ok"
+check '[ "$(q "select status from cells where run_id=$rid")" = done ]' "boot crash once: cell $(q "select status from cells where run_id=$rid")"
+check 'cell_reason | grep -q "1 boot failed before the agent answered, the last: .*closed its channel"' "boot crash once: reason '$(cell_reason)'"
+check '[ "$(cat "$HVB_TEST_TAG/boots")" = xx ]' "boot crash once: boots $(cat "$HVB_TEST_TAG/boots")"
+# Every boot dies: boot_attempts boots, then every repetition failed with the reason.
+rm -f "$HVB_TEST_TAG/boots"
+sed 's/^warmup = 1$/warmup = 1\nboot_attempts = 3/' "$T/c.ini" > "$T/c3.ini" && mv "$T/c3.ini" "$T/c.ini"
+run boot-crash-always bca
+check '[ $rc = 1 ]' "boot crash always: exit $rc"
+check '[ "$(cat "$HVB_TEST_TAG/boots")" = xxx ]' "boot crash always: boots $(cat "$HVB_TEST_TAG/boots") (boot_attempts = 3)"
+check '[ "$(q "select status from cells where run_id=$rid")" = failed ]' "boot crash always: cell $(q "select status from cells where run_id=$rid")"
+check 'cell_reason | grep -q "^3 boots failed, the last: agent did not come up"' "boot crash always: reason '$(cell_reason)'"
 check '! agents_left' "agents left behind"
 done_testing
