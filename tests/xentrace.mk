@@ -14,7 +14,8 @@ xentrace_test_data = tests/data/xentrace/README.md \
 xentrace_case_data = tests/data/cases/xentrace/01-xen419-svm-exit64.bin tests/data/cases/xentrace/01b-xen417-vmexit64-control.bin \
 	tests/data/cases/xentrace/03-tsc-skew-2pcpu.bin tests/data/cases/xentrace/04-384-pcpus.bin \
 	tests/data/cases/xentrace/05-xentrace-killed-truncated.bin tests/data/cases/xentrace/05b-complete-control.bin \
-	tests/data/cases/xentrace/06-lost-records-same-vcpu.bin
+	tests/data/cases/xentrace/06-lost-records-same-vcpu.bin \
+	tests/data/xentrace/tsc/high-cpu0.bin tests/data/xentrace/tsc/high-cpu1.bin tests/data/xentrace/tsc/near-wrap.bin
 EXTRA_DIST += $(xentrace_test_data) $(xentrace_case_data) probes/xentrace/README tests/xentrace-cli.sh tests/xentrace-cases.sh tests/xentrace-lib.sh tests/fuzz/xentrace-fuzz.c \
 	tests/bench/xentrace-bench.sh tests/bench/README
 check_PROGRAMS += tests/xentrace-xenalyze tests/xentrace-errors

@@ -81,6 +81,7 @@ int xt_hvm_record(struct hvb_xt_summary *s, const struct hvb_xt_rec *r)
 			record_vendor(s, HVB_XT_VENDOR_VMX, r);
 		if (r->nextra < 2)
 			return 0;
+		s->exit_records++;
 		if (v->exit_open)
 			v->exits_unclosed++;
 		v->exit_open = 1;

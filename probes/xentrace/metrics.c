@@ -100,6 +100,9 @@ static int emit(const struct hvb_xt_summary *s, const struct acc *a, struct hvb_
 			mx = s->skews[i].cycles > mx ? s->skews[i].cycles : mx;
 		e = hvb_metrics_add(ms, "xen.tsc_skew_cycles", (double)mx, "cycles", HVB_INFO);
 	}
+	/* Intervals a jumping or corrupt TSC made implausible, left out of the figures above. */
+	if (!e && s->tsc_jumps)
+		e = hvb_metrics_add(ms, "xen.tsc_jumps", (double)s->tsc_jumps, "intervals", HVB_INFO);
 	/* The mark of a cut capture, stored with the sample beside the figures it qualifies. */
 	if (!e && s->truncated)
 		e = hvb_metrics_add(ms, "xen.trace_truncated_at", (double)s->trunc_off, "byte", HVB_INFO);

@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include "probes/xentrace/xt-internal.h"
 
-static json_t *jint(uint64_t v) { return json_integer((json_int_t)v); }
+/* Counts and cycles are unsigned; JSON integers here are int64: a value past
+ * INT64_MAX (a corrupt TSC) is written as a number, not wrapped negative. */
+static json_t *jint(uint64_t v) { return v > INT64_MAX ? json_real((double)v) : json_integer((json_int_t)v); }
 
 static void add_seconds(const struct hvb_xt_summary *s, json_t *o, uint64_t cycles)
 {
@@ -234,6 +236,7 @@ json_t *hvb_xt_summary_json(const struct hvb_xt_summary *s)
 		json_object_set_new(o, "tsc_skew", sk);
 		json_object_set_new(o, "tsc_skew_corrected", json_boolean(s->nskews && !s->skew_loop));
 		json_object_set_new(o, "tsc_backwards", jint(s->rst.tsc_backwards));
+		json_object_set_new(o, "tsc_jumps", jint(s->tsc_jumps));
 	}
 	if (s->truncated) {
 		json_t *t = json_object();
@@ -249,6 +252,7 @@ json_t *hvb_xt_summary_json(const struct hvb_xt_summary *s)
 								s->rec_vendor == HVB_XT_VENDOR_AUTO));
 	json_object_set_new(o, "vendor_source", json_string(s->rec_vendor != HVB_XT_VENDOR_AUTO ? "record" :
 							    s->vendor != HVB_XT_VENDOR_AUTO ? "given" : "detected"));
+	json_object_set_new(o, "exit_records", jint(s->exit_records));
 	json_object_set_new(o, "first_tsc", jint(s->first_tsc));
 	json_object_set_new(o, "last_tsc", jint(s->last_tsc));
 	json_object_set_new(o, "duration_cycles", jint(dur));

@@ -145,11 +145,16 @@ int hvb_xt_summary_write_text(const struct hvb_xt_summary *s, FILE *f)
 	if (geti(o, "tsc_backwards"))
 		fprintf(f, "\nTSC went backwards on a pCPU %lld times: later records moved forward, times across the "
 			"jumps uncertain", (long long)geti(o, "tsc_backwards"));
+	if (geti(o, "tsc_jumps"))
+		fprintf(f, "\nTSC JUMPS: %lld intervals longer than 2^48 cycles left out of every figure (a TSC that "
+			"jumped or is corrupt)", (long long)geti(o, "tsc_jumps"));
 	x = json_object_get(o, "lost");
 	fprintf(f, "\nlost records: %lld (%lld markers); unknown events: %lld; unattributed records: %lld; "
 		"exit reasons: %s%s\n", (long long)geti(x, "records"), (long long)geti(x, "markers"),
 		(long long)geti(o, "unknown_events"), (long long)geti(o, "unattributed_records"),
-		json_string_value(json_object_get(o, "vendor")),
+		!geti(o, "exit_records") && strcmp(json_string_value(json_object_get(o, "vendor_source")), "given")
+			? "none (no VM exit records)" : json_string_value(json_object_get(o, "vendor")),
+		!geti(o, "exit_records") ? "" :
 		json_is_true(json_object_get(o, "vendor_detected")) ? " (detected)" :
 		!strcmp(json_string_value(json_object_get(o, "vendor_source")), "record") ? " (from the records)" : "");
 	fprintf(f, "volume by class:\n");

@@ -20,7 +20,8 @@ static int corrected(const struct hvb_xt_summary *s, uint32_t a, uint32_t b)
 static void skew_check(struct hvb_xt_summary *s, struct xt_vcpu *v, const struct hvb_xt_rec *r,
 		       unsigned old, unsigned new)
 {
-	if (v->mis && new == v->mis_old && r->cpu != v->mis_cpu && r->tsc >= v->mis_tsc) {
+	if (v->mis && new == v->mis_old && r->cpu != v->mis_cpu && r->tsc >= v->mis_tsc &&
+	    xt_interval(s, v->mis_tsc, r->tsc, v->mis_cpu, r->cpu)) {
 		struct xt_skew *k = NULL;
 		for (uint32_t i = 0; i < s->nskews; i++)
 			if (s->skews[i].behind == v->mis_cpu && s->skews[i].ahead == r->cpu)
@@ -58,13 +59,14 @@ static void change(struct hvb_xt_summary *s, const struct hvb_xt_rec *r, unsigne
 		return;
 	skew_check(s, v, r, old, new);
 	if (v->state >= 0 && t >= v->state_tsc && (unsigned)v->state != new) {
-		v->state_cycles[v->state] += t - v->state_tsc;
+		uint64_t d = xt_interval(s, v->state_tsc, t, v->state_cpu, r->cpu);
+		v->state_cycles[v->state] += d;
 		if (v->first_open) {
-			v->first_cycles = t - v->state_tsc;
+			v->first_cycles = d;
 			v->first_open = 0;
 		}
 		if (corrected(s, v->state_cpu, r->cpu))
-			v->skew_cycles += t - v->state_tsc;
+			v->skew_cycles += d;
 	}
 	if (v->first_state < 0) {
 		v->first_state = (int)new;
@@ -77,10 +79,11 @@ static void change(struct hvb_xt_summary *s, const struct hvb_xt_rec *r, unsigne
 		v->state_cpu = r->cpu;
 	}
 	if (new == RS_RUNNING) {
-		if (v->wake_tsc && t >= v->wake_tsc) {
-			xt_dist_add(&v->wake_lat, t - v->wake_tsc);
+		uint64_t d;
+		if (v->wake_tsc && t >= v->wake_tsc && (d = xt_interval(s, v->wake_tsc, t, v->wake_cpu, r->cpu))) {
+			xt_dist_add(&v->wake_lat, d);
 			if (corrected(s, v->wake_cpu, r->cpu))
-				v->skew_cycles += t - v->wake_tsc;
+				v->skew_cycles += d;
 		}
 		v->wake_tsc = 0;
 		if (p)
@@ -97,15 +100,31 @@ static void change(struct hvb_xt_summary *s, const struct hvb_xt_rec *r, unsigne
 		v->wakeups++;
 		v->wake_tsc = t;
 		v->wake_cpu = r->cpu;
-		if (v->poll_block_tsc && t >= v->poll_block_tsc)
-			xt_dist_add(&v->spin_wait, t - v->poll_block_tsc);
+		uint64_t d;
+		if (v->poll_block_tsc && t >= v->poll_block_tsc &&
+		    (d = xt_interval(s, v->poll_block_tsc, t, v->poll_block_cpu, r->cpu)))
+			xt_dist_add(&v->spin_wait, d);
 		v->poll_block_tsc = 0;
 	}
 	if (new == RS_BLOCKED) {
 		v->wake_tsc = 0;
 		v->poll_block_tsc = old == RS_RUNNING && v->poll_pending ? t : 0;
+		v->poll_block_cpu = r->cpu;
 	}
 	v->poll_pending = 0;
+}
+
+uint64_t xt_interval(struct hvb_xt_summary *s, uint64_t from, uint64_t to, uint32_t cpu_from, uint32_t cpu_to)
+{
+	if (to < from)
+		return 0;
+	if (to - from <= XT_TSC_MAX_INTERVAL)
+		return to - from;
+	if (!s->tsc_jumps++) {
+		s->jump_cpu[0] = cpu_from;
+		s->jump_cpu[1] = cpu_to;
+	}
+	return 0;
 }
 
 int xt_sched_record(struct hvb_xt_summary *s, const struct hvb_xt_rec *r)
@@ -132,10 +151,11 @@ void xt_sched_finish(struct hvb_xt_summary *s)
 		struct xt_vcpu *v = s->vtab[i];
 		if (v && v->state >= 0 && s->last_tsc >= v->state_tsc) {
 			v->end_state = v->state;
-			v->end_cycles = s->last_tsc - v->state_tsc;
+			/* The trace's end is the last record of any pCPU. */
+			v->end_cycles = xt_interval(s, v->state_tsc, s->last_tsc, v->state_cpu, v->state_cpu);
 			if (v->first_open)
 				v->first_cycles = v->end_cycles;
-			v->state_cycles[v->state] += s->last_tsc - v->state_tsc;
+			v->state_cycles[v->state] += v->end_cycles;
 			v->state_tsc = s->last_tsc;
 		}
 	}

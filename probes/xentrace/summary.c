@@ -195,7 +195,7 @@ static void lost_records(struct hvb_xt_summary *s, const struct hvb_xt_rec *r)
 		old->exit_open = 0;
 	if (old && old != v && old->state == 0 /* running */) {
 		if (first >= old->state_tsc && first <= r->tsc)
-			old->state_cycles[0] += first - old->state_tsc;
+			old->state_cycles[0] += xt_interval(s, old->state_tsc, first, old->state_cpu, r->cpu);
 		old->state = -1;
 	}
 	p->cur = v;
@@ -204,7 +204,7 @@ static void lost_records(struct hvb_xt_summary *s, const struct hvb_xt_rec *r)
 	v->pcpu = r->cpu;
 	if (v->state != 0) { /* it runs here now; since when, the lost records knew */
 		if (v->state >= 0 && first >= v->state_tsc && first <= r->tsc)
-			v->state_cycles[v->state] += first - v->state_tsc;
+			v->state_cycles[v->state] += xt_interval(s, v->state_tsc, first, v->state_cpu, r->cpu);
 		v->state = 0;
 		v->state_tsc = r->tsc;
 	}
@@ -428,7 +428,27 @@ static uint64_t *skew_offsets(const struct hvb_xt_summary *s, uint32_t *n)
 	return NULL;
 }
 
+static void jumps_warn(const char *path, const struct hvb_xt_summary *s)
+{
+	if (s->tsc_jumps)
+		hvb_log(HVB_LOG_WARN, "%s: %llu intervals between records are longer than 2^48 cycles (a day at 3 GHz), "
+			"the first between pCPU %u and pCPU %u: a TSC that jumped or is corrupt, not time; left out of "
+			"every figure", path, (unsigned long long)s->tsc_jumps, (unsigned)s->jump_cpu[0],
+			(unsigned)s->jump_cpu[1]);
+}
+
+static int summarize_skewed(const char *path, const struct hvb_xt_opts *o, struct hvb_xt_summary **out);
+
 int hvb_xt_summarize_file(const char *path, const struct hvb_xt_opts *o, struct hvb_xt_summary **out)
+{
+	int e = summarize_skewed(path, o, out);
+
+	if (*out)
+		jumps_warn(path, *out);
+	return e;
+}
+
+static int summarize_skewed(const char *path, const struct hvb_xt_opts *o, struct hvb_xt_summary **out)
 {
 	struct hvb_xt_summary *s, *s2;
 	struct xt_skew skews[XT_MAX_SKEWS];

@@ -165,7 +165,8 @@ int hvb_xt_summary_write_text(const struct hvb_xt_summary *s, FILE *f);
  * xen.hypercall.<name> (PV and VMMCALL), xen.exit.<reason> and xen.exit_cycles.<reason>,
  * xen.grant.map|unmap|transfer (done by), xen.grant_for.*, xen.runstate.<state> (seconds, or
  * cycles without a CPU frequency), xen.wake_latency.p50|p95, xen.spinlock.poll|kick,
- * xen.lost_records, and for a cut file xen.trace_truncated_at (the byte offset: the other
+ * xen.lost_records, xen.tsc_jumps when intervals over 2^48 cycles were left out (a corrupt TSC),
+ * and for a cut file xen.trace_truncated_at (the byte offset: the other
  * figures then cover only the records before it). */
 int hvb_xt_summary_metrics(const struct hvb_xt_summary *s, int64_t domid, struct hvb_metrics *ms);
 

@@ -82,6 +82,7 @@ struct xt_vcpu {
 	struct xt_dist wake_lat;
 	int poll_pending;            /* last hypercall was a poll (sched_op or VMMCALL) */
 	uint64_t poll_block_tsc;     /* blocked after that poll */
+	uint32_t poll_block_cpu;
 	struct xt_dist spin_wait;    /* poll-blocked to wake-up */
 	uint32_t pcpu;               /* where it last ran */
 	uint32_t state_cpu, wake_cpu; /* pCPU of the record that began the state, the wake-up */
@@ -120,6 +121,7 @@ struct hvb_xt_summary {
 	enum hvb_xt_vendor vendor;   /* chosen (option or metadata) */
 	enum hvb_xt_vendor rec_vendor; /* named by the exit records (Xen 4.19 and later) */
 	int vendor_svm_seen;         /* a 4.17-form exit with a code only SVM has */
+	uint64_t exit_records;       /* VM exit records of any vendor: none, no vendor to name */
 	uint32_t vendor_mixed;
 	unsigned xen;                /* Xen version (XT_XEN), 0 = unknown */
 	/* vCPUs: an open-addressing hash on (dom << 16 | vcpu) */
@@ -145,10 +147,21 @@ struct hvb_xt_summary {
 	uint64_t *tsc_off;           /* correction applied to this pass, per pCPU (owned) */
 	uint32_t ntsc_off;
 	int skew_loop;               /* the constraints contradict each other: not corrected */
+	uint64_t tsc_jumps;          /* intervals over XT_TSC_MAX_INTERVAL left out (xt_interval) */
+	uint32_t jump_cpu[2];        /* the pCPUs of the first of them */
 	int truncated;               /* the file ends inside a record or window */
 	uint64_t trunc_off;
 	char trunc_why[256];
 };
+
+/* The longest interval between two records taken as time: 2^48 cycles, a day at
+ * 3 GHz, while captures last seconds to minutes. A longer one is a TSC that jumped
+ * or was corrupted (a pCPU's TSC near 2^63 beside another's near 0), not a time:
+ * a skew correction by it, or a runstate of 9e18 cycles, would be wrong. */
+#define XT_TSC_MAX_INTERVAL (1ULL << 48)
+/* to - from when it is a plausible interval (from <= to, within the limit); else 0,
+ * counted in s->tsc_jumps with the pCPUs of the first such for the warning. */
+uint64_t xt_interval(struct hvb_xt_summary *s, uint64_t from, uint64_t to, uint32_t cpu_from, uint32_t cpu_to);
 
 /* summary.c */
 struct xt_vcpu *xt_vcpu_get(struct hvb_xt_summary *s, uint32_t dom, uint32_t vcpu);
