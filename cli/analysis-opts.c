@@ -75,7 +75,7 @@ int hvb_cli_emit(const char *cmd, const struct hvb_report *r, const char *format
 		return HVB_EXIT_USAGE;
 	}
 	if (output && !(out = hvb_cli_output_open(cmd, output, db)))
-		return HVB_EXIT_FAIL;
+		return hvb_cli_output_exit();
 	rc = f->write(r, out);
 	if (hvb_cli_output_close(cmd, output ? output : "-", out) < 0 && rc >= 0)
 		rc = HVB_EIO;

@@ -58,6 +58,13 @@ int hvb_cli_print_summary(struct hvb_store *s, int64_t run_id, FILE *out);
  * file, an empty one, or one that hvbench wrote (never the store DB, nor
  * anything else: cli/output.c). NULL after saying why on stderr. */
 FILE *hvb_cli_output_open(const char *cmd, const char *path, const char *db);
+/* The same checks without opening for writing (nothing is created or emptied): a
+ * command with several outputs checks them all before it writes any. 0, or -1
+ * after saying why. */
+int hvb_cli_output_check(const char *cmd, const char *path, const char *db);
+/* The exit code after a failed open or check: HVB_EXIT_USAGE when the file was
+ * refused (nothing written), HVB_EXIT_FAIL for an I/O error. */
+int hvb_cli_output_exit(void);
 /* Closes (or flushes stdout); -1 after saying why. */
 int hvb_cli_output_close(const char *cmd, const char *path, FILE *f);
 /* 1 when a file beginning with head[0..n) is an output of hvbench. */

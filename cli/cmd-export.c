@@ -45,7 +45,7 @@ HVB_COMMAND(export)
 		}
 	if (!(out = hvb_cli_output_open("export", output, hvb_store_path(s)))) {
 		hvb_store_close(s);
-		return HVB_EXIT_FAIL;
+		return hvb_cli_output_exit();
 	}
 	rc = hvb_export_runs(s, ids, (size_t)(argc - optind), !strcmp(format, "json"), out);
 	if (hvb_cli_output_close("export", output, out) < 0 && rc == 0)

@@ -81,6 +81,14 @@ HVB_COMMAND(gate)
 		hvb_store_close(s);
 		return HVB_EXIT_USAGE;
 	}
+	/* Every output checked before any is written: a refused --junit must not leave --output written. */
+	if (hvb_cli_output_check("gate", ao.output, hvb_store_path(s)) < 0 ||
+	    hvb_cli_output_check("gate", junit, hvb_store_path(s)) < 0 ||
+	    hvb_cli_output_check("gate", md, hvb_store_path(s)) < 0) {
+		hvb_report_free(&r);
+		hvb_store_close(s);
+		return HVB_EXIT_USAGE; /* 1 would read as a regression */
+	}
 	rc = hvb_cli_emit("gate", &r, ao.format, ao.output, hvb_store_path(s));
 	if ((junit && write_file(junit, &r, 1, hvb_store_path(s)) < 0) || (md && write_file(md, &r, 0, hvb_store_path(s)) < 0))
 		rc = HVB_EXIT_USAGE;

@@ -66,15 +66,20 @@ static int harmless_device(const struct stat *st)
 	return (ma == 1 && minor(st->st_rdev) == 3) || ma == 4 || ma == 5 || (ma >= 136 && ma <= 143);
 }
 
+static int refused; /* the last failure was a refusal (exit 2), not an I/O error */
+
+int hvb_cli_output_exit(void) { return refused ? HVB_EXIT_USAGE : HVB_EXIT_FAIL; }
+
 static int refuse(const char *cmd, const char *path, const char *why)
 {
+	refused = 1;
 	fprintf(stderr, "hvbench %s: %s: %s; hvbench writes only over files it wrote itself (give a new name, or "
 			"remove the file)\n", cmd, path, why);
 	return -1;
 }
 
-/* Checks the opened fd; 0 when it may be written (and is then emptied). */
-static int may_write(const char *cmd, const char *path, int fd, const char *db, int created)
+/* Checks the opened fd; 0 when it may be written (and is then emptied, unless only checked). */
+static int may_write(const char *cmd, const char *path, int fd, const char *db, int created, int check_only)
 {
 	char head[256];
 	struct stat st;
@@ -98,11 +103,37 @@ static int may_write(const char *cmd, const char *path, int fd, const char *db, 
 	}
 	if (!hvb_cli_is_own_output(head, (size_t)n))
 		return refuse(cmd, path, "exists and is not an output of hvbench");
+	if (check_only)
+		return 0;
 	if (ftruncate(fd, 0) < 0) {
 		fprintf(stderr, "hvbench %s: %s: %s\n", cmd, path, strerror(errno));
 		return -1;
 	}
 	return 0;
+}
+
+int hvb_cli_output_check(const char *cmd, const char *path, const char *db)
+{
+	struct stat st;
+	int fd, rc;
+
+	refused = 0;
+	if (!path || !strcmp(path, "-") || (stat(path, &st) < 0 && errno == ENOENT))
+		return 0;
+	if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode) && !(S_ISCHR(st.st_mode) && harmless_device(&st))) {
+		refuse(cmd, path, S_ISDIR(st.st_mode) ? "a directory" : S_ISBLK(st.st_mode) ? "a block device"
+					   : S_ISCHR(st.st_mode) ? "a device" : "not a regular file");
+		return -1;
+	}
+	if (S_ISFIFO(st.st_mode)) /* opening it would wait for a reader */
+		return 0;
+	if ((fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC)) < 0) {
+		fprintf(stderr, "hvbench %s: %s: %s\n", cmd, path, strerror(errno));
+		return -1;
+	}
+	rc = may_write(cmd, path, fd, db, 0, 1);
+	close(fd);
+	return rc;
 }
 
 FILE *hvb_cli_output_open(const char *cmd, const char *path, const char *db)
@@ -111,6 +142,7 @@ FILE *hvb_cli_output_open(const char *cmd, const char *path, const char *db)
 	int fd, created = 0;
 	FILE *f;
 
+	refused = 0;
 	if (!strcmp(path, "-"))
 		return stdout;
 	/* A FIFO is opened for writing only (read-write would not wait for its reader);
@@ -131,7 +163,7 @@ FILE *hvb_cli_output_open(const char *cmd, const char *path, const char *db)
 		fprintf(stderr, "hvbench %s: %s: %s\n", cmd, path, strerror(errno));
 		return NULL;
 	}
-	if (may_write(cmd, path, fd, db, created) < 0 || !(f = fdopen(fd, "w"))) {
+	if (may_write(cmd, path, fd, db, created, 0) < 0 || !(f = fdopen(fd, "w"))) {
 		close(fd);
 		return NULL;
 	}

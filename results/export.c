@@ -29,8 +29,21 @@ static void fmt_double(double v, char *buf, size_t len)
 	}
 }
 
+/* Text a spreadsheet would run as a formula (OWASP "CSV injection"): it begins
+ * with = + - @ TAB or CR and is not a number (-1.5 stays as it is). */
+static int formula_like(const char *t)
+{
+	char *end;
+
+	if (!*t || !strchr("=+-@\t\r", t[0]))
+		return 0;
+	(void)strtod(t, &end);
+	return end == t || *end;
+}
+
 /* RFC 4180: quoted when it holds a comma, a quote, CR or LF (a quote doubled),
- * or begins or ends with a space; text not UTF-8 gets U+FFFD. */
+ * or begins or ends with a space; text not UTF-8 gets U+FFFD; formula-like text
+ * gets a leading ' as spreadsheets expect, so that opening the file runs nothing. */
 static void csv_field(FILE *out, const char *s, int first)
 {
 	char *u = hvb_esc_dup(s ? s : "", HVB_ESC_UTF8);
@@ -41,6 +54,8 @@ static void csv_field(FILE *out, const char *s, int first)
 		fputc(',', out);
 	if (strpbrk(t, ",\"\r\n") || (n && (t[0] == ' ' || t[n - 1] == ' '))) {
 		fputc('"', out);
+		if (formula_like(t))
+			fputc('\'', out);
 		for (const char *c = t; *c; c++) {
 			if (*c == '"')
 				fputc('"', out);
@@ -48,7 +63,7 @@ static void csv_field(FILE *out, const char *s, int first)
 		}
 		fputc('"', out);
 	} else
-		fputs(t, out);
+		fprintf(out, "%s%s", formula_like(t) ? "'" : "", t);
 	free(u);
 }
 

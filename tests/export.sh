@@ -58,9 +58,9 @@ PY
 check 'grep -q ",syscall," "$T/o.csv" && ! grep -q ",memlat," "$T/o.csv"' "output not replaced"
 "$HVBENCH" export 2 --format json --output "$T/o.csv" || fail "json export over its own csv output"
 echo "precious" > "$T/mine.csv"
-"$HVBENCH" export 1 --output "$T/mine.csv" 2> "$T/err"; check '[ $? = 1 ]' "export over a file of someone else"
+"$HVBENCH" export 1 --output "$T/mine.csv" 2> "$T/err"; check '[ $? = 2 ]' "export over a file of someone else"
 check '[ "$(cat "$T/mine.csv")" = precious ]' "a file hvbench did not write was overwritten"
-"$HVBENCH" export 1 --output "$HVBENCH_DB" 2>/dev/null; check '[ $? = 1 ]' "export over the store"
+"$HVBENCH" export 1 --output "$HVBENCH_DB" 2>/dev/null; check '[ $? = 2 ]' "export over the store"
 
 # import: another store's runs, with their samples; twice adds nothing.
 OTHER="$T/other.db"
@@ -85,4 +85,17 @@ if "$HVBENCH" compare "$LABEL" cand > "$T/cmp" 2>&1; then
 fi
 echo "not a db" > "$T/junk.db"
 "$HVBENCH" import "$T/junk.db" 2> "$T/err"; check '[ $? = 2 ]' "import of a file that is no store"
+# A label a spreadsheet would run as a formula gets a leading ' in CSV (not in JSON); numbers keep their sign.
+"$HVBENCH" bench syscall duration=20ms warmup=0 --repetitions 1 --label '=HYPERLINK("http://x")' > "$T/out" 2>&1 ||
+	fail "bench with a formula label: $(cat "$T/out")"
+fid=$(q "SELECT max(id) FROM runs")
+"$HVBENCH" export "$fid" > "$T/f.csv" || fail "export of the formula label"
+python3 - "$T/f.csv" <<'PY' || fail "formula-like CSV cells: see above"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline='')))
+assert rows and all(r['run_label'] == "'=HYPERLINK(\"http://x\")" for r in rows), rows[0]['run_label']
+assert all(not r[k].startswith(('=', '+', '@')) for r in rows for k in r), "a formula-like cell"
+PY
+"$HVBENCH" export "$fid" --format json | grep -q '"run_label": *"=HYPERLINK' || fail "JSON label changed"
+
 done_testing

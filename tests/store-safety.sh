@@ -18,13 +18,19 @@ echo "my notes" > notes.txt
 mkdir adir
 for o in "$HVBENCH_DB" link.db hard.db copy.db notes.txt adir; do
 	"$HVBENCH" report --output "$o" > /dev/null 2> err; rc=$?
-	check '[ $rc = 1 ]' "report --output $o: exit $rc"
+	check '[ $rc = 2 ]' "report --output $o: exit $rc (a refusal: nothing written)"
 	check 'grep -q "hvbench writes only over files it wrote" err' "report --output $o: $(cat err)"
 done
 check 'cmp -s "$HVBENCH_DB" copy.db' "the store was written over"
 check '[ "$(cat notes.txt)" = "my notes" ]' "notes.txt was written over"
 "$HVBENCH" gate --baseline 1 --candidate 1 --junit notes.txt --markdown link.db > /dev/null 2>&1
 check '[ "$(cat notes.txt)" = "my notes" ] && cmp -s "$HVBENCH_DB" copy.db' "gate --junit/--markdown wrote over a file"
+# Every output is checked before any is written: a refused --junit leaves --output unwritten.
+"$HVBENCH" gate --baseline 1 --candidate 1 --output g-new.md --format md --junit notes.txt > /dev/null 2> err; rc=$?
+check '[ $rc = 2 ]' "gate with a refused --junit: exit $rc"
+check '[ ! -e g-new.md ]' "gate wrote --output before refusing --junit"
+"$HVBENCH" export 1 --output notes.txt > /dev/null 2>&1; rc=$?
+check '[ $rc = 2 ] && [ "$(cat notes.txt)" = "my notes" ]' "export --output over a foreign file: exit $rc"
 "$HVBENCH" report --output "$HVBENCH_DB-wal" > /dev/null 2>&1
 check '[ ! -s "$HVBENCH_DB-wal" ] || ! grep -q "hvbench report" "$HVBENCH_DB-wal"' "report went into the -wal file"
 # Its own outputs, in every format, are written over; a new or empty file is written.
