@@ -61,7 +61,10 @@ static int read_reply(struct hvb_agent_conn *c, struct hvb_linebuf *lb, double t
 		return hvb_line_read(c->rfd, lb, timeout_s, hvb_run_interrupted, line);
 	for (;;) {
 		double left = deadline - hvb_now(), slice = left < 1.0 ? left : 1.0;
-		int rc = hvb_line_read(c->rfd, lb, slice, hvb_run_interrupted, line);
+		int rc;
+		if (left <= 0) /* a negative slice would mean no deadline at all */
+			return HVB_ETIMEDOUT;
+		rc = hvb_line_read(c->rfd, lb, slice, hvb_run_interrupted, line);
 		char why[512];
 		if (rc != HVB_ETIMEDOUT)
 			return rc;

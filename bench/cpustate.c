@@ -43,6 +43,7 @@ static double fp_series(void)
 
 #if defined(__x86_64__)
 #include <cpuid.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -181,9 +182,16 @@ static int registers(double budget_s, char *why, size_t len)
 	struct partner p = { .avx = avx };
 	pthread_t th;
 
-	if (pipe(ctl) < 0 || pipe(ping) < 0 || pipe(pong) < 0) {
-		snprintf(why, len, "cannot make a pipe for the check");
-		return HVB_EIO;
+	/* close-on-exec: a probe thread may fork and exec meanwhile. */
+	if (pipe2(ctl, O_CLOEXEC) < 0)
+		goto no_pipe;
+	if (pipe2(ping, O_CLOEXEC) < 0) {
+		close(ctl[0]), close(ctl[1]);
+		goto no_pipe;
+	}
+	if (pipe2(pong, O_CLOEXEC) < 0) {
+		close(ctl[0]), close(ctl[1]), close(ping[0]), close(ping[1]);
+		goto no_pipe;
 	}
 	p.ctl = ctl[0], p.ping = ping[0], p.pong = pong[1];
 	struct hold_calls pair = { SYS_write, ping[1], SYS_read, pong[0], &buf };
@@ -208,6 +216,9 @@ static int registers(double budget_s, char *why, size_t len)
 	for (int i = 0; i < 2; i++)
 		close(ctl[i]), close(ping[i]), close(pong[i]);
 	return rc;
+no_pipe:
+	snprintf(why, len, "cannot make a pipe for the check");
+	return HVB_EIO;
 }
 #endif
 

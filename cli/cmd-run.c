@@ -3,6 +3,7 @@
 #include "config.h"
 #include <errno.h>
 #include <getopt.h>
+#include <jansson.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,6 +138,23 @@ static int apart_check(const struct hvb_experiment *ex)
 	return HVB_EINVAL;
 }
 
+/* 1 when the run's stored host facts name this host (or name none); else says why. */
+static int same_host(const char *host_json, const char *run)
+{
+	json_t *h = host_json ? json_loads(host_json, 0, NULL) : NULL;
+	const char *was = json_string_value(json_object_get(h, "hostname"));
+	char here[256] = "";
+	int same;
+
+	gethostname(here, sizeof(here) - 1);
+	same = !was || !strcmp(was, here);
+	if (!same)
+		fprintf(stderr, "hvbench run: --resume %s: the run was measured on host '%s', this is '%s': resume it "
+			"there (its samples would mix two machines)\n", run, was, here);
+	json_decref(h);
+	return same;
+}
+
 /* --resume RUN: the stored text, not today's file, so that it finishes the same plan. */
 static int load_resume(struct hvb_store *s, const char *resume, struct hvb_run_opts *o, struct hvb_experiment *ex)
 {
@@ -148,6 +166,12 @@ static int load_resume(struct hvb_store *s, const char *resume, struct hvb_run_o
 		if (rc == HVB_ENOENT)
 			fprintf(stderr, "hvbench: no run '%s' in %s\n", resume, hvb_store_path(s));
 		return rc;
+	}
+	/* Its samples so far were measured on the host its facts name: another host's
+	 * samples would mix two machines in one run (an imported run, a copied store). */
+	if (!same_host(ri.host_json, resume)) {
+		hvb_run_info_free(&ri);
+		return HVB_EINVAL;
 	}
 	/* Held from here to the end of the run: a second --resume of it is refused. */
 	if ((rc = hvb_store_run_claim(s, o->resume_run)) < 0) {
@@ -281,7 +305,8 @@ HVB_COMMAND(run)
 			return HVB_EXIT_FAIL;
 		if ((rc = load_resume(s, resume, &o, &exs[0])) < 0) {
 			hvb_store_close(s);
-			return rc == HVB_EINVAL || rc == HVB_ENOENT ? HVB_EXIT_USAGE : HVB_EXIT_FAIL;
+			/* A live run refused: nothing was written (1 would read as an incomplete run). */
+			return rc == HVB_EINVAL || rc == HVB_ENOENT || rc == HVB_EBUSY ? HVB_EXIT_USAGE : HVB_EXIT_FAIL;
 		}
 		nex = 1;
 		lab = o.lab;

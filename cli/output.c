@@ -78,6 +78,15 @@ static int refuse(const char *cmd, const char *path, const char *why)
 	return -1;
 }
 
+/* Anything but a regular file, a FIFO or a harmless device (/dev/null, a tty) is refused. */
+static int refuse_special(const char *cmd, const char *path, const struct stat *st)
+{
+	if (S_ISREG(st->st_mode) || S_ISFIFO(st->st_mode) || (S_ISCHR(st->st_mode) && harmless_device(st)))
+		return 0;
+	return refuse(cmd, path, S_ISDIR(st->st_mode) ? "a directory" : S_ISBLK(st->st_mode) ? "a block device"
+				 : S_ISCHR(st->st_mode) ? "a device" : "not a regular file");
+}
+
 /* Checks the opened fd; 0 when it may be written (and is then emptied, unless only checked). */
 static int may_write(const char *cmd, const char *path, int fd, const char *db, int created, int check_only)
 {
@@ -118,13 +127,16 @@ int hvb_cli_output_check(const char *cmd, const char *path, const char *db)
 	int fd, rc;
 
 	refused = 0;
-	if (!path || !strcmp(path, "-") || (stat(path, &st) < 0 && errno == ENOENT))
+	if (!path || !strcmp(path, "-"))
 		return 0;
-	if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode) && !(S_ISCHR(st.st_mode) && harmless_device(&st))) {
-		refuse(cmd, path, S_ISDIR(st.st_mode) ? "a directory" : S_ISBLK(st.st_mode) ? "a block device"
-					   : S_ISCHR(st.st_mode) ? "a device" : "not a regular file");
+	if (stat(path, &st) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		fprintf(stderr, "hvbench %s: %s: %s\n", cmd, path, strerror(errno));
 		return -1;
 	}
+	if (refuse_special(cmd, path, &st) < 0)
+		return -1;
 	if (S_ISFIFO(st.st_mode)) /* opening it would wait for a reader */
 		return 0;
 	if ((fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC)) < 0) {
@@ -148,11 +160,8 @@ FILE *hvb_cli_output_open(const char *cmd, const char *path, const char *db)
 	/* A FIFO is opened for writing only (read-write would not wait for its reader);
 	 * a regular file read-write, to see how it begins before emptying it. */
 	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-		if (!S_ISFIFO(st.st_mode) && !(S_ISCHR(st.st_mode) && harmless_device(&st))) {
-			refuse(cmd, path, S_ISDIR(st.st_mode) ? "a directory" : S_ISBLK(st.st_mode) ? "a block device"
-						   : S_ISCHR(st.st_mode) ? "a device" : "not a regular file");
+		if (refuse_special(cmd, path, &st) < 0)
 			return NULL;
-		}
 		fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
 	} else if ((fd = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0 && errno == ENOENT) {
 		/* O_EXCL: a file (or a dangling symlink) appearing meanwhile is not written through. */

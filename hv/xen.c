@@ -558,7 +558,10 @@ static int create_placed(struct hvb_guest *g, const struct hvb_guest_spec *spec,
 		hvb_log(HVB_LOG_WARN, "%s: %s; building it again in %d s (the asked node's free pages may await "
 			"scrubbing after the previous guest)", g->name, wrong, 5 * attempt);
 		destroy_domain(g);
-		sleep((unsigned)(5 * attempt));
+		if (sleep((unsigned)(5 * attempt))) { /* cut short by a signal: Ctrl-C, not a reason to build again */
+			snprintf(why, len, "xen: interrupted while waiting to build %s again", g->name);
+			return HVB_EINTR;
+		}
 	}
 	g->have_seen = 0; /* read again after boot, for the record */
 	return 0;

@@ -151,8 +151,12 @@ static json_t *json_cell(sqlite3_stmt *st, int i)
 	switch (sqlite3_column_type(st, i)) {
 	case SQLITE_NULL: return json_null();
 	case SQLITE_INTEGER:
-		return i == 18 ? json_real((double)(uint64_t)sqlite3_column_int64(st, i)) /* may pass INT64_MAX */
-			       : json_integer(sqlite3_column_int64(st, i));
+		if (i == 18) { /* the seed: all 64 bits, which a JSON number (a double to most readers) would round */
+			char seed[24];
+			snprintf(seed, sizeof(seed), "%llu", (unsigned long long)(uint64_t)sqlite3_column_int64(st, i));
+			return json_string(seed);
+		}
+		return json_integer(sqlite3_column_int64(st, i));
 	case SQLITE_FLOAT: return isfinite(sqlite3_column_double(st, i)) ? json_real(sqlite3_column_double(st, i)) : json_null();
 	default:
 		u = hvb_esc_dup((const char *)sqlite3_column_text(st, i), HVB_ESC_UTF8);

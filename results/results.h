@@ -246,7 +246,7 @@ int hvb_store_sample_counts(struct hvb_store *s, int64_t run_id, int *ok, int *f
 /* ---- exports and imports (results/export.c, results/import.c) ---- */
 /* The version of the export's columns: a column renamed, dropped or given
  * another meaning or unit makes a new version. */
-#define HVB_EXPORT_SCHEMA 1
+#define HVB_EXPORT_SCHEMA 2 /* 2: JSON's seed is a decimal string (1 rounded it as a number) */
 #define HVB_STR_(x) #x
 #define HVB_STR(x) HVB_STR_(x)
 struct hvb_export_column {
@@ -273,7 +273,7 @@ struct hvb_export_column {
 	X("rep", "-", "the repetition, from 0 (warm-ups are not stored)") \
 	X("sample_status", "-", "ok, failed, timeout") \
 	X("sample_reason", "-", "why a sample failed (empty when ok)") \
-	X("seed", "-", "the sample's seed (unsigned 64-bit)") \
+	X("seed", "-", "the sample's seed (unsigned 64-bit; in JSON a decimal string: a number would lose its low bits)") \
 	X("started", "s", "start of the sample, Unix time (UTC seconds since 1970)") \
 	X("started_utc", "-", "the same, ISO 8601 UTC to the microsecond") \
 	X("wall_s", "s", "request sent to reply read") \

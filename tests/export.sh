@@ -24,7 +24,7 @@ assert cols[:3] == ['schema_version', 'run_id', 'run_label'], cols
 for c in ('backend', 'mode', 'placement', 'vcpus', 'memory', 'workload', 'seed', 'started', 'started_utc',
           'sample_status', 'metric', 'value', 'unit', 'param.sizes', 'param.hugepages'):
     assert c in cols, c
-assert all(x['schema_version'] == '1' for x in r)
+assert all(x['schema_version'] == '2' for x in r)
 m = [x for x in r if x['workload'] == 'memlat']
 assert {x['run_label'] for x in m} == {label}, {x['run_label'] for x in m}
 assert {x['param.sizes'] for x in m} == {'16K,64K'}
@@ -41,7 +41,7 @@ python3 - "$T/x.json" "$T/x.csv" <<'PY' || fail "the JSON read back: see above"
 import csv, json, sys
 d = json.load(open(sys.argv[1]))
 c = list(csv.DictReader(open(sys.argv[2], newline='')))
-assert d['kind'] == 'export' and d['schema_version'] == 1
+assert d['kind'] == 'export' and d['schema_version'] == 2
 assert d['columns'] == list(c[0].keys()), (d['columns'], list(c[0].keys()))
 assert len(d['rows']) == len(c)
 for j, x in zip(d['rows'], c):
@@ -49,7 +49,13 @@ for j, x in zip(d['rows'], c):
     assert float(x['value']) == j['value'], (x['value'], j['value'])
     assert x['metric'] == j['metric'] and x['run_label'] == j['run_label']
     assert (j['param.sizes'] or '') == x['param.sizes']
+    # every bit of the seed: a string in JSON, the same digits as the CSV's
+    assert isinstance(j['seed'], str) and j['seed'] == x['seed'], (j['seed'], x['seed'])
 PY
+# ... and the stored seed itself (SQLite keeps it as a signed 64-bit integer).
+s1=$(q "SELECT seed FROM samples WHERE seed IS NOT NULL AND rep >= 0 ORDER BY id LIMIT 1")
+[ "$s1" -lt 0 ] 2>/dev/null && s1=$(python3 -c "print($s1 + 2**64)")
+grep -q "\"seed\": *\"$s1\"" "$T/x.json" || fail "the JSON seed is not the stored one ($s1)"
 "$HVBENCH" export 1 --format xml 2> "$T/err"; check '[ $? = 2 ]' "--format xml"
 "$HVBENCH" export 99 2> "$T/err"; check '[ $? = 2 ]' "export of a missing run"
 # --output: a new file, or one hvbench wrote; never another file.

@@ -102,7 +102,7 @@ for i in $(seq 1 100); do
 	sleep 0.1
 done
 "$HVBENCH" run --db live.db --resume 1 > out2 2> err; rc=$?
-check '[ $rc = 1 ] && grep -q "run 1 is being measured by pid $pid " err' "resume of a live run: exit $rc: $(cat err)"
+check '[ $rc = 2 ] && grep -q "run 1 is being measured by pid $pid " err' "resume of a live run: exit $rc: $(cat err)"
 "$HVBENCH" list --db live.db > out 2>&1
 check '! grep -q "process is gone" out' "list says a live run's process is gone: $(cat out)"
 kill -9 $pid
@@ -113,5 +113,9 @@ check 'grep -q "its process is gone: --resume finishes it" out' "list does not s
 "$HVBENCH" run --db live.db --resume 1 > out2 2> err; rc=$?
 check '[ $rc = 0 ]' "resume after the process died: exit $rc: $(cat err)"
 check '[ "$(sqlite3 live.db "select status from runs")" = done ]' "resumed run not done"
+# A run measured on another host (an imported run, a copied store) is not resumed here.
+sqlite3 live.db "update runs set status = 'interrupted', host_json = json_set(host_json, '\$.hostname', 'elsewhere')"
+"$HVBENCH" run --db live.db --resume 1 > out2 2> err; rc=$?
+check '[ $rc = 2 ] && grep -q "measured on host .elsewhere." err' "resume of another host's run: exit $rc: $(cat err)"
 check '! agents_left' "agents left behind"
 done_testing

@@ -75,6 +75,8 @@ check "... no figure from the jump" 0 "$(grep -c 'e+18' "$tmp/out")"
 check "... the jumps counted" 1 "$(grep -c '^xen.tsc_jumps  *3 intervals$' "$tmp/out")"
 check "... and warned about" 1 "$(grep -c '3 intervals between records are longer than 2^48 cycles.*pCPU 0 and pCPU 1' "$tmp/err")"
 check "... no skew found" 0 "$(grep -c 'TSC skew' "$tmp/err")"
+summary "$tsc/high-cpu1.bin" >/dev/null
+check "... no duration from the jump" 1 "$(grep -c '^records .* over an unknown time (TSC jumps)' "$tmp/out")"
 check "other pCPU 2^63 ahead: exit 0" 0 "$(summary "$tsc/high-cpu0.bin")"
 check "... report says so" 1 "$(grep -c '^TSC JUMPS: 1 intervals' "$tmp/out")"
 "$HVBENCH" trace summary --json "$tsc/high-cpu1.bin" >"$tmp/out" 2>/dev/null

@@ -32,13 +32,16 @@ static struct xt_exit *exit_get(struct xt_vcpu *v, uint32_t reason)
 void xt_hvm_close_exit(struct hvb_xt_summary *s, struct xt_vcpu *v, uint64_t tsc)
 {
 	struct xt_exit *e;
+	uint64_t d;
 
-	(void)s;
 	if (!v->exit_open)
 		return;
 	v->exit_open = 0;
+	/* An implausible length is counted as an exit without a time (as a zero-length
+	 * one is, after xenalyze). */
+	xt_interval(s, v->exit_tsc, tsc, v->exit_cpu, v->pcpu, &d);
 	if ((e = exit_get(v, v->exit_reason)))
-		xt_dist_add(&e->cycles, tsc >= v->exit_tsc ? tsc - v->exit_tsc : 0);
+		xt_dist_add(&e->cycles, d);
 }
 
 /* The vendor a record names (4.19 and later): it wins over --vendor and the metadata. */
@@ -87,6 +90,7 @@ int xt_hvm_record(struct hvb_xt_summary *s, const struct hvb_xt_rec *r)
 		v->exit_open = 1;
 		v->exit_reason = r->d[0];
 		v->exit_tsc = r->tsc;
+		v->exit_cpu = r->cpu;
 		if (r->d[0] >= 0x60 && r->d[0] != 0xffffffffu)
 			s->vendor_svm_seen = 1;
 		return 0;

@@ -255,8 +255,13 @@ json_t *hvb_xt_summary_json(const struct hvb_xt_summary *s)
 	json_object_set_new(o, "exit_records", jint(s->exit_records));
 	json_object_set_new(o, "first_tsc", jint(s->first_tsc));
 	json_object_set_new(o, "last_tsc", jint(s->last_tsc));
-	json_object_set_new(o, "duration_cycles", jint(dur));
-	add_seconds(s, o, dur);
+	/* After a TSC jump the span from the first to the last record is no time. */
+	if (s->tsc_jumps) {
+		json_object_set_new(o, "duration_cycles", json_null());
+	} else {
+		json_object_set_new(o, "duration_cycles", jint(dur));
+		add_seconds(s, o, dur);
+	}
 	for (uint32_t c = 0; c < s->nvol; c++) {
 		json_t *x;
 		int any = 0;

@@ -13,6 +13,8 @@ static void fmt_time(char *buf, size_t len, json_t *o, const char *cycles_key)
 
 	if (sec)
 		snprintf(buf, len, "%.3f s", json_real_value(sec));
+	else if (json_is_null(json_object_get(o, cycles_key)))
+		snprintf(buf, len, "an unknown time (TSC jumps)");
 	else
 		snprintf(buf, len, "%lld cyc", (long long)geti(o, cycles_key));
 }

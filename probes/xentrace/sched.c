@@ -20,8 +20,10 @@ static int corrected(const struct hvb_xt_summary *s, uint32_t a, uint32_t b)
 static void skew_check(struct hvb_xt_summary *s, struct xt_vcpu *v, const struct hvb_xt_rec *r,
 		       unsigned old, unsigned new)
 {
+	uint64_t d;
+
 	if (v->mis && new == v->mis_old && r->cpu != v->mis_cpu && r->tsc >= v->mis_tsc &&
-	    xt_interval(s, v->mis_tsc, r->tsc, v->mis_cpu, r->cpu)) {
+	    xt_interval(s, v->mis_tsc, r->tsc, v->mis_cpu, r->cpu, &d)) {
 		struct xt_skew *k = NULL;
 		for (uint32_t i = 0; i < s->nskews; i++)
 			if (s->skews[i].behind == v->mis_cpu && s->skews[i].ahead == r->cpu)
@@ -59,13 +61,14 @@ static void change(struct hvb_xt_summary *s, const struct hvb_xt_rec *r, unsigne
 		return;
 	skew_check(s, v, r, old, new);
 	if (v->state >= 0 && t >= v->state_tsc && (unsigned)v->state != new) {
-		uint64_t d = xt_interval(s, v->state_tsc, t, v->state_cpu, r->cpu);
+		uint64_t d;
+		int ok = xt_interval(s, v->state_tsc, t, v->state_cpu, r->cpu, &d);
 		v->state_cycles[v->state] += d;
 		if (v->first_open) {
-			v->first_cycles = d;
+			v->first_cycles = d; /* 0 and not ok: its length is unknown */
 			v->first_open = 0;
 		}
-		if (corrected(s, v->state_cpu, r->cpu))
+		if (ok && corrected(s, v->state_cpu, r->cpu))
 			v->skew_cycles += d;
 	}
 	if (v->first_state < 0) {
@@ -80,7 +83,7 @@ static void change(struct hvb_xt_summary *s, const struct hvb_xt_rec *r, unsigne
 	}
 	if (new == RS_RUNNING) {
 		uint64_t d;
-		if (v->wake_tsc && t >= v->wake_tsc && (d = xt_interval(s, v->wake_tsc, t, v->wake_cpu, r->cpu))) {
+		if (v->wake_tsc && t >= v->wake_tsc && xt_interval(s, v->wake_tsc, t, v->wake_cpu, r->cpu, &d)) {
 			xt_dist_add(&v->wake_lat, d);
 			if (corrected(s, v->wake_cpu, r->cpu))
 				v->skew_cycles += d;
@@ -102,7 +105,7 @@ static void change(struct hvb_xt_summary *s, const struct hvb_xt_rec *r, unsigne
 		v->wake_cpu = r->cpu;
 		uint64_t d;
 		if (v->poll_block_tsc && t >= v->poll_block_tsc &&
-		    (d = xt_interval(s, v->poll_block_tsc, t, v->poll_block_cpu, r->cpu)))
+		    xt_interval(s, v->poll_block_tsc, t, v->poll_block_cpu, r->cpu, &d))
 			xt_dist_add(&v->spin_wait, d);
 		v->poll_block_tsc = 0;
 	}
@@ -114,12 +117,16 @@ static void change(struct hvb_xt_summary *s, const struct hvb_xt_rec *r, unsigne
 	v->poll_pending = 0;
 }
 
-uint64_t xt_interval(struct hvb_xt_summary *s, uint64_t from, uint64_t to, uint32_t cpu_from, uint32_t cpu_to)
+int xt_interval(struct hvb_xt_summary *s, uint64_t from, uint64_t to, uint32_t cpu_from, uint32_t cpu_to,
+		uint64_t *d)
 {
+	*d = 0;
 	if (to < from)
 		return 0;
-	if (to - from <= XT_TSC_MAX_INTERVAL)
-		return to - from;
+	if (to - from <= XT_TSC_MAX_INTERVAL) {
+		*d = to - from;
+		return 1;
+	}
 	if (!s->tsc_jumps++) {
 		s->jump_cpu[0] = cpu_from;
 		s->jump_cpu[1] = cpu_to;
@@ -152,7 +159,7 @@ void xt_sched_finish(struct hvb_xt_summary *s)
 		if (v && v->state >= 0 && s->last_tsc >= v->state_tsc) {
 			v->end_state = v->state;
 			/* The trace's end is the last record of any pCPU. */
-			v->end_cycles = xt_interval(s, v->state_tsc, s->last_tsc, v->state_cpu, v->state_cpu);
+			xt_interval(s, v->state_tsc, s->last_tsc, v->state_cpu, v->state_cpu, &v->end_cycles);
 			if (v->first_open)
 				v->first_cycles = v->end_cycles;
 			v->state_cycles[v->state] += v->end_cycles;

@@ -184,6 +184,7 @@ static void lost_records(struct hvb_xt_summary *s, const struct hvb_xt_rec *r)
 	struct xt_pcpu *p = xt_pcpu_get(s, r->cpu);
 	struct xt_vcpu *old = p ? p->cur : NULL, *v = NULL;
 	uint64_t first = r->nextra >= 4 ? (uint64_t)r->d[3] << 32 | r->d[2] : r->tsc;
+	uint64_t d;
 
 	s->lost_markers++;
 	s->lost_records += r->nextra ? r->d[0] : 0;
@@ -195,7 +196,8 @@ static void lost_records(struct hvb_xt_summary *s, const struct hvb_xt_rec *r)
 		old->exit_open = 0;
 	if (old && old != v && old->state == 0 /* running */) {
 		if (first >= old->state_tsc && first <= r->tsc)
-			old->state_cycles[0] += xt_interval(s, old->state_tsc, first, old->state_cpu, r->cpu);
+			if (xt_interval(s, old->state_tsc, first, old->state_cpu, r->cpu, &d))
+				old->state_cycles[0] += d;
 		old->state = -1;
 	}
 	p->cur = v;
@@ -204,7 +206,8 @@ static void lost_records(struct hvb_xt_summary *s, const struct hvb_xt_rec *r)
 	v->pcpu = r->cpu;
 	if (v->state != 0) { /* it runs here now; since when, the lost records knew */
 		if (v->state >= 0 && first >= v->state_tsc && first <= r->tsc)
-			v->state_cycles[v->state] += xt_interval(s, v->state_tsc, first, v->state_cpu, r->cpu);
+			if (xt_interval(s, v->state_tsc, first, v->state_cpu, r->cpu, &d))
+				v->state_cycles[v->state] += d;
 		v->state = 0;
 		v->state_tsc = r->tsc;
 	}

@@ -67,6 +67,7 @@ struct xt_vcpu {
 	int exit_open;
 	uint32_t exit_reason;
 	uint64_t exit_tsc;
+	uint32_t exit_cpu;           /* pCPU of the exit record */
 	uint64_t exits_unclosed;     /* an exit followed by another exit without an entry */
 	/* sched.c */
 	int state;                   /* -1 until the first runstate record */
@@ -159,9 +160,11 @@ struct hvb_xt_summary {
  * or was corrupted (a pCPU's TSC near 2^63 beside another's near 0), not a time:
  * a skew correction by it, or a runstate of 9e18 cycles, would be wrong. */
 #define XT_TSC_MAX_INTERVAL (1ULL << 48)
-/* to - from when it is a plausible interval (from <= to, within the limit); else 0,
- * counted in s->tsc_jumps with the pCPUs of the first such for the warning. */
-uint64_t xt_interval(struct hvb_xt_summary *s, uint64_t from, uint64_t to, uint32_t cpu_from, uint32_t cpu_to);
+/* 1 with *d = to - from when that is a plausible interval (from <= to, within the
+ * limit); else 0 (*d = 0), an implausible one counted in s->tsc_jumps with the pCPUs
+ * of the first such, for the warning. */
+int xt_interval(struct hvb_xt_summary *s, uint64_t from, uint64_t to, uint32_t cpu_from, uint32_t cpu_to,
+		uint64_t *d);
 
 /* summary.c */
 struct xt_vcpu *xt_vcpu_get(struct hvb_xt_summary *s, uint32_t dom, uint32_t vcpu);
