@@ -177,13 +177,22 @@ struct hvb_cell_data {
 	int nok, nbad;          /* samples ok, and failed or timed out (warm-ups are neither) */
 	char *bad_reason;       /* the first failed sample's reason */
 	char cpu_nodes[64], mem_nodes[64]; /* from the placement and host topology; "" unknown */
+	char *facts;            /* what the samples measured on ("fio.fs_type: tmpfs; ..."), NULL: none */
 };
 struct hvb_run_data {
 	struct hvb_run_info info;
 	struct hvb_cell_data *cells;
 	size_t n;
+	char *warnings;         /* logged while it was measured, NULL: none */
 };
 int hvb_run_load(struct hvb_store *s, int64_t run_id, struct hvb_run_data *d);
+/* The facts a cell's samples recorded (their facts.json artifacts: the fio
+ * target's file system...), "KEY: VALUE; ..." sorted by key, a value that
+ * changed between samples as "A | B". Caller frees; NULL when there are none. */
+char *hvb_cell_facts(struct hvb_store *s, int64_t cell_id);
+/* The warnings logged while the run was measured (its warnings.log), caller
+ * frees; NULL when there were none. */
+char *hvb_run_warnings(struct hvb_store *s, int64_t run_id);
 void hvb_run_data_free(struct hvb_run_data *d);
 const struct hvb_series *hvb_cell_series(const struct hvb_cell_data *c, const char *metric);
 /* Probe and trace figures are namespaced by a known probe ("perf.cycles", "xen.exits"). */
@@ -257,6 +266,17 @@ int hvb_runs_interleaved(const struct hvb_run_info *a, const struct hvb_run_info
  * hooks present). Returns how many differ, described in buf ("scheduler
  * 'credit2 ratelimit_us=1000' against 'credit'; ..."); 0 when alike. */
 size_t hvb_runs_xen_differ(const struct hvb_run_info *a, const struct hvb_run_info *b, char *buf, size_t len);
+/* The same for the kernel's environment: its command line, CPU mitigations
+ * (cpu_vulnerabilities), microcode and SMT. */
+size_t hvb_runs_env_differ(const struct hvb_run_info *a, const struct hvb_run_info *b, char *buf, size_t len);
+/* Each way two runs' hosts may differ that a comparison warns of, NULL-terminated:
+ * what differs ("hypervisors"), what a change may then come from ("the
+ * hypervisor"), the key of the JSON report and JUnit property, the test. */
+struct hvb_run_diff {
+	const char *what, *cause, *key;
+	size_t (*differ)(const struct hvb_run_info *a, const struct hvb_run_info *b, char *buf, size_t len);
+};
+extern const struct hvb_run_diff hvb_run_diffs[];
 
 /* ---- history of a metric across runs (history.c) ---- */
 struct hvb_history_point {

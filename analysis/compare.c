@@ -308,18 +308,34 @@ static void xen_fact(json_t *host, const char *key, char *buf, size_t len)
 		snprintf(buf, len, "%s", json_string_value(v));
 }
 
-size_t hvb_runs_xen_differ(const struct hvb_run_info *a, const struct hvb_run_info *b, char *buf, size_t len)
+/* A fact of host_json by its path ("cpu_vulnerabilities.mds"), as a string; "" when absent. */
+static void host_fact(json_t *host, const char *key, char *buf, size_t len)
 {
-	static const char *const keys[] = { "hypervisor", "changeset", "commandline", "scheduler", "hooks" };
-	json_t *ha = a->host_json ? json_loads(a->host_json, 0, NULL) : NULL;
-	json_t *hb = b->host_json ? json_loads(b->host_json, 0, NULL) : NULL;
-	char va[1100], vb[1100];
+	const char *dot = strchr(key, '.');
+	json_t *v;
+
+	buf[0] = 0;
+	if (dot) {
+		char top[64];
+		snprintf(top, sizeof(top), "%.*s", (int)(dot - key), key);
+		v = json_object_get(json_object_get(host, top), dot + 1);
+	} else
+		v = json_object_get(host, key);
+	if (json_is_string(v))
+		snprintf(buf, len, "%s", json_string_value(v));
+}
+
+/* The facts named in keys that differ between a and b, said "KEY 'A' against 'B'; ...". */
+static size_t facts_differ(json_t *ha, json_t *hb, const char *const *keys, size_t nkeys,
+			   void (*get)(json_t *, const char *, char *, size_t), char *buf, size_t len)
+{
+	char va[4200], vb[4200];
 	size_t n = 0, off = 0;
 
 	buf[0] = 0;
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		xen_fact(ha, keys[i], va, sizeof(va));
-		xen_fact(hb, keys[i], vb, sizeof(vb));
+	for (size_t i = 0; i < nkeys; i++) {
+		get(ha, keys[i], va, sizeof(va));
+		get(hb, keys[i], vb, sizeof(vb));
 		if (!strcmp(va, vb))
 			continue;
 		if (off < len)
@@ -327,10 +343,56 @@ size_t hvb_runs_xen_differ(const struct hvb_run_info *a, const struct hvb_run_in
 						va[0] ? va : "(unknown)", vb[0] ? vb : "(unknown)");
 		n++;
 	}
+	return n;
+}
+
+size_t hvb_runs_xen_differ(const struct hvb_run_info *a, const struct hvb_run_info *b, char *buf, size_t len)
+{
+	static const char *const keys[] = { "hypervisor", "changeset", "commandline", "scheduler", "hooks" };
+	json_t *ha = a->host_json ? json_loads(a->host_json, 0, NULL) : NULL;
+	json_t *hb = b->host_json ? json_loads(b->host_json, 0, NULL) : NULL;
+	size_t n = facts_differ(ha, hb, keys, sizeof(keys) / sizeof(keys[0]), xen_fact, buf, len);
+
 	json_decref(ha);
 	json_decref(hb);
 	return n;
 }
+
+/* Runs of an hvbench that did not record these facts are not said to differ. */
+size_t hvb_runs_env_differ(const struct hvb_run_info *a, const struct hvb_run_info *b, char *buf, size_t len)
+{
+	json_t *ha = a->host_json ? json_loads(a->host_json, 0, NULL) : NULL;
+	json_t *hb = b->host_json ? json_loads(b->host_json, 0, NULL) : NULL;
+	const char *keys[64] = { "kernel_cmdline", "microcode", "smt" }, *k;
+	char names[64][96];
+	size_t nkeys = 3, n = 0;
+	json_t *v, *sides[2] = { ha, hb };
+
+	buf[0] = 0;
+	if (json_object_get(ha, "kernel_cmdline") && json_object_get(hb, "kernel_cmdline")) {
+		/* every issue either kernel reports on: one that only one of them knows differs too */
+		for (int sd = 0; sd < 2; sd++)
+			json_object_foreach(json_object_get(sides[sd], "cpu_vulnerabilities"), k, v) {
+				size_t i;
+				snprintf(names[nkeys], sizeof(names[nkeys]), "cpu_vulnerabilities.%s", k);
+				for (i = 0; i < nkeys && strcmp(keys[i], names[nkeys]); i++)
+					;
+				if (i == nkeys && nkeys < 64)
+					keys[nkeys] = names[nkeys], nkeys++;
+			}
+		n = facts_differ(ha, hb, keys, nkeys, host_fact, buf, len);
+	}
+	json_decref(ha);
+	json_decref(hb);
+	return n;
+}
+
+const struct hvb_run_diff hvb_run_diffs[] = {
+	{ "hypervisors", "the hypervisor", "hypervisor_differs", hvb_runs_xen_differ },
+	{ "kernel environments", "the kernel's command line or CPU mitigations", "environment_differs",
+	  hvb_runs_env_differ },
+	{ 0 },
+};
 
 static void run_name(const struct hvb_run_info *i, char *buf, size_t len)
 {
@@ -356,10 +418,10 @@ int hvb_compare_build(struct hvb_store *s, int64_t run_a, int64_t run_b, const s
 	if ((rc = hvb_run_load(s, run_b, &r->runs[1])) < 0)
 		goto fail;
 	r->nruns = 2;
-	{
+	for (const struct hvb_run_diff *df = hvb_run_diffs; df->what; df++) {
 		char d[2048];
-		if (hvb_runs_xen_differ(&r->runs[0].info, &r->runs[1].info, d, sizeof(d)))
-			hvb_log(HVB_LOG_WARN, "the two runs measured different hypervisors: %s", d);
+		if (df->differ(&r->runs[0].info, &r->runs[1].info, d, sizeof(d)))
+			hvb_log(HVB_LOG_WARN, "the two runs measured different %s: %s", df->what, d);
 	}
 	run_name(&r->runs[0].info, na, sizeof(na));
 	run_name(&r->runs[1].info, nb, sizeof(nb));

@@ -85,17 +85,19 @@ static json_t *run_json(const struct hvb_run_data *d)
 			json_object_set_new(ms, name ? name : "?", o);
 			free(name);
 		}
-		json_array_append_new(cells, json_pack("{s:o, s:o, s:o, s:o, s:i, s:o, s:o, s:i, s:i, s:o}", "key",
+		json_array_append_new(cells, json_pack("{s:o, s:o, s:o, s:o, s:i, s:o, s:o, s:i, s:i, s:o, s:o}", "key",
 						       str(c->row.key), "mode", str(c->row.mode), "placement",
 						       str(c->row.placement), "status", str(c->row.status), "idx", c->row.idx,
 						       "reason", str_or_null(c->row.reason), "sample_failure",
 						       str_or_null(c->bad_reason), "samples_ok", c->nok,
-						       "samples_failed", c->nbad, "metrics", ms));
+						       "samples_failed", c->nbad, "metrics", ms, "facts", str_or_null(c->facts)));
 	}
-	return json_pack("{s:I, s:o, s:o, s:o, s:b, s:s, s:o, s:o}", "id", (json_int_t)d->info.id, "label",
-			 str(d->info.label), "experiment", str(d->info.experiment), "status", str(d->info.status), "lab", d->info.lab,
-			 "lab_note", d->info.lab ? "LAB: not performance" : "", "host", host ? host : json_null(), "cells",
-			 cells);
+	json_t *rj = json_pack("{s:I, s:o, s:o, s:o, s:b, s:s, s:o, s:o}", "id", (json_int_t)d->info.id, "label",
+			       str(d->info.label), "experiment", str(d->info.experiment), "status", str(d->info.status),
+			       "lab", d->info.lab, "lab_note", d->info.lab ? "LAB: not performance" : "", "host",
+			       host ? host : json_null(), "cells", cells);
+	json_object_set_new(rj, "warnings", str_or_null(d->warnings)); /* logged while it was measured */
+	return rj;
 }
 
 static int json_write(const struct hvb_report *r, FILE *out)
@@ -113,8 +115,9 @@ static int json_write(const struct hvb_report *r, FILE *out)
 		char d[2048];
 		json_object_set_new(o, "measured", json_pack("{s:s, s:f}", "design", il ? "interleaved" : "sequential",
 							      "gap_s", gap));
-		if (hvb_runs_xen_differ(&r->runs[0].info, &r->runs[1].info, d, sizeof(d)))
-			json_object_set_new(o, "hypervisor_differs", str(d));
+		for (const struct hvb_run_diff *df = hvb_run_diffs; df->what; df++)
+			if (df->differ(&r->runs[0].info, &r->runs[1].info, d, sizeof(d)))
+				json_object_set_new(o, df->key, str(d));
 	}
 	json_object_set_new(o, "options", json_pack("{s:f, s:f, s:f, s:i}", "alpha", r->opts.alpha, "min_effect",
 						    r->opts.min_effect, "level", r->opts.level, "resamples",

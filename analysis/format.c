@@ -60,7 +60,7 @@ void hvb_xml_escape(FILE *out, const char *s)
 
 static void facts_of(json_t *v, const char *prefix, void (*cb)(const char *, const char *, void *), void *arg)
 {
-	char key[256], buf[512];
+	char key[256], buf[4096]; /* a kernel command line may take 4 KiB */
 	const char *k;
 	json_t *x;
 	size_t i;
@@ -178,9 +178,10 @@ static void design_part(struct walk *w)
 
 	if (w->r->nruns != 2)
 		return;
-	if (hvb_runs_xen_differ(&w->r->runs[0].info, &w->r->runs[1].info, g2, sizeof(g2)))
-		para(w, "Warning: the two runs measured different hypervisors (%s): a change in the figures may come "
-		     "from the hypervisor, not from what is under test.", g2);
+	for (const struct hvb_run_diff *df = hvb_run_diffs; df->what; df++)
+		if (df->differ(&w->r->runs[0].info, &w->r->runs[1].info, g2, sizeof(g2)))
+			para(w, "Warning: the two runs measured different %s (%s): a change in the figures may come "
+			     "from %s, not from what is under test.", df->what, g2, df->cause);
 	if (hvb_runs_interleaved(&w->r->runs[0].info, &w->r->runs[1].info, &gap)) {
 		para(w, "The two runs were measured interleaved (their cells took turns, one sample each): a drift of "
 		     "the machine's speed reached both alike.");
@@ -431,6 +432,31 @@ static void trouble_part(struct walk *w)
 		w->d->table_end(w->f);
 }
 
+/* What each cell's samples measured on (the fio target's file system): a tmpfs
+ * figure must not pass for a disk's. */
+static void cell_facts_part(struct walk *w)
+{
+	const char *head[] = { "run", "cell", "facts" };
+	int started = 0;
+
+	for (size_t r = 0; r < w->r->nruns; r++)
+		for (size_t i = 0; i < w->r->runs[r].n; i++) {
+			const struct hvb_cell_data *c = &w->r->runs[r].cells[i];
+			char run[32];
+			if (!c->facts)
+				continue;
+			if (!started++) {
+				w->d->heading(w->f, 2, "What the cells measured on");
+				w->d->table_begin(w->f, head, 3);
+			}
+			snprintf(run, sizeof(run), "%lld", (long long)w->r->runs[r].info.id);
+			const char *cells[] = { run, c->row.key, c->facts };
+			w->d->row(w->f, cells, 3, "");
+		}
+	if (started)
+		w->d->table_end(w->f);
+}
+
 static void fact_row(const char *k, const char *v, void *arg)
 {
 	struct walk *w = arg;
@@ -443,6 +469,17 @@ static void host_part(struct walk *w)
 	const char *head[] = { "fact", "value" };
 
 	for (size_t r = 0; r < w->r->nruns; r++) {
+		if (w->r->runs[r].warnings) {
+			char t[80];
+			snprintf(t, sizeof(t), "Warnings logged during run %lld", (long long)w->r->runs[r].info.id);
+			w->d->heading(w->f, 2, t);
+			for (char *line = w->r->runs[r].warnings, *end; *line; line = end + !!*end) {
+				end = line + strcspn(line, "\n");
+				char one[2400];
+				snprintf(one, sizeof(one), "%.*s", (int)(end - line), line);
+				w->d->para(w->f, one);
+			}
+		}
 		char t[64];
 		snprintf(t, sizeof(t), "Host of run %lld", (long long)w->r->runs[r].info.id);
 		w->d->heading(w->f, 2, t);
@@ -472,6 +509,7 @@ int hvb_doc_write(const struct hvb_report *r, const struct hvb_doc_ops *d, FILE 
 	sections_part(&w);
 	cells_part(&w);
 	trouble_part(&w);
+	cell_facts_part(&w);
 	host_part(&w);
 	d->end(out, r);
 	return ferror(out) ? HVB_EIO : 0;

@@ -59,12 +59,13 @@ int hvb_junit_write(const struct hvb_report *r, FILE *f)
 			snprintf(v, sizeof(v), "one after the other, %.0f s apart", gap);
 		char d[2048];
 		fprintf(f, "<properties><property name=\"measured\" value=\"%s\"/>", v);
-		if (hvb_runs_xen_differ(&r->runs[0].info, &r->runs[1].info, d, sizeof(d))) {
-			fputs("<property", f);
-			attr(f, "name", "hypervisor_differs");
-			attr(f, "value", d);
-			fputs("/>", f);
-		}
+		for (const struct hvb_run_diff *df = hvb_run_diffs; df->what; df++)
+			if (df->differ(&r->runs[0].info, &r->runs[1].info, d, sizeof(d))) {
+				fputs("<property", f);
+				attr(f, "name", df->key);
+				attr(f, "value", d);
+				fputs("/>", f);
+			}
 		fputs("</properties>\n", f);
 	}
 	for (size_t s = 0; s < r->nsec; s++)

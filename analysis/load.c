@@ -162,6 +162,83 @@ static int sample_troubles(struct hvb_store *s, struct hvb_cell_data *c)
 	return 0;
 }
 
+/* Adds v to the merged value of key in m (distinct values joined by " | "). */
+static void fact_merge(json_t *m, const char *key, const char *v)
+{
+	const char *old = json_string_value(json_object_get(m, key));
+	size_t n = strlen(v);
+
+	if (!old) {
+		json_object_set_new(m, key, json_string(v));
+		return;
+	}
+	for (const char *p = old; (p = strstr(p, v)); p += n) /* already there, whole */
+		if ((p == old || (p - old >= 3 && !strncmp(p - 3, " | ", 3))) && (!p[n] || !strncmp(p + n, " | ", 3)))
+			return;
+	json_object_set_new(m, key, json_sprintf("%s | %s", old, v));
+}
+
+char *hvb_cell_facts(struct hvb_store *s, int64_t cell_id)
+{
+	sqlite3_stmt *st;
+	json_t *m = json_object();
+	char *out = NULL;
+	size_t len = 0, cap = 0;
+	const char *k;
+	json_t *v;
+
+	if (sqlite3_prepare_v2(hvb_store_db(s), "SELECT data FROM artifacts WHERE cell_id=? AND name='facts.json'"
+				   " ORDER BY sample_id", -1, &st, NULL) != SQLITE_OK) {
+		json_decref(m);
+		return NULL;
+	}
+	sqlite3_bind_int64(st, 1, cell_id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		json_t *f = json_loadb(sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0), 0, NULL);
+		json_object_foreach(f, k, v)
+			if (json_is_string(v))
+				fact_merge(m, k, json_string_value(v));
+		json_decref(f);
+	}
+	sqlite3_finalize(st);
+	json_object_foreach(m, k, v) { /* jansson keeps keys in insertion order: sorted when stored */
+		const char *val = json_string_value(v);
+		size_t need = len + strlen(k) + strlen(val) + 5;
+		if (need > cap) {
+			char *nb = realloc(out, cap = need * 2);
+			if (!nb)
+				break;
+			out = nb;
+		}
+		len += (size_t)snprintf(out + len, cap - len, "%s%s: %s", len ? "; " : "", k, val);
+	}
+	json_decref(m);
+	return out;
+}
+
+char *hvb_run_warnings(struct hvb_store *s, int64_t run_id)
+{
+	sqlite3_stmt *st;
+	char *out = NULL;
+	size_t len = 0;
+
+	if (sqlite3_prepare_v2(hvb_store_db(s), "SELECT data FROM artifacts WHERE run_id=? AND cell_id IS NULL AND"
+				   " name='warnings.log' ORDER BY id", -1, &st, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_int64(st, 1, run_id);
+	while (sqlite3_step(st) == SQLITE_ROW) { /* one per invocation: a --resume adds its own */
+		size_t n = (size_t)sqlite3_column_bytes(st, 0);
+		char *nb = realloc(out, len + n + 1);
+		if (!nb)
+			break;
+		out = nb;
+		memcpy(out + len, sqlite3_column_blob(st, 0), n);
+		out[len += n] = 0;
+	}
+	sqlite3_finalize(st);
+	return out;
+}
+
 static int cell_cb(const struct hvb_cell_row *r, void *arg)
 {
 	struct load_ctx *x = arg;
@@ -178,6 +255,7 @@ static int cell_cb(const struct hvb_cell_row *r, void *arg)
 	    (rc = hvb_store_values_foreach(x->s, r->id, value_cb, c)) < 0)
 		return x->rc = rc;
 	placement_nodes(c, x->nodes);
+	c->facts = hvb_cell_facts(x->s, r->id);
 	return 0;
 }
 
@@ -193,6 +271,7 @@ int hvb_run_load(struct hvb_store *s, int64_t run_id, struct hvb_run_data *d)
 	if (d->info.host_json && (host = json_loads(d->info.host_json, 0, NULL)))
 		x.nodes = json_object_get(json_object_get(host, "topology"), "nodes");
 	rc = hvb_store_cells_foreach(s, run_id, cell_cb, &x);
+	d->warnings = hvb_run_warnings(s, run_id);
 	json_decref(host);
 	if (rc == 0 && x.rc < 0)
 		rc = x.rc;
@@ -211,9 +290,11 @@ void hvb_run_data_free(struct hvb_run_data *d)
 		}
 		free(c->m);
 		free(c->bad_reason);
+		free(c->facts);
 		hvb_cell_row_free(&c->row);
 	}
 	free(d->cells);
+	free(d->warnings);
 	hvb_run_info_free(&d->info);
 	memset(d, 0, sizeof(*d));
 }

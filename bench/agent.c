@@ -136,6 +136,30 @@ static struct hvb_probe_set *open_probes(json_t *jprobes, char *notes, size_t le
 	return ps;
 }
 
+/* Text from a program, as a JSON string: bytes that are not UTF-8 escaped. */
+static json_t *utf8_string(const char *text)
+{
+	char *u = hvb_esc_dup(text, HVB_ESC_UTF8);
+	json_t *j = json_string(u ? u : "");
+
+	free(u);
+	return j ? j : json_string("");
+}
+
+/* The sample's raw outputs and facts, for the runner to store with it. */
+static void add_outputs(json_t *r, const struct hvb_wl_result *res)
+{
+	json_t *arts = json_array(), *facts = json_object();
+
+	for (size_t i = 0; i < res->nartifacts; i++)
+		json_array_append_new(arts, json_pack("{s:s, s:s, s:o}", "name", res->artifacts[i].name, "mime",
+						      res->artifacts[i].mime, "data", utf8_string(res->artifacts[i].data)));
+	for (size_t i = 0; i < res->nfacts; i++)
+		json_object_set_new(facts, res->facts[i].key, utf8_string(res->facts[i].value));
+	json_object_set_new(r, "artifacts", arts);
+	json_object_set_new(r, "facts", facts);
+}
+
 static json_t *run(json_t *req)
 {
 	const char *name = NULL, *disk = NULL, *peer = NULL;
@@ -147,7 +171,7 @@ static json_t *run(json_t *req)
 	struct hvb_params p = { 0 };
 	struct hvb_wl_result res;
 	struct hvb_probe_set *ps;
-	char err[512] = "", notes[1024] = "", cpu_why[256];
+	char err[512] = "", notes[1024] = "", cpu_why[256], *warnings;
 	double t0, t1;
 	int rc;
 
@@ -182,6 +206,7 @@ static json_t *run(json_t *req)
 				  .ncpus = (int)ncpus, .scratch_dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
 				  .disk = disk, .peer = peer, .peer_port = (int)port };
 	memset(&res, 0, sizeof(res));
+	hvb_log_capture_begin(); /* what the sample warned of goes back with it */
 	ps = open_probes(jprobes, notes, sizeof(notes));
 	hvb_probe_set_start(ps);
 	t0 = hvb_now();
@@ -192,8 +217,10 @@ static json_t *run(json_t *req)
 		hvb_probe_set_collect(ps, &res.metrics);
 	hvb_probe_set_close(ps);
 	hvb_params_free(&p);
+	warnings = hvb_log_capture_end();
 	if (rc == 0 && hvb_cpustate_check(CPUSTATE_BUDGET_S, cpu_why, sizeof(cpu_why)) < 0) {
-		hvb_metrics_free(&res.metrics);
+		hvb_wl_result_free(&res);
+		free(warnings);
 		return cpustate_reply(name, "after the sample", cpu_why);
 	}
 	for (size_t i = 0; rc == 0 && i < res.metrics.n; i++)
@@ -205,14 +232,19 @@ static json_t *run(json_t *req)
 		/* Not a failure: this host cannot run the cell (no such node, THP off). */
 		r = error_reply("workload %s cannot run here: %s", name, res.error[0] ? res.error : hvb_strerror(rc));
 		json_object_set_new(r, "skip", json_true());
-	} else if (rc < 0)
+	} else if (rc < 0) {
 		r = error_reply("workload %s failed: %s", name, res.error[0] ? res.error : hvb_strerror(rc));
-	else {
+		add_outputs(r, &res); /* what the program said is most wanted when it failed */
+	} else {
 		r = json_pack("{s:i, s:b, s:I, s:f, s:s}", "v", HVB_PROTO_VERSION, "ok", 1, "ops", (json_int_t)res.ops,
 			      "workload_s", t1 - t0, "notes", notes);
 		json_object_set_new(r, "metrics", hvb_metrics_to_json(&res.metrics));
+		add_outputs(r, &res);
 	}
-	hvb_metrics_free(&res.metrics);
+	if (warnings)
+		json_object_set_new(r, "warnings", utf8_string(warnings));
+	free(warnings);
+	hvb_wl_result_free(&res);
 	return r;
 }
 
@@ -255,6 +287,18 @@ int hvb_agent_serve(int in_fd, int out_fd)
 			json_object_set(reply, "id", json_object_get(req, "id"));
 		json_decref(req);
 		text = json_dumps(reply, JSON_COMPACT);
+		if (text && strlen(text) >= HVB_PROTO_MAX_LINE && json_object_get(reply, "artifacts")) {
+			/* The raw outputs would not fit in one reply: the figures go without them, and say so. */
+			size_t n = strlen(text);
+			free(text);
+			json_object_del(reply, "artifacts");
+			json_t *facts = json_object_get(reply, "facts");
+			if (json_is_object(facts))
+				json_object_set_new(facts, "artifacts", json_sprintf("left out: the reply would be %zu bytes, "
+										       "over the protocol's %u", n,
+										       HVB_PROTO_MAX_LINE));
+			text = json_dumps(reply, JSON_COMPACT);
+		}
 		json_decref(reply);
 		rc = text ? hvb_line_write(out_fd, text) : HVB_ENOMEM;
 		free(text);

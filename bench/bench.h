@@ -25,12 +25,31 @@ struct hvb_wl_ctx {
 	int peer_port;
 };
 
+/* What a workload hands back besides figures: raw output of the program it ran
+ * (stored as artifacts of the sample), and facts about what it measured, such as
+ * the file system under fio (stored with the sample, shown with the cell). */
+#define HVB_WL_MAX_ARTIFACTS 4
+#define HVB_WL_MAX_FACTS 8
+struct hvb_wl_artifact {
+	char name[64];
+	const char *mime;
+	char *data;      /* malloc'd */
+	size_t len;
+};
+struct hvb_wl_fact {
+	char key[48], value[512];
+};
+
 /* What a workload returns: its metrics, the operations it counted (for per-operation
  * ratios of probe figures) and, on failure, why. */
 struct hvb_wl_result {
 	struct hvb_metrics metrics;
 	uint64_t ops;
 	char error[512];
+	struct hvb_wl_artifact artifacts[HVB_WL_MAX_ARTIFACTS];
+	size_t nartifacts;
+	struct hvb_wl_fact facts[HVB_WL_MAX_FACTS];
+	size_t nfacts;
 };
 
 struct hvb_workload_ops {
@@ -40,6 +59,7 @@ struct hvb_workload_ops {
 	const struct hvb_metric_doc *metrics; /* documented metrics, NULL-name terminated */
 	const char *op_name;                  /* what one counted operation is ("access", "4 KiB read") */
 	unsigned flags;
+	const char *program;                  /* HVB_WL_EXTERNAL: the program it runs, whose --version a run records */
 	/* 1 when it can run here; 0 with why filled in. */
 	int (*supported)(char *why, size_t len);
 	/* Runs inside the agent only. Returns 0, or a negative code with res->error set. */
@@ -65,8 +85,19 @@ static inline uint64_t hvb_rand_next(uint64_t *s)
 /* Sorts v in place and returns the q-quantile (0..1), linear interpolation. */
 double hvb_quantile_sorted(const double *v, size_t n, double q);
 void hvb_sort_doubles(double *v, size_t n);
+/* The first line `PROG --version` prints (through an argv, never a shell), in
+ * buf; "" when PROG is not installed or says nothing. */
+void hvb_program_version(const char *prog, char *buf, size_t len);
 /* Reports a failure into res->error and returns code. */
 int hvb_wl_fail(struct hvb_wl_result *res, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Keeps a copy of len bytes of data as an artifact of the sample, cut at
+ * HVB_WL_ARTIFACT_CAP (said in a fact NAME.cut); nothing when len is 0. */
+#define HVB_WL_ARTIFACT_CAP (192u << 10)
+void hvb_wl_artifact(struct hvb_wl_result *res, const char *name, const char *mime, const char *data, size_t len);
+/* A fact about what the sample measured: KEY = the formatted value (replaced when set twice). */
+void hvb_wl_fact(struct hvb_wl_result *res, const char *key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Frees what the workload returned (metrics, artifacts). */
+void hvb_wl_result_free(struct hvb_wl_result *res);
 
 /* ---- the agent protocol: one JSON object per line, versioned ---- */
 #define HVB_PROTO_VERSION 1

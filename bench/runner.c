@@ -130,9 +130,44 @@ static void record_artifacts(struct run_state *rs, int64_t cell_id, int64_t samp
 		closedir(d);
 }
 
+/* What a sample's agent sent besides figures: its program's raw output as
+ * artifacts of the sample, the facts of what it measured (facts.json, shown
+ * with the cell), and its warnings into the run's own. */
+static void keep_outputs(struct run_state *rs, int64_t cell_id, int idx, int64_t sample_id, json_t *reply)
+{
+	json_t *arts = json_object_get(reply, "artifacts"), *facts = json_object_get(reply, "facts"), *a;
+	const char *w = json_string_value(json_object_get(reply, "warnings"));
+	size_t i;
+
+	json_array_foreach(arts, i, a) {
+		const char *name = json_string_value(json_object_get(a, "name"));
+		const char *mime = json_string_value(json_object_get(a, "mime"));
+		const char *data = json_string_value(json_object_get(a, "data"));
+		if (name && *name && data && sample_id > 0 && !strchr(name, '/'))
+			hvb_store_artifact_add(rs->s, rs->run_id, cell_id, sample_id, name, mime ? mime : "text/plain",
+					       data, json_string_length(json_object_get(a, "data")));
+	}
+	if (json_is_object(facts) && json_object_size(facts) && sample_id > 0) {
+		char *t = json_dumps(facts, JSON_COMPACT | JSON_SORT_KEYS);
+		if (t)
+			hvb_store_artifact_add(rs->s, rs->run_id, cell_id, sample_id, "facts.json", "application/json", t,
+					       strlen(t));
+		free(t);
+	}
+	/* Each line said where it came from: the agent of which cell. */
+	while (w && *w) {
+		char line[2300];
+		size_t n = strcspn(w, "\n");
+		snprintf(line, sizeof(line), "cell %d, agent: %.*s\n", idx, (int)(n > 2200 ? 2200 : n), w);
+		hvb_log_capture_add(line);
+		w += n + (w[n] == '\n');
+	}
+}
+
 /* Checks what the agent says of its own affinity and memory policy against the
- * plan: the placement is verified, not assumed. */
-static int verify(const struct hvb_placement *plan, json_t *hello, char *why, size_t len)
+ * plan: the placement is verified, not assumed, the CPU count first (every
+ * placement, none too, runs a cell on its vcpus CPUs). */
+static int verify(const struct hvb_placement *plan, int vcpus, json_t *hello, char *why, size_t len)
 {
 	struct hvb_placement_seen seen = { 0 };
 	const char *cpus = "", *pol = "", *nodes = "";
@@ -140,6 +175,11 @@ static int verify(const struct hvb_placement *plan, json_t *hello, char *why, si
 	json_unpack(hello, "{s?s, s?s, s?s}", "cpus", &cpus, "mempolicy", &pol, "mem_nodes", &nodes);
 	if (hvb_cpuset_parse(cpus, &seen.cpus) < 0) {
 		snprintf(why, len, "the agent reported no readable CPU set ('%s')", cpus);
+		return 0;
+	}
+	if (plan->kind != HVB_PL_AUTO && hvb_cpuset_count(&seen.cpus) != vcpus) {
+		snprintf(why, len, "the agent may run on %d CPUs (%s), the cell has %d vCPUs", hvb_cpuset_count(&seen.cpus),
+			 cpus, vcpus);
 		return 0;
 	}
 	seen.mempolicy = !strcmp(pol, "bind") ? HVB_MEM_BIND : !strcmp(pol, "interleave") ? HVB_MEM_INTERLEAVE
@@ -232,7 +272,7 @@ static int agent_start(struct run_state *rs, const struct hvb_cell *c, const str
 	*placement_json = json_dumps(pl, JSON_COMPACT);
 	json_decref(pl);
 	/* In a guest the agent sees vCPUs: the backend checks the plan from outside. */
-	if (a->be->verify ? (rc = a->be->verify(a->g, plan, err, sizeof(err))) <= 0 : !verify(plan, hello, err, sizeof(err))) {
+	if (a->be->verify ? (rc = a->be->verify(a->g, plan, err, sizeof(err))) <= 0 : !verify(plan, c->vcpus, hello, err, sizeof(err))) {
 		snprintf(why, len, "placement not %s: %s", a->be->verify && rc < 0 ? "verified" : "honoured", err);
 		json_decref(hello);
 		return HVB_EIO;
@@ -398,6 +438,7 @@ static int one_sample(struct cell_run *cr, int rep, int warmup, int *ok)
 	struct hvb_metrics ms = { 0 };
 	struct hvb_sample_row sr = { .cell_id = cr->row.id, .rep = rep, .seed = seed, .started = wall_now() };
 	void *reply = NULL;
+	json_t *outputs = NULL; /* the reply, kept for keep_outputs once the sample has its id */
 	double t0, t1;
 	int rc;
 
@@ -412,7 +453,10 @@ static int one_sample(struct cell_run *cr, int rep, int warmup, int *ok)
 	if (rc == 0) {
 		json_t *r = reply;
 		const char *e = json_string_value(json_object_get(r, "error"));
+		outputs = json_incref(r);
 		if (json_is_true(json_object_get(r, "skip"))) {
+			keep_outputs(rs, cr->row.id, c->idx, 0, r); /* its warnings */
+			json_decref(outputs);
 			/* The workload cannot run here: the cell is skipped, not failed. */
 			snprintf(cr->why, sizeof(cr->why), "%s", e ? e : "the workload cannot run here");
 			json_decref(r);
@@ -451,6 +495,7 @@ stored:
 	}
 	if (rc == HVB_EINTR) {
 		hvb_metrics_free(&ms);
+		json_decref(outputs);
 		return rc;
 	}
 	if (!warmup) {
@@ -470,6 +515,9 @@ stored:
 		rc = HVB_EDB;
 	else if (!warmup && a->host_probes && a->artifact_dir[0])
 		record_artifacts(rs, cr->row.id, sr.id, a->artifact_dir, sr.started);
+	if (outputs)
+		keep_outputs(rs, cr->row.id, c->idx, rc == HVB_EDB || warmup ? 0 : sr.id, outputs);
+	json_decref(outputs);
 	hvb_metrics_free(&ms);
 	progress(rs, (size_t)c->idx, rep, rs->ex->repetitions, warmup, *ok ? "sample" : "fail", *ok ? NULL : err);
 	return rc;
@@ -701,6 +749,22 @@ static void cell_free(struct cell_run *cr)
 	series_clear(cr);
 }
 
+/* The versions of the programs the workloads run (fio, iperf3), asked once
+ * per run of those installed here: {"fio": "fio-3.33"}. */
+static json_t *program_versions(void)
+{
+	json_t *o = json_object();
+	char v[256];
+
+	for (size_t i = 0; hvb_workloads[i]; i++)
+		if (hvb_workloads[i]->program) {
+			hvb_program_version(hvb_workloads[i]->program, v, sizeof(v));
+			if (*v)
+				json_object_set_new(o, hvb_workloads[i]->program, json_string(v));
+		}
+	return o;
+}
+
 static int run_begin(struct run_state *rs, struct hvb_store *s, struct hvb_experiment *ex, const char *label,
 		     const struct hvb_run_opts *o, struct run_clock *clk)
 {
@@ -714,17 +778,18 @@ static int run_begin(struct run_state *rs, struct hvb_store *s, struct hvb_exper
 	} else {
 		struct hvb_topo *t = hvb_topo_native();
 		char *facts = hvb_host_facts_json(t);
+		json_t *f = facts ? json_loads(facts, 0, NULL) : NULL;
 		hvb_topo_free(t);
-		if (facts && ex->agent) { /* which build measured: part of the run's facts */
-			json_t *f = json_loads(facts, 0, NULL);
-			char *nf = NULL;
-			if (f && !json_object_set_new(f, "agent", json_string(ex->agent)))
-				nf = json_dumps(f, JSON_COMPACT);
-			json_decref(f);
-			if (nf) {
+		if (f) {
+			char *nf;
+			if (ex->agent) /* which build measured: part of the run's facts */
+				json_object_set_new(f, "agent", json_string(ex->agent));
+			json_object_set_new(f, "programs", program_versions());
+			if ((nf = json_dumps(f, JSON_COMPACT))) {
 				free(facts);
 				facts = nf;
 			}
+			json_decref(f);
 		}
 		rc = hvb_store_run_begin(s, label, ex->name, ex->path, ex->text, facts ? facts : "{}", o->lab,
 					 &rs->run_id);
@@ -849,6 +914,7 @@ int hvb_run_many(struct hvb_store *s, struct hvb_experiment *const *ex, const ch
 
 	if (!rs)
 		return HVB_ENOMEM;
+	hvb_log_capture_begin(); /* the run's warnings are stored with it */
 	for (size_t r = 0; r < nruns; r++) {
 		total += ex[r]->ncells;
 		interleave |= ex[r]->interleave;
@@ -893,11 +959,17 @@ int hvb_run_many(struct hvb_store *s, struct hvb_experiment *const *ex, const ch
 	for (size_t i = 0; i < ncr; i++)
 		cell_free(&cr[i]);
 	free(cr);
+	char *warnings = hvb_log_capture_end();
 	for (size_t r = 0; r < started; r++) {
+		/* Runs measured together share their warnings: each line names its cell. */
+		if (warnings)
+			hvb_store_artifact_add(s, rs[r].run_id, 0, 0, "warnings.log", "text/plain", warnings,
+					       strlen(warnings));
 		run_end(&rs[r], rc);
 		if (rc == 0 && rs[r].ntrouble)
 			rc = 1;
 	}
+	free(warnings);
 	free(rs);
 	return rc;
 }

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include "bench/bench.h"
 
@@ -50,4 +51,53 @@ int hvb_wl_fail(struct hvb_wl_result *res, int code, const char *fmt, ...)
 	vsnprintf(res->error, sizeof(res->error), fmt, ap);
 	va_end(ap);
 	return code;
+}
+
+void hvb_wl_fact(struct hvb_wl_result *res, const char *key, const char *fmt, ...)
+{
+	struct hvb_wl_fact *f = NULL;
+	va_list ap;
+
+	for (size_t i = 0; i < res->nfacts && !f; i++)
+		if (!strcmp(res->facts[i].key, key))
+			f = &res->facts[i];
+	if (!f && res->nfacts < HVB_WL_MAX_FACTS)
+		f = &res->facts[res->nfacts++];
+	if (!f)
+		return;
+	snprintf(f->key, sizeof(f->key), "%s", key);
+	va_start(ap, fmt);
+	vsnprintf(f->value, sizeof(f->value), fmt, ap);
+	va_end(ap);
+}
+
+void hvb_wl_artifact(struct hvb_wl_result *res, const char *name, const char *mime, const char *data, size_t len)
+{
+	struct hvb_wl_artifact *a;
+	size_t keep = len > HVB_WL_ARTIFACT_CAP ? HVB_WL_ARTIFACT_CAP : len;
+
+	if (!len || !data || res->nartifacts >= HVB_WL_MAX_ARTIFACTS)
+		return;
+	a = &res->artifacts[res->nartifacts];
+	if (!(a->data = malloc(keep + 1)))
+		return;
+	memcpy(a->data, data, keep);
+	a->data[keep] = 0;
+	a->len = keep;
+	a->mime = mime;
+	snprintf(a->name, sizeof(a->name), "%s", name);
+	res->nartifacts++;
+	if (keep < len) {
+		char k[96];
+		snprintf(k, sizeof(k), "%s.cut", name);
+		hvb_wl_fact(res, k, "the first %zu of %zu bytes kept", keep, len);
+	}
+}
+
+void hvb_wl_result_free(struct hvb_wl_result *res)
+{
+	hvb_metrics_free(&res->metrics);
+	for (size_t i = 0; i < res->nartifacts; i++)
+		free(res->artifacts[i].data);
+	res->nartifacts = 0;
 }

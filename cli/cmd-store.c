@@ -4,8 +4,10 @@
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "analysis/analysis.h"
 #include "cli/cli.h"
 #include "results/results.h"
 
@@ -69,6 +71,15 @@ HVB_COMMAND(list)
 	return rc < 0 ? HVB_EXIT_FAIL : HVB_EXIT_OK;
 }
 
+static void show_fact(const char *k, const char *v, void *arg)
+{
+	char key[200], val[4200];
+
+	if (strncmp(k, "topology.", 9))
+		printf("  %-18s %s\n", hvb_esc_buf(k, HVB_ESC_TEXT, key, sizeof(key)),
+		       hvb_esc_buf(v, HVB_ESC_TEXT, val, sizeof(val)));
+}
+
 HVB_COMMAND(show)
 {
 	const char *db = NULL;
@@ -77,7 +88,6 @@ HVB_COMMAND(show)
 	int64_t id;
 	int i = db_opt(argc, argv, &db, "show"), rc;
 	char a[32], b[32];
-	json_t *host;
 
 	if (i < 0 || argc - i != 1)
 		return hvb_cli_usage("show");
@@ -99,18 +109,17 @@ HVB_COMMAND(show)
 	       r.status, a, b, r.version, hvb_esc_buf(r.config_path ? r.config_path : "-", HVB_ESC_TEXT, path, sizeof(path)));
 	if (r.lab)
 		printf("  LAB RUN: measured under QEMU emulation; these figures are not performance\n");
-	if ((host = json_loads(r.host_json, 0, NULL))) {
-		const char *k;
-		json_t *v;
-		json_object_foreach(host, k, v) {
-			char key[200], val[2048];
-			hvb_esc_buf(k, HVB_ESC_TEXT, key, sizeof(key));
-			if (json_is_string(v))
-				printf("  %-18s %s\n", key, hvb_esc_buf(json_string_value(v), HVB_ESC_TEXT, val, sizeof(val)));
-			else if (json_is_integer(v))
-				printf("  %-18s %lld\n", key, (long long)json_integer_value(v));
+	/* Every fact, nested ones as cpu_vulnerabilities.meltdown; the topology has
+	 * `hvbench topo` and the reports. */
+	hvb_host_facts(r.host_json, show_fact, NULL);
+	char *warnings = hvb_run_warnings(s, id);
+	if (warnings) {
+		printf("  warnings logged during the run:\n");
+		for (char *line = strtok(warnings, "\n"); line; line = strtok(NULL, "\n")) {
+			char esc[2400];
+			printf("    %s\n", hvb_esc_buf(line, HVB_ESC_TEXT, esc, sizeof(esc)));
 		}
-		json_decref(host);
+		free(warnings);
 	}
 	printf("\n");
 	rc = hvb_cli_print_summary(s, id, stdout);

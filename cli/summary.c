@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "analysis/analysis.h"
 #include "bench/bench.h"
 #include "cli/cli.h"
 #include "results/results.h"
@@ -130,6 +131,13 @@ static int on_cell(const struct hvb_cell_row *c, void *arg)
 		fputs("    no samples\n", w->out);
 	} else if (strcmp(c->status, "done") || c->reason)
 		status_line(w->out, c, "(", ")");
+	char *facts = hvb_cell_facts(w->s, c->id); /* what it measured on: tmpfs is not a disk */
+	if (facts) {
+		fputs("    measured on: ", w->out);
+		put(w->out, facts);
+		fputc('\n', w->out);
+		free(facts);
+	}
 	free(a.v);
 	return 0;
 }

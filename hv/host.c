@@ -2,12 +2,14 @@
 /* Facts about the host stored with every run: what a result means depends on
  * them (kernel, CPU, topology, whether this is bare metal, a VM or a dom0). */
 #include "config.h"
+#include <dirent.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
 #include <unistd.h>
+#include "build-info.h"
 #include "hv/hv.h"
 
 /* First line of a small file, trimmed; empty when unreadable. */
@@ -99,6 +101,91 @@ const char *hvb_native_host_kind(void)
 	return "bare metal";
 }
 
+/* /sys/devices/system/cpu/vulnerabilities: one entry per issue, what the kernel
+ * does about it ("Mitigation: Retpolines", "Vulnerable", "Not affected"). */
+static json_t *vulnerabilities(void)
+{
+	static const char dir[] = "/sys/devices/system/cpu/vulnerabilities";
+	struct dirent **e;
+	json_t *o = json_object();
+	int n = scandir(dir, &e, NULL, alphasort);
+
+	for (int i = 0; i < n; i++) {
+		char path[512], v[512];
+		if (e[i]->d_name[0] != '.') {
+			snprintf(path, sizeof(path), "%s/%s", dir, e[i]->d_name);
+			read_line(path, v, sizeof(v));
+			json_object_set_new(o, e[i]->d_name, json_string(v));
+		}
+		free(e[i]);
+	}
+	if (n >= 0)
+		free(e);
+	return o;
+}
+
+/* Turbo/boost: the cpufreq boost switch, else intel_pstate's no_turbo (inverted). */
+static void boost(char *buf, size_t len)
+{
+	char v[32];
+
+	read_line("/sys/devices/system/cpu/cpufreq/boost", v, sizeof(v));
+	if (*v) {
+		snprintf(buf, len, "%s (cpufreq/boost)", !strcmp(v, "1") ? "on" : "off");
+		return;
+	}
+	read_line("/sys/devices/system/cpu/intel_pstate/no_turbo", v, sizeof(v));
+	if (*v)
+		snprintf(buf, len, "%s (intel_pstate/no_turbo %s)", !strcmp(v, "0") ? "on" : "off", v);
+	else
+		snprintf(buf, len, "unknown (no cpufreq boost control)");
+}
+
+/* The value of a "Key:   N kB" line of /proc/meminfo, in bytes; 0 when absent. */
+static long long meminfo_bytes(const char *key)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	char line[256];
+	long long kb = 0;
+	size_t kl = strlen(key);
+
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, kl) && line[kl] == ':' && sscanf(line + kl + 1, "%lld", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kb * 1024;
+}
+
+/* What a figure depends on besides the hardware: the kernel's command line and
+ * mitigations, SMT, boost, microcode, memory, the load when the run began, and
+ * what built hvbench. Unreadable files give "" (a container may hide them). */
+static void environment(json_t *o)
+{
+	char buf[4096], ctl[32], act[8];
+	double l1, l5, l15;
+
+	read_line("/proc/cmdline", buf, sizeof(buf));
+	json_object_set_new(o, "kernel_cmdline", json_string(buf));
+	json_object_set_new(o, "cpu_vulnerabilities", vulnerabilities());
+	read_line("/sys/devices/system/cpu/smt/control", ctl, sizeof(ctl));
+	read_line("/sys/devices/system/cpu/smt/active", act, sizeof(act));
+	snprintf(buf, sizeof(buf), "%s%s%s", *ctl ? ctl : "unknown", *act ? ", active " : "", act);
+	json_object_set_new(o, "smt", json_string(buf));
+	boost(buf, sizeof(buf));
+	json_object_set_new(o, "boost", json_string(buf));
+	cpuinfo_field("microcode", buf, sizeof(buf));
+	json_object_set_new(o, "microcode", json_string(buf[0] ? buf : "unknown"));
+	json_object_set_new(o, "mem_total_bytes", json_integer(meminfo_bytes("MemTotal")));
+	read_line("/proc/loadavg", buf, sizeof(buf));
+	if (sscanf(buf, "%lf %lf %lf", &l1, &l5, &l15) == 3)
+		snprintf(buf, sizeof(buf), "%.2f %.2f %.2f", l1, l5, l15);
+	json_object_set_new(o, "loadavg_at_start", json_string(buf));
+	json_object_set_new(o, "hvbench_commit", json_string(HVB_BUILD_COMMIT));
+	json_object_set_new(o, "compiler", json_string(HVB_BUILD_CC));
+	json_object_set_new(o, "configure_args", json_string(*HVB_BUILD_CONFIGURE ? HVB_BUILD_CONFIGURE : "(none)"));
+}
+
 char *hvb_host_facts_json(const struct hvb_topo *t)
 {
 	json_t *o = json_object(), *topo;
@@ -122,6 +209,7 @@ char *hvb_host_facts_json(const struct hvb_topo *t)
 	json_object_set_new(o, "cpufreq_governor", json_string(buf[0] ? buf : "unknown"));
 	json_object_set_new(o, "online_cpus", json_integer(sysconf(_SC_NPROCESSORS_ONLN)));
 	json_object_set_new(o, "hvbench_version", json_string(PACKAGE_VERSION));
+	environment(o);
 	/* On a Xen host every run names the hypervisor and the hooks it was built with. */
 	if (!strncmp(hvb_native_host_kind(), "dom0", 4)) {
 		struct hvb_hv_hooks h;

@@ -4,3 +4,19 @@ libhvbench_a_SOURCES += hv/hv.h hv/cpuset.c hv/topo.c hv/placement.c hv/host.c h
 dist_pkgdata_DATA += hv/xen/hvbench.config
 EXTRA_DIST += hv/xen/README
 include hv/lab/local.mk
+# What built this hvbench, recorded with every run (hv/host.c): the commit when
+# built from git (else the release), the compiler, configure's arguments.
+# Written at every make, replaced only when it changed.
+BUILT_SOURCES += build-info.h
+CLEANFILES += build-info.h build-info.h.tmp
+nodist_libhvbench_a_SOURCES += build-info.h
+build-info.h: hvb-force-build-info
+	$(AM_V_GEN)esc() { sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' | tr -d '\n'; }; \
+	if test -e '$(srcdir)/.git' && c=`git -C '$(srcdir)' describe --always --dirty --abbrev=12 2>/dev/null`; then :; \
+	else c='release $(PACKAGE_VERSION) (not built from git)'; fi; \
+	{ printf '#define HVB_BUILD_COMMIT "%s"\n' "`printf '%s' "$$c" | esc`"; \
+	  printf '#define HVB_BUILD_CC "%s"\n' "`$(CC) --version 2>/dev/null | sed 1q | esc`"; \
+	  printf '#define HVB_BUILD_CONFIGURE "%s"\n' "`./config.status --config 2>/dev/null | esc`"; } > $@.tmp; \
+	if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+hvb-force-build-info:
+.PHONY: hvb-force-build-info

@@ -165,6 +165,22 @@ static int count_dram(const struct hvb_topo *t)
 	return n;
 }
 
+/* none: no NUMA binding, but the cell's vCPU count all the same, or a 1-CPU
+ * cell would be measured on every CPU against its pinned neighbours' 1: the
+ * first vcpus allowed CPUs, in CPU order, whatever node they are on. Natively
+ * the agent is held to them; a Xen guest's vCPUs float (xen-place.c). */
+static int plan_none(const struct hvb_topo *t, int vcpus, struct hvb_placement *p)
+{
+	for (int c = 0, got = 0; c < HVB_MAX_CPUS && got < vcpus; c++)
+		if (hvb_cpuset_has(&t->allowed, c)) {
+			hvb_cpuset_set(&p->cpus, c);
+			got++;
+		}
+	snprintf(p->mem_note, sizeof(p->mem_note), "no NUMA binding: the first %d allowed CPU%s, to keep the cell's "
+		 "CPU count; a Xen guest's vCPUs float", vcpus, vcpus == 1 ? "" : "s");
+	return 0;
+}
+
 static void describe(struct hvb_placement *p, const struct hvb_topo *t)
 {
 	char cpus[160], mem[128];
@@ -362,6 +378,8 @@ int hvb_placement_plan(const struct hvb_topo *t, enum hvb_placement_kind kind, i
 	}
 	switch (kind) {
 	case HVB_PL_NONE:
+		rc = plan_none(t, vcpus, p);
+		break;
 	case HVB_PL_AUTO:
 		break;
 	case HVB_PL_LOCAL:
@@ -386,7 +404,7 @@ int hvb_placement_plan(const struct hvb_topo *t, enum hvb_placement_kind kind, i
 	if (rc < 0)
 		return rc;
 	/* Exactly the asked vCPUs, each CPU once (a CPU in no node cannot be placed). */
-	if (kind != HVB_PL_NONE && kind != HVB_PL_AUTO && hvb_cpuset_count(&p->cpus) != vcpus) {
+	if (kind != HVB_PL_AUTO && hvb_cpuset_count(&p->cpus) != vcpus) {
 		snprintf(why, len, "%s placement found %d distinct CPUs in the nodes for %d vCPUs",
 			 hvb_placement_names[kind], hvb_cpuset_count(&p->cpus), vcpus);
 		return HVB_ESKIP;

@@ -50,6 +50,14 @@ typedef void (*hvb_log_sink)(enum hvb_log_level lvl, const char *msg, void *arg)
 void hvb_log(enum hvb_log_level lvl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void hvb_log_set_sink(hvb_log_sink sink, void *arg);
 void hvb_log_set_level(enum hvb_log_level max);
+/* Keeps a copy of every warning and error logged from now on, each line with
+ * its UTC time, until hvb_log_capture_end, which returns them (caller frees;
+ * NULL when none): a run stores its warnings with it. One capture at a time. */
+void hvb_log_capture_begin(void);
+char *hvb_log_capture_end(void);
+/* Adds text (whole lines) to the capture when one is on, without printing it:
+ * what an agent logged, sent back with its reply. */
+void hvb_log_capture_add(const char *text);
 
 /* ---- option tables: drive config parsing, validation, help and docs ---- */
 enum hvb_opt_type {

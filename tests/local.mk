@@ -38,3 +38,6 @@ EXTRA_DIST += tests/review-minor.sh
 # Ad hoc runs (bench, run --set, run -) and exports (export, import, --json)
 TESTS += tests/bench-cmd.sh tests/export.sh
 EXTRA_DIST += tests/bench-cmd.sh tests/export.sh
+# What was measured is what the run says: environment, raw outputs, facts, warnings (issue 20, 7-8)
+TESTS += tests/run-environment.sh
+EXTRA_DIST += tests/run-environment.sh

@@ -64,7 +64,7 @@ static void every_placement(const struct hvb_topo *t, int vcpus)
 			continue;
 		}
 		CHECK(rc == 0);
-		if (k != HVB_PL_NONE && k != HVB_PL_AUTO && hvb_cpuset_count(&p.cpus) != vcpus) {
+		if (k != HVB_PL_AUTO && hvb_cpuset_count(&p.cpus) != vcpus) {
 			fprintf(stderr, "%s on %s: %d CPUs for %d vCPUs\n", hvb_placement_names[k], t->source,
 				hvb_cpuset_count(&p.cpus), vcpus);
 			check_failures++;
@@ -258,8 +258,22 @@ int main(void)
 	CHECK(plan(one, HVB_PL_SPLIT, 2, &p, why) == HVB_ESKIP);
 	CHECK(plan(one, HVB_PL_LOCAL, 5, &p, why) == HVB_ESKIP);
 	CHECK_STR_HAS(why, "5 vCPUs asked; 4 CPUs");
-	CHECK(plan(one, HVB_PL_NONE, 4, &p, why) == 0 && hvb_cpuset_count(&p.cpus) == 0 &&
-	      p.mempolicy == HVB_MEM_DEFAULT);
+	/* none: no NUMA binding, but the cell's CPU count: the first vcpus allowed
+	 * CPUs (a 1-CPU none cell ran on every CPU against local's 1). */
+	CHECK(plan(one, HVB_PL_NONE, 4, &p, why) == 0 && !strcmp(cpus(&p), "0-3") && p.mempolicy == HVB_MEM_DEFAULT);
+	CHECK(plan(one, HVB_PL_NONE, 1, &p, why) == 0 && !strcmp(cpus(&p), "0") && p.mempolicy == HVB_MEM_DEFAULT &&
+	      !hvb_cpuset_count(&p.mem_nodes));
+	CHECK_STR_HAS(p.desc, "none: CPUs 0; memory default (no NUMA binding: the first 1 allowed CPU");
+	CHECK(plan(two, HVB_PL_NONE, 3, &p, why) == 0 && !strcmp(cpus(&p), "0-2")); /* across nodes: no binding */
+	{
+		struct hvb_topo sub = *one; /* a cgroup or taskset that leaves CPUs 1 and 3 */
+		memset(&sub.allowed, 0, sizeof(sub.allowed));
+		hvb_cpuset_set(&sub.allowed, 1);
+		hvb_cpuset_set(&sub.allowed, 3);
+		CHECK(plan(&sub, HVB_PL_NONE, 1, &p, why) == 0 && !strcmp(cpus(&p), "1"));
+		CHECK(plan(&sub, HVB_PL_NONE, 3, &p, why) == HVB_ESKIP);
+		CHECK_STR_HAS(why, "3 vCPUs asked; 2 CPUs");
+	}
 
 	/* Two nodes of 2 cores: local and remote. */
 	CHECK(plan(two, HVB_PL_LOCAL, 2, &p, why) == 0 && !strcmp(cpus(&p), "0-1") && !strcmp(ns(&p.mem_nodes), "0"));

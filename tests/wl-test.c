@@ -51,6 +51,17 @@ static int decode_reply(void)
 		json_decref(r);
 		return skip ? 77 : 1;
 	}
+	/* What else the sample sent: facts ("fact:KEY VALUE") and raw outputs
+	 * ("artifact:NAME BYTES MIME"), beside the metrics. */
+	{
+		const char *k;
+		json_t *v, *a;
+		json_object_foreach(json_object_get(r, "facts"), k, v)
+			printf("fact:%s %s\n", k, json_string_value(v) ? json_string_value(v) : "?");
+		json_array_foreach(json_object_get(r, "artifacts"), i, a)
+			printf("artifact:%s %zu %s\n", json_string_value(json_object_get(a, "name")),
+			       json_string_length(json_object_get(a, "data")), json_string_value(json_object_get(a, "mime")));
+	}
 	ms = json_object_get(r, "metrics");
 	json_array_foreach(ms, i, m) {
 		const char *name = "", *unit = "", *better = "";

@@ -2,8 +2,10 @@
 /* fio: block I/O through the fio program, run by the agent with an argv (no
  * shell) and --output-format=json, against the disk the backend names (in a Xen
  * guest the blkfront disk, so blkback and the grant paths are what is measured)
- * or, without one, a new file in a directory of the sample's own that is removed
- * afterwards, whatever way the sample ends (wl-proc.c).
+ * or, without one, a new file in a directory of the sample's own inside
+ * `directory` (default $TMPDIR, else /tmp) that is removed afterwards, whatever
+ * way the sample ends (wl-proc.c). The target and its file system are facts of
+ * the sample (a tmpfs result says tmpfs), fio's output an artifact of it.
  * fio's random offsets are seeded from the sample's seed (--randseed). */
 #include "config.h"
 #include <errno.h>
@@ -34,6 +36,10 @@ static const struct hvb_option fio_options[] = {
 	  .help = "seconds of I/O (time based); auto = the sample duration" },
 	{ .name = "direct", .type = HVB_OPT_BOOL, .def = "on", .help = "O_DIRECT: bypass the page cache" },
 	{ .name = "ioengine", .type = HVB_OPT_ENUM, .def = "libaio", .choices = engines, .help = "fio's I/O engine" },
+	{ .name = "directory", .type = HVB_OPT_STRING, .def = "auto", .flags = HVB_OPT_AUTO,
+	  .help = "absolute path of the directory the scratch file goes in (its file system is what is measured, "
+		  "and is recorded: tmpfs is memory, refused with direct = on); auto = $TMPDIR of the agent, else "
+		  "/tmp. Not used where the backend gives a disk (a Xen guest's)" },
 	{ 0 },
 };
 
@@ -87,10 +93,30 @@ static int fio_filename_arg(char *dst, size_t len, const char *path)
 	return 0;
 }
 
+/* What fio is pointed at, as facts of the sample: the directory or device and
+ * its file system. Direct I/O on memory (tmpfs) bypasses nothing and would pass
+ * for a disk's figures: refused. */
+static int target_facts(struct hvb_wl_result *res, const char *where, int direct, char *fs, size_t len)
+{
+	int mem;
+
+	hvb_wl_fact(res, "fio.target", "%s", where);
+	if (hvb_fs_type(where, fs, len, &mem) < 0) { /* fio says the rest, in its words */
+		hvb_wl_fact(res, "fio.fs_type", "unknown: %s", fs);
+		return 0;
+	}
+	hvb_wl_fact(res, "fio.fs_type", "%s", fs);
+	if (mem && direct)
+		return hvb_wl_fail(res, HVB_ESKIP, "fio: %s is on %s, in memory: direct = on would bypass no page cache "
+				   "and measure memory as if it were a disk; set directory to a disk-backed one, or "
+				   "direct = off to measure %s knowingly", where, fs, fs);
+	return 0;
+}
+
 static int fio_run(const struct hvb_wl_ctx *ctx, struct hvb_wl_result *res)
 {
 	const struct hvb_params *p = ctx->params;
-	char exe[4096], target[4000], fname[8100], a[12][64], *argv[24], scratch[4000] = "";
+	char exe[4096], target[4000], fname[8100], a[12][64], *argv[24], scratch[4000] = "", fs[128];
 	double runtime = hvb_param_is_auto(p, "runtime") ? ctx->duration_s : hvb_param_time(p, "runtime");
 	struct hvb_spawn_out o;
 	struct hvb_fio_result r;
@@ -103,8 +129,18 @@ static int fio_run(const struct hvb_wl_ctx *ctx, struct hvb_wl_result *res)
 		runtime = 1; /* fio's runtime has a resolution of seconds */
 	if (ctx->disk && *ctx->disk) {
 		snprintf(target, sizeof(target), "%s", ctx->disk);
+		if (!hvb_param_is_auto(p, "directory"))
+			hvb_wl_fact(res, "fio.directory", "not used: the backend gave the disk %s", ctx->disk);
+		if ((rc = target_facts(res, target, hvb_param_bool(p, "direct"), fs, sizeof(fs))) < 0)
+			return rc;
 	} else {
-		if ((rc = hvb_wl_scratch_make(ctx->scratch_dir, scratch, sizeof(scratch), err, sizeof(err))) < 0)
+		const char *dir = hvb_param_is_auto(p, "directory") ? ctx->scratch_dir ? ctx->scratch_dir : "/tmp"
+								    : hvb_param_str(p, "directory");
+		if (*dir != '/')
+			return hvb_wl_fail(res, HVB_EINVAL, "fio: directory '%s' is not an absolute path", dir);
+		if ((rc = target_facts(res, dir, hvb_param_bool(p, "direct"), fs, sizeof(fs))) < 0)
+			return rc;
+		if ((rc = hvb_wl_scratch_make(dir, scratch, sizeof(scratch), err, sizeof(err))) < 0)
 			return hvb_wl_fail(res, rc, "fio: %s", err);
 		snprintf(target, sizeof(target), "%s/fio.data", scratch);
 		rc = make_target(target, hvb_param_bool(p, "direct"), err, sizeof(err));
@@ -114,9 +150,8 @@ static int fio_run(const struct hvb_wl_ctx *ctx, struct hvb_wl_result *res)
 			return hvb_wl_fail(res, rc, "fio: %s", err);
 		if (rc == 0)
 			return hvb_wl_fail(res, HVB_ESKIP,
-					   "fio: direct = on needs O_DIRECT, which the file system of %s refuses (tmpfs?): "
-					   "point TMPDIR at a disk-backed directory, or set direct = off",
-					   ctx->scratch_dir ? ctx->scratch_dir : "/tmp");
+					   "fio: direct = on needs O_DIRECT, which the file system of %s (%s) refuses: "
+					   "set directory to a disk-backed one, or direct = off", dir, fs);
 	}
 	if (fio_filename_arg(fname, sizeof(fname), target) < 0) {
 		hvb_wl_scratch_remove(scratch);
@@ -151,6 +186,8 @@ static int fio_run(const struct hvb_wl_ctx *ctx, struct hvb_wl_result *res)
 		hvb_spawn_out_free(&o);
 		return hvb_wl_fail(res, rc, "fio: %s", err);
 	}
+	hvb_wl_artifact(res, "fio.json", "application/json", o.out, o.outlen);
+	hvb_wl_artifact(res, "fio.stderr", "text/plain", o.err, o.errlen);
 	rc = hvb_fio_parse(o.out, o.outlen, &r, err, sizeof(err));
 	if (rc < 0 || !WIFEXITED(o.status) || WEXITSTATUS(o.status)) {
 		/* stderr says why fio stopped; the parser says what stdout held */
@@ -163,6 +200,8 @@ static int fio_run(const struct hvb_wl_ctx *ctx, struct hvb_wl_result *res)
 		return rc;
 	}
 	hvb_spawn_out_free(&o);
+	if (r.version[0])
+		hvb_wl_fact(res, "fio.version", "%s", r.version);
 	hvb_metrics_add(&res->metrics, "iops", r.read_iops + r.write_iops, "IOPS", HVB_HIGHER);
 	if (r.read_iops > 0)
 		hvb_metrics_add(&res->metrics, "read_iops", r.read_iops, "IOPS", HVB_HIGHER);
@@ -184,6 +223,7 @@ const struct hvb_workload_ops hvb_wl_fio = {
 	.metrics = fio_metrics,
 	.op_name = "I/O",
 	.flags = HVB_WL_NEEDS_DISK | HVB_WL_EXTERNAL,
+	.program = "fio",
 	.supported = fio_supported,
 	.run = fio_run,
 };

@@ -117,6 +117,19 @@ static void server_said(const struct server *s, char *buf, size_t len)
 		fclose(f);
 }
 
+/* The one-shot server's output, an artifact of the sample beside the client's. */
+static void keep_server_log(const struct server *s, struct hvb_wl_result *res)
+{
+	FILE *f = fopen(s->log, "r");
+	char *buf = f ? malloc(HVB_WL_ARTIFACT_CAP + 1) : NULL;
+	size_t n = buf ? fread(buf, 1, HVB_WL_ARTIFACT_CAP, f) : 0; /* a few lines */
+
+	hvb_wl_artifact(res, "iperf3-server.log", "text/plain", buf, n);
+	free(buf);
+	if (f)
+		fclose(f);
+}
+
 static void server_stop(struct server *s)
 {
 	hvb_proc_stop(&s->proc);
@@ -241,11 +254,15 @@ static int iperf3_run(const struct hvb_wl_ctx *ctx, struct hvb_wl_result *res)
 		return rc;
 	snprintf(a[0], sizeof(a[0]), "-p%d", local ? srv.port : ctx->peer_port);
 	rc = hvb_spawn_capture(argv, secs + TIMEOUT_SLACK_S, OUT_CAP, NULL, &o, err, sizeof(err));
+	if (local)
+		keep_server_log(&srv, res);
 	server_stop(&srv);
 	if (rc < 0) {
 		hvb_spawn_out_free(&o);
 		return hvb_wl_fail(res, rc, "iperf3: %s", err);
 	}
+	hvb_wl_artifact(res, "iperf3.json", "application/json", o.out, o.outlen);
+	hvb_wl_artifact(res, "iperf3.stderr", "text/plain", o.err, o.errlen);
 	rc = hvb_iperf3_parse(o.out, o.outlen, &r, err, sizeof(err));
 	if (rc == 0 && (!WIFEXITED(o.status) || WEXITSTATUS(o.status))) {
 		/* complete JSON but a failed run: say what iperf3 said after it */
@@ -269,6 +286,7 @@ const struct hvb_workload_ops hvb_wl_iperf3 = {
 	.metrics = iperf3_metrics,
 	.op_name = "KiB received",
 	.flags = HVB_WL_NEEDS_PEER | HVB_WL_EXTERNAL,
+	.program = "iperf3",
 	.supported = iperf3_supported,
 	.run = iperf3_run,
 };

@@ -8,7 +8,10 @@
  *          as soon as it runs.
  *   timer  how late a short relative nanosleep returns (timer slack set to
  *          1 ns for the measuring thread, so the figure is the timer path's).
- * cpus = auto takes the first two CPUs the agent may use. */
+ * cpus = auto takes the first two CPUs the agent may use. With one CPU (vcpus
+ * = 1, or cpus = A,A) the ping-pong is a wake-up on the same CPU, a context
+ * switch without an IPI: it is reported under its own name, wake_same_cpu_ns,
+ * never as the cross-CPU wake_ns. */
 #include "config.h"
 #include <errno.h>
 #include <linux/futex.h>
@@ -44,6 +47,9 @@ static const struct hvb_option wakeup_options[] = {
 static const struct hvb_metric_doc wakeup_metrics[] = {
 	{ "wake_ns.p50", "ns", HVB_LOWER, "median one-way futex wake-up latency, CPU A to B and back" },
 	{ "wake_ns.p99", "ns", HVB_LOWER, "99th percentile of the wake-up latency" },
+	{ "wake_same_cpu_ns.p50", "ns", HVB_LOWER, "one CPU only (vcpus = 1, or cpus = A,A): median futex hand-over "
+						   "between two threads on the same CPU (a context switch, no IPI)" },
+	{ "wake_same_cpu_ns.p99", "ns", HVB_LOWER, "one CPU only: 99th percentile of the same-CPU hand-over" },
 	{ "timer_overshoot_ns.p50", "ns", HVB_LOWER, "median lateness of a `sleep` nanosleep" },
 	{ "timer_overshoot_ns.p99", "ns", HVB_LOWER, "99th percentile of the lateness" },
 	{ "cpu_a", "cpu", HVB_INFO, "CPU of the first thread (and of the timer)" },
@@ -172,7 +178,7 @@ static int run_futex(int a, int b, double budget_s, struct hvb_wl_result *res)
 		}
 		pp.lat[0] = all;
 		memcpy(all + pp.n[0], pp.lat[1], pp.n[1] * sizeof(double));
-		add_quantiles(res, "wake_ns", all, pp.n[0] + pp.n[1]);
+		add_quantiles(res, a == b ? "wake_same_cpu_ns" : "wake_ns", all, pp.n[0] + pp.n[1]);
 		res->ops += pp.n[0] + pp.n[1];
 	}
 out:

@@ -16,6 +16,8 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -195,6 +197,20 @@ int hvb_find_program(const char *name, char *path, size_t len)
 	}
 	free(dirs);
 	return 0;
+}
+
+void hvb_program_version(const char *prog, char *buf, size_t len)
+{
+	char path[4096], err[256];
+	char *argv[] = { path, "--version", NULL };
+	struct hvb_spawn_out o;
+
+	buf[0] = 0;
+	if (!hvb_find_program(prog, path, sizeof(path)))
+		return;
+	if (hvb_spawn_capture(argv, 10.0, 4096, NULL, &o, err, sizeof(err)) == 0 && o.out)
+		snprintf(buf, len, "%.*s", (int)strcspn(o.out, "\n"), o.out);
+	hvb_spawn_out_free(&o);
 }
 
 int hvb_wl_program_supported(const char *prog, char *why, size_t len)
@@ -436,4 +452,72 @@ void *hvb_json_find_object(const char *text, size_t len, const char *what, size_
 		return NULL;
 	}
 	return j;
+}
+
+/* ---- the file system a path is on ---- */
+
+/* statfs magic numbers (linux/magic.h) of the file systems fio may land on,
+ * for when /proc/self/mountinfo does not name it. */
+static const struct {
+	unsigned long magic;
+	const char *name;
+} fs_magics[] = {
+	{ 0x01021994, "tmpfs" }, { 0x858458f6, "ramfs" }, { 0x958458f6, "hugetlbfs" }, { 0xEF53, "ext2/ext3/ext4" },
+	{ 0x58465342, "xfs" }, { 0x9123683E, "btrfs" }, { 0x01021997, "9p" }, { 0x6969, "nfs" },
+	{ 0x794c7630, "overlay" }, { 0x2fc12fc1, "zfs" }, { 0xF2F52010, "f2fs" }, { 0x65735546, "fuse" },
+	{ 0xFF534D42, "cifs" }, { 0xFE534D42, "smb2" }, { 0x00c36400, "ceph" }, { 0xca451a4e, "bcachefs" },
+	{ 0x4d44, "vfat" }, { 0x2011BAB0, "exfat" }, { 0x5346544e, "ntfs" }, { 0x73717368, "squashfs" },
+	{ 0x3153464a, "jfs" }, { 0x52654973, "reiserfs" }, { 0x6e736673, "nsfs" },
+};
+
+/* The mount's own name (ext4, virtiofs, fuse.sshfs) from mountinfo, by device. */
+static int mountinfo_type(dev_t dev, char *name, size_t len)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "r");
+	char line[4096];
+	int found = 0;
+
+	if (!f)
+		return 0;
+	/* "36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 - ext3 /dev/root rw" */
+	while (!found && fgets(line, sizeof(line), f)) {
+		unsigned maj, min;
+		char *sep = strstr(line, " - ");
+		if (!sep || sscanf(line, "%*s %*s %u:%u", &maj, &min) != 2 || makedev(maj, min) != dev)
+			continue;
+		sep += 3;
+		sep[strcspn(sep, " \n")] = 0;
+		snprintf(name, len, "%s", sep);
+		found = *name != 0;
+	}
+	fclose(f);
+	return found;
+}
+
+int hvb_fs_type(const char *path, char *name, size_t len, int *in_memory)
+{
+	struct statfs sf;
+	struct stat st;
+
+	*in_memory = 0;
+	if (stat(path, &st) < 0 || statfs(path, &sf) < 0) {
+		snprintf(name, len, "%s", strerror(errno));
+		return HVB_EIO;
+	}
+	if (S_ISBLK(st.st_mode)) { /* the device itself, not the /dev it is named in */
+		snprintf(name, len, "block device");
+		return 0;
+	}
+	/* Memory, whatever it calls itself: O_DIRECT there bypasses nothing. */
+	*in_memory = (unsigned long)sf.f_type == 0x01021994 || (unsigned long)sf.f_type == 0x858458f6 ||
+		     (unsigned long)sf.f_type == 0x958458f6;
+	if (mountinfo_type(st.st_dev, name, len))
+		return 0;
+	for (size_t i = 0; i < sizeof(fs_magics) / sizeof(fs_magics[0]); i++)
+		if ((unsigned long)sf.f_type == fs_magics[i].magic) {
+			snprintf(name, len, "%s", fs_magics[i].name);
+			return 0;
+		}
+	snprintf(name, len, "unknown (statfs type 0x%lx)", (unsigned long)sf.f_type);
+	return 0;
 }

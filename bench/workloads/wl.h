@@ -80,6 +80,11 @@ int hvb_find_program(const char *name, char *path, size_t len);
 /* supported() of a workload that runs prog: 1, or 0 with why. */
 int hvb_wl_program_supported(const char *prog, char *why, size_t len);
 
+/* The type of the file system path is on, as the mount table names it (ext4,
+ * tmpfs, xfs, 9p, overlay...), "block device" for one; *in_memory when it keeps
+ * files in memory (tmpfs, ramfs, hugetlbfs). 0, or HVB_EIO with strerror in name. */
+int hvb_fs_type(const char *path, char *name, size_t len, int *in_memory);
+
 /* ---- external programs (bench/workloads/wl-proc.c) ----
  * Nothing a sample starts outlives it: each program runs under a supervisor
  * process that leads its process group and stops it (TERM, a grace, KILL), with
