@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* hvbench lab: a real Xen 4.17 under QEMU with a debootstrapped dom0, running an
+/* hvbench lab: a real Xen (4.17 or 4.20, Debian's) under QEMU with a debootstrapped dom0, running an
  * experiment with --lab. The orchestration is hv/lab/lab.sh (installed in
  * pkgdatadir/lab), run here with an argv; this command finds it and its inputs. */
 #include "config.h"
@@ -47,16 +47,17 @@ HVB_COMMAND(lab)
 		{ "experiment", required_argument, NULL, 'e' }, { "workdir", required_argument, NULL, 'w' },
 		{ "keep", no_argument, NULL, 'k' }, { "timeout", required_argument, NULL, 't' },
 		{ "cache", required_argument, NULL, 'c' }, { "no-guest-proof", no_argument, NULL, 'n' },
+		{ "xen", required_argument, NULL, 'x' }, { "dom0-hvbench", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' }, { 0 },
 	};
-	const char *exp = NULL, *work = NULL, *timeout = NULL, *cache = NULL;
+	const char *exp = NULL, *work = NULL, *timeout = NULL, *cache = NULL, *xen = "4.17", *dom0 = NULL;
 	char script[PATH_MAX], expbuf[PATH_MAX], workbuf[64], exe[PATH_MAX], cachebuf[PATH_MAX];
 	int keep = 0, proof = 1, c, st;
-	char *argv_[20];
+	char *argv_[24];
 	size_t n = 0;
 	pid_t pid;
 
-	while ((c = getopt_long(argc, argv, "e:w:kt:c:nh", longopts, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, "e:w:kt:c:nx:d:h", longopts, NULL)) != -1)
 		switch (c) {
 		case 'e': exp = optarg; break;
 		case 'w': work = optarg; break;
@@ -64,10 +65,25 @@ HVB_COMMAND(lab)
 		case 't': timeout = optarg; break;
 		case 'c': cache = optarg; break;
 		case 'n': proof = 0; break;
+		case 'x': xen = optarg; break;
+		case 'd': dom0 = optarg; break;
 		default: return hvb_cli_usage("lab");
 		}
 	if (optind != argc)
 		return hvb_cli_usage("lab");
+	if (strcmp(xen, "4.17") && strcmp(xen, "4.20")) {
+		fprintf(stderr, "hvbench: lab: --xen '%s': expected 4.17 (Debian 12) or 4.20 (Debian 13)\n", xen);
+		return HVB_EXIT_USAGE;
+	}
+	if (!strcmp(xen, "4.20") && !dom0) {
+		fprintf(stderr, "hvbench: lab: --xen 4.20 runs a Debian 13 dom0, which needs an hvbench built there: give "
+			"--dom0-hvbench BIN (hv/lab/build-in-chroot.sh trixie SRC OUT builds OUT/hvbench)\n");
+		return HVB_EXIT_USAGE;
+	}
+	if (dom0 && access(dom0, X_OK) < 0) {
+		fprintf(stderr, "hvbench: lab: --dom0-hvbench %s: %s\n", dom0, strerror(errno));
+		return HVB_EXIT_USAGE;
+	}
 	if (geteuid() != 0) {
 		fprintf(stderr, "hvbench: lab: needs root (debootstrap, chroot and mkfs.ext4 -d build the dom0)\n");
 		return HVB_EXIT_FAIL;
@@ -108,6 +124,12 @@ HVB_COMMAND(lab)
 	argv_[n++] = (char *)work;
 	argv_[n++] = "--cache";
 	argv_[n++] = (char *)cache;
+	argv_[n++] = "--xen";
+	argv_[n++] = (char *)xen;
+	if (dom0) {
+		argv_[n++] = "--dom0-hvbench";
+		argv_[n++] = (char *)dom0;
+	}
 	if (keep)
 		argv_[n++] = "--keep";
 	if (!proof)

@@ -98,11 +98,17 @@ const struct hvb_command hvb_commands[] = {
 	  "that compare, gate and report see runs measured elsewhere. A run already here (the same start,\n"
 	  "experiment, label, config and host) is left out: importing twice adds nothing. Runs still being\n"
 	  "measured are left out. OTHER.db is only read.", cmd_import },
-	{ "lab", "boot a real Xen under QEMU and run an experiment in its dom0", "[--experiment FILE] [--workdir DIR] [--keep] [--timeout S]",
-	  "Builds (or reuses from the cache) a Debian dom0 with Xen 4.17, boots it under QEMU with two\n"
-	  "emulated NUMA nodes, runs 'hvbench run --lab FILE' there and copies the database, traces and\n"
-	  "logs back into the work directory. Needs root and Debian's package registry. Results from the\n"
-	  "lab are emulation: they are marked lab and are never performance figures.", cmd_lab },
+	{ "lab", "boot a real Xen under QEMU and run an experiment in its dom0",
+	  "[--xen 4.17|4.20] [--dom0-hvbench BIN] [--experiment FILE] [--workdir DIR] [--cache DIR] [--keep] [--timeout S] "
+	  "[--no-guest-proof]",
+	  "Builds (or reuses from the cache) a Debian dom0 with Xen (--xen 4.17: Debian 12, the default;\n"
+	  "4.20: Debian 13, its kernel and xen-utils-4.20), boots it under QEMU with two emulated NUMA\n"
+	  "nodes, runs 'hvbench run --lab FILE' there and copies the database, traces and logs back into\n"
+	  "the work directory. dom0 runs an hvbench built for its own release: this binary for Debian 12,\n"
+	  "for Debian 13 --dom0-hvbench (hv/lab/build-in-chroot.sh trixie SRC OUT builds one, with the\n"
+	  "runtime-packages list beside it; from a build tree, make check-lab-4.20 does it all). Needs root\n"
+	  "and Debian's package registry. Results from the lab are emulation: they are marked lab and are\n"
+	  "never performance figures.", cmd_lab },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 

@@ -7,6 +7,7 @@
 #include "config.h"
 #include <dirent.h>
 #include <elf.h>
+#include <lzma.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -116,6 +117,7 @@ struct ent {
 	char *dest;       /* path inside the image, no leading '/' */
 	char *src;        /* host file (ENT_FILE), link target (ENT_LINK) */
 	char *text;       /* inline content of an ENT_FILE when src is NULL */
+	size_t text_len;  /* its length when it is binary (a decompressed module); 0: strlen */
 	unsigned mode;    /* permission bits */
 	enum ent_type type;
 	unsigned rmajor, rminor;
@@ -172,6 +174,23 @@ static int ent_add(struct imgbuild *b, enum ent_type type, const char *dest, con
 	b->n++;
 	return 0;
 }
+
+/* An ENT_FILE of len bytes held in memory: data (malloc'ed) is taken over, freed on error too. */
+static int ent_add_data(struct imgbuild *b, const char *dest, char *data, size_t len, unsigned mode)
+{
+	int rc;
+
+	if (ent_find(b, dest) >= 0 || (rc = ent_add(b, ENT_FILE, dest, NULL, "", mode)) < 0) {
+		free(data);
+		return ent_find(b, dest) >= 0 ? 0 : HVB_ENOMEM;
+	}
+	free(b->e[b->n - 1].text);
+	b->e[b->n - 1].text = data;
+	b->e[b->n - 1].text_len = len;
+	return 0;
+}
+
+static size_t ent_text_len(const struct ent *e) { return e->text_len ? e->text_len : strlen(e->text); }
 
 static void imgbuild_free(struct imgbuild *b)
 {
@@ -378,12 +397,83 @@ static int mod_name_eq(const char *path, const char *name)
 	for (i = 0; name[i] && base[i]; i++)
 		if (!(base[i] == name[i] || ((base[i] == '-' || base[i] == '_') && (name[i] == '-' || name[i] == '_'))))
 			return 0;
-	return !name[i] && !strcmp(base + i, ".ko");
+	return !name[i] && (!strcmp(base + i, ".ko") || !strcmp(base + i, ".ko.xz"));
+}
+
+static int ends_with(const char *s, const char *tail)
+{
+	size_t a = strlen(s), b = strlen(tail);
+	return a >= b && !strcmp(s + a - b, tail);
+}
+
+/* A module file's bytes, decompressed when it is .ko.xz (Debian 13's kernels) with
+ * liblzma; *out is malloc'ed. .ko.zst and .ko.gz are refused by name in why. */
+static int module_read(const char *path, char **out, size_t *outlen, char *why, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	uint8_t *in;
+	lzma_stream z = LZMA_STREAM_INIT;
+	size_t cap;
+	char *buf;
+	lzma_ret r;
+
+	*out = NULL;
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		snprintf(why, len, "image: cannot read %.300s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return HVB_EIO;
+	}
+	in = st.st_size ? mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0) : MAP_FAILED;
+	close(fd);
+	if (in == MAP_FAILED) {
+		snprintf(why, len, "image: cannot read %.300s: %s", path, st.st_size ? strerror(errno) : "empty file");
+		return HVB_EIO;
+	}
+	if (!ends_with(path, ".xz")) {
+		buf = malloc((size_t)st.st_size);
+		if (buf)
+			memcpy(buf, in, (size_t)st.st_size);
+		munmap(in, (size_t)st.st_size);
+		*out = buf;
+		*outlen = (size_t)st.st_size;
+		return buf ? 0 : HVB_ENOMEM;
+	}
+	cap = (size_t)st.st_size * 4 + 4096;
+	buf = malloc(cap);
+	r = buf ? lzma_stream_decoder(&z, UINT64_MAX, 0) : LZMA_MEM_ERROR;
+	z.next_in = in;
+	z.avail_in = (size_t)st.st_size;
+	while (r == LZMA_OK) {
+		if (z.total_out == cap) {
+			char *nb = realloc(buf, cap * 2);
+			if (!nb) {
+				r = LZMA_MEM_ERROR;
+				break;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+		z.next_out = (uint8_t *)buf + z.total_out;
+		z.avail_out = cap - z.total_out;
+		r = lzma_code(&z, LZMA_FINISH);
+	}
+	*outlen = (size_t)z.total_out;
+	lzma_end(&z);
+	munmap(in, (size_t)st.st_size);
+	if (r != LZMA_STREAM_END) {
+		free(buf);
+		snprintf(why, len, "image: %.300s: not a whole xz stream (liblzma error %d)", path, (int)r);
+		return r == LZMA_MEM_ERROR ? HVB_ENOMEM : HVB_EINVAL;
+	}
+	*out = buf;
+	return 0;
 }
 
 /* The module tree, found by walking it: a .deb's tree has no modules.dep. */
 struct modtree {
-	char **rel; /* "kernel/drivers/net/xen-netfront.ko" */
+	char **rel; /* "kernel/drivers/net/xen-netfront.ko" (or .ko.xz) */
 	size_t n, cap;
 };
 
@@ -404,7 +494,7 @@ static int modtree_walk(struct modtree *t, const char *root, const char *rel)
 			continue;
 		if ((size_t)snprintf(sub, sizeof(sub), "%s%s%s", rel, *rel ? "/" : "", de->d_name) >= sizeof(sub))
 			continue;
-		if (l > 3 && !strcmp(de->d_name + l - 3, ".ko")) {
+		if ((l > 3 && !strcmp(de->d_name + l - 3, ".ko")) || (l > 6 && !strcmp(de->d_name + l - 6, ".ko.xz"))) {
 			if (t->n == t->cap) {
 				size_t cap = t->cap ? t->cap * 2 : 1024;
 				char **nr = realloc(t->rel, cap * sizeof(*nr));
@@ -433,35 +523,24 @@ static const char *modtree_find(const struct modtree *t, const char *name)
 	return NULL;
 }
 
-/* The "depends=" entry of a module's .modinfo section, comma separated. */
-static int modinfo_depends(const char *path, char *out, size_t len)
+/* The "depends=" entry of a module's .modinfo section (the module's n bytes at m), comma separated. */
+static int modinfo_depends(const unsigned char *m, size_t n, char *out, size_t len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	unsigned char *m;
-	const Elf64_Ehdr *eh;
+	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)m;
 	int rc = HVB_EINVAL;
 
 	out[0] = 0;
-	if (fd < 0 || fstat(fd, &st) < 0 || (size_t)st.st_size < sizeof(*eh)) {
-		if (fd >= 0)
-			close(fd);
-		return HVB_EIO;
-	}
-	m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (m == MAP_FAILED)
-		return HVB_EIO;
-	eh = (const Elf64_Ehdr *)m;
+	if (n < sizeof(*eh))
+		return rc;
 	if (!memcmp(eh->e_ident, ELFMAG, SELFMAG) && eh->e_ident[EI_CLASS] == ELFCLASS64 &&
-	    eh->e_shoff + (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr) <= (uint64_t)st.st_size &&
+	    eh->e_shoff + (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr) <= (uint64_t)n &&
 	    eh->e_shstrndx < eh->e_shnum) {
 		const Elf64_Shdr *sh = (const Elf64_Shdr *)(m + eh->e_shoff);
 		const char *names = (const char *)m + sh[eh->e_shstrndx].sh_offset;
 		for (int i = 0; i < eh->e_shnum; i++) {
 			const char *p, *end;
-			if (sh[i].sh_offset + sh[i].sh_size > (uint64_t)st.st_size ||
-			    sh[eh->e_shstrndx].sh_offset + sh[i].sh_name >= (uint64_t)st.st_size ||
+			if (sh[i].sh_offset + sh[i].sh_size > (uint64_t)n ||
+			    sh[eh->e_shstrndx].sh_offset + sh[i].sh_name >= (uint64_t)n ||
 			    strcmp(names + sh[i].sh_name, ".modinfo"))
 				continue;
 			rc = 0;
@@ -473,7 +552,6 @@ static int modinfo_depends(const char *path, char *out, size_t len)
 			break;
 		}
 	}
-	munmap(m, (size_t)st.st_size);
 	return rc;
 }
 
@@ -484,11 +562,19 @@ static int add_module(struct imgbuild *b, const struct modtree *t, const char *m
 	char src[PATH_MAX], dest[PATH_MAX], deps[1024], *save = NULL;
 	int rc;
 
-	snprintf(dest, sizeof(dest), "lib/modules/%s/%s", kver, relpath);
+	char *mod = NULL, plain[PATH_MAX];
+	size_t modlen = 0;
+
+	/* In the image every module is plain .ko: the guest's busybox insmod reads no xz. */
+	snprintf(plain, sizeof(plain), "%.*s", (int)(strlen(relpath) - (ends_with(relpath, ".xz") ? 3 : 0)), relpath);
+	snprintf(dest, sizeof(dest), "lib/modules/%.200s/%.3800s", kver, plain);
 	if (depth > 16 || ent_find(b, dest) >= 0)
 		return 0;
 	snprintf(src, sizeof(src), "%s/%s", moddir, relpath);
-	if (modinfo_depends(src, deps, sizeof(deps)) < 0) {
+	if ((rc = module_read(src, &mod, &modlen, b->why, sizeof(b->why))) < 0)
+		return rc;
+	if (modinfo_depends((const unsigned char *)mod, modlen, deps, sizeof(deps)) < 0) {
+		free(mod);
 		snprintf(b->why, sizeof(b->why), "image: %.300s is not a kernel module with a .modinfo section", src);
 		return HVB_EINVAL;
 	}
@@ -496,15 +582,25 @@ static int add_module(struct imgbuild *b, const struct modtree *t, const char *m
 		const char *rel = modtree_find(t, d);
 		if (!rel) {
 			snprintf(b->why, sizeof(b->why), "image: %s needs module %s, not in %s", relpath, d, moddir);
+			free(mod);
 			return HVB_ENOENT;
 		}
-		if ((rc = add_module(b, t, moddir, kver, rel, order, olen, depth + 1)) < 0)
+		if ((rc = add_module(b, t, moddir, kver, rel, order, olen, depth + 1)) < 0) {
+			free(mod);
 			return rc;
+		}
 	}
-	if ((rc = ent_add(b, ENT_FILE, dest, src, NULL, 0644)) < 0)
+	/* A plain module goes in from its file; a decompressed one from memory. */
+	if (ends_with(relpath, ".xz"))
+		rc = ent_add_data(b, dest, mod, modlen, 0644);
+	else {
+		free(mod);
+		rc = ent_add(b, ENT_FILE, dest, src, NULL, 0644);
+	}
+	if (rc < 0)
 		return rc;
-	if (strlen(order) + strlen(relpath) + 2 < olen)
-		strcat(strcat(order, relpath), "\n");
+	if (strlen(order) + strlen(plain) + 2 < olen)
+		strcat(strcat(order, plain), "\n");
 	return 0;
 }
 
@@ -681,7 +777,7 @@ static int cpio_write(struct imgbuild *b, const char *path, uint64_t mtime)
 		case ENT_FILE:
 			mode |= S_IFREG;
 			if (e->text)
-				size = strlen(e->text);
+				size = ent_text_len(e);
 			else if (stat(e->src, &st) == 0)
 				size = (uint64_t)st.st_size;
 			else
@@ -841,8 +937,10 @@ static int hash_list(struct sha256 *s, const char *label, const struct imgbuild 
 		const struct ent *e = &b->e[i];
 		snprintf(line, sizeof(line), "\n%d %o %u:%u %s\n", e->type, e->mode, e->rmajor, e->rminor, e->dest);
 		sha_update(s, line, strlen(line) + 1);
-		if (e->text || e->type == ENT_LINK)
-			sha_update(s, e->text ? e->text : e->src, strlen(e->text ? e->text : e->src));
+		if (e->text)
+			sha_update(s, e->text, ent_text_len(e));
+		else if (e->type == ENT_LINK)
+			sha_update(s, e->src, strlen(e->src));
 		else if (e->type == ENT_FILE && (rc = hash_file(s, e->src, why, len)) < 0)
 			return rc;
 	}

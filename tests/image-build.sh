@@ -36,6 +36,29 @@ if [ "$(id -u)" = 0 ]; then
 	check 'chroot "$T/root" /usr/bin/fio --version | grep -q fio' "fio does not run from the image's libraries"
 fi
 
+# Debian 13's kernels ship .ko.xz: the same tree compressed gives the same plain modules in the image.
+if command -v xz >/dev/null; then
+	mkdir "$T/mxz"
+	cp -a "$M/." "$T/mxz/"
+	find "$T/mxz" -name '*.ko' -exec xz -0 -T1 {} +
+	"$HVBENCH" image build --kernel "$K" --modules "$T/mxz" --cache "$T/c3" > "$T/b4" 2>&1; rc=$?
+	check '[ $rc = 0 ]' "build from .ko.xz modules: $(cat "$T/b4")"
+	D3=$(ls -d "$T"/c3/image/*)
+	mkdir "$T/rxz"
+	(cd "$T/rxz" && cpio -i -d --quiet < "$D3/initrd.img") 2>/dev/null
+	check 'cmp -s "$T/root/etc/hvbench/modules" "$T/rxz/etc/hvbench/modules"' "the load order differs with .ko.xz"
+	n=0
+	for m in $(cat "$T/root/etc/hvbench/modules"); do
+		cmp -s "$T/root/lib/modules/$KV/$m" "$T/rxz/lib/modules/$KV/$m" || fail "module $m differs after xz"
+		n=$((n + 1))
+	done
+	check '[ $n -ge 2 ]' "only $n modules compared"
+	check '! find "$T/rxz" -name "*.xz" | grep -q .' "an .xz file went into the image"
+	printf 'not xz' > "$T/mxz/$(head -1 "$T/root/etc/hvbench/modules").xz"
+	"$HVBENCH" image build --kernel "$K" --modules "$T/mxz" --cache "$T/c4" > "$T/b5" 2>&1; rc=$?
+	check '[ $rc != 0 ] && grep -q "not a whole xz stream" "$T/b5"' "a broken .ko.xz: $(cat "$T/b5")"
+fi
+
 # Boot it: ttyS1 stands in for the PV console channel.
 if command -v qemu-system-x86_64 >/dev/null && command -v socat >/dev/null; then
 	qemu-system-x86_64 -accel tcg -m 512 -display none -no-reboot -kernel "$D1/vmlinuz" -initrd "$D1/initrd.img" \

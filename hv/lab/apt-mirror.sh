@@ -4,7 +4,7 @@
 mirror_for() {
 	{ grep -hE '^(URIs:|deb )' /etc/apt/sources.list /etc/apt/sources.list.d/*.sources \
 		/etc/apt/sources.list.d/*.list 2>/dev/null || true; } | grep -E "$1" | grep -v '^#' | head -1 |
-		sed -E 's/^URIs:[[:space:]]*//; s/^deb (\[[^]]*\] )?//; s/[[:space:]].*//'
+		sed -E 's/^URIs:[[:space:]]*//; s/^deb (\[[^]]*\] )?//; s/[[:space:]].*//' || true # none: empty, not a failure under pipefail
 }
 # Sets MIRROR and SECMIRROR (each unless already set); returns 1 when apt names no Debian mirror.
 apt_mirrors() {

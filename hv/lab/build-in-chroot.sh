@@ -8,7 +8,8 @@
 # usage: build-in-chroot.sh [--cache DIR] SUITE SRC OUT [-- CONFIGURE-ARGS...]
 #   SRC: a git checkout (its tracked and untracked-but-not-ignored files, as they are now), a clean
 #        source directory (e.g. an unpacked dist), or a source tarball (make dist).
-#   OUT: receives hvbench, build.log, config.log, packages (the chroot's versions of the build deps).
+#   OUT: receives hvbench, build.log, config.log, packages (the chroot's versions of the build deps),
+#        runtime-packages (the suite's packages holding the libraries hvbench links, one per line).
 # Exit: 0 built; 1 build or chroot setup failed (see the logs named); 2 usage;
 #       77 cannot run here (not root, no debootstrap, Debian's registry unreachable), with the reason.
 # The chroot is fetched from the mirror this machine's apt names (MIRROR/SECMIRROR override it).
@@ -116,4 +117,9 @@ cp "$B/src/config.log" "$OUT/" 2>/dev/null || true
 in_chroot "/build/${B##*/}/src/hvbench" --version > "$OUT/version" 2>> "$OUT/build.log" ||
 	die "the hvbench built in the $SUITE chroot does not run there: see $OUT/build.log"
 cp "$B/src/hvbench" "$OUT/hvbench"
+# The suite's packages that hold the libraries it links: what a dom0 of that suite must install.
+in_chroot sh -c 'ldd "$1" | awk "/=> \\// {print \$3}" | while read -r l; do
+		dpkg -S "$(readlink -f "$l")" 2>/dev/null || dpkg -S "$l" 2>/dev/null; done | cut -d: -f1 | sort -u' \
+	sh "/build/${B##*/}/src/hvbench" > "$OUT/runtime-packages" 2>> "$OUT/build.log" ||
+	die "cannot list the runtime packages of the $SUITE build: see $OUT/build.log"
 say "built $OUT/hvbench in $(( $(date +%s) - t0 ))s against $(grep '^libxen-dev' "$OUT/packages" | tr '\t' ' ')"

@@ -1,20 +1,33 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 # make check-lab: runs an experiment in the lab and checks what came back.
-# usage: check-lab.sh HVBENCH EXPERIMENT WORKDIR [--reuse]   (--reuse: check WORKDIR's last lab again)
+# usage: check-lab.sh HVBENCH EXPERIMENT WORKDIR [--reuse | --xen VER [--dom0-hvbench BIN]]
+#   --reuse: check WORKDIR's last lab again; --xen 4.20 (with the Debian 13 build of hvbench for dom0):
+#   the lab of another Xen version (hvbench lab --xen).
 # Passes when the lab ran, every cell
 # has its samples (a native cell may skip only for want of NUMA nodes in dom0's own
 # view), native cells say "dom0 (PV)", placements read back as asked, and no domain
 # is left behind. Needs root, Debian's package registry and about 3 GB.
-HVB=$1 EXP=$2 WORK=$3 REUSE=$4
-[ $# = 3 ] || [ "$REUSE" = --reuse ] || { echo "usage: check-lab.sh HVBENCH EXPERIMENT WORKDIR [--reuse]" >&2; exit 2; }
+usage() { echo "usage: check-lab.sh HVBENCH EXPERIMENT WORKDIR [--reuse | --xen VER [--dom0-hvbench BIN]]" >&2; exit 2; }
+[ $# -ge 3 ] || usage
+HVB=$1 EXP=$2 WORK=$3 REUSE= XENV=4.17 DOM0=
+shift 3
+while [ $# -gt 0 ]; do
+	case $1 in
+	--reuse) REUSE=--reuse ;;
+	--xen) [ $# -ge 2 ] || usage; XENV=$2; shift ;;
+	--dom0-hvbench) [ $# -ge 2 ] || usage; DOM0=$2; shift ;;
+	*) usage ;;
+	esac
+	shift
+done
 command -v sqlite3 >/dev/null || { echo "check-lab: needs the sqlite3 program (apt-get install sqlite3)" >&2; exit 1; }
 rc=0
 if [ "$REUSE" != --reuse ]; then
 	rm -rf "$WORK"
 	# No hand-made guest proof (hv/lab/guest-proof.sh): every guest cell below is the
 	# backend itself booting the image in its mode, which proves more in less time.
-	"$HVB" lab --experiment "$EXP" --workdir "$WORK" --no-guest-proof
+	"$HVB" lab --xen "$XENV" ${DOM0:+--dom0-hvbench "$DOM0"} --experiment "$EXP" --workdir "$WORK" --no-guest-proof
 	rc=$?
 fi
 fails=0
@@ -103,7 +116,7 @@ for m in $(q "SELECT DISTINCT mode FROM cells WHERE backend = 'xen'"); do
 done
 
 if [ $fails = 0 ]; then
-	echo "check-lab: PASS ($(wc -l < "$WORK/cells.txt") cells)"
+	echo "check-lab: PASS, Xen $XENV ($(wc -l < "$WORK/cells.txt") cells)"
 	exit 0
 fi
 echo "check-lab: $fails check(s) failed; the lab's files are in $WORK"

@@ -1,18 +1,19 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# hvbench's Xen lab: a real Xen 4.17 (Debian's packages) booted under QEMU with two
-# emulated NUMA nodes, a debootstrapped dom0 (cached by content), the hvbench build
-# inside, an experiment run there with --lab, and the results brought back out.
+# hvbench's Xen lab: a real Xen (Debian's packages: 4.17 from Debian 12, 4.20 from
+# Debian 13) booted under QEMU with two emulated NUMA nodes, a debootstrapped dom0 of
+# the same Debian release (cached by content), an hvbench built for that release inside,
+# an experiment run there with --lab, and the results brought back out.
 # Started by `hvbench lab` with an argv; every phase prints "PHASE name seconds".
 # Numbers measured in the lab are emulation, never performance.
 set -euo pipefail
 
 usage() {
-	echo "usage: lab.sh --hvbench BIN --experiment FILE --workdir DIR [--cache DIR] [--keep]" \
-	     "[--timeout SECONDS] [--no-guest-proof]" >&2
+	echo "usage: lab.sh --hvbench BIN --experiment FILE --workdir DIR [--xen 4.17|4.20] [--dom0-hvbench BIN]" \
+	     "[--cache DIR] [--keep] [--timeout SECONDS] [--no-guest-proof] [--prepare-only]" >&2
 	exit 2
 }
-HVBENCH= EXPERIMENT= WORK= KEEP=0 CACHE=${HVBENCH_CACHE:-/var/cache/hvbench} QEMU_TMO=2400 PROOF=1
+HVBENCH= EXPERIMENT= WORK= KEEP=0 CACHE=${HVBENCH_CACHE:-/var/cache/hvbench} QEMU_TMO=2400 PROOF=1 XENV=4.17 DOM0_HVBENCH= PREPARE_ONLY=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--hvbench) HVBENCH=$2; shift ;;
@@ -22,11 +23,25 @@ while [ $# -gt 0 ]; do
 	--keep) KEEP=1 ;;
 	--timeout) QEMU_TMO=$2; shift ;;
 	--no-guest-proof) PROOF=0 ;;
+	--xen) XENV=$2; shift ;;
+	--dom0-hvbench) DOM0_HVBENCH=$2; shift ;;
+	--prepare-only) PREPARE_ONLY=1 ;; # packages, dom0 image and guest image into the cache; no boot
 	*) usage ;;
 	esac
 	shift
 done
 [ -n "$HVBENCH" ] && [ -n "$EXPERIMENT" ] && [ -n "$WORK" ] || usage
+# Each Xen version with the Debian release that ships it: dom0, kernel and toolstack
+# come from that release, the hypervisor too (one Xen build for all of them).
+case $XENV in
+4.17) SUITE=bookworm ;;
+4.20) SUITE=trixie ;;
+*) echo "lab.sh: --xen $XENV: the lab knows 4.17 (Debian 12) and 4.20 (Debian 13)" >&2; exit 2 ;;
+esac
+XPKG=xen-hypervisor-$XENV-amd64 XUTILS=xen-utils-$XENV
+# dom0 runs an hvbench linked against its own release's libxl: for 4.20 one built in a
+# Debian 13 chroot (hv/lab/build-in-chroot.sh trixie, which also lists its runtime packages).
+: "${DOM0_HVBENCH:=$HVBENCH}"
 HERE=$(cd "$(dirname "$0")" && pwd)
 T_ALL=$(date +%s)
 
@@ -38,12 +53,16 @@ phase() { echo "PHASE $1 $(( $(date +%s) - $2 ))s${3:+ ($3)}" | tee -a "$WORK/TI
 [ "$(id -u)" = 0 ] || die "the lab needs root (debootstrap, chroot, mkfs.ext4 -d of a root file system)"
 [ -r "$EXPERIMENT" ] || die "cannot read experiment file $EXPERIMENT"
 [ -x "$HVBENCH" ] || die "no hvbench binary at $HVBENCH"
+[ -x "$DOM0_HVBENCH" ] || die "no hvbench binary for dom0 at $DOM0_HVBENCH"
+if [ "$SUITE" != bookworm ] && [ "$DOM0_HVBENCH" = "$HVBENCH" ]; then
+	die "Xen $XENV's dom0 is Debian $SUITE: give --dom0-hvbench, an hvbench built there (hv/lab/build-in-chroot.sh $SUITE SRC OUT)"
+fi
 missing=
 for t in qemu-system-x86_64:qemu-system-x86 debootstrap:debootstrap cpio:cpio mkfs.ext4:e2fsprogs \
-	 dpkg-deb:dpkg apt-get:apt timeout:coreutils sha256sum:coreutils; do
+	 dpkg-deb:dpkg apt-get:apt timeout:coreutils sha256sum:coreutils xz:xz-utils; do
 	command -v "${t%%:*}" >/dev/null 2>&1 || missing="$missing ${t#*:}"
 done
-[ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -qx switch_root || missing="$missing busybox-static"
+[ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -x switch_root >/dev/null || missing="$missing busybox-static"
 [ -z "$missing" ] || die "missing host tools; install them with: apt-get install --no-install-recommends$missing"
 mkdir -p "$WORK" "$CACHE/lab" || die "cannot create $WORK or $CACHE/lab"
 WORK=$(cd "$WORK" && pwd)
@@ -60,24 +79,35 @@ export DEBIAN_FRONTEND=noninteractive LC_ALL=C
 
 # The mirrors this machine's apt uses: never a hard-coded host.
 . "$HERE/apt-mirror.sh"
-MIRROR=$(mirror_for 'debian/?($|[[:space:]])')
-SECMIRROR=$(mirror_for 'debian-security')
-[ -n "$MIRROR" ] || die "no Debian mirror in /etc/apt/sources.list*: the lab needs Debian's package registry"
-: "${SECMIRROR:=$MIRROR-security}"
+apt_mirrors || die "no Debian mirror in /etc/apt/sources.list*: the lab needs Debian's package registry"
 
 # ---------------------------------------------------------------- packages: hypervisor and kernel, extracted
 t=$(date +%s)
-candidate() { apt-cache policy "$1" 2>/dev/null | awk '/Candidate:/ {print $2}'; }
-KPKG=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
-if [ -z "$KPKG" ] || [ -z "$(candidate xen-hypervisor-4.17-amd64)" ] || [ "$(candidate xen-hypervisor-4.17-amd64)" = "(none)" ]; then
-	say "apt lists lack the Xen or kernel packages; apt-get update"
-	apt-get update > "$LOGS/apt-update.log" 2>&1 ||
-		die "apt-get update failed: cannot reach Debian's package registry (see $LOGS/apt-update.log)"
-	KPKG=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
+# Another release than the host's is read through a private apt state in the cache: the host's
+# own apt configuration and package lists are never touched.
+APTO=()
+HOST_SUITE=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
+if [ "$SUITE" != "$HOST_SUITE" ]; then
+	A=$CACHE/lab/apt-$SUITE
+	mkdir -p "$A/lists/partial" "$A/cache/archives/partial"
+	printf 'deb %s %s main\ndeb %s %s-updates main\ndeb %s %s-security main\n' \
+		"$MIRROR" "$SUITE" "$MIRROR" "$SUITE" "$SECMIRROR" "$SUITE" > "$A/sources.list"
+	APTO=(-o Dir::Etc::SourceList="$A/sources.list" -o Dir::Etc::SourceParts=/dev/null
+	      -o Dir::State::Lists="$A/lists" -o Dir::Cache="$A/cache")
 fi
-[ -n "$KPKG" ] || die "no linux-image-amd64 dependency in the package lists"
+candidate() { apt-cache "${APTO[@]}" policy "$1" 2>/dev/null | awk '/Candidate:/ {print $2}'; }
+kernel_pkg() { apt-cache "${APTO[@]}" depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}'; }
+KPKG=$(kernel_pkg)
+if [ -z "$KPKG" ] || [ -z "$(candidate "$XPKG")" ] || [ "$(candidate "$XPKG")" = "(none)" ]; then
+	say "apt lists ($SUITE) lack the Xen or kernel packages; apt-get update"
+	apt-get "${APTO[@]}" update > "$LOGS/apt-update.log" 2>&1 ||
+		die "apt-get update failed: cannot reach Debian's package registry for $SUITE (see $LOGS/apt-update.log)"
+	KPKG=$(kernel_pkg)
+fi
+[ -n "$KPKG" ] || die "no linux-image-amd64 dependency in the $SUITE package lists"
 KV=${KPKG#linux-image-}
-XV=$(candidate xen-hypervisor-4.17-amd64)
+XV=$(candidate "$XPKG")
+[ -n "$XV" ] && [ "$XV" != "(none)" ] || die "$SUITE has no $XPKG"
 KVER=$(candidate "$KPKG")
 DEBS=$CACHE/lab/debs
 mkdir -p "$DEBS"
@@ -85,13 +115,13 @@ fetch_deb() { # package version -> path of the .deb in the cache
 	local f
 	f=$(ls "$DEBS/$1_"*"_amd64.deb" 2>/dev/null | grep -F "_$(echo "$2" | sed 's/:/%3a/')_" | head -1 || true)
 	if [ -z "$f" ]; then
-		(cd "$DEBS" && apt-get download "$1=$2" >> "$LOGS/apt-download.log" 2>&1) ||
+		(cd "$DEBS" && apt-get "${APTO[@]}" download "$1=$2" >> "$LOGS/apt-download.log" 2>&1) ||
 			die "apt-get download $1=$2 failed: cannot reach Debian's package registry (see $LOGS/apt-download.log)"
 		f=$(ls "$DEBS/$1_"*"_amd64.deb" | grep -F "_$(echo "$2" | sed 's/:/%3a/')_" | head -1)
 	fi
 	echo "$f"
 }
-XDEB=$(fetch_deb xen-hypervisor-4.17-amd64 "$XV")
+XDEB=$(fetch_deb "$XPKG" "$XV")
 KDEB=$(fetch_deb "$KPKG" "$KVER")
 X=$CACHE/lab/extract-$(basename "$XDEB" .deb)-$(basename "$KDEB" .deb)
 if [ ! -f "$X/done" ]; then
@@ -99,12 +129,14 @@ if [ ! -f "$X/done" ]; then
 	mkdir -p "$X"
 	dpkg -x "$XDEB" "$X/xenpkg"
 	dpkg -x "$KDEB" "$X/kernel"
-	zcat "$X"/xenpkg/boot/xen-4.17-amd64.gz > "$X/xen" # a multiboot image QEMU's -kernel accepts
+	zcat "$X/xenpkg/boot/xen-$XENV-amd64.gz" > "$X/xen" # a multiboot image QEMU's -kernel accepts
 	: > "$X/done"
 fi
 VMLINUZ=$X/kernel/boot/vmlinuz-$KV
 MODS=$X/kernel/lib/modules/$KV
-say "hypervisor xen-hypervisor-4.17-amd64 $XV, kernel $KPKG $KVER"
+[ -d "$MODS" ] || MODS=$X/kernel/usr/lib/modules/$KV # Debian 13: merged /usr
+[ -d "$MODS" ] || die "no modules directory for $KV in $KDEB"
+say "Xen $XENV (Debian $SUITE): hypervisor $XPKG $XV, kernel $KPKG $KVER"
 phase packages "$t"
 
 # ---------------------------------------------------------------- dom0 root: debootstrap, cached by content
@@ -117,12 +149,19 @@ pkg_of() {
 	done
 	echo "lab: warning: no package owns $p" >&2
 }
-RUNTIME=$(ldd "$HVBENCH" | awk '/=> \// {print $3}' | while read -r lib; do pkg_of "$(readlink -f "$lib")"; done |
-	grep -v '^libc6$' | sort -u | tr '\n' ' ')
-DOM0_PKGS="xen-utils-4.17 xen-utils-common xenstore-utils iproute2 busybox kmod procps qemu-system-xen e2fsprogs
+# A build for another release brings its list (build-in-chroot.sh writes runtime-packages beside it).
+if [ -s "$(dirname "$DOM0_HVBENCH")/runtime-packages" ]; then
+	RUNTIME=$(grep -v '^libc6$' "$(dirname "$DOM0_HVBENCH")/runtime-packages" | tr '\n' ' ')
+elif [ "$SUITE" = "$HOST_SUITE" ]; then
+	RUNTIME=$(ldd "$DOM0_HVBENCH" | awk '/=> \// {print $3}' | while read -r lib; do pkg_of "$(readlink -f "$lib")"; done |
+		grep -v '^libc6$' | sort -u | tr '\n' ' ')
+else
+	die "no runtime-packages beside $DOM0_HVBENCH: build it with hv/lab/build-in-chroot.sh $SUITE, which lists them"
+fi
+DOM0_PKGS="$XUTILS xen-utils-common xenstore-utils iproute2 busybox kmod procps qemu-system-xen e2fsprogs
 util-linux socat fio iperf3 $RUNTIME"
 DOM0_PKGS=$(echo $DOM0_PKGS | tr ' ' '\n' | sort -u | tr '\n' ' ')
-KEY=$( { echo "dom0 v1 bookworm minbase $MIRROR $SECMIRROR"; echo "$DOM0_PKGS"; echo "xen $XV kernel $KPKG $KVER";
+KEY=$( { echo "dom0 v1 $SUITE minbase $MIRROR $SECMIRROR"; echo "$DOM0_PKGS"; echo "xen $XV kernel $KPKG $KVER";
 	 cat "$HERE/dom0-init.sh"; } | sha256sum | cut -c1-16)
 D0=$CACHE/lab/dom0-$KEY
 if [ -f "$D0/done" ]; then
@@ -133,13 +172,14 @@ else
 	rm -rf "$D0" "$D0.tmp"
 	R=$D0.tmp/root
 	mkdir -p "$R"
-	say "debootstrap --variant=minbase bookworm from $MIRROR (log: $LOGS/debootstrap.log)"
-	debootstrap --variant=minbase bookworm "$R" "$MIRROR" > "$LOGS/debootstrap.log" 2>&1 ||
+	say "debootstrap --variant=minbase $SUITE from $MIRROR (log: $LOGS/debootstrap.log)"
+	debootstrap --variant=minbase "$SUITE" "$R" "$MIRROR" > "$LOGS/debootstrap.log" 2>&1 ||
 		die "debootstrap failed: see $LOGS/debootstrap.log (is Debian's registry reachable, is there space?)"
 	phase debootstrap "$t"
 	t=$(date +%s)
-	printf 'deb %s bookworm main\ndeb %s bookworm-updates main\ndeb %s bookworm-security main\n' \
-		"$MIRROR" "$MIRROR" "$SECMIRROR" > "$R/etc/apt/sources.list"
+	printf 'deb %s %s main\ndeb %s %s-updates main\ndeb %s %s-security main\n' \
+		"$MIRROR" "$SUITE" "$MIRROR" "$SUITE" "$SECMIRROR" "$SUITE" > "$R/etc/apt/sources.list"
+	rm -f "$R/etc/apt/sources.list.d/debian.sources" # Debian 13's debootstrap writes one
 	printf '#!/bin/sh\nexit 101\n' > "$R/usr/sbin/policy-rc.d" # no daemons start in the chroot
 	chmod +x "$R/usr/sbin/policy-rc.d"
 	mount --bind /proc "$R/proc"
@@ -153,7 +193,7 @@ else
 	umount "$R/proc" "$R/sys" "$R/dev"
 	trap - EXIT
 	rm -f "$R/usr/sbin/policy-rc.d"
-	TV=$(chroot "$R" dpkg-query -W -f='${Version}' xen-utils-4.17)
+	TV=$(chroot "$R" dpkg-query -W -f='${Version}' "$XUTILS")
 	[ "$TV" = "$XV" ] || die "toolstack $TV and hypervisor $XV differ: the lab needs one Xen build"
 	mkdir -p "$R/lib/modules"
 	cp -a "$MODS" "$R/lib/modules/"
@@ -168,7 +208,13 @@ else
 	cp /bin/busybox "$I/bin/busybox"
 	chroot "$R" modprobe -S "$KV" --show-depends -a virtio_pci virtio_blk ext4 crc32c_generic |
 		awk '/^insmod/ && !seen[$2]++ {print $2}' > "$D0.tmp/modlist"
-	while read -r m; do cp "$R$m" "$I/mods/"; basename "$m"; done < "$D0.tmp/modlist" > "$I/mods/order"
+	# Debian 13's modules are .ko.xz: decompressed here, for busybox's insmod.
+	while read -r m; do
+		case $m in
+		*.xz) xz -dc "$R$m" > "$I/mods/$(basename "${m%.xz}")"; basename "${m%.xz}" ;;
+		*) cp "$R$m" "$I/mods/"; basename "$m" ;;
+		esac
+	done < "$D0.tmp/modlist" > "$I/mods/order"
 	cat > "$I/init" <<'EOF'
 #!/bin/busybox sh
 /bin/busybox --install -s /bin
@@ -204,11 +250,17 @@ sed 's/^/lab: image: /' "$LOGS/image-build.log"
 phase image-build "$t"
 
 # ---------------------------------------------------------------- what dom0 runs, through the 9p share
-cp "$HVBENCH" "$SHARE/hvbench"
+cp "$DOM0_HVBENCH" "$SHARE/hvbench"
 cp "$EXPERIMENT" "$SHARE/experiment.ini"
 install -m 0755 "$HERE/dom0-run.sh" "$SHARE/dom0-run.sh"
 [ -f "$HERE/guest-proof.sh" ] && cp "$HERE/guest-proof.sh" "$SHARE/guest-proof.sh"
 printf "PROOF=%s\nPROOF_MODES=\"%s\"\nPROOF_BLKBACK=%s\n" "$PROOF" "${HVBENCH_LAB_PROOF_MODES:-pv pvh hvm}" "${HVBENCH_LAB_PROOF_BLKBACK:-0}" > "$SHARE/lab.env"
+
+if [ "$PREPARE_ONLY" = 1 ]; then
+	say "prepared (--prepare-only): dom0 image $D0, guest image in $SHARE/guest"
+	phase total "$T_ALL"
+	exit 0
+fi
 
 # ---------------------------------------------------------------- boot Xen under QEMU
 ACCEL=tcg
