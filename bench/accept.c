@@ -32,12 +32,12 @@ static int doc_matches(const char *doc, const char *name)
 	return 1;
 }
 
-static int documented(const struct hvb_metric_doc *d, const char *name)
+static const struct hvb_metric_doc *documented(const struct hvb_metric_doc *d, const char *name)
 {
 	for (; d && d->name; d++)
 		if (doc_matches(d->name, name))
-			return 1;
-	return 0;
+			return d;
+	return NULL;
 }
 
 int hvb_metrics_accept(const struct hvb_metrics *ms, const struct hvb_workload_ops *wl, char *const *probes,
@@ -45,14 +45,21 @@ int hvb_metrics_accept(const struct hvb_metrics *ms, const struct hvb_workload_o
 {
 	for (size_t i = 0; i < ms->n; i++) {
 		const char *name = ms->m[i].name;
-		int ok = documented(wl->metrics, name);
-		for (size_t k = 0; !ok && k < nprobes; k++) {
+		const struct hvb_metric_doc *d = documented(wl->metrics, name);
+		for (size_t k = 0; !d && k < nprobes; k++) {
 			const struct hvb_probe_ops *po = hvb_probe_find(probes[k]);
-			ok = po && (po->where & HVB_PROBE_GUEST) && documented(po->metrics, name);
+			d = po && (po->where & HVB_PROBE_GUEST) ? documented(po->metrics, name) : NULL;
 		}
-		if (!ok) {
+		if (!d) {
 			snprintf(err, len, "%s sent metric '%s', which neither workload %s nor the probes asked of it "
 				 "document: the sample is not stored", agent, name, wl->name);
+			return HVB_EPROTO;
+		}
+		/* The direction decides what the gate calls a regression: this build's table rules. */
+		if ((d->unit && strcmp(d->unit, ms->m[i].unit)) || d->better != ms->m[i].better) {
+			snprintf(err, len, "%s sent metric '%s' in '%s', %s is better, where this build documents '%s', "
+				 "%s is better: the sample is not stored", agent, name, ms->m[i].unit,
+				 hvb_better_name(ms->m[i].better), d->unit ? d->unit : ms->m[i].unit, hvb_better_name(d->better));
 			return HVB_EPROTO;
 		}
 	}

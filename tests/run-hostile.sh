@@ -37,6 +37,9 @@ for line in sys.stdin.buffer:
             time.sleep(60)  # once: the runner kills it first
         elif mode == "undocumented":
             r["metrics"].append({"name": "evil.metric", "value": 1, "unit": "x", "better": "lower"})
+        elif mode == "flip":  # a latency said to be better when higher: the gate would judge it backwards
+            m = r["metrics"][0]
+            m["better"] = "higher" if m["better"] != "higher" else "lower"
         elif mode == "nan":
             r["metrics"][0]["value"] = float("nan")
         elif mode == "huge":
@@ -98,6 +101,13 @@ check '[ "$(nok)" = 0 ]' "undocumented: $(nok) samples stored ok"
 check '[ "$(q "select count(*) from metrics where name like \"evil%\"")" = 0 ]' "an undocumented metric was stored"
 check 'q "select x.reason from samples x join cells c on x.cell_id=c.id where c.run_id=$rid and x.rep=0" | grep -q "agent $T/agent sent metric .evil.metric."' \
 	"undocumented: reason $(q "select reason from samples where rep=0")"
+
+# A documented metric with another direction than this build's table: refused, nothing stored.
+run flip fl
+check '[ $rc = 1 ]' "flipped direction: exit $rc"
+check '[ "$(nok)" = 0 ]' "flipped direction: $(nok) samples stored ok"
+check 'q "select x.reason from samples x join cells c on x.cell_id=c.id where c.run_id=$rid and x.rep=0" | grep -q "is better, where this build documents"' \
+	"flipped direction: reason $(q "select reason from samples where rep=0")"
 
 # NaN, a reply over 1 MiB, two replies to one request, a reply without its id:
 # each a failed sample with its reason, and no reply is taken for another's.
