@@ -97,7 +97,16 @@ static int copy_image(const struct hvb_image *img, const char *dir)
 	if (!(list = tmpfile()))
 		return -1;
 	fprintf(list, HVB_CLI_IMAGE_MARK " (written over only while unchanged)\n");
-	for (size_t i = 0; i < 4; i++) /* each on its own: a refused one does not stop the others */
+	/* Every file checked before any is written: a refused one leaves the directory as it was. */
+	for (size_t i = 0; i < 4; i++) {
+		char dst[PATH_MAX];
+		snprintf(dst, sizeof(dst), "%s/%s", dir, name[i]);
+		if (!unchanged_since_written(dir, name[i]) && hvb_cli_output_check("image", dst, hvb_cli_db(NULL)) < 0) {
+			fclose(list);
+			return -1;
+		}
+	}
+	for (size_t i = 0; i < 4; i++)
 		if (copy_into(src[i], dir, name[i], list) < 0)
 			rc = -1;
 	{ /* also after a failure: what was copied may be replaced next time */
@@ -160,7 +169,7 @@ HVB_COMMAND(image)
 	if (out) {
 		if (copy_image(&img, out) < 0) {
 			fprintf(stderr, "hvbench: image build: cannot copy the image into %s\n", out);
-			return HVB_EXIT_FAIL;
+			return hvb_cli_output_exit();
 		}
 		printf("kernel %s/vmlinuz\ninitrd %s/initrd.img\ntools %s/tools.img\n", out, out, out);
 	} else {

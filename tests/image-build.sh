@@ -24,6 +24,11 @@ D1=$(ls -d "$T"/c1/image/*) D2=$(ls -d "$T"/c2/image/*)
 check 'cmp -s "$D1/initrd.img" "$D2/initrd.img" && cmp -s "$D1/tools.img" "$D2/tools.img"' "two builds differ"
 check '[ "${D1##*/}" = "${D2##*/}" ]' "same content, different cache keys ${D1##*/} ${D2##*/}"
 check 'cmp -s "$D1/initrd.img" "$T/out/initrd.img" && [ -s "$T/out/vmlinuz" ]' "--out did not copy the image"
+# --out over a file hvbench did not write: refused (exit 2), nothing in the directory written.
+mkdir "$T/mine" && echo precious > "$T/mine/tools.img"
+"$HVBENCH" image build --kernel "$K" --modules "$M" --cache "$T/c1" --out "$T/mine" > "$T/b6" 2>&1; rc=$?
+check '[ $rc = 2 ] && [ "$(cat "$T/mine/tools.img")" = precious ] && [ ! -e "$T/mine/vmlinuz" ]' \
+	"--out over a foreign file: exit $rc, $(ls "$T/mine" | tr '\n' ' ')"
 mkdir "$T/root"
 (cd "$T/root" && cpio -i -d --quiet < "$D1/initrd.img" && cpio -i -d --quiet < "$D1/tools.img") 2>/dev/null
 for f in init bin/busybox usr/bin/hvbench usr/bin/fio usr/bin/iperf3 etc/hvbench/modules; do
