@@ -245,6 +245,7 @@ struct hvb_report {
 	enum hvb_rule rule;
 	size_t nworse, nbetter, nsame, ninconclusive, nregressed, njudged;
 	size_t nmissing;             /* baseline measured, candidate has no value */
+	int width;                   /* text: the columns tables and paragraphs fit (<= 0: any) */
 };
 /* hvbench report: guest modes against baseline_mode ("native" when NULL), and
  * placements against "local". */

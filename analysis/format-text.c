@@ -1,93 +1,61 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Plain text for the terminal: tables are gathered, then printed with their
- * columns aligned. */
+ * columns aligned, tables and paragraphs fitting the report's width. */
 #include "config.h"
 #include <stdlib.h>
 #include <string.h>
 #include "analysis/format-internal.h"
 
-#define MAX_COLS 16
+static struct hvb_table *tab;
+static int width; /* of the report being written */
 
-static struct {
-	size_t ncols, nrows;
-	char **cells; /* nrows x ncols, row 0 the header */
-} tab;
-
-static void t_begin(FILE *f, const struct hvb_report *r) {}
+static void t_begin(FILE *f, const struct hvb_report *r) { width = r->width; }
 static void t_end(FILE *f, const struct hvb_report *r) {}
 
-/* Every text is escaped for the terminal: no control character of a label or
- * an agent's message reaches it. */
+/* Every text is escaped for the terminal (hvb_text_wrap, hvb_table_row): no
+ * control character of a label or an agent's message reaches it. */
 static void t_heading(FILE *f, int level, const char *text)
 {
 	const char *mark = level == 1 ? "#" : level == 2 ? "==" : "--";
-	fprintf(f, "%s%s ", level < 3 ? "\n" : "", mark);
-	hvb_esc_write(f, text, HVB_ESC_TEXT);
-	fprintf(f, " %s\n", level < 3 ? mark : "");
+	size_t n = strlen(text) + 8;
+	char *line = malloc(n);
+
+	if (level < 3)
+		fputc('\n', f);
+	if (line)
+		snprintf(line, n, "%s %s%s%s", mark, text, level < 3 ? " " : "", level < 3 ? mark : "");
+	hvb_text_wrap(f, line ? line : text, 0, (int)strlen(mark) + 1, width);
+	free(line);
 }
 
-static void t_para(FILE *f, const char *text)
-{
-	hvb_esc_write(f, text, HVB_ESC_TEXT);
-	fputc('\n', f);
-}
+static void t_para(FILE *f, const char *text) { hvb_text_wrap(f, text, 0, 0, width); }
 
 static void t_banner(FILE *f, const char *text)
 {
-	fputs("\n!!! ", f);
-	hvb_esc_write(f, text, HVB_ESC_TEXT);
-	fputs("\n\n", f);
-}
-
-static void add_row(const char *const *cells, size_t n)
-{
-	char **nc = realloc(tab.cells, (tab.nrows + 1) * tab.ncols * sizeof(char *));
-
-	if (!nc)
-		return;
-	tab.cells = nc;
-	for (size_t i = 0; i < tab.ncols; i++)
-		nc[tab.nrows * tab.ncols + i] = hvb_esc_dup(i < n && cells[i] ? cells[i] : "", HVB_ESC_TEXT);
-	tab.nrows++;
+	fputc('\n', f);
+	size_t n = strlen(text) + 8;
+	char *line = malloc(n);
+	if (line)
+		snprintf(line, n, "!!! %s", text);
+	hvb_text_wrap(f, line ? line : text, 0, 4, width);
+	fputc('\n', f);
+	free(line);
 }
 
 static void t_table_begin(FILE *f, const char *const *head, size_t n)
 {
-	tab.ncols = n < MAX_COLS ? n : MAX_COLS;
-	tab.nrows = 0;
-	tab.cells = NULL;
-	add_row(head, n);
+	hvb_table_free(tab);
+	if ((tab = hvb_table_new(n)))
+		hvb_table_row(tab, head, n);
 }
 
-static void t_row(FILE *f, const char *const *cells, size_t n, const char *cls) { add_row(cells, n); }
+static void t_row(FILE *f, const char *const *cells, size_t n, const char *cls) { hvb_table_row(tab, cells, n); }
 
 static void t_table_end(FILE *f)
 {
-	size_t w[MAX_COLS] = { 0 };
-
-	for (size_t r = 0; r < tab.nrows; r++)
-		for (size_t c = 0; c < tab.ncols; c++) {
-			const char *s = tab.cells[r * tab.ncols + c];
-			size_t l = s ? strlen(s) : 0;
-			if (l > w[c])
-				w[c] = l;
-		}
-	for (size_t r = 0; r < tab.nrows; r++) {
-		fputs("  ", f);
-		for (size_t c = 0; c < tab.ncols; c++) {
-			const char *s = tab.cells[r * tab.ncols + c];
-			if (c + 1 < tab.ncols)
-				fprintf(f, "%-*s  ", (int)w[c], s ? s : "");
-			else
-				fputs(s ? s : "", f);
-		}
-		fputc('\n', f);
-	}
-	for (size_t i = 0; i < tab.nrows * tab.ncols; i++)
-		free(tab.cells[i]);
-	free(tab.cells);
-	tab.cells = NULL;
-	tab.nrows = 0;
+	hvb_table_print(tab, f, 2, width);
+	hvb_table_free(tab);
+	tab = NULL;
 }
 
 static const struct hvb_doc_ops text_doc = {

@@ -232,6 +232,34 @@ static void detectable_part(struct walk *w)
 	     "it.%s", r->opts.power * 100, lo->detectable * 100, lo->name, hi->detectable * 100, hi->name, more);
 }
 
+/* The gate's regressions before anything else: where, what, by how much. */
+static void regressions_part(struct walk *w)
+{
+	const char *head[] = { "cell", "metric", "change", "95% CI of ratio", "p (Holm)" };
+	char ratio[32], lo[32], hi[32], ci[72], p[32];
+
+	if (!w->r->nregressed)
+		return;
+	w->d->heading(w->f, 2, "Regressions");
+	w->d->table_begin(w->f, head, 5);
+	for (size_t s = 0; s < w->r->nsec; s++)
+		for (size_t i = 0; i < w->r->sec[s].n; i++)
+			for (size_t k = 0; k < w->r->sec[s].cmps[i].nm; k++) {
+				const struct hvb_cmp *c = &w->r->sec[s].cmps[i];
+				const struct hvb_metric_cmp *m = &c->m[k];
+				if (!m->regressed)
+					continue;
+				hvb_fmt_pct(m->ratio, ratio, sizeof(ratio));
+				hvb_fmt_num(m->ci.lo, lo, sizeof(lo));
+				hvb_fmt_num(m->ci.hi, hi, sizeof(hi));
+				snprintf(ci, sizeof(ci), isfinite(m->ci.lo) ? "[%s, %s]" : "-", lo, hi);
+				hvb_fmt_num(m->p_adj, p, sizeof(p));
+				const char *cells[] = { c->title, m->name, ratio, ci, p };
+				w->d->row(w->f, cells, 5, "worse");
+			}
+	w->d->table_end(w->f);
+}
+
 static void gate_part(struct walk *w)
 {
 	const struct hvb_report *r = w->r;
@@ -255,29 +283,35 @@ static void gate_part(struct walk *w)
 			 " (alpha %.3g, Holm-adjusted, rule %s).", r->max_regression * 100, r->opts.alpha,
 			 hvb_rule_name(r->rule));
 	w->d->banner(w->f, b);
+	regressions_part(w);
 	para(w, "%zu metrics judged: %zu worse, %zu better, %zu same, %zu inconclusive. Only the metrics that are not "
-	     "\"same\" are listed below.", r->njudged, r->nworse, r->nbetter, r->nsame, r->ninconclusive);
+	     "\"same\" are listed below, regressions first.", r->njudged, r->nworse, r->nbetter, r->nsame,
+	     r->ninconclusive);
 	detectable_part(w);
 }
 
-static void median_ci(const struct hvb_summary *s, const struct hvb_ci *ci, char *buf, size_t len)
+/* Figures of one row in the row's scale (hvb_unit_scale): the same unit and decimals. */
+static void median_ci(const struct hvb_summary *s, const struct hvb_ci *ci, const struct hvb_scale *sc, char *buf,
+		      size_t len)
 {
 	char m[32], lo[32], hi[32];
 
-	hvb_fmt_num(s->median, m, sizeof(m));
-	hvb_fmt_num(ci->lo, lo, sizeof(lo));
-	hvb_fmt_num(ci->hi, hi, sizeof(hi));
+	hvb_unit_fmt(s->median, sc, m, sizeof(m));
+	hvb_unit_fmt(ci->lo, sc, lo, sizeof(lo));
+	hvb_unit_fmt(ci->hi, sc, hi, sizeof(hi));
 	if (!s->n)
 		snprintf(buf, len, "-");
 	else
 		snprintf(buf, len, "%s [%s, %s] n=%zu%s", m, lo, hi, s->n, s->outliers ? " (outliers)" : "");
 }
 
+/* Info metrics (context, never judged) stay out of comparison tables (the JSON
+ * has them); the gate lists only what is not the same. */
 static int shown(const struct hvb_report *r, const struct hvb_metric_cmp *m)
 {
-	if (strcmp(r->kind, "gate"))
-		return 1;
-	return m->verdict != HVB_V_SAME && m->verdict != HVB_V_INFO;
+	if (m->better == HVB_INFO || m->verdict == HVB_V_INFO)
+		return 0;
+	return strcmp(r->kind, "gate") || m->verdict != HVB_V_SAME;
 }
 
 static void cmp_part(struct walk *w, const struct hvb_cmp *c)
@@ -295,13 +329,17 @@ static void cmp_part(struct walk *w, const struct hvb_cmp *c)
 	snprintf(a, sizeof(a), "%s median [95%% CI]", c->label_a);
 	snprintf(b, sizeof(b), "%s median [95%% CI]", c->label_b);
 	w->d->table_begin(w->f, head, 9);
+	/* The gate lists its regressions first, here as in its own table above. */
+	for (int pass = strcmp(w->r->kind, "gate") ? 1 : 0; pass < 2; pass++)
 	for (size_t k = 0; k < c->nm; k++) {
 		const struct hvb_metric_cmp *m = &c->m[k];
 		char ma[160], mb[160];
-		if (!shown(w->r, m))
+		struct hvb_scale sc;
+		if (!shown(w->r, m) || (pass == 0) != (m->regressed != 0))
 			continue;
-		median_ci(&m->a, &m->ci_a, ma, sizeof(ma));
-		median_ci(&m->b, &m->ci_b, mb, sizeof(mb));
+		hvb_unit_scale(isfinite(m->a.median) ? m->a.median : m->b.median, m->unit, &sc);
+		median_ci(&m->a, &m->ci_a, &sc, ma, sizeof(ma));
+		median_ci(&m->b, &m->ci_b, &sc, mb, sizeof(mb));
 		hvb_fmt_pct(m->ratio, ratio, sizeof(ratio));
 		hvb_fmt_num(m->ci.lo, lo, sizeof(lo));
 		hvb_fmt_num(m->ci.hi, hi, sizeof(hi));
@@ -310,7 +348,7 @@ static void cmp_part(struct walk *w, const struct hvb_cmp *c)
 		if (m->exact && isfinite(m->p_adj))
 			strncat(p, " exact", sizeof(p) - strlen(p) - 1);
 		hvb_fmt_verdict(m, v, sizeof(v));
-		const char *cells[] = { m->name, m->unit, hvb_better_name(m->better), ma, mb, ratio, ci, p, v };
+		const char *cells[] = { m->name, sc.unit, hvb_better_name(m->better), ma, mb, ratio, ci, p, v };
 		w->d->row(w->f, cells, 9, hvb_verdict_name(m->verdict));
 	}
 	w->d->table_end(w->f);
@@ -323,10 +361,13 @@ static void cmp_part(struct walk *w, const struct hvb_cmp *c)
 	for (size_t k = 0; k < c->nprobes; k++) {
 		const struct hvb_probe_fig *f = &c->probes[k];
 		char fa[32], fb[32];
-		hvb_fmt_num(f->a, fa, sizeof(fa));
-		hvb_fmt_num(f->b, fb, sizeof(fb));
+		struct hvb_scale sc;
+		/* the larger of the two sets the scale: 0.001 and 2.000, not 0.001000 and 2.000000 */
+		hvb_unit_scale(!isfinite(f->a) || (isfinite(f->b) && fabs(f->b) > fabs(f->a)) ? f->b : f->a, f->unit, &sc);
+		hvb_unit_fmt(f->a, &sc, fa, sizeof(fa));
+		hvb_unit_fmt(f->b, &sc, fb, sizeof(fb));
 		hvb_fmt_pct(f->a != 0 ? f->b / f->a : NAN, ratio, sizeof(ratio));
-		const char *cells[] = { f->name, f->unit, f->per_op ? "operation" : "sample", fa, fb, ratio };
+		const char *cells[] = { f->name, sc.unit, f->per_op ? "operation" : "sample", fa, fb, ratio };
 		w->d->row(w->f, cells, 6, "");
 	}
 	w->d->table_end(w->f);
@@ -382,17 +423,19 @@ static void cells_part(struct walk *w)
 				w->d->table_begin(w->f, head, 9);
 			}
 			hvb_boot_median_ci(m->v, m->n, w->r->opts.level, w->r->opts.resamples, w->r->opts.seed, &ci);
-			hvb_fmt_num(s.median, num[0], sizeof(num[0]));
-			hvb_fmt_num(ci.lo, lo, sizeof(lo));
-			hvb_fmt_num(ci.hi, hi, sizeof(hi));
+			struct hvb_scale sc;
+			hvb_unit_scale(s.median, m->unit, &sc);
+			hvb_unit_fmt(s.median, &sc, num[0], sizeof(num[0]));
+			hvb_unit_fmt(ci.lo, &sc, lo, sizeof(lo));
+			hvb_unit_fmt(ci.hi, &sc, hi, sizeof(hi));
 			snprintf(num[1], sizeof(num[1]), "[%s, %s]", lo, hi);
 			snprintf(num[2], sizeof(num[2]), isfinite(s.cov) ? "%.2f%%" : "-", s.cov * 100);
-			hvb_fmt_num(s.min, lo, sizeof(lo));
-			hvb_fmt_num(s.max, hi, sizeof(hi));
+			hvb_unit_fmt(s.min, &sc, lo, sizeof(lo));
+			hvb_unit_fmt(s.max, &sc, hi, sizeof(hi));
 			snprintf(num[3], sizeof(num[3]), "%s - %s", lo, hi);
 			snprintf(num[4], sizeof(num[4]), "%zu", s.n);
 			snprintf(num[5], sizeof(num[5]), "%zu", s.outliers);
-			const char *cells[] = { k ? "" : title, m->name, m->unit, num[0], num[1], num[2], num[3], num[4],
+			const char *cells[] = { k ? "" : title, m->name, sc.unit, num[0], num[1], num[2], num[3], num[4],
 						num[5] };
 			w->d->row(w->f, cells, 9, "");
 		}

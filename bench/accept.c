@@ -15,7 +15,7 @@ static int placeholder_char(char c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || strchr("_.:+-", c);
 }
 
-static int doc_matches(const char *doc, const char *name)
+int hvb_metric_doc_matches(const char *doc, const char *name)
 {
 	const char *ph = strstr(doc, "%s");
 	size_t pre, post, n = strlen(name);
@@ -35,7 +35,7 @@ static int doc_matches(const char *doc, const char *name)
 static const struct hvb_metric_doc *documented(const struct hvb_metric_doc *d, const char *name)
 {
 	for (; d && d->name; d++)
-		if (doc_matches(d->name, name))
+		if (hvb_metric_doc_matches(d->name, name))
 			return d;
 	return NULL;
 }

@@ -154,6 +154,8 @@ int hvb_agent_call(struct hvb_agent_conn *c, const char *request_json, double ti
 /* 0 when every metric of ms is documented by the workload wl or by one of the
  * probes (those that run inside the agent); else HVB_EPROTO with err naming
  * the agent, the metric and the workload. */
+/* 1 when a metric's name is the documented one (whose %s stands for a size, a kernel, an event). */
+int hvb_metric_doc_matches(const char *doc, const char *name);
 int hvb_metrics_accept(const struct hvb_metrics *ms, const struct hvb_workload_ops *wl, char *const *probes,
 		       size_t nprobes, const char *agent, char *err, size_t len);
 
@@ -224,6 +226,8 @@ void hvb_experiment_free(struct hvb_experiment *ex);
 void hvb_experiment_syntax(char *buf, size_t len);
 /* Seconds the plan should take, from durations, repetitions and start-up costs. */
 double hvb_experiment_estimate(const struct hvb_experiment *ex);
+/* One cell's seconds; sample_s: a sample's time measured before (< 0: unknown, the duration's). */
+double hvb_cell_estimate(const struct hvb_experiment *ex, const struct hvb_cell *c, double sample_s);
 /* The seed of one sample: derived from the experiment's seed, the cell and the repetition. */
 uint64_t hvb_sample_seed(uint64_t seed, const char *cell_key, int rep);
 /* Params of a cell as a JSON object text (caller frees). */

@@ -611,18 +611,24 @@ int hvb_experiment_build(struct hvb_experiment *ex, const struct entry *e, size_
 	return rc;
 }
 
+double hvb_cell_estimate(const struct hvb_experiment *ex, const struct hvb_cell *c, double sample_s)
+{
+	int reps = ex->repetitions ? ex->repetitions : ex->min_repetitions;
+
+	/* Measured costs: starting a native agent is ~5 ms, a sample's round trip
+	 * ~1 ms; a Xen guest boot takes tens of seconds (the lab: 16-57 s). A
+	 * sample's time measured before replaces the target duration. */
+	if (sample_s < 0)
+		sample_s = ex->duration_s + 0.005;
+	return (ex->warmup + reps) * sample_s + 0.01 + (strcmp(c->backend, "native") ? 30 : 0);
+}
+
 double hvb_experiment_estimate(const struct hvb_experiment *ex)
 {
 	double total = 0;
-	int reps = ex->repetitions ? ex->repetitions : ex->min_repetitions;
 
-	for (size_t i = 0; i < ex->ncells; i++) {
-		/* Measured costs: starting a native agent is ~5 ms, a sample's round trip
-		 * ~1 ms; a Xen guest boot takes tens of seconds (the lab: 16-57 s). */
-		total += (ex->warmup + reps) * (ex->duration_s + 0.005) + 0.01;
-		if (strcmp(ex->cells[i].backend, "native"))
-			total += 30;
-	}
+	for (size_t i = 0; i < ex->ncells; i++)
+		total += hvb_cell_estimate(ex, &ex->cells[i], -1);
 	return total;
 }
 

@@ -348,7 +348,23 @@ struct cell_run {
 	struct series *ser; /* repetitions = auto */
 	size_t nser;
 	size_t group; /* cells compared with each other, whose turns are shuffled together */
+	size_t timed; /* its repetitions counted in the run clock's done */
+	int settled;  /* its share of the clock's total made what it measured */
 };
+
+/* A cell that ended (skipped, finished before a --resume, given up, done with
+ * more or fewer repetitions than planned) owes the ETA no more samples than it
+ * measured: the estimate leaves skipped cells out and keeps to measured times. */
+static void clock_settle(struct cell_run *cr)
+{
+	struct run_clock *k = cr->rs->clk;
+	size_t owed = (size_t)(cr->rs->ex->repetitions ? cr->rs->ex->repetitions : cr->rs->ex->min_repetitions);
+
+	if (cr->settled)
+		return;
+	cr->settled = 1;
+	k->total = k->total - owed + cr->timed;
+}
 
 static void series_add(struct cell_run *cr, const struct hvb_metrics *ms)
 {
@@ -502,6 +518,7 @@ stored:
 		if (*ok)
 			series_add(cr, &ms);
 		rs->clk->done++;
+		cr->timed++;
 	} else {
 		/* Warm-ups are kept, flagged, and never enter the statistics: their time
 		 * counts in the harness-overhead figure. */
@@ -532,6 +549,7 @@ stored:
  *   interrupted stopped before every repetition was stored: --resume finishes it */
 static int cell_skip(struct cell_run *cr)
 {
+	clock_settle(cr);
 	hvb_store_cell_update(cr->rs->s, cr->row.id, "skipped", cr->why, cr->pj);
 	progress(cr->rs, (size_t)cr->c->idx, 0, 0, 0, "skip", cr->why);
 	return 1;
@@ -543,6 +561,7 @@ static int cell_stop(struct cell_run *cr, int rc)
 	struct run_state *rs = cr->rs;
 	const char *status;
 
+	clock_settle(cr);
 	agent_stop(&cr->a, rc == HVB_EINTR);
 	if (rc == HVB_EINTR || rc == HVB_EDB) {
 		hvb_store_cell_update(rs->s, cr->row.id, "interrupted",
@@ -635,8 +654,10 @@ static int cell_begin(struct cell_run *cr, struct run_state *rs, const struct hv
 	row->params_json = NULL;
 	if (rc < 0)
 		return rc;
-	if (rs->o->resume_run > 0 && finished_before(cr))
+	if (rs->o->resume_run > 0 && finished_before(cr)) {
+		clock_settle(cr);
 		return 1;
+	}
 	while (hvb_backends[bi] && hvb_backends[bi] != be)
 		bi++;
 	/* Skipped with a reason: never a silent fallback. */

@@ -76,7 +76,10 @@ int hvb_cli_emit(const char *cmd, const struct hvb_report *r, const char *format
 	}
 	if (output && !(out = hvb_cli_output_open(cmd, output, db)))
 		return hvb_cli_output_exit();
-	rc = f->write(r, out);
+	struct hvb_report fitted = *r;
+	/* Text fits the terminal it goes to, else $COLUMNS or 100 columns (a file, a pipe). */
+	fitted.width = hvb_cli_width_of(out);
+	rc = f->write(&fitted, out);
 	if (hvb_cli_output_close(cmd, output ? output : "-", out) < 0 && rc >= 0)
 		rc = HVB_EIO;
 	if (rc < 0) {

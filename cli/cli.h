@@ -54,6 +54,19 @@ int hvb_cli_help_topic(const char *name);
  * sample with their status and reason; returns how many there are. */
 int hvb_cli_print_summary(struct hvb_store *s, int64_t run_id, FILE *out);
 
+/* --json of list, show and topo: one object with "kind" and "schema_version"
+ * (as export's), a change of a field's name or meaning making a new version. */
+#define HVB_CLI_JSON_SCHEMA 1
+#include <jansson.h>
+/* A document {"kind": kind, "schema_version": HVB_CLI_JSON_SCHEMA}; a string of
+ * anyone's text as valid UTF-8; the document on stdout, freed (exit code). */
+json_t *hvb_cli_json_doc(const char *kind);
+json_t *hvb_cli_json_str(const char *s);
+int hvb_cli_json_print(json_t *doc);
+/* show --json: {"cells": [{cell, key, status, reason, metrics: [{name, unit,
+ * better, n, median, min, max, cov}]}], samples_ok, samples_failed}; NULL on error. */
+json_t *hvb_cli_summary_json(struct hvb_store *s, int64_t run_id);
+
 /* Opens PATH for a command's output: "-" is stdout; otherwise only a new
  * file, an empty one, or one that hvbench wrote (never the store DB, nor
  * anything else: cli/output.c). NULL after saying why on stderr. */
@@ -67,6 +80,11 @@ int hvb_cli_output_check(const char *cmd, const char *path, const char *db);
 int hvb_cli_output_exit(void);
 /* Closes (or flushes stdout); -1 after saying why. */
 int hvb_cli_output_close(const char *cmd, const char *path, FILE *f);
+/* The width text output fits: $COLUMNS, else the terminal's on stdout, else
+ * HVB_CLI_WIDTH (piped or redirected), at least 40. */
+#define HVB_CLI_WIDTH 100
+int hvb_cli_width(void);
+int hvb_cli_width_of(FILE *f); /* the same for what f writes to (--output FILE: $COLUMNS or 100) */
 /* 1 when a file beginning with head[0..n) is an output of hvbench. */
 int hvb_cli_is_own_output(const char *head, size_t n);
 /* The comment after the XML declaration of the SVG plots hvbench writes. */

@@ -2,6 +2,7 @@
 /* hvbench run: expand an experiment file and run it into the result store. */
 #include "config.h"
 #include <errno.h>
+#include <math.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <signal.h>
@@ -74,10 +75,14 @@ static void on_progress(const struct hvb_progress *p, void *arg)
 			detail ? detail : "", eta);
 }
 
-static void print_plan(const struct hvb_experiment *ex)
+/* The estimate leaves out the cells that will be skipped, and takes a sample's
+ * time measured before (same cell key, in the store db if there is one). */
+static void print_plan(const struct hvb_experiment *ex, struct hvb_store *db)
 {
 	struct hvb_topo *t = hvb_topo_native();
 	char est[32], name[400];
+	double total = 0;
+	size_t nskip = 0, nmeasured = 0;
 
 	hvb_esc_buf(ex->name, HVB_ESC_TEXT, name, sizeof(name));
 	printf("experiment %s: %zu cells, %d warm-up samples per cell, %.3gs per sample, timeout %.3gs\n", name,
@@ -94,24 +99,80 @@ static void print_plan(const struct hvb_experiment *ex)
 		char why[512] = "";
 		int kind = hvb_placement_kind_parse(c->placement);
 
-		printf("[%zu] ", i);
-		hvb_esc_write(stdout, c->key, HVB_ESC_TEXT);
-		putchar('\n');
-		if (!be->supported(c->mode, why, sizeof(why)))
-			printf("    will be skipped: %s\n", why);
-		else if (!strcmp(c->backend, "native") && t &&
-			 hvb_placement_plan(t, (enum hvb_placement_kind)kind, c->vcpus,
-					    hvb_sample_seed(ex->seed, c->key, 0), &pl, why, sizeof(why)) < 0)
-			printf("    will be skipped: %s\n", why);
-		else if (!strcmp(c->backend, "native") && t)
-			printf("    %s\n", pl.desc);
+		char line[1200];
+		double sample_s = -1;
+		int skip = 0;
+		snprintf(line, sizeof(line), "[%zu] %s", i, c->key);
+		hvb_text_wrap(stdout, line, 0, 4, hvb_cli_width());
+		if ((skip = !be->supported(c->mode, why, sizeof(why))) ||
+		    (skip = !strcmp(c->backend, "native") && t &&
+			    hvb_placement_plan(t, (enum hvb_placement_kind)kind, c->vcpus,
+					       hvb_sample_seed(ex->seed, c->key, 0), &pl, why, sizeof(why)) < 0))
+			snprintf(line, sizeof(line), "will be skipped: %s", why);
+		else
+			snprintf(line, sizeof(line), "%s", !strcmp(c->backend, "native") && t ? pl.desc : "");
+		if (*line)
+			hvb_text_wrap(stdout, line, 4, 6, hvb_cli_width());
+		nskip += (size_t)skip;
+		if (skip)
+			continue;
+		if (db && hvb_store_sample_time(db, c->key, &sample_s) == 0 && sample_s >= 0)
+			nmeasured++;
+		total += hvb_cell_estimate(ex, c, sample_s);
 	}
-	fmt_time(hvb_experiment_estimate(ex), est, sizeof(est));
-	printf("estimated duration: %s%s\n", ex->repetitions ? "" : "at least ", est);
+	fmt_time(total, est, sizeof(est));
+	printf("estimated duration: %s%s", ex->repetitions ? "" : "at least ", est);
+	if (nskip)
+		printf("; %zu skipped cell%s left out", nskip, nskip == 1 ? "" : "s");
+	if (nmeasured)
+		printf("; %zu cell%s at the sample time measured before in %s", nmeasured, nmeasured == 1 ? "" : "s",
+		       hvb_store_path(db));
+	putchar('\n');
 	hvb_topo_free(t);
 }
 
 #define MAX_RUNS 16
+
+#ifdef HAVE_GSL
+/* After runs measured side by side, hyperfine's closing line per cell and the
+ * workload's primary metric (its first judged one): "B is 1.03 ± 0.02 × A", the
+ * ratio of medians and half its 95% bootstrap interval, from compare's statistics. */
+static void ratio_lines(struct hvb_store *s, int64_t a, int64_t b, const char *la, const char *lb)
+{
+	struct hvb_judge_opts o;
+	struct hvb_report r;
+	int first = 1;
+
+	hvb_judge_opts_default(&o);
+	if (hvb_compare_build(s, a, b, &o, &r) < 0)
+		return;
+	for (size_t k = 0; k < r.nsec; k++)
+		for (size_t i = 0; i < r.sec[k].n; i++) {
+			const struct hvb_cmp *c = &r.sec[k].cmps[i];
+			const struct hvb_workload_ops *wl = hvb_workload_find(c->a->row.workload);
+			const struct hvb_metric_doc *d = wl ? wl->metrics : NULL;
+			while (d && d->name && d->better == HVB_INFO)
+				d++;
+			for (size_t j = 0; d && d->name && j < c->nm; j++) {
+				const struct hvb_metric_cmp *m = &c->m[j];
+				char line[1400];
+				if (!hvb_metric_doc_matches(d->name, m->name) || !isfinite(m->ratio))
+					continue;
+				if (first) {
+					snprintf(line, sizeof(line), "%s against %s: ratio of medians ± half its 95%% CI", lb, la);
+					putchar('\n');
+					hvb_text_wrap(stdout, line, 0, 2, hvb_cli_width());
+				}
+				first = 0;
+				snprintf(line, sizeof(line), "%s %s: %s is %.2f ± %.2f × %s (%s is better)", c->title, m->name,
+					 lb, m->ratio, isfinite(m->ci.lo) ? (m->ci.hi - m->ci.lo) / 2 : NAN, la,
+					 m->better == HVB_LOWER ? "lower" : "higher");
+				hvb_text_wrap(stdout, line, 2, 6, hvb_cli_width());
+			}
+		}
+	hvb_report_free(&r);
+}
+#endif
 
 /* --agent: another build measures the workloads; only a native agent is ours to choose. */
 static int agent_check(struct hvb_experiment *ex, const char *agent)
@@ -193,8 +254,12 @@ int hvb_cli_run_plans(struct hvb_store *s, const char *db, struct hvb_experiment
 	int rc;
 
 	if (dry) {
+		/* Only read, and only a store that is there: a dry run writes nothing. */
+		const char *path = hvb_cli_db(db);
+		struct hvb_store *known = access(path, R_OK) == 0 ? hvb_store_open(path, 1) : NULL;
 		for (size_t i = 0; i < nex; i++)
-			print_plan(&exs[i]);
+			print_plan(&exs[i], known);
+		hvb_store_close(known);
 		if (nex > 1)
 			printf("the %zu runs take turns, one sample per cell each\n", nex);
 		return HVB_EXIT_OK;
@@ -221,6 +286,20 @@ int hvb_cli_run_plans(struct hvb_store *s, const char *db, struct hvb_experiment
 			       : rc == HVB_EINTR ? "interrupted; finish it with --resume" : hvb_strerror(rc));
 			hvb_cli_print_summary(s, run_ids[i], stdout);
 		}
+#ifdef HAVE_GSL
+	for (size_t i = 1; i < nex && rc != HVB_EINTR; i++)
+		if (run_ids[0] > 0 && run_ids[i] > 0) {
+			char a[160], b[160];
+			if (nlabels) {
+				snprintf(a, sizeof(a), "%s", labels[0]);
+				snprintf(b, sizeof(b), "%s", labels[i]);
+			} else {
+				snprintf(a, sizeof(a), "run %lld", (long long)run_ids[0]);
+				snprintf(b, sizeof(b), "run %lld", (long long)run_ids[i]);
+			}
+			ratio_lines(s, run_ids[0], run_ids[i], a, b);
+		}
+#endif
 	hvb_store_close(s);
 	/* 0 only when every cell not skipped produced its samples. */
 	return rc == 0 ? HVB_EXIT_OK : rc == HVB_EINTR ? HVB_EXIT_INTERRUPTED : HVB_EXIT_FAIL;

@@ -24,60 +24,100 @@ static void fmt_when(double t, char *buf, size_t len)
 	strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
 }
 
+struct lister {
+	struct hvb_store *s;
+	struct hvb_table *t; /* text, or */
+	json_t *runs;        /* --json */
+};
+
 static int list_one(const struct hvb_run_info *r, int ncells, int nsamples, void *arg)
 {
-	char when[32], ex[400], label[400], who[256];
+	struct lister *l = arg;
+	char when[32], who[256], id[32], nc[32], ns[32], note[128];
 	/* "running" in the store, and nobody holds it: its process died. */
-	int gone = !strcmp(r->status, "running") && hvb_store_run_holder(arg, r->id, who, sizeof(who)) == 0;
+	int gone = !strcmp(r->status, "running") && hvb_store_run_holder(l->s, r->id, who, sizeof(who)) == 0;
 
+	if (l->runs)
+		return json_array_append_new(
+			l->runs, json_pack("{s:I, s:o, s:o, s:s, s:o, s:o, s:i, s:i, s:b, s:b}", "id", (json_int_t)r->id,
+					   "started", r->started > 0 ? json_real(r->started) : json_null(), "ended",
+					   r->ended > 0 ? json_real(r->ended) : json_null(), "status", r->status,
+					   "experiment", hvb_cli_json_str(r->experiment), "label", hvb_cli_json_str(r->label),
+					   "cells", ncells, "samples", nsamples, "lab", r->lab, "process_gone", gone)) < 0
+			       ? HVB_ENOMEM : 0;
 	fmt_when(r->started, when, sizeof(when));
-	/* Names and labels are anyone's text: escaped for the terminal. */
-	printf("%5lld  %-19s  %-12s %-20s %-20s %6d %8d%s%s\n", (long long)r->id, when, r->status,
-	       hvb_esc_buf(r->experiment, HVB_ESC_TEXT, ex, sizeof(ex)), hvb_esc_buf(r->label, HVB_ESC_TEXT, label, sizeof(label)),
-	       ncells, nsamples, r->lab ? "  LAB (not performance)" : "",
-	       gone ? "  (its process is gone: --resume finishes it)" : "");
-	return 0;
+	snprintf(id, sizeof(id), "%lld", (long long)r->id);
+	snprintf(nc, sizeof(nc), "%d", ncells);
+	snprintf(ns, sizeof(ns), "%d", nsamples);
+	snprintf(note, sizeof(note), "%s%s", r->lab ? "LAB (not performance) " : "",
+		 gone ? "its process is gone: --resume finishes it" : "");
+	/* Names and labels are anyone's text: the table escapes them for the terminal. */
+	const char *cells[] = { id, when, r->status, r->experiment, r->label, nc, ns, note };
+	return hvb_table_row(l->t, cells, 8);
 }
 
-/* Parses [--db PATH] and returns the index of the first operand, or -1. */
-static int db_opt(int argc, char **argv, const char **db, const char *cmd)
+/* Parses [--db PATH] [--json] and returns the index of the first operand, or -1. */
+static int db_opt(int argc, char **argv, const char **db, int *json)
 {
-	static const struct option longopts[] = { { "db", required_argument, NULL, 'd' }, { 0 } };
+	static const struct option longopts[] = { { "db", required_argument, NULL, 'd' },
+						  { "json", no_argument, NULL, 'j' }, { 0 } };
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:", longopts, NULL)) != -1) {
-		if (c != 'd')
+	while ((c = getopt_long(argc, argv, "d:j", longopts, NULL)) != -1) {
+		if (c == 'j')
+			*json = 1;
+		else if (c == 'd')
+			*db = optarg;
+		else
 			return -1;
-		*db = optarg;
 	}
 	return optind;
 }
 
 HVB_COMMAND(list)
 {
+	static const char *const head[] = { "run", "started", "status", "experiment", "label", "cells", "samples", "" };
 	const char *db = NULL;
 	struct hvb_store *s;
-	int i = db_opt(argc, argv, &db, "list"), rc;
+	int json = 0, i = db_opt(argc, argv, &db, &json), rc;
+	json_t *doc = NULL;
 
 	if (i < 0 || i != argc)
 		return hvb_cli_usage("list");
 	if (!(s = hvb_cli_store_open_ro(hvb_cli_db(db), &rc)))
 		return rc;
-	printf("%5s  %-19s  %-12s %-20s %-20s %6s %8s\n", "run", "started", "status", "experiment", "label", "cells",
-	       "samples");
-	rc = hvb_store_runs_foreach(s, list_one, s);
+	struct lister l = { .s = s };
+	if (json) {
+		if ((doc = hvb_cli_json_doc("list")) && (l.runs = json_array()))
+			json_object_set_new(doc, "runs", l.runs);
+	} else if ((l.t = hvb_table_new(8))) {
+		hvb_table_right(l.t, 0);
+		hvb_table_right(l.t, 5);
+		hvb_table_right(l.t, 6);
+		hvb_table_row(l.t, head, 8);
+	}
+	rc = l.t || l.runs ? hvb_store_runs_foreach(s, list_one, &l) : HVB_ENOMEM;
+	hvb_table_print(l.t, stdout, 0, hvb_cli_width());
+	hvb_table_free(l.t);
 	hvb_store_close(s);
-	return rc < 0 ? HVB_EXIT_FAIL : HVB_EXIT_OK;
+	if (rc < 0) {
+		json_decref(doc);
+		return HVB_EXIT_FAIL;
+	}
+	return json ? hvb_cli_json_print(doc) : HVB_EXIT_OK;
 }
 
+/* One fact, wrapped to the width under its value (a kernel command line is long). */
 static void show_fact(const char *k, const char *v, void *arg)
 {
-	char key[200], val[4200];
+	char *line;
 
-	if (strncmp(k, "topology.", 9))
-		printf("  %-18s %s\n", hvb_esc_buf(k, HVB_ESC_TEXT, key, sizeof(key)),
-		       hvb_esc_buf(v, HVB_ESC_TEXT, val, sizeof(val)));
+	if (!strncmp(k, "topology.", 9) || !(line = malloc(strlen(k) + strlen(v) + 24)))
+		return;
+	sprintf(line, "%-18s %s", k, v);
+	hvb_text_wrap(stdout, line, 2, 2 + 19, *(const int *)arg);
+	free(line);
 }
 
 HVB_COMMAND(show)
@@ -86,7 +126,7 @@ HVB_COMMAND(show)
 	struct hvb_store *s;
 	struct hvb_run_info r;
 	int64_t id;
-	int i = db_opt(argc, argv, &db, "show"), rc;
+	int json = 0, i = db_opt(argc, argv, &db, &json), rc;
 	char a[32], b[32];
 
 	if (i < 0 || argc - i != 1)
@@ -101,6 +141,25 @@ HVB_COMMAND(show)
 		hvb_store_close(s);
 		return rc == HVB_ENOENT ? HVB_EXIT_USAGE : HVB_EXIT_FAIL;
 	}
+	if (json) {
+		json_t *doc = hvb_cli_json_doc("show"), *sum = hvb_cli_summary_json(s, id);
+		json_error_t e;
+		json_t *host = json_loads(r.host_json ? r.host_json : "{}", 0, &e);
+		json_object_set_new(doc, "run", json_pack("{s:I, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:b, s:o}", "id",
+							  (json_int_t)r.id, "experiment", hvb_cli_json_str(r.experiment),
+							  "label", hvb_cli_json_str(r.label), "status", r.status, "started",
+							  r.started > 0 ? json_real(r.started) : json_null(), "ended",
+							  r.ended > 0 ? json_real(r.ended) : json_null(), "hvbench_version",
+							  hvb_cli_json_str(r.version), "config", r.config_path ?
+							  hvb_cli_json_str(r.config_path) : json_null(), "lab", r.lab,
+							  "host", host ? host : json_object()));
+		if (sum)
+			json_object_update(doc, sum);
+		json_decref(sum);
+		hvb_run_info_free(&r);
+		hvb_store_close(s);
+		return sum ? hvb_cli_json_print(doc) : (json_decref(doc), HVB_EXIT_FAIL);
+	}
 	fmt_when(r.started, a, sizeof(a));
 	fmt_when(r.ended, b, sizeof(b));
 	char ex[400], label[400], path[4200];
@@ -111,14 +170,13 @@ HVB_COMMAND(show)
 		printf("  LAB RUN: measured under QEMU emulation; these figures are not performance\n");
 	/* Every fact, nested ones as cpu_vulnerabilities.meltdown; the topology has
 	 * `hvbench topo` and the reports. */
-	hvb_host_facts(r.host_json, show_fact, NULL);
+	int width = hvb_cli_width();
+	hvb_host_facts(r.host_json, show_fact, &width);
 	char *warnings = hvb_run_warnings(s, id);
 	if (warnings) {
 		printf("  warnings logged during the run:\n");
-		for (char *line = strtok(warnings, "\n"); line; line = strtok(NULL, "\n")) {
-			char esc[2400];
-			printf("    %s\n", hvb_esc_buf(line, HVB_ESC_TEXT, esc, sizeof(esc)));
-		}
+		for (char *line = strtok(warnings, "\n"); line; line = strtok(NULL, "\n"))
+			hvb_text_wrap(stdout, line, 4, 6, width);
 		free(warnings);
 	}
 	printf("\n");

@@ -6,20 +6,45 @@
 #include <stdlib.h>
 #include "cli/cli.h"
 #include "hv/hv.h"
+#include "results/results.h"
+
+/* --json: hvb_topo_json's object, the host's kind, and each placement planned. */
+static int topo_json(struct hvb_topo *t, int native, int vcpus)
+{
+	char *tj = hvb_topo_json(t);
+	json_t *doc = hvb_cli_json_doc("topo"), *pls = json_array();
+
+	json_object_set_new(doc, "host_kind", native ? json_string(hvb_native_host_kind()) : json_null());
+	json_object_set_new(doc, "topology", tj ? json_loads(tj, 0, NULL) : json_null());
+	json_object_set_new(doc, "vcpus", json_integer(vcpus));
+	for (int k = 0; hvb_placement_names[k]; k++) {
+		struct hvb_placement p;
+		char why[512];
+		int ok = hvb_placement_plan(t, (enum hvb_placement_kind)k, vcpus, 1, &p, why, sizeof(why)) == 0;
+		json_array_append_new(pls, json_pack("{s:s, s:b, s:o}", "name", hvb_placement_names[k], "possible", ok,
+						     ok ? "plan" : "why", hvb_cli_json_str(ok ? p.desc : why)));
+	}
+	json_object_set_new(doc, "placements", pls);
+	free(tj);
+	hvb_topo_free(t);
+	return hvb_cli_json_print(doc);
+}
 
 HVB_COMMAND(topo)
 {
 	static const struct option longopts[] = {
-		{ "topology", required_argument, NULL, 't' }, { "vcpus", required_argument, NULL, 'v' }, { 0 },
+		{ "topology", required_argument, NULL, 't' }, { "vcpus", required_argument, NULL, 'v' },
+		{ "json", no_argument, NULL, 'j' }, { 0 },
 	};
 	const char *spec = NULL;
-	int vcpus = 1, c;
+	int vcpus = 1, json = 0, c;
 	int64_t v;
 	struct hvb_topo *t;
 	char buf[512];
 
-	while ((c = getopt_long(argc, argv, "t:v:", longopts, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, "t:v:j", longopts, NULL)) != -1)
 		switch (c) {
+		case 'j': json = 1; break;
 		case 't': spec = optarg; break;
 		case 'v':
 			if (hvb_cli_parse_int("topo", "--vcpus", optarg, 1, HVB_MAX_CPUS, &v) < 0)
@@ -32,6 +57,8 @@ HVB_COMMAND(topo)
 		return hvb_cli_usage("topo");
 	if (!(t = spec ? hvb_topo_load(spec) : hvb_topo_native()))
 		return spec ? HVB_EXIT_USAGE : HVB_EXIT_FAIL;
+	if (json)
+		return topo_json(t, !spec, vcpus);
 	printf("source:   %s\n", t->source);
 	if (!spec)
 		printf("host:     %s\n", hvb_native_host_kind());
@@ -56,10 +83,12 @@ HVB_COMMAND(topo)
 	for (int k = 0; hvb_placement_names[k]; k++) {
 		struct hvb_placement p;
 		char why[512];
+		char line[1300];
 		if (hvb_placement_plan(t, (enum hvb_placement_kind)k, vcpus, 1, &p, why, sizeof(why)) == 0)
-			printf("  %-10s %s\n", hvb_placement_names[k], p.desc);
+			snprintf(line, sizeof(line), "%-10s %s", hvb_placement_names[k], p.desc);
 		else
-			printf("  %-10s not possible: %s\n", hvb_placement_names[k], why);
+			snprintf(line, sizeof(line), "%-10s not possible: %s", hvb_placement_names[k], why);
+		hvb_text_wrap(stdout, line, 2, 13, hvb_cli_width());
 	}
 	hvb_topo_free(t);
 	return HVB_EXIT_OK;

@@ -42,11 +42,22 @@ const struct hvb_command hvb_commands[] = {
 	  "the run). KEY is one of WORKLOAD's keys or of [experiment]'s ('hvbench help WORKLOAD', 'hvbench\n"
 	  "help experiment'); experiment.KEY and probe.NAME.KEY say the section. --backend B is backends = B,\n"
 	  "--repetitions N repetitions = N. A mistake names its argument. Exit codes as run's.", cmd_bench },
-	{ "list", "list the runs in the result store", "[--db PATH]", "One line per run: id, start, status, experiment, label, cells, samples.", cmd_list },
-	{ "show", "show one run: host facts, cells and a summary of its samples", "RUN [--db PATH]",
-	  "RUN is a run id, 'last', or a label (its newest run).", cmd_show },
-	{ "topo", "show the topology and what each placement would do", "[--topology synthetic:DESC|xml:PATH] [--vcpus N]",
-	  "Reads this host through hwloc, or a given topology, and plans every placement for N vCPUs.", cmd_topo },
+	{ "list", "list the runs in the result store", "[--json] [--db PATH]",
+	  "One line per run: id, start, status, experiment, label, cells, samples.\n"
+	  "--json: one object {kind: \"list\", schema_version: " HVB_STR(HVB_CLI_JSON_SCHEMA) ", runs: [{id, started,\n"
+	  "ended (unix seconds or null), status, experiment, label, cells, samples, lab, process_gone}]}.", cmd_list },
+	{ "show", "show one run: host facts, cells and a summary of its samples", "RUN [--json] [--db PATH]",
+	  "RUN is a run id, 'last', or a label (its newest run). Figures are in scaled units (ns, µs, ms;\n"
+	  "bytes, KiB, MiB, GiB; k, M, G), metrics whose names carry sizes in the sizes' order.\n"
+	  "--json: one object {kind: \"show\", schema_version: " HVB_STR(HVB_CLI_JSON_SCHEMA) ", run: {id, experiment,\n"
+	  "label, status, started, ended, hvbench_version, config, lab, host}, cells: [{cell, key, status,\n"
+	  "reason, metrics: [{name, unit, better, n, median, min, max, cov}]}], samples_ok, samples_failed},\n"
+	  "figures in the metrics' own units, unrounded.", cmd_show },
+	{ "topo", "show the topology and what each placement would do", "[--topology synthetic:DESC|xml:PATH] [--vcpus N] [--json]",
+	  "Reads this host through hwloc, or a given topology, and plans every placement for N vCPUs.\n"
+	  "--json: one object {kind: \"topo\", schema_version: " HVB_STR(HVB_CLI_JSON_SCHEMA) ", host_kind (null for a\n"
+	  "given topology), topology: {source, pus, cores, packages, llc_bytes, allowed_cpus, nodes: [{node,\n"
+	  "cpus, mem_bytes, distances}]}, vcpus, placements: [{name, possible, plan or why}]}.", cmd_topo },
 	{ "agent", "serve workload requests on stdin/stdout (started by the runner)", "",
 	  "The only place a workload runs: one JSON request per line in, one reply per line out.", cmd_agent },
 	{ "trace", "summarise or dump a xentrace file", "summary FILE [--json] [--metrics [--domain D]] [--cpu-hz HZ] [--vendor amd|intel] [--xen-version V] | dump FILE [--domain D] [--vcpu V] [--class NAME,...] [--from S] [--to S] [--cpu-hz HZ] [--xen-version V] | mask CLASSES", "summary: per domain and vCPU, hypercalls by name, VM exits by reason (count, cycles, p50/p95), grant operations done by and for, runstate times, wake-up latency; lost records; records and bytes per class.  The CPU frequency comes from FILE.meta.json or --cpu-hz; the Xen version (for the record layouts that changed between 4.17 and 4.22) from --xen-version or FILE.meta.json; --vendor only matters for traces of Xen 4.18 and older (4.19 and later name the vendor in each exit record).  dump: one record per line, filtered.  mask: the xentrace -e mask for class names (e.g. hvm,sched,pv).", cmd_trace },

@@ -10,11 +10,14 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 #include "cli/cli.h"
+#include "results/results.h"
 
 /* How hvbench's outputs begin (analysis/format-*.c, analysis/junit.c, and
  * HVB_CLI_SVG_MARK after an SVG's XML declaration). */
@@ -188,4 +191,49 @@ int hvb_cli_output_close(const char *cmd, const char *path, FILE *f)
 		return -1;
 	}
 	return 0;
+}
+
+int hvb_cli_width(void) { return hvb_cli_width_of(stdout); }
+
+int hvb_cli_width_of(FILE *f)
+{
+	const char *env = getenv("COLUMNS");
+	struct winsize ws;
+	char *end;
+	long c;
+
+	/* COLUMNS is the user's word; else the terminal's; else a width that pastes well. */
+	if (env && *env && (c = strtol(env, &end, 10)) > 0 && !*end)
+		return c < 40 ? 40 : c > 1000 ? 1000 : (int)c;
+	if (isatty(fileno(f)) && ioctl(fileno(f), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col < 40 ? 40 : ws.ws_col;
+	return HVB_CLI_WIDTH;
+}
+
+json_t *hvb_cli_json_doc(const char *kind)
+{
+	return json_pack("{s:s, s:i}", "kind", kind, "schema_version", HVB_CLI_JSON_SCHEMA);
+}
+
+json_t *hvb_cli_json_str(const char *s)
+{
+	char *u = hvb_esc_dup(s ? s : "", HVB_ESC_UTF8);
+	json_t *j = json_string(u ? u : "");
+
+	free(u);
+	return j;
+}
+
+int hvb_cli_json_print(json_t *doc)
+{
+	int rc = doc && json_dumpf(doc, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER) == 0 ? 0 : -1;
+
+	json_decref(doc);
+	if (rc == 0)
+		putchar('\n');
+	if (hvb_cli_output_close("json", "-", stdout) < 0 || rc < 0) {
+		fprintf(stderr, "hvbench: cannot write the JSON document\n");
+		return HVB_EXIT_FAIL;
+	}
+	return HVB_EXIT_OK;
 }

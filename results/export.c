@@ -125,7 +125,7 @@ static int collect_params(struct exporter *e, int64_t run_id)
 	" c.vcpus, c.memory, c.workload, c.section, c.status, x.rep, x.status, x.reason, x.seed, x.started,"  \
 	" x.wall_s, x.workload_s, m.name, m.value, m.unit, m.better, c.params_json"                            \
 	" FROM runs r JOIN cells c ON c.run_id=r.id JOIN samples x ON x.cell_id=c.id"                          \
-	" LEFT JOIN metrics m ON m.sample_id=x.id WHERE r.id=? ORDER BY c.idx, x.rep, m.name"
+	" LEFT JOIN metrics m ON m.sample_id=x.id WHERE r.id=? ORDER BY c.idx, x.rep, m.name COLLATE hvb_name"
 
 /* Column i of the row as text (NULL: none), numbers as they read back. */
 static const char *cell_text(sqlite3_stmt *st, int i, char *buf, size_t len)

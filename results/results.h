@@ -110,6 +110,36 @@ int hvb_parse_bool(const char *s, int *out);
 int hvb_parse_int(const char *s, int64_t *out);
 void hvb_format_size(uint64_t bytes, char *buf, size_t len);
 
+/* ---- text for the terminal (results/text.c) ---- */
+/* The scale of a figure's unit for the magnitude ref: ns, µs, ms, s; bytes,
+ * KiB, MiB, GiB; counts and rates with k, M, G from ten thousand on. Figures
+ * written with one scale share its unit and decimals (four significant digits
+ * of ref), so that a row or a column reads at a glance. */
+struct hvb_scale {
+	double mul;
+	int decimals;
+	char unit[32];
+};
+void hvb_unit_scale(double ref, const char *unit, struct hvb_scale *sc);
+void hvb_unit_fmt(double v, const struct hvb_scale *sc, char *buf, size_t len);
+/* Names compared with their numbers by value, sizes with their suffix (K M G
+ * T): lat_ns.4K < lat_ns.16K < lat_ns.1M. Also the store's "hvb_name" collation. */
+int hvb_name_cmp(const char *a, const char *b);
+int hvb_name_cmp_n(const char *a, size_t na, const char *b, size_t nb);
+/* Columns a UTF-8 text takes. */
+size_t hvb_text_cols(const char *s);
+/* A paragraph escaped and wrapped at width: the first line indented by indent, the others by hang. */
+void hvb_text_wrap(FILE *f, const char *text, int indent, int hang, int width);
+/* A table that fits width (<= 0: any): columns too wide wrap their text. */
+#define HVB_TABLE_MAX_COLS 16
+struct hvb_table;
+struct hvb_table *hvb_table_new(size_t ncols);
+void hvb_table_right(struct hvb_table *t, size_t col); /* numbers: aligned right */
+int hvb_table_row(struct hvb_table *t, const char *const *cells, size_t n);
+int hvb_table_span(struct hvb_table *t, const char *text); /* a line across every column */
+void hvb_table_print(struct hvb_table *t, FILE *f, int indent, int width);
+void hvb_table_free(struct hvb_table *t);
+
 /* Parameter values for one option table, as canonical text. */
 struct hvb_params {
 	const struct hvb_option *table;
@@ -248,6 +278,9 @@ typedef int (*hvb_value_cb)(int64_t sample_id, int rep, const char *metric, doub
 			    const char *unit, const char *better, void *arg);
 /* The ok samples' metrics of one cell, ordered by metric then rep. */
 int hvb_store_values_foreach(struct hvb_store *s, int64_t cell_id, hvb_value_cb cb, void *arg);
+/* The mean wall time of the ok samples of every cell with this key, in any run
+ * (-1: none measured): what a plan's estimate takes instead of a guess. */
+int hvb_store_sample_time(struct hvb_store *s, const char *cell_key, double *mean_s);
 /* Counts of samples of a run by status; any pointer may be NULL. */
 int hvb_store_sample_counts(struct hvb_store *s, int64_t run_id, int *ok, int *failed);
 

@@ -466,7 +466,7 @@ int hvb_store_values_foreach(struct hvb_store *s, int64_t cell_id, hvb_value_cb 
 
 	if ((rc = prep(s, "SELECT x.id, x.rep, m.name, m.value, m.unit, m.better FROM samples x"
 			  " JOIN metrics m ON m.sample_id=x.id WHERE x.cell_id=? AND x.status='ok'"
-			  " ORDER BY m.name, x.rep", &st)) < 0)
+			  " ORDER BY m.name COLLATE hvb_name, x.rep", &st)) < 0)
 		return rc;
 	sqlite3_bind_int64(st, 1, cell_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -498,4 +498,20 @@ int hvb_store_sample_counts(struct hvb_store *s, int64_t run_id, int *ok, int *f
 	rc = rc == SQLITE_ROW ? 0 : hvb_store_fail(s, "cannot count the samples");
 	sqlite3_finalize(st);
 	return rc;
+}
+
+int hvb_store_sample_time(struct hvb_store *s, const char *cell_key, double *mean_s)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*mean_s = -1;
+	if ((rc = prep(s, "SELECT avg(x.wall_s), count(*) FROM samples x JOIN cells c ON x.cell_id=c.id"
+			  " WHERE c.key=? AND x.status='ok' AND x.wall_s > 0", &st)) < 0)
+		return rc;
+	sqlite3_bind_text(st, 1, cell_key, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW && sqlite3_column_int(st, 1) > 0)
+		*mean_s = sqlite3_column_double(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : hvb_store_fail(s, "cannot read the samples' times");
 }

@@ -6,6 +6,8 @@
 # (whose memory is not a guest's), placements per mode, the LAB banner, the
 # hypervisor facts, and probe figures per operation only where they are amounts.
 . "$top_srcdir/tests/lib.sh"
+# These checks read what the text says, not how it wraps: wide enough for one line per item.
+export COLUMNS=1000
 sqlite3 -batch "$HVBENCH_DB" < "$top_srcdir/tests/data/analysis/lab-smoke.sql" || fail "loading the lab dump"
 "$HVBENCH" report last > "$T/r.txt" 2>&1 || fail "report failed: $(cat "$T/r.txt")"
 for want in 'LAB: not performance' 'Guest modes against native' 'pv (512M) against native' \

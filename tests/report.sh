@@ -4,6 +4,8 @@
 # samples: the mode and placement tables, probe figures per operation, skipped
 # and failed cells with reasons, host facts, escaping, and the LAB banner.
 . "$top_srcdir/tests/lib.sh"
+# These checks read what the text says, not how it wraps: wide enough for one line per item.
+export COLUMNS=1000
 FIX="$top_builddir/tests/analysis-fixture"
 DATA="$top_srcdir/tests/data/analysis/native-samples.txt"
 [ -x "$FIX" ] || skip "tests/analysis-fixture is not built"
@@ -19,7 +21,7 @@ done
 check "grep 'getppid_ns' '$T/r.txt' | grep -q '+50.0%.*worse'" "pv getppid_ns not +50% worse: $(grep getppid_ns "$T/r.txt")"
 check "! grep -q 'LAB: not performance' '$T/r.txt'" "a real run is marked LAB"
 # The per-operation figure: 2.0 hypercalls per op in pv, 0.001 natively.
-check "grep 'xen.hypercalls' '$T/r.txt' | grep -q 'operation *0.001 *2 '" "hypercalls per operation: $(grep xen.hypercalls "$T/r.txt" | head -2)"
+check "grep 'xen.hypercalls' '$T/r.txt' | grep -q 'operation *0.001 *2.000 '" "hypercalls per operation: $(grep xen.hypercalls "$T/r.txt" | head -2)"
 
 "$HVBENCH" report 1 --format md --output "$T/r.md" || fail "report --format md"
 check "grep -q '^| metric |' '$T/r.md'" "markdown has no table"

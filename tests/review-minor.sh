@@ -2,6 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The minor faults of the review (issue 20, item 9), each with its right answer.
 . "$top_srcdir/tests/lib.sh"
+# These checks read what the text says, not how it wraps: wide enough for one line per item.
+export COLUMNS=1000
 FIX="$top_builddir/tests/analysis-fixture"
 DATA="$top_srcdir/tests/data/analysis/native-samples.txt"
 [ -x "$FIX" ] || skip "tests/analysis-fixture is not built"

@@ -5,6 +5,8 @@
 # store is exit 1 with SQLite's words; a live run cannot be resumed by another
 # process, a dead one can; labels that read as run ids are refused.
 . "$top_srcdir/tests/lib.sh"
+# These checks read what the text says, not how it wraps: wide enough for one line per item.
+export COLUMNS=1000
 FIX="$top_builddir/tests/analysis-fixture"
 [ -x "$FIX" ] || skip "tests/analysis-fixture is not built (needs GSL)"
 "$FIX" "$HVBENCH_DB" report "$top_srcdir/tests/data/analysis/native-samples.txt" || fail "fixture"
