@@ -97,10 +97,9 @@ median() { printf '%s\n' "$@" | sort -g | sed -n "$((($# + 1) / 2))p"; }
 # adds what it says. The median over 5 samples of the fraction it measured is
 # f = 0.5 within 20% (one sample preempted inside an extra round measured 1.8 to
 # 2.4 on a machine loaded 8-fold; spinlock's threads on a loaded machine came
-# to 0.538); and across 5 interleaved pairs of samples without and with extra_work = 1
-# (interleaved, so that a load that comes and goes hits both alike) the median
-# ratio of METRIC is at least 1.3 (2 expected; a loaded machine moves single
-# samples by tens of percent, a median of pairs much less).
+# to 0.538); and across 5 interleaved samples without and 5 with extra_work = 1
+# (interleaved, so that a load that comes and goes hits both alike) the ratio of
+# the best METRIC of each is at least 1.3 (2 expected).
 extra_work_check() {
 	metric=$1 dir=$2 frac=$3; shift 3
 	wl_run "$@" extra_work=0.5
@@ -114,14 +113,18 @@ extra_work_check() {
 	f=$(median $fracs)
 	rel "$f" ">=" 0.4 "extra_work=0.5: median measured fraction of 5 samples (each: $fracs)"
 	rel "$f" "<=" 0.6 "extra_work=0.5: median measured fraction of 5 samples (each: $fracs)"
-	ratios=""
+	b0="" b1=""
 	for i in 1 2 3 4 5; do
 		wl_agent "$@" extra_work=0 || { echo "FAIL: $* extra_work=0"; fails=$((fails + 1)); return 0; }
-		base=$(m "$metric")
+		b0="$b0 $(m "$metric")"
 		wl_agent "$@" extra_work=1 || { echo "FAIL: $* extra_work=1"; fails=$((fails + 1)); return 0; }
-		ratios="$ratios $(awk -v a="$base" -v b="$(m "$metric")" -v d="$dir" 'BEGIN { print d == "lower" ? b / a : a / b }')"
+		b1="$b1 $(m "$metric")"
 	done
-	# shellcheck disable=SC2086 # the ratios are numbers
-	med=$(median $ratios)
-	rel "$med" ">=" 1.3 "extra_work=1: median cost ratio of 5 interleaved pairs (each:$ratios; 2 expected)"
+	# The best of 5 of each (least cost): interference only ever adds cost, so the best
+	# sample is the one it touched least; medians of pairs swung 0.3 to 3.3 beside a QEMU lab.
+	# shellcheck disable=SC2086 # the figures are numbers
+	if [ "$dir" = lower ]; then r0=$(printf '%s\n' $b0 | sort -g | head -1); r1=$(printf '%s\n' $b1 | sort -g | head -1)
+	else r0=$(printf '%s\n' $b0 | sort -g | tail -1); r1=$(printf '%s\n' $b1 | sort -g | tail -1); fi
+	ratio=$(awk -v a="$r0" -v b="$r1" -v d="$dir" 'BEGIN { print d == "lower" ? b / a : a / b }')
+	rel "$ratio" ">=" 1.3 "extra_work=1: cost ratio of the best of 5 interleaved samples each (without:$b0; with:$b1; 2 expected)"
 }
