@@ -456,6 +456,10 @@ static void console_tail(const struct hvb_guest *g, char *why, size_t len)
 		fclose(f);
 	}
 	buf[n] = 0;
+	/* A reason is one line: the console's line ends and escape sequences become spaces. */
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)buf[i] < 0x20 || buf[i] == 0x7f)
+			buf[i] = ' ';
 	snprintf(why + off, len - off, "; console log %s%s%s", g->console, n ? ", ends: " : " is empty",
 		 n ? buf : "");
 }

@@ -32,6 +32,9 @@ started() {
 	done
 	return 1
 }
+# The workload's own process, not the version probe a run starts with (fio --version):
+# a SIGINT to a script's background job before hvbench handles it is ignored (POSIX).
+job() { case $1 in fio) echo 'fio --name=hvbench' ;; iperf3) echo 'iperf3 --json' ;; esac; }
 listening() { awk -v p="$(printf '%04X' "$1")" '$2 ~ ":"p"$" && $4 == "0A" { f = 1 } END { exit !f }' /proc/net/tcp /proc/net/tcp6 2>/dev/null; }
 clean() { # WHAT: nothing left
 	check 'settled' "$1: processes left: $(ours)"
@@ -85,7 +88,7 @@ for wl in fio iperf3; do
 	sed -n "/^\[$wl\]/,/^\[$wl-next\]/p" "$T/timeout.ini" | sed '$d' >> "$T/int.ini"
 	"$HVBENCH" run "$T/int.ini" > "$T/out" 2> "$T/log" &
 	pid=$!
-	check "started '$wl '" "SIGINT: $wl did not start: $(cat "$T/log")"
+	check "started '$(job $wl)'" "SIGINT: $wl did not start: $(cat "$T/log")"
 	[ $wl = iperf3 ] && check "started 'iperf3 -s'" "SIGINT: no iperf3 server"
 	kill -INT $pid
 	wait $pid; rc=$?
@@ -100,7 +103,7 @@ printf '[experiment]\nrepetitions = 1\nwarmup = 0\nduration = 1s\ntimeout = 120s
 sed -n "/^\[fio\]/,/^\[iperf3\]/p" "$T/timeout.ini" | sed -e '$d' -e 's/^runtime = 60s$/runtime = 600s/' >> "$T/kill.ini"
 "$HVBENCH" run "$T/kill.ini" > "$T/out" 2> "$T/log" &
 pid=$!
-check "started 'fio '" "SIGKILL to the runner: fio did not start: $(cat "$T/log")"
+check "started '$(job fio)'" "SIGKILL to the runner: fio did not start: $(cat "$T/log")"
 kill -KILL $pid
 wait $pid
 clean "SIGKILL to the runner during fio"
