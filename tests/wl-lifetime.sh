@@ -35,6 +35,16 @@ started() {
 # The workload's own process, not the version probe a run starts with (fio --version):
 # a SIGINT to a script's background job before hvbench handles it is ignored (POSIX).
 job() { case $1 in fio) echo 'fio --name=hvbench' ;; iperf3) echo 'iperf3 --json' ;; esac; }
+# Whether process $1 has its SIGINT handler in place (bit 2 of SigCgt): a script's
+# background job starts with SIGINT ignored, until hvbench installs its own.
+catches_int() {
+	for i in $(seq 1 100); do
+		m=$(awk '/^SigCgt:/ {print $2}' "/proc/$1/status" 2>/dev/null)
+		[ -n "$m" ] && [ $((0x${m#"${m%??}"} & 2)) != 0 ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
 listening() { awk -v p="$(printf '%04X' "$1")" '$2 ~ ":"p"$" && $4 == "0A" { f = 1 } END { exit !f }' /proc/net/tcp /proc/net/tcp6 2>/dev/null; }
 clean() { # WHAT: nothing left
 	check 'settled' "$1: processes left: $(ours)"
@@ -89,6 +99,7 @@ for wl in fio iperf3; do
 	"$HVBENCH" run "$T/int.ini" > "$T/out" 2> "$T/log" &
 	pid=$!
 	check "started '$(job $wl)'" "SIGINT: $wl did not start: $(cat "$T/log")"
+	check "catches_int $pid" "SIGINT: hvbench run ($pid) does not catch SIGINT: $(grep Sig /proc/$pid/status 2>&1)"
 	[ $wl = iperf3 ] && check "started 'iperf3 -s'" "SIGINT: no iperf3 server"
 	kill -INT $pid
 	wait $pid; rc=$?
