@@ -94,6 +94,11 @@ struct hvb_judge_opts {
 	/* compare/gate: parameters left out when cells are matched across runs
 	 * (comma list, e.g. "extra_work"), or NULL */
 	const char *ignore_params;
+	/* Runs of several host classes (hvb_store_run_set): 0 compares and pools a
+	 * cell's samples only within one host class, 1 across them (--across-hosts). */
+	int across_hosts;
+	/* gate: the shards each side must have (--expect-shards), 0: not checked */
+	int expect_shards;
 };
 void hvb_judge_opts_default(struct hvb_judge_opts *o);
 
@@ -179,13 +184,28 @@ struct hvb_cell_data {
 	char cpu_nodes[64], mem_nodes[64]; /* from the placement and host topology; "" unknown */
 	char *facts;            /* what the samples measured on ("fio.fs_type: tmpfs; ..."), NULL: none */
 };
+/* One run of a set of runs loaded as one (hvb_runs_load). */
+struct hvb_run_part {
+	int64_t id;
+	char uuid[40], host_class[24], status[16], label[128];
+	int shard_index, shard_count;
+};
 struct hvb_run_data {
 	struct hvb_run_info info;
 	struct hvb_cell_data *cells;
 	size_t n;
 	char *warnings;         /* logged while it was measured, NULL: none */
+	struct hvb_run_part *parts; /* the runs loaded (one, or the shards and hosts of a label) */
+	size_t nparts;
 };
 int hvb_run_load(struct hvb_store *s, int64_t run_id, struct hvb_run_data *d);
+/* Runs ids[0..n) as one (info: ids[0]'s): their cells side by side, those of
+ * one key and host class (pool: of one key) pooled into one cell. */
+int hvb_runs_load(struct hvb_store *s, const int64_t *ids, size_t n, int pool, struct hvb_run_data *d);
+/* 1 when a cell measured nothing for reasons outside the build under test: its
+ * status failed, interrupted or never finished, not one sample ok (a guest that
+ * did not boot, a host or job that died). */
+int hvb_cell_is_infra(const struct hvb_cell_data *c);
 /* The facts a cell's samples recorded (their facts.json artifacts: the fio
  * target's file system...), "KEY: VALUE; ..." sorted by key, a value that
  * changed between samples as "A | B". Caller frees; NULL when there are none. */
@@ -222,6 +242,7 @@ struct hvb_cmp {
 	size_t nm;
 	struct hvb_probe_fig *probes;
 	size_t nprobes;
+	int infra;           /* gate: one side measured nothing (hvb_cell_is_infra): neither pass nor regression */
 };
 enum hvb_section_kind { HVB_SEC_MODES, HVB_SEC_PLACEMENT, HVB_SEC_CELLS };
 struct hvb_section {
@@ -245,6 +266,9 @@ struct hvb_report {
 	enum hvb_rule rule;
 	size_t nworse, nbetter, nsame, ninconclusive, nregressed, njudged;
 	size_t nmissing;             /* baseline measured, candidate has no value */
+	char **infra;                /* gate: infrastructure failures, one line each (a shard with no run, a cell
+				      * that measured nothing, and why): the outcome is neither pass nor regression */
+	size_t ninfra;
 	int width;                   /* text: the columns tables and paragraphs fit (<= 0: any) */
 };
 /* hvbench report: guest modes against baseline_mode ("native" when NULL), and
@@ -257,6 +281,14 @@ int hvb_compare_build(struct hvb_store *s, int64_t run_a, int64_t run_b, const s
 /* hvbench gate: compare, then mark regressions (worse, significant, beyond max_regression). */
 int hvb_gate_build(struct hvb_store *s, int64_t baseline, int64_t candidate, const struct hvb_judge_opts *o,
 		   double max_regression, enum hvb_rule rule, struct hvb_report *r);
+/* The same on sets of runs (hvb_store_run_set): shards and hosts side by side,
+ * never pooled or compared across host classes unless o->across_hosts. */
+int hvb_report_build_set(struct hvb_store *s, const int64_t *ids, size_t n, const char *baseline_mode,
+			 const struct hvb_judge_opts *o, struct hvb_report *r);
+int hvb_compare_build_sets(struct hvb_store *s, const int64_t *a, size_t na, const int64_t *b, size_t nb,
+			   const struct hvb_judge_opts *o, struct hvb_report *r);
+int hvb_gate_build_sets(struct hvb_store *s, const int64_t *a, size_t na, const int64_t *b, size_t nb,
+			const struct hvb_judge_opts *o, double max_regression, enum hvb_rule rule, struct hvb_report *r);
 void hvb_report_free(struct hvb_report *r);
 /* How two runs were measured: 1 when interleaved (their times overlap: one
  * `hvbench run` with both configs, samples taking turns), 0 when one after the
@@ -288,7 +320,7 @@ struct hvb_history_point {
 	size_t n;
 };
 struct hvb_history {
-	char key[512];        /* the cell key the series belongs to */
+	char key[560];        /* the cell key the series belongs to, and its host class */
 	char metric[96], unit[16];
 	struct hvb_history_point *pt;
 	size_t n;
@@ -297,7 +329,8 @@ struct hvb_history {
 };
 /* SELECTOR is "[WORD ...:]METRIC": the words must all occur in the cell key.
  * label_glob (fnmatch) may be NULL. One series per matching cell key. */
-int hvb_history_load(struct hvb_store *s, const char *selector, const char *label_glob,
+/* One series per cell key and host class (across_hosts: per cell key, hosts pooled). */
+int hvb_history_load(struct hvb_store *s, const char *selector, const char *label_glob, int across_hosts,
 		     struct hvb_history **h, size_t *nh);
 int hvb_history_changes(struct hvb_history *h, const struct hvb_edm_opts *o);
 void hvb_history_free(struct hvb_history *h, size_t nh);

@@ -3,6 +3,7 @@
  * baseline mode, placements against local, the cells of two runs side by side,
  * and the gate's decision. */
 #include "config.h"
+#include <stdarg.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
@@ -218,13 +219,19 @@ static int build_dim(struct hvb_report *r, const struct hvb_run_data *d, const c
 int hvb_report_build(struct hvb_store *s, int64_t run_id, const char *baseline_mode,
 		     const struct hvb_judge_opts *o, struct hvb_report *r)
 {
+	return hvb_report_build_set(s, &run_id, 1, baseline_mode, o, r);
+}
+
+int hvb_report_build_set(struct hvb_store *s, const int64_t *ids, size_t n, const char *baseline_mode,
+			 const struct hvb_judge_opts *o, struct hvb_report *r)
+{
 	char title[128];
 	int rc;
 
 	memset(r, 0, sizeof(*r));
 	r->kind = "report";
 	r->opts = *o;
-	if ((rc = hvb_run_load(s, run_id, &r->runs[0])) < 0)
+	if ((rc = hvb_runs_load(s, ids, n, o->across_hosts, &r->runs[0])) < 0)
 		return rc;
 	r->nruns = 1;
 	if (!baseline_mode)
@@ -239,15 +246,19 @@ int hvb_report_build(struct hvb_store *s, int64_t run_id, const char *baseline_m
 	return 0;
 }
 
-/* The cell's canonical key, without the " NAME=value" words of ignored parameters. */
-static const char *cell_key(const struct hvb_cell_data *c, const char *ignore, char *buf, size_t len)
+/* The cell's canonical key, without the " NAME=value" words of ignored
+ * parameters, with its host class unless o->across_hosts. */
+static const char *cell_key(const struct hvb_cell_data *c, const struct hvb_judge_opts *o, char *buf, size_t len)
 {
+	const char *ignore = o->ignore_params;
 	char **w = NULL;
 	size_t nw = 0;
 
-	if (c->row.key[0])
-		snprintf(buf, len, "%s", c->row.key);
-	else
+	if (c->row.key[0]) {
+		size_t off = (size_t)snprintf(buf, len, "%s", c->row.key);
+		if (!o->across_hosts && c->row.host_class[0] && off < len)
+			snprintf(buf + off, len - off, " host_class=%s", c->row.host_class);
+	} else
 		hvb_cell_key_without(&c->row, "", buf, len);
 	if (!ignore || hvb_split_list(ignore, &w, &nw) < 0)
 		return buf;
@@ -394,16 +405,27 @@ const struct hvb_run_diff hvb_run_diffs[] = {
 	{ 0 },
 };
 
-static void run_name(const struct hvb_run_info *i, char *buf, size_t len)
+static void run_name(const struct hvb_run_data *d, char *buf, size_t len)
 {
+	const struct hvb_run_info *i = &d->info;
+	char more[64] = "";
+
+	if (d->nparts > 1) /* the shards and hosts of a label */
+		snprintf(more, sizeof(more), " and %zu more", d->nparts - 1);
 	if (i->label[0])
-		snprintf(buf, len, "%s (run %lld)", i->label, (long long)i->id);
+		snprintf(buf, len, "%s (run%s %lld%s)", i->label, *more ? "s" : "", (long long)i->id, more);
 	else
 		snprintf(buf, len, "run %lld", (long long)i->id);
 }
 
 int hvb_compare_build(struct hvb_store *s, int64_t run_a, int64_t run_b, const struct hvb_judge_opts *o,
 		      struct hvb_report *r)
+{
+	return hvb_compare_build_sets(s, &run_a, 1, &run_b, 1, o, r);
+}
+
+int hvb_compare_build_sets(struct hvb_store *s, const int64_t *run_a, size_t na_, const int64_t *run_b, size_t nb_,
+			   const struct hvb_judge_opts *o, struct hvb_report *r)
 {
 	struct hvb_section *sec;
 	char na[160], nb[160], title[400], k1[1024], k2[1024];
@@ -412,10 +434,10 @@ int hvb_compare_build(struct hvb_store *s, int64_t run_a, int64_t run_b, const s
 	memset(r, 0, sizeof(*r));
 	r->kind = "compare";
 	r->opts = *o;
-	if ((rc = hvb_run_load(s, run_a, &r->runs[0])) < 0)
+	if ((rc = hvb_runs_load(s, run_a, na_, o->across_hosts, &r->runs[0])) < 0)
 		return rc;
 	r->nruns = 1;
-	if ((rc = hvb_run_load(s, run_b, &r->runs[1])) < 0)
+	if ((rc = hvb_runs_load(s, run_b, nb_, o->across_hosts, &r->runs[1])) < 0)
 		goto fail;
 	r->nruns = 2;
 	for (const struct hvb_run_diff *df = hvb_run_diffs; df->what; df++) {
@@ -423,17 +445,17 @@ int hvb_compare_build(struct hvb_store *s, int64_t run_a, int64_t run_b, const s
 		if (df->differ(&r->runs[0].info, &r->runs[1].info, d, sizeof(d)))
 			hvb_log(HVB_LOG_WARN, "the two runs measured different %s: %s", df->what, d);
 	}
-	run_name(&r->runs[0].info, na, sizeof(na));
-	run_name(&r->runs[1].info, nb, sizeof(nb));
+	run_name(&r->runs[0], na, sizeof(na));
+	run_name(&r->runs[1], nb, sizeof(nb));
 	snprintf(title, sizeof(title), "%s against %s", nb, na);
 	rc = HVB_ENOMEM;
 	if (!(sec = section_add(r, HVB_SEC_CELLS, title, "baseline")))
 		goto fail;
 	for (size_t j = 0; j < r->runs[1].n; j++) {
 		const struct hvb_cell_data *cb = &r->runs[1].cells[j], *ca = NULL;
-		const char *kb = cell_key(cb, o->ignore_params, k2, sizeof(k2));
+		const char *kb = cell_key(cb, o, k2, sizeof(k2));
 		for (size_t i = 0; i < r->runs[0].n && !ca; i++)
-			if (!strcmp(cell_key(&r->runs[0].cells[i], o->ignore_params, k1, sizeof(k1)), kb))
+			if (!strcmp(cell_key(&r->runs[0].cells[i], o, k1, sizeof(k1)), kb))
 				ca = &r->runs[0].cells[i];
 		if (!ca) {
 			if ((rc = unmatched_add(r, "candidate", kb)) < 0)
@@ -453,10 +475,10 @@ int hvb_compare_build(struct hvb_store *s, int64_t run_a, int64_t run_b, const s
 			goto fail;
 	}
 	for (size_t i = 0; i < r->runs[0].n; i++) {
-		const char *ka = cell_key(&r->runs[0].cells[i], o->ignore_params, k1, sizeof(k1));
+		const char *ka = cell_key(&r->runs[0].cells[i], o, k1, sizeof(k1));
 		int found = 0;
 		for (size_t j = 0; j < r->runs[1].n && !found; j++)
-			found = !strcmp(cell_key(&r->runs[1].cells[j], o->ignore_params, k2, sizeof(k2)), ka);
+			found = !strcmp(cell_key(&r->runs[1].cells[j], o, k2, sizeof(k2)), ka);
 		if (!found && (rc = unmatched_add(r, "baseline", ka)) < 0)
 			goto fail;
 	}
@@ -469,20 +491,95 @@ fail:
 int hvb_gate_build(struct hvb_store *s, int64_t baseline, int64_t candidate, const struct hvb_judge_opts *o,
 		   double max_regression, enum hvb_rule rule, struct hvb_report *r)
 {
+	return hvb_gate_build_sets(s, &baseline, 1, &candidate, 1, o, max_regression, rule, r);
+}
+
+static int infra_add(struct hvb_report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int infra_add(struct hvb_report *r, const char *fmt, ...)
+{
+	char **ni = realloc(r->infra, (r->ninfra + 1) * sizeof(char *));
+	va_list ap;
+	int rc;
+
+	if (!ni)
+		return HVB_ENOMEM;
+	r->infra = ni;
+	va_start(ap, fmt);
+	rc = vasprintf(&ni[r->ninfra], fmt, ap);
+	va_end(ap);
+	if (rc < 0)
+		return HVB_ENOMEM;
+	r->ninfra++;
+	return 0;
+}
+
+/* The shards and runs of each side: every shard 1..N has a run that ended
+ * (N: --expect-shards, else the shard count either side's runs name). */
+static int shards_check(struct hvb_report *r, int expect)
+{
+	static const char *const side[2] = { "baseline", "candidate" };
+	int rc = 0;
+
+	for (int k = 0; k < 2 && !expect; k++)
+		for (size_t i = 0; i < r->runs[k].nparts; i++)
+			if (r->runs[k].parts[i].shard_count > expect)
+				expect = r->runs[k].parts[i].shard_count;
+	for (int k = 0; k < 2 && rc == 0; k++) {
+		const struct hvb_run_data *d = &r->runs[k];
+		for (size_t i = 0; i < d->nparts && rc == 0; i++) {
+			const struct hvb_run_part *p = &d->parts[i];
+			if (!strcmp(p->status, "interrupted") || !strcmp(p->status, "failed") || !strcmp(p->status, "running"))
+				rc = infra_add(r, "%s run %lld (%s) on host class %s ended %s: its cells are not all measured",
+					       side[k], (long long)p->id, p->uuid, p->host_class, p->status);
+			else if (p->shard_count && p->shard_count != expect)
+				rc = infra_add(r, "%s run %lld (%s) is shard %d/%d, not one of %d shards", side[k],
+					       (long long)p->id, p->uuid, p->shard_index, p->shard_count, expect);
+		}
+		int sharded = 0; /* a side of whole runs holds every shard */
+		for (size_t i = 0; i < d->nparts; i++)
+			sharded |= d->parts[i].shard_count > 0;
+		for (int sh = 1; sharded && sh <= expect && rc == 0; sh++) {
+			int found = 0;
+			for (size_t i = 0; i < d->nparts && !found; i++)
+				found = d->parts[i].shard_index == sh && d->parts[i].shard_count == expect;
+			if (!found)
+				rc = infra_add(r, "%s shard %d/%d never ran: no run labelled '%s' holds it", side[k], sh, expect,
+					       d->info.label);
+		}
+	}
+	return rc;
+}
+
+int hvb_gate_build_sets(struct hvb_store *s, const int64_t *a, size_t na, const int64_t *b, size_t nb,
+			const struct hvb_judge_opts *o, double max_regression, enum hvb_rule rule, struct hvb_report *r)
+{
 	struct hvb_judge_opts go = *o;
 	int rc;
 
 	/* A change smaller than the allowed regression never counts, in either direction. */
 	go.min_effect = max_regression;
-	if ((rc = hvb_compare_build(s, baseline, candidate, &go, r)) < 0)
+	if ((rc = hvb_compare_build_sets(s, a, na, b, nb, &go, r)) < 0)
 		return rc;
 	r->kind = "gate";
 	r->max_regression = max_regression;
 	r->rule = rule;
+	if ((rc = shards_check(r, o->expect_shards)) < 0)
+		goto fail;
 	for (size_t k = 0; k < r->nsec; k++)
 		for (size_t i = 0; i < r->sec[k].n; i++) {
 			struct hvb_cmp *c = &r->sec[k].cmps[i];
-			for (size_t j = 0; j < c->nm; j++) {
+			/* Nothing measured on one side: infrastructure, neither a pass nor a regression. */
+			for (int side = 0; side < 2; side++) {
+				const struct hvb_cell_data *cd = side ? c->b : c->a;
+				if (!hvb_cell_is_infra(cd))
+					continue;
+				c->infra = 1;
+				if ((rc = infra_add(r, "%s cell %s (host class %s): %s, no sample measured: %s",
+						    side ? "candidate" : "baseline", cd->row.key, cd->row.host_class,
+						    cd->row.status, cd->row.reason ? cd->row.reason : "no reason stored")) < 0)
+					goto fail;
+			}
+			for (size_t j = 0; j < c->nm && !c->infra; j++) {
 				struct hvb_metric_cmp *m = &c->m[j];
 				const struct hvb_series *sa = hvb_cell_series(c->a, m->name),
 							*sb = hvb_cell_series(c->b, m->name);
@@ -508,6 +605,9 @@ int hvb_gate_build(struct hvb_store *s, int64_t baseline, int64_t candidate, con
 			}
 		}
 	return 0;
+fail:
+	hvb_report_free(r);
+	return rc;
 }
 
 void hvb_report_free(struct hvb_report *r)
@@ -523,6 +623,9 @@ void hvb_report_free(struct hvb_report *r)
 	for (size_t i = 0; i < r->nunmatched; i++)
 		free(r->unmatched[i]);
 	free(r->unmatched);
+	for (size_t i = 0; i < r->ninfra; i++)
+		free(r->infra[i]);
+	free(r->infra);
 	for (size_t i = 0; i < r->nruns; i++)
 		hvb_run_data_free(&r->runs[i]);
 	memset(r, 0, sizeof(*r));

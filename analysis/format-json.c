@@ -135,9 +135,16 @@ static int json_write(const struct hvb_report *r, FILE *out)
 	for (size_t i = 0; i < r->nunmatched; i++)
 		json_array_append_new(un, str(r->unmatched[i]));
 	json_object_set_new(o, "unmatched", un);
+	if (r->ninfra) {
+		json_t *inf = json_array();
+		for (size_t i = 0; i < r->ninfra; i++)
+			json_array_append_new(inf, str(r->infra[i]));
+		json_object_set_new(o, "infrastructure", inf);
+	}
 	if (!strcmp(r->kind, "gate"))
 		json_object_set_new(o, "gate", json_pack("{s:s, s:f, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "result",
-							 r->nregressed || r->nmissing ? "fail" : r->njudged ? "pass" : "error",
+							 r->nregressed || r->nmissing ? "fail" : r->ninfra ? "infrastructure"
+							 : r->njudged ? "pass" : "error",
 							 "max_regression", r->max_regression, "rule", hvb_rule_name(r->rule),
 							 "judged", (json_int_t)r->njudged, "regressed",
 							 (json_int_t)r->nregressed, "missing", (json_int_t)r->nmissing, "worse",

@@ -449,6 +449,11 @@ static void trouble_part(struct walk *w)
 	const char *head[] = { "run", "cell", "status", "samples ok / failed", "reason" };
 	int started = 0;
 
+	if (w->r->ninfra) { /* gate: neither a pass nor a regression */
+		w->d->heading(w->f, 2, "Infrastructure failures (the gate cannot judge these)");
+		for (size_t i = 0; i < w->r->ninfra; i++)
+			w->d->para(w->f, w->r->infra[i]);
+	}
 	if (w->r->nunmatched) {
 		w->d->heading(w->f, 2, "Cells on one side only");
 		for (size_t i = 0; i < w->r->nunmatched; i++)

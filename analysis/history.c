@@ -78,9 +78,11 @@ static int point_close(struct hvb_history *se, double *vals, size_t nv)
 	return 0;
 }
 
-int hvb_history_load(struct hvb_store *s, const char *selector, const char *label_glob, struct hvb_history **h,
-		     size_t *nh)
+int hvb_history_load(struct hvb_store *s, const char *selector, const char *label_glob, int across_hosts,
+		     struct hvb_history **h, size_t *nh)
 {
+	char series_key[560], cls[24] = "";
+	int64_t cls_run = -1;
 	sqlite3 *db = hvb_store_db(s);
 	sqlite3_stmt *st;
 	struct selector sel;
@@ -110,7 +112,19 @@ int hvb_history_load(struct hvb_store *s, const char *selector, const char *labe
 		const char *unit = (const char *)sqlite3_column_text(st, 5);
 		if ((label_glob && fnmatch(label_glob, label ? label : "", 0)) || !key_matches(&sel, key))
 			continue;
-		struct hvb_history *se = series_for(h, nh, key, sel.metric, unit ? unit : "");
+		/* Never across host classes unless asked: the class is part of the series. */
+		if (!across_hosts && run != cls_run) {
+			struct hvb_run_info ri;
+			cls[0] = 0;
+			if (hvb_store_run_get(s, run, &ri) == 0) {
+				snprintf(cls, sizeof(cls), "%s", ri.host_class);
+				hvb_run_info_free(&ri);
+			}
+			cls_run = run;
+		}
+		snprintf(series_key, sizeof(series_key), "%s%s%s", key, *cls && !across_hosts ? " host_class=" : "",
+			 across_hosts ? "" : cls);
+		struct hvb_history *se = series_for(h, nh, series_key, sel.metric, unit ? unit : "");
 		if (!se) {
 			rc = HVB_ENOMEM;
 			break;

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* JUnit XML for CI systems: one test case per cell and metric of a gate; a
  * regression is a failure, a metric the candidate lost is an error, a context
- * metric is skipped. */
+ * metric is skipped; an infrastructure failure (a shard that never ran, a cell
+ * that measured nothing) is an error of type "infrastructure", never a pass
+ * and never a failure. */
 #include "config.h"
 #include <math.h>
 #include <stdio.h>
@@ -43,11 +45,14 @@ int hvb_junit_write(const struct hvb_report *r, FILE *f)
 		for (size_t i = 0; i < r->sec[s].n; i++)
 			for (size_t k = 0; k < r->sec[s].cmps[i].nm; k++) {
 				const struct hvb_metric_cmp *m = &r->sec[s].cmps[i].m[k];
+				int infra = r->sec[s].cmps[i].infra;
 				tests++;
 				failures += (size_t)m->regressed;
-				errors += m->verdict == HVB_V_MISSING && m->a.n;
-				skipped += m->verdict == HVB_V_INFO || (m->verdict == HVB_V_MISSING && !m->a.n);
+				errors += infra || (m->verdict == HVB_V_MISSING && m->a.n);
+				skipped += !infra && (m->verdict == HVB_V_INFO || (m->verdict == HVB_V_MISSING && !m->a.n));
 			}
+	tests += r->ninfra;
+	errors += r->ninfra;
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n<testsuite name=\"hvbench gate\"", f);
 	fprintf(f, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\">\n", tests, failures, errors, skipped);
 	if (r->nruns == 2) { /* how far the verdicts can be trusted: see the report's note */
@@ -77,7 +82,10 @@ int hvb_junit_write(const struct hvb_report *r, FILE *f)
 				attr(f, "classname", c->title);
 				attr(f, "name", m->name);
 				fputs(">", f);
-				if (m->regressed) {
+				if (c->infra) {
+					fputs("<error type=\"infrastructure\" message=\"nothing measured on one side (see the "
+					      "infrastructure test cases): neither a pass nor a regression\"/>", f);
+				} else if (m->regressed) {
 					fputs("<failure type=\"regression\" message=\"", f);
 					detail(f, c, m, r->rule == HVB_RULE_HVBENCH);
 					fputs("\"/>", f);
@@ -92,6 +100,15 @@ int hvb_junit_write(const struct hvb_report *r, FILE *f)
 				fputs("</system-out></testcase>\n", f);
 			}
 		}
+	for (size_t i = 0; i < r->ninfra; i++) {
+		char name[48];
+		snprintf(name, sizeof(name), "infrastructure %zu", i + 1);
+		fputs("<testcase classname=\"infrastructure\"", f);
+		attr(f, "name", name);
+		fputs("><error type=\"infrastructure\"", f);
+		attr(f, "message", r->infra[i]);
+		fputs("/></testcase>\n", f);
+	}
 	fputs("</testsuite>\n</testsuites>\n", f);
 	return ferror(f) ? HVB_EIO : 0;
 }

@@ -112,7 +112,10 @@ static int value_cb(int64_t sample_id, int rep, const char *metric, double value
 	struct hvb_cell_data *c = arg;
 	struct hvb_series *m = c->nm ? &c->m[c->nm - 1] : NULL;
 
-	/* Values come ordered by metric, then repetition. */
+	/* Values come ordered by metric, then repetition; pooled runs' values (cell_pool) in any order. */
+	for (size_t k = 0; m && strcmp(m->name, metric) && k < c->nm; k++)
+		if (!strcmp(c->m[k].name, metric))
+			m = &c->m[k];
 	if (!m || strcmp(m->name, metric)) {
 		struct hvb_series *nm = realloc(c->m, (c->nm + 1) * sizeof(*nm));
 		if (!nm)
@@ -259,6 +262,8 @@ static int cell_cb(const struct hvb_cell_row *r, void *arg)
 	return 0;
 }
 
+static int part_add(struct hvb_run_data *d);
+
 int hvb_run_load(struct hvb_store *s, int64_t run_id, struct hvb_run_data *d)
 {
 	struct load_ctx x = { .s = s, .d = d };
@@ -275,9 +280,104 @@ int hvb_run_load(struct hvb_store *s, int64_t run_id, struct hvb_run_data *d)
 	json_decref(host);
 	if (rc == 0 && x.rc < 0)
 		rc = x.rc;
+	if (rc == 0)
+		rc = part_add(d);
 	if (rc < 0)
 		hvb_run_data_free(d);
 	return rc < 0 ? rc : 0;
+}
+
+static int part_add(struct hvb_run_data *d)
+{
+	struct hvb_run_part *np = realloc(d->parts, (d->nparts + 1) * sizeof(*np)), *p;
+
+	if (!np)
+		return HVB_ENOMEM;
+	d->parts = np;
+	p = &d->parts[d->nparts++];
+	memset(p, 0, sizeof(*p));
+	p->id = d->info.id;
+	p->shard_index = d->info.shard_index;
+	p->shard_count = d->info.shard_count;
+	snprintf(p->uuid, sizeof(p->uuid), "%s", d->info.uuid);
+	snprintf(p->host_class, sizeof(p->host_class), "%s", d->info.host_class);
+	snprintf(p->status, sizeof(p->status), "%s", d->info.status);
+	snprintf(p->label, sizeof(p->label), "%s", d->info.label);
+	return 0;
+}
+
+/* Appends src's values to dst's series of the same metrics; the repetitions of
+ * src are moved by rep_base, so that each stays paired with its own sample's. */
+static int cell_pool(struct hvb_cell_data *dst, const struct hvb_cell_data *src, int rep_base)
+{
+	for (size_t k = 0; k < src->nm; k++)
+		for (size_t i = 0; i < src->m[k].n; i++) {
+			int rc = value_cb(0, src->m[k].rep[i] + rep_base, src->m[k].name, src->m[k].v[i], src->m[k].unit,
+					  hvb_better_name(src->m[k].better), dst);
+			if (rc < 0)
+				return rc;
+		}
+	dst->nok += src->nok;
+	dst->nbad += src->nbad;
+	return 0;
+}
+
+int hvb_runs_load(struct hvb_store *s, const int64_t *ids, size_t n, int pool, struct hvb_run_data *d)
+{
+	int rc;
+
+	if ((rc = hvb_run_load(s, ids[0], d)) < 0)
+		return rc;
+	for (size_t r = 1; r < n; r++) {
+		struct hvb_run_data o;
+		if ((rc = hvb_run_load(s, ids[r], &o)) < 0) {
+			hvb_run_data_free(d);
+			return rc;
+		}
+		/* parts[0] is o's own: d takes it. */
+		struct hvb_run_part *np = realloc(d->parts, (d->nparts + 1) * sizeof(*np));
+		if (np) {
+			d->parts = np;
+			d->parts[d->nparts++] = o.parts[0];
+		}
+		for (size_t i = 0; np && rc == 0 && i < o.n; i++) {
+			struct hvb_cell_data *c = &o.cells[i], *same = NULL;
+			for (size_t j = 0; j < d->n && !same; j++)
+				if (!strcmp(d->cells[j].row.key, c->row.key) &&
+				    (pool || !strcmp(d->cells[j].row.host_class, c->row.host_class)))
+					same = &d->cells[j];
+			if (same) {
+				rc = cell_pool(same, c, (int)r * 1000000);
+				if (strcmp(same->row.host_class, c->row.host_class))
+					snprintf(same->row.host_class, sizeof(same->row.host_class), "*");
+				continue;
+			}
+			struct hvb_cell_data *nc = realloc(d->cells, (d->n + 1) * sizeof(*nc));
+			if (!nc) {
+				rc = HVB_ENOMEM;
+				break;
+			}
+			d->cells = nc;
+			d->cells[d->n++] = *c; /* moved: o no longer owns it */
+			memset(c, 0, sizeof(*c));
+		}
+		hvb_run_data_free(&o);
+		if (!np || rc < 0) {
+			hvb_run_data_free(d);
+			return np ? rc : HVB_ENOMEM;
+		}
+	}
+	return 0;
+}
+
+int hvb_cell_is_infra(const struct hvb_cell_data *c)
+{
+	static const char *const broken[] = { "failed", "interrupted", "planned", "running", NULL };
+
+	for (size_t i = 0; broken[i]; i++)
+		if (!strcmp(c->row.status, broken[i]))
+			return c->nok == 0;
+	return 0;
 }
 
 void hvb_run_data_free(struct hvb_run_data *d)
@@ -295,6 +395,7 @@ void hvb_run_data_free(struct hvb_run_data *d)
 	}
 	free(d->cells);
 	free(d->warnings);
+	free(d->parts);
 	hvb_run_info_free(&d->info);
 	memset(d, 0, sizeof(*d));
 }
@@ -392,7 +493,10 @@ void hvb_cell_key_without(const struct hvb_cell_row *c, const char *dim, char *b
 			       no_mode ? "" : ":", no_mode ? "" : c->mode, no_place ? "*" : c->placement, c->vcpus,
 			       no_mode ? 0ULL : (unsigned long long)c->memory, c->section);
 	if (off < len)
-		params_text(c->params_json, buf + off, len - off);
+		off += params_text(c->params_json, buf + off, len - off);
+	/* Never across host classes: a cell of another class is another cell ("*": pooled, asked for). */
+	if (off < len && c->host_class[0] && strcmp(c->host_class, "*"))
+		snprintf(buf + off, len - off, " host_class=%s", c->host_class);
 }
 
 void hvb_cell_title(const struct hvb_cell_row *c, char *buf, size_t len)

@@ -191,6 +191,8 @@ struct hvb_experiment {
 	struct hvb_params *probe_params; /* parallel to probes, from [probe.NAME] */
 	struct hvb_cell *cells;
 	size_t ncells;
+	int shard_index, shard_count; /* hvb_experiment_shard: this part K of N (1-based); 0, 0: the whole matrix */
+	size_t matrix_cells;          /* the whole matrix's cells, when sharded */
 };
 
 extern const struct hvb_option hvb_experiment_options[];
@@ -222,6 +224,21 @@ struct hvb_experiment_arg {
 int hvb_experiment_load_args(const char *path, const char *comment, const struct hvb_experiment_arg *a, size_t n,
 			     struct hvb_experiment *ex);
 void hvb_experiment_free(struct hvb_experiment *ex);
+/* Keeps shard k of n (1 <= k <= n) of the plan: the cells ordered by the
+ * FNV-1a hash of their key (then by index), dealt round-robin, the first to
+ * shard 1. Every shard is a mix of the matrix's modes and placements, the
+ * shards are disjoint, their union is the matrix, for any n (a shard may be
+ * empty when n exceeds the cells), and a cell's shard depends on its key alone.
+ * Cells keep their index in the whole matrix. 0, or HVB_EINVAL. */
+int hvb_experiment_shard(struct hvb_experiment *ex, int k, int n);
+/* Parses "K/N" (decimal, 1 <= K <= N <= HVB_SHARD_MAX); 0, or HVB_EINVAL with why. */
+#define HVB_SHARD_MAX 100000
+int hvb_shard_parse(const char *s, int *k, int *n, char *why, size_t len);
+/* Adds to a run's host facts (JSON text; returns a new one, caller frees, or
+ * NULL) its fingerprint (bench/fingerprint.c): the engine that started it and
+ * the engine's job (GitLab CI, Slurm, Buildbot, LAVA, GitHub: their job id
+ * variables), its shard K of N (0, 0: none), its host class and what makes it. */
+char *hvb_fingerprint_facts(const char *facts, int k, int n);
 /* The rules of an experiment file's syntax, as text for help. */
 void hvb_experiment_syntax(char *buf, size_t len);
 /* Seconds the plan should take, from durations, repetitions and start-up costs. */

@@ -645,3 +645,77 @@ void hvb_experiment_free(struct hvb_experiment *ex)
 	free(ex->text);
 	memset(ex, 0, sizeof(*ex));
 }
+
+int hvb_shard_parse(const char *s, int *k, int *n, char *why, size_t len)
+{
+	const char *slash = s ? strchr(s, '/') : NULL;
+	char a[32];
+	int64_t vk, vn;
+
+	if (!slash || (size_t)(slash - s) >= sizeof(a)) {
+		snprintf(why, len, "expected K/N, shard K (from 1) of N");
+		return HVB_EINVAL;
+	}
+	snprintf(a, sizeof(a), "%.*s", (int)(slash - s), s);
+	if (!*a || !slash[1]) {
+		snprintf(why, len, "expected K/N, shard K (from 1) of N; an engine's variables that are empty (GitLab "
+			 "sets CI_NODE_INDEX and CI_NODE_TOTAL only in jobs with parallel:) give '/'");
+		return HVB_EINVAL;
+	}
+	if (hvb_parse_int(a, &vk) < 0 || hvb_parse_int(slash + 1, &vn) < 0 || vn < 1 || vn > HVB_SHARD_MAX || vk < 1 ||
+	    vk > vn) {
+		snprintf(why, len, "expected K/N with 1 <= K <= N <= %d, in decimal (shards count from 1, as GitLab's "
+			 "CI_NODE_INDEX does)", HVB_SHARD_MAX);
+		return HVB_EINVAL;
+	}
+	*k = (int)vk;
+	*n = (int)vn;
+	return 0;
+}
+
+struct shard_pos {
+	uint64_t h;
+	size_t i;
+};
+
+static int pos_cmp(const void *a, const void *b)
+{
+	const struct shard_pos *x = a, *y = b;
+
+	return x->h != y->h ? (x->h < y->h ? -1 : 1) : (x->i > y->i) - (x->i < y->i);
+}
+
+int hvb_experiment_shard(struct hvb_experiment *ex, int k, int n)
+{
+	struct shard_pos *pos;
+	unsigned char *keep;
+	size_t kept = 0;
+
+	if (k < 1 || k > n)
+		return HVB_EINVAL;
+	pos = calloc(ex->ncells ? ex->ncells : 1, sizeof(*pos));
+	keep = calloc(ex->ncells ? ex->ncells : 1, 1);
+	if (!pos || !keep) {
+		free(pos);
+		free(keep);
+		return HVB_ENOMEM;
+	}
+	for (size_t i = 0; i < ex->ncells; i++)
+		pos[i] = (struct shard_pos){ hvb_fnv1a(ex->cells[i].key), i };
+	qsort(pos, ex->ncells, sizeof(*pos), pos_cmp);
+	for (size_t p = 0; p < ex->ncells; p++)
+		keep[pos[p].i] = p % (size_t)n == (size_t)(k - 1);
+	/* The cells kept stay in the plan's order, with their indices in the whole matrix. */
+	for (size_t i = 0; i < ex->ncells; i++)
+		if (keep[i])
+			ex->cells[kept++] = ex->cells[i];
+		else
+			hvb_params_free(&ex->cells[i].params);
+	ex->matrix_cells = ex->ncells;
+	ex->ncells = kept;
+	ex->shard_index = k;
+	ex->shard_count = n;
+	free(pos);
+	free(keep);
+	return 0;
+}

@@ -64,11 +64,12 @@ struct agent {
 	char artifact_dir[4096]; /* where probes leave files (trace captures) */
 };
 
-static void progress(struct run_state *rs, size_t cell, int rep, int nreps, int warmup, const char *event,
+/* c: a cell of rs's plan (a shard's cells keep their indices in the whole matrix). */
+static void progress(struct run_state *rs, const struct hvb_cell *c, int rep, int nreps, int warmup, const char *event,
 		     const char *detail)
 {
-	struct hvb_progress p = { .cell = cell + 1, .ncells = rs->ex->ncells, .rep = rep + 1, .nreps = nreps,
-				  .warmup = warmup, .c = &rs->ex->cells[cell], .event = event, .detail = detail,
+	struct hvb_progress p = { .cell = (size_t)(c - rs->ex->cells) + 1, .ncells = rs->ex->ncells, .rep = rep + 1,
+				  .nreps = nreps, .warmup = warmup, .c = c, .event = event, .detail = detail,
 				  .eta_s = -1, .label = rs->label };
 	const struct run_clock *k = rs->clk;
 
@@ -536,7 +537,7 @@ stored:
 		keep_outputs(rs, cr->row.id, c->idx, rc == HVB_EDB || warmup ? 0 : sr.id, outputs);
 	json_decref(outputs);
 	hvb_metrics_free(&ms);
-	progress(rs, (size_t)c->idx, rep, rs->ex->repetitions, warmup, *ok ? "sample" : "fail", *ok ? NULL : err);
+	progress(rs, c, rep, rs->ex->repetitions, warmup, *ok ? "sample" : "fail", *ok ? NULL : err);
 	return rc;
 }
 
@@ -551,7 +552,7 @@ static int cell_skip(struct cell_run *cr)
 {
 	clock_settle(cr);
 	hvb_store_cell_update(cr->rs->s, cr->row.id, "skipped", cr->why, cr->pj);
-	progress(cr->rs, (size_t)cr->c->idx, 0, 0, 0, "skip", cr->why);
+	progress(cr->rs, cr->c, 0, 0, 0, "skip", cr->why);
 	return 1;
 }
 
@@ -581,7 +582,7 @@ static int cell_stop(struct cell_run *cr, int rc)
 		snprintf(cr->stop_why + n, sizeof(cr->stop_why) - n, "%s%s", n ? "; " : "", cr->boot_note);
 	}
 	hvb_store_cell_update(rs->s, cr->row.id, status, cr->stop_why[0] ? cr->stop_why : NULL, NULL);
-	progress(rs, (size_t)cr->c->idx, cr->rep, rs->ex->repetitions, 0, "cell-done",
+	progress(rs, cr->c, cr->rep, rs->ex->repetitions, 0, "cell-done",
 		 strcmp(status, "done") ? status : cr->stop_why);
 	return 1;
 }
@@ -606,7 +607,7 @@ static int cell_give_up(struct cell_run *cr, const char *why)
 		cr->nfail++;
 	}
 	snprintf(cr->stop_why, sizeof(cr->stop_why), "%s", reason);
-	progress(cr->rs, (size_t)cr->c->idx, 0, 0, 0, "fail", reason);
+	progress(cr->rs, cr->c, 0, 0, 0, "fail", reason);
 	return cell_stop(cr, 0);
 }
 
@@ -811,6 +812,11 @@ static int run_begin(struct run_state *rs, struct hvb_store *s, struct hvb_exper
 				facts = nf;
 			}
 			json_decref(f);
+			/* The engine's job, the shard and the host class: how merged stores tell runs apart. */
+			if ((nf = hvb_fingerprint_facts(facts, ex->shard_index, ex->shard_count))) {
+				free(facts);
+				facts = nf;
+			}
 		}
 		rc = hvb_store_run_begin(s, label, ex->name, ex->path, ex->text, facts ? facts : "{}", o->lab,
 					 &rs->run_id);

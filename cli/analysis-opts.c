@@ -105,6 +105,7 @@ int hvb_cli_aopt(struct hvb_cli_aopts *a, int c, const char *arg)
 	case 'o': a->output = arg; return 1;
 	case 'd': a->db = arg; return 1;
 	case 'i': a->o.ignore_params = arg; return 1;
+	case 'H': a->o.across_hosts = 1; return 1;
 	case 'a': return hvb_cli_parse_alpha(a->cmd, arg, &a->o.alpha) < 0 ? -1 : 1;
 	case 'm': return hvb_cli_parse_pct(a->cmd, "--min-effect", arg, &a->o.min_effect) < 0 ? -1 : 1;
 	default: return 0;
@@ -142,9 +143,13 @@ int hvb_cli_open_runs(struct hvb_cli_aopts *a, const char *const *specs, size_t 
 	if (!(*s = hvb_cli_store_open_ro(hvb_cli_db(a->db), &rc)))
 		return rc;
 	for (size_t i = 0; i < n; i++)
-		if ((rc = hvb_cli_resolve(*s, a->cmd, specs[i], &ids[i])) < 0) {
+		if ((rc = hvb_cli_resolve(*s, a->cmd, specs[i], &ids[i])) < 0 ||
+		    (i < 2 && (rc = hvb_store_run_set(*s, specs[i], &a->set[i], &a->nset[i])) < 0)) {
+			if (rc != HVB_ENOENT && i < 2)
+				fprintf(stderr, "hvbench %s: %s: %s\n", a->cmd, hvb_store_path(*s), hvb_strerror(rc));
 			hvb_store_close(*s);
 			*s = NULL;
+			hvb_cli_aopts_free(a);
 			return rc == HVB_ENOENT ? HVB_EXIT_USAGE : HVB_EXIT_FAIL;
 		}
 	/* A run against itself compares nothing, and a gate of it would always pass. */
@@ -153,8 +158,18 @@ int hvb_cli_open_runs(struct hvb_cli_aopts *a, const char *const *specs, size_t 
 			specs[0], specs[1], (long long)ids[0]);
 		hvb_store_close(*s);
 		*s = NULL;
+		hvb_cli_aopts_free(a);
 		return HVB_EXIT_USAGE;
 	}
 	return HVB_EXIT_OK;
+}
+
+void hvb_cli_aopts_free(struct hvb_cli_aopts *a)
+{
+	for (int i = 0; i < 2; i++) {
+		free(a->set[i]);
+		a->set[i] = NULL;
+		a->nset[i] = 0;
+	}
 }
 #endif

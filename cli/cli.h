@@ -4,7 +4,7 @@
 #define HVB_CLI_H
 
 /* Exit codes of every command. */
-enum { HVB_EXIT_OK = 0, HVB_EXIT_FAIL = 1, HVB_EXIT_USAGE = 2, HVB_EXIT_INTERRUPTED = 130 };
+enum { HVB_EXIT_OK = 0, HVB_EXIT_FAIL = 1, HVB_EXIT_USAGE = 2, HVB_EXIT_INFRA = 3, HVB_EXIT_INTERRUPTED = 130 };
 
 struct hvb_command {
 	const char *name;
@@ -116,7 +116,7 @@ HVB_COMMAND(gate);
 HVB_COMMAND(history);
 HVB_COMMAND(bench);
 HVB_COMMAND(export);
-HVB_COMMAND(import);
+HVB_COMMAND(merge);
 
 
 /* Shared by the analysis commands (cli/cmd-report.c). */
@@ -133,13 +133,17 @@ int hvb_cli_emit(const char *cmd, const struct hvb_report *r, const char *format
 /* The options every analysis command takes, as getopt_long entries and letters. */
 #define HVB_CLI_ANALYSIS_OPTIONS                                                                              \
 	{ "format", required_argument, NULL, 'f' }, { "output", required_argument, NULL, 'o' },               \
-	{ "db", required_argument, NULL, 'd' }, { "alpha", required_argument, NULL, 'a' }
-#define HVB_CLI_ANALYSIS_SHORT "f:o:d:a:" /* each command adds the letters of its own options */
+	{ "db", required_argument, NULL, 'd' }, { "alpha", required_argument, NULL, 'a' },                    \
+	{ "across-hosts", no_argument, NULL, 'H' }
+#define HVB_CLI_ANALYSIS_SHORT "f:o:d:a:H" /* each command adds the letters of its own options */
 struct hvb_cli_aopts {
 	const char *cmd, *format, *output, *db;
 	int format_given; /* --format given: else the format follows --output's extension */
 	struct hvb_judge_opts o;
+	int64_t *set[2];  /* the runs each spec names (hvb_store_run_set), newest first */
+	size_t nset[2];
 };
+void hvb_cli_aopts_free(struct hvb_cli_aopts *a);
 void hvb_cli_aopts_init(struct hvb_cli_aopts *a, const char *cmd);
 /* 1 when getopt's c is a shared option (also --ignore-param 'i' and --min-effect
  * 'm', for the commands that list them), applied to a; 0 when it is not one;
@@ -147,8 +151,9 @@ void hvb_cli_aopts_init(struct hvb_cli_aopts *a, const char *cmd);
 int hvb_cli_aopt(struct hvb_cli_aopts *a, int c, const char *arg);
 /* Checks the format (or takes it from --output's extension: .json, .md, .html,
  * .txt; a --format that contradicts it is an error), opens the store read-only
- * and resolves each spec into ids (two specs must be two runs): HVB_EXIT_OK
- * with *s open, or the exit code after saying why. */
+ * and resolves each spec into ids (two specs must be two runs) and a->set[]
+ * (a label: its shards and hosts): HVB_EXIT_OK with *s open, or the exit code
+ * after saying why. */
 int hvb_cli_open_runs(struct hvb_cli_aopts *a, const char *const *specs, size_t n, struct hvb_store **s,
 		      int64_t *ids);
 #endif

@@ -30,7 +30,9 @@ HVB_COMMAND(compare)
 		return hvb_cli_usage("compare");
 	if ((rc = hvb_cli_open_runs(&ao, (const char *const *)argv + optind, 2, &s, id)) != HVB_EXIT_OK)
 		return rc;
-	if ((rc = hvb_compare_build(s, id[0], id[1], &ao.o, &r)) < 0) {
+	rc = hvb_compare_build_sets(s, ao.set[0], ao.nset[0], ao.set[1], ao.nset[1], &ao.o, &r);
+	hvb_cli_aopts_free(&ao);
+	if (rc < 0) {
 		fprintf(stderr, "hvbench compare: %s\n", hvb_strerror(rc));
 		hvb_store_close(s);
 		return HVB_EXIT_FAIL;

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* hvbench export RUN... and hvbench import OTHER.db: the store's samples for
- * pandas and R, and another store's runs brought in to be compared. */
+/* hvbench export RUN...: the store's samples for pandas and R. */
 #include "config.h"
 #include <getopt.h>
 #include <stdio.h>
@@ -53,34 +52,5 @@ HVB_COMMAND(export)
 	if (rc < 0)
 		fprintf(stderr, "hvbench export: %s: %s\n", output, hvb_strerror(rc));
 	hvb_store_close(s);
-	return rc < 0 ? HVB_EXIT_FAIL : HVB_EXIT_OK;
-}
-
-HVB_COMMAND(import)
-{
-	static const struct option longopts[] = { { "db", required_argument, NULL, 'd' }, { 0 } };
-	const char *db = NULL;
-	struct hvb_store *src, *dst;
-	int c, rc, added, known, running;
-
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:", longopts, NULL)) != -1)
-		if (c == 'd')
-			db = optarg;
-		else
-			return hvb_cli_usage("import");
-	if (argc - optind != 1)
-		return hvb_cli_usage("import");
-	if (!(src = hvb_store_open(argv[optind], 1)))
-		return HVB_EXIT_USAGE;
-	if (!(dst = hvb_store_open(hvb_cli_db(db), 0))) {
-		hvb_store_close(src);
-		return HVB_EXIT_FAIL;
-	}
-	rc = hvb_store_import(dst, src, &added, &known, &running);
-	printf("%s: %d run%s imported into %s, %d already there%s%d not finished (left out)\n", hvb_store_path(src),
-	       added, added == 1 ? "" : "s", hvb_store_path(dst), known, ", ", running);
-	hvb_store_close(src);
-	hvb_store_close(dst);
 	return rc < 0 ? HVB_EXIT_FAIL : HVB_EXIT_OK;
 }

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* hvbench gate: a CI pass/fail decision. Exit 0 when no metric regressed by more
  * than the threshold with significance, 1 when one did (or a metric measured
- * in the baseline is missing from the candidate), 2 on an error. */
+ * in the baseline is missing from the candidate), 3 when nothing regressed but
+ * the gate could not judge everything for infrastructure failures (a shard
+ * that never ran, a cell that measured nothing: never a pass, never a
+ * regression), 2 on an error. */
 #include "config.h"
 #include <getopt.h>
 #include <stdio.h>
@@ -35,7 +38,7 @@ HVB_COMMAND(gate)
 		{ "candidate", required_argument, NULL, 'c' },	{ "max-regression", required_argument, NULL, 'x' },
 		{ "junit", required_argument, NULL, 'j' },	{ "markdown", required_argument, NULL, 'k' },
 		{ "rule", required_argument, NULL, 'r' },	{ "ignore-param", required_argument, NULL, 'i' },
-		{ 0 },
+		{ "expect-shards", required_argument, NULL, 'E' }, { 0 },
 	};
 	const char *spec[2] = { NULL, NULL }, *junit = NULL, *md = NULL;
 	double maxreg = DEFAULT_MAX_REGRESSION;
@@ -48,7 +51,7 @@ HVB_COMMAND(gate)
 
 	hvb_cli_aopts_init(&ao, "gate");
 	optind = 1;
-	while ((c = getopt_long(argc, argv, HVB_CLI_ANALYSIS_SHORT "b:c:x:j:k:r:i:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, HVB_CLI_ANALYSIS_SHORT "b:c:x:j:k:r:i:E:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'b': spec[0] = optarg; break;
 		case 'c': spec[1] = optarg; break;
@@ -57,6 +60,13 @@ HVB_COMMAND(gate)
 				return HVB_EXIT_USAGE;
 			break;
 		case 'j': junit = optarg; break;
+		case 'E': {
+			int64_t v;
+			if (hvb_cli_parse_int("gate", "--expect-shards", optarg, 1, 100000, &v) < 0)
+				return HVB_EXIT_USAGE;
+			ao.o.expect_shards = (int)v;
+			break;
+		}
 		case 'k': md = optarg; break;
 		case 'r':
 			if (hvb_rule_parse(optarg, &rule) < 0) {
@@ -76,7 +86,9 @@ HVB_COMMAND(gate)
 	}
 	if (hvb_cli_open_runs(&ao, spec, 2, &s, id) != HVB_EXIT_OK)
 		return HVB_EXIT_USAGE; /* 1 would read as a regression */
-	if ((rc = hvb_gate_build(s, id[0], id[1], &ao.o, maxreg, rule, &r)) < 0) {
+	rc = hvb_gate_build_sets(s, ao.set[0], ao.nset[0], ao.set[1], ao.nset[1], &ao.o, maxreg, rule, &r);
+	hvb_cli_aopts_free(&ao);
+	if (rc < 0) {
 		fprintf(stderr, "hvbench gate: %s\n", hvb_strerror(rc));
 		hvb_store_close(s);
 		return HVB_EXIT_USAGE;
@@ -93,11 +105,21 @@ HVB_COMMAND(gate)
 	if ((junit && write_file(junit, &r, 1, hvb_store_path(s)) < 0) || (md && write_file(md, &r, 0, hvb_store_path(s)) < 0))
 		rc = HVB_EXIT_USAGE;
 	if (rc == HVB_EXIT_OK) {
-		if (!r.njudged && !r.nmissing) {
-			fprintf(stderr, "hvbench gate: no metric could be compared: do the runs share cells with samples?\n");
-			rc = HVB_EXIT_USAGE;
-		} else if (r.nregressed || r.nmissing)
+		for (size_t i = 0; i < r.ninfra; i++) {
+			char line[1400];
+			hvb_esc_buf(r.infra[i], HVB_ESC_TEXT, line, sizeof(line));
+			fprintf(stderr, "hvbench gate: infrastructure: %s\n", line);
+		}
+		/* A regression found is the finding; else what could not be judged is its own outcome. */
+		if (r.nregressed || r.nmissing)
 			rc = HVB_EXIT_FAIL;
+		else if (r.ninfra)
+			rc = HVB_EXIT_INFRA;
+		else if (!r.njudged) {
+			fprintf(stderr, "hvbench gate: no metric could be compared: do the runs share cells with samples%s?\n",
+				ao.o.across_hosts ? "" : " on hosts of one class (--across-hosts compares across classes)");
+			rc = HVB_EXIT_USAGE;
+		}
 	} else
 		rc = HVB_EXIT_USAGE;
 	hvb_report_free(&r);

@@ -86,7 +86,7 @@ HVB_COMMAND(history)
 	static const struct option longopts[] = {
 		{ "label", required_argument, NULL, 'l' }, { "min-segment", required_argument, NULL, 'm' },
 		{ "plot", required_argument, NULL, 'p' },  { "db", required_argument, NULL, 'd' },
-		{ 0 },
+		{ "across-hosts", no_argument, NULL, 'H' }, { 0 },
 	};
 	const char *label = NULL, *plot = NULL, *db = NULL;
 	struct hvb_edm_opts eo;
@@ -94,11 +94,11 @@ HVB_COMMAND(history)
 	struct hvb_store *s;
 	size_t nh;
 	int64_t v;
-	int c, rc = HVB_EXIT_OK;
+	int c, rc = HVB_EXIT_OK, across = 0;
 
 	hvb_edm_opts_default(&eo);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "l:m:p:d:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "l:m:p:d:H", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'l': label = optarg; break;
 		case 'm':
@@ -108,6 +108,7 @@ HVB_COMMAND(history)
 			break;
 		case 'p': plot = optarg; break;
 		case 'd': db = optarg; break;
+		case 'H': across = 1; break;
 		default: return hvb_cli_usage("history");
 		}
 	}
@@ -115,7 +116,7 @@ HVB_COMMAND(history)
 		return hvb_cli_usage("history");
 	if (!(s = hvb_cli_store_open_ro(hvb_cli_db(db), &rc)))
 		return rc;
-	if (hvb_history_load(s, argv[optind], label, &h, &nh) < 0) {
+	if (hvb_history_load(s, argv[optind], label, across, &h, &nh) < 0) {
 		hvb_store_close(s);
 		return HVB_EXIT_USAGE;
 	}

@@ -59,7 +59,9 @@ HVB_COMMAND(report)
 		spec = argv[optind];
 	if ((rc = hvb_cli_open_runs(&ao, &spec, 1, &s, &id)) != HVB_EXIT_OK)
 		return rc;
-	if ((rc = hvb_report_build(s, id, baseline, &ao.o, &r)) < 0) {
+	rc = hvb_report_build_set(s, ao.set[0], ao.nset[0], baseline, &ao.o, &r);
+	hvb_cli_aopts_free(&ao);
+	if (rc < 0) {
 		fprintf(stderr, "hvbench report: run %lld: %s\n", (long long)id, hvb_strerror(rc));
 		hvb_store_close(s);
 		return HVB_EXIT_FAIL;

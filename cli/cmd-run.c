@@ -87,6 +87,9 @@ static void print_plan(const struct hvb_experiment *ex, struct hvb_store *db)
 	hvb_esc_buf(ex->name, HVB_ESC_TEXT, name, sizeof(name));
 	printf("experiment %s: %zu cells, %d warm-up samples per cell, %.3gs per sample, timeout %.3gs\n", name,
 	       ex->ncells, ex->warmup, ex->duration_s, ex->timeout_s);
+	if (ex->shard_count)
+		printf("shard %d/%d: %zu of the matrix's %zu cells (each shown with its index in the matrix)\n",
+		       ex->shard_index, ex->shard_count, ex->ncells, ex->matrix_cells);
 	if (ex->repetitions)
 		printf("repetitions: %d\n", ex->repetitions);
 	else
@@ -102,7 +105,7 @@ static void print_plan(const struct hvb_experiment *ex, struct hvb_store *db)
 		char line[1200];
 		double sample_s = -1;
 		int skip = 0;
-		snprintf(line, sizeof(line), "[%zu] %s", i, c->key);
+		snprintf(line, sizeof(line), "[%d] %s", c->idx, c->key);
 		hvb_text_wrap(stdout, line, 0, 4, hvb_cli_width());
 		if ((skip = !be->supported(c->mode, why, sizeof(why))) ||
 		    (skip = !strcmp(c->backend, "native") && t &&
@@ -240,6 +243,9 @@ static int load_resume(struct hvb_store *s, const char *resume, struct hvb_run_o
 		return rc;
 	}
 	rc = hvb_experiment_load_text(ri.config_path ? ri.config_path : "stored config", ri.config_text, ex);
+	/* A shard finishes its own cells, not the whole matrix. */
+	if (rc == 0 && ri.shard_count)
+		rc = hvb_experiment_shard(ex, ri.shard_index, ri.shard_count);
 	o->lab = ri.lab;
 	hvb_run_info_free(&ri);
 	return rc;
@@ -253,6 +259,13 @@ int hvb_cli_run_plans(struct hvb_store *s, const char *db, struct hvb_experiment
 	int64_t run_ids[MAX_RUNS] = { 0 };
 	int rc;
 
+	for (size_t i = 0; i < nex; i++)
+		if (exs[i].shard_count && !exs[i].ncells) {
+			char name[400];
+			printf("shard %d/%d of %s: no cells (the matrix has %zu, fewer than %d shards)%s\n", exs[i].shard_index,
+			       exs[i].shard_count, hvb_esc_buf(exs[i].name, HVB_ESC_TEXT, name, sizeof(name)),
+			       exs[i].matrix_cells, exs[i].shard_count, dry ? "" : ": its run is recorded, with no cells");
+		}
 	if (dry) {
 		/* Only read, and only a store that is there: a dry run writes nothing. */
 		const char *path = hvb_cli_db(db);
@@ -311,8 +324,10 @@ HVB_COMMAND(run)
 		{ "dry-run", no_argument, NULL, 'n' }, { "db", required_argument, NULL, 'd' },
 		{ "label", required_argument, NULL, 'l' }, { "resume", required_argument, NULL, 'r' },
 		{ "lab", no_argument, NULL, 'L' }, { "agent", required_argument, NULL, 'a' },
-		{ "set", required_argument, NULL, 's' }, { "help", no_argument, NULL, 'h' }, { 0 },
+		{ "set", required_argument, NULL, 's' }, { "help", no_argument, NULL, 'h' },
+		{ "shard", required_argument, NULL, 'S' }, { 0 },
 	};
+	int shard_k = 0, shard_n = 0;
 	const char *db = NULL, *labels[MAX_RUNS], *agents[MAX_RUNS], *resume = NULL;
 	int dry = 0, lab = 0, c, rc = 0;
 	size_t nlabels = 0, nagents = 0, nex = 0;
@@ -353,6 +368,14 @@ HVB_COMMAND(run)
 			break;
 		case 'r': resume = optarg; break;
 		case 'L': lab = 1; break;
+		case 'S':
+			if (hvb_shard_parse(optarg, &shard_k, &shard_n, why, sizeof(why)) < 0) {
+				char arg[200];
+				fprintf(stderr, "hvbench run: --shard '%s': %s\n", hvb_esc_buf(optarg, HVB_ESC_TEXT, arg, sizeof(arg)),
+					why);
+				return HVB_EXIT_USAGE;
+			}
+			break;
 		default: return hvb_cli_usage("run");
 		}
 	size_t nconf = (size_t)(argc - optind);
@@ -365,9 +388,10 @@ HVB_COMMAND(run)
 	}
 	for (int i = optind; i < argc; i++)
 		nstdin += !strcmp(argv[i], "-");
-	if (nstdin > 1 || (resume && nsets)) {
+	if (nstdin > 1 || (resume && nsets) || (resume && shard_n)) {
 		fprintf(stderr, "hvbench run: %s\n", nstdin > 1 ? "'-' (standard input) can be read once"
-			: "--set changes a config: a resumed run finishes its stored one");
+			: nsets ? "--set changes a config: a resumed run finishes its stored one"
+			: "--shard: a resumed run finishes its own shard, stored with it");
 		return HVB_EXIT_USAGE;
 	}
 	if (nconf <= 1 && nlabels > 1) {
@@ -392,6 +416,7 @@ HVB_COMMAND(run)
 	} else {
 		for (; nex < nconf; nex++)
 			if (hvb_experiment_load_set(argv[optind + (int)nex], sets, nsets, &exs[nex]) < 0 ||
+			    (shard_n && hvb_experiment_shard(&exs[nex], shard_k, shard_n) < 0) ||
 			    (nagents && agent_check(&exs[nex], agents[nex]) < 0) ||
 			    (nconf > 1 && apart_check(&exs[nex]) < 0)) {
 				rc = HVB_EXIT_USAGE; /* nothing was written anywhere */

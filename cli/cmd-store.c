@@ -153,6 +153,11 @@ HVB_COMMAND(show)
 							  hvb_cli_json_str(r.version), "config", r.config_path ?
 							  hvb_cli_json_str(r.config_path) : json_null(), "lab", r.lab,
 							  "host", host ? host : json_object()));
+		json_t *run = json_object_get(doc, "run");
+		json_object_set_new(run, "uuid", hvb_cli_json_str(r.uuid));
+		json_object_set_new(run, "host_class", hvb_cli_json_str(r.host_class));
+		json_object_set_new(run, "shard", r.shard_count ? json_sprintf("%d/%d", r.shard_index, r.shard_count)
+								 : json_null());
 		if (sum)
 			json_object_update(doc, sum);
 		json_decref(sum);
@@ -166,6 +171,9 @@ HVB_COMMAND(show)
 	printf("run %lld: %s, label '%s', %s\n  started %s, ended %s, hvbench %s\n  config %s\n", (long long)r.id,
 	       hvb_esc_buf(r.experiment, HVB_ESC_TEXT, ex, sizeof(ex)), hvb_esc_buf(r.label, HVB_ESC_TEXT, label, sizeof(label)),
 	       r.status, a, b, r.version, hvb_esc_buf(r.config_path ? r.config_path : "-", HVB_ESC_TEXT, path, sizeof(path)));
+	printf("  uuid %s, host class %s%s", r.uuid[0] ? r.uuid : "-", r.host_class, r.shard_count ? ", shard " : "\n");
+	if (r.shard_count)
+		printf("%d/%d\n", r.shard_index, r.shard_count);
 	if (r.lab)
 		printf("  LAB RUN: measured under QEMU emulation; these figures are not performance\n");
 	/* Every fact, nested ones as cpu_vulnerabilities.meltdown; the topology has

@@ -17,7 +17,7 @@ const struct hvb_command hvb_commands[] = {
 	{ "help", "show help for hvbench, a command, a workload, a probe or a backend", "[COMMAND|NAME]",
 	  "Without an argument, lists the commands; with one, shows its usage and help, or the options\n"
 	  "and metrics of a workload, probe or backend ('experiment' for the [experiment] section).", cmd_help },
-	{ "run", "run an experiment file into the result store", "CONFIG... [--set SECTION.KEY=VALUE]... [--dry-run] [--db PATH] [--label TEXT]... [--agent PATH]... | --resume RUN",
+	{ "run", "run an experiment file into the result store", "CONFIG... [--set SECTION.KEY=VALUE]... [--shard K/N] [--dry-run] [--db PATH] [--label TEXT]... [--agent PATH]... | --resume RUN",
 	  "Expands CONFIG into a matrix of cells and runs each through its backend's agent, storing every\n"
 	  "sample as it is measured. --dry-run prints the plan and runs nothing. --resume RUN finishes an\n"
 	  "interrupted run from its stored config. Ctrl-C ends a run cleanly (status interrupted).\n"
@@ -33,7 +33,17 @@ const struct hvb_command hvb_commands[] = {
 	  "some did not (run status incomplete; the summary lists those cells and why); 130 interrupted.\n"
 	  "CONFIG '-' is standard input (<stdin> in messages). --set SECTION.KEY=VALUE (repeatable, applied\n"
 	  "to every CONFIG) replaces or adds a key of the file's [SECTION] ([experiment] is always there);\n"
-	  "the file must be valid on its own, and the stored config is the file with each override in place.",
+	  "the file must be valid on its own, and the stored config is the file with each override in place.\n"
+	  "--shard K/N runs part K (from 1) of N of the matrix, for an engine's parallel jobs (GitLab:\n"
+	  "--shard $CI_NODE_INDEX/$CI_NODE_TOTAL, both 1-based; a Slurm array --array=1-N: --shard\n"
+	  "$SLURM_ARRAY_TASK_ID/N): the cells ordered by the FNV-1a hash of their key, dealt round-robin, the\n"
+	  "first to shard 1. A cell's shard depends on its key alone; every shard mixes modes and placements;\n"
+	  "the shards' union is the matrix, for any N. A shard with no cells (N above the cells) says so, is\n"
+	  "recorded, and exits 0. Cells keep their index in the whole matrix (--dry-run lists them); the shard\n"
+	  "is stored with the run, and --resume finishes it. Every run has a UUID and records its host's\n"
+	  "fingerprint (CPU model and microcode, NUMA layout, memory, kernel, Xen version, changeset and\n"
+	  "command line, the engine's job id from CI_JOB_ID, SLURM_JOB_ID, BUILDBOT_BUILDNUMBER, LAVA_JOB_ID or\n"
+	  "GITHUB_RUN_ID, the shard) and its host class (hvbench help merge): hvbench show lists them.",
 	  cmd_run },
 	{ "bench", "run one workload from the command line, without an experiment file",
 	  "WORKLOAD [KEY=VALUE]... [--backend B] [--repetitions N] [--label TEXT] [--dry-run] [--db PATH]",
@@ -50,7 +60,8 @@ const struct hvb_command hvb_commands[] = {
 	  "RUN is a run id, 'last', or a label (its newest run). Figures are in scaled units (ns, µs, ms;\n"
 	  "bytes, KiB, MiB, GiB; k, M, G), metrics whose names carry sizes in the sizes' order.\n"
 	  "--json: one object {kind: \"show\", schema_version: " HVB_STR(HVB_CLI_JSON_SCHEMA) ", run: {id, experiment,\n"
-	  "label, status, started, ended, hvbench_version, config, lab, host}, cells: [{cell, key, status,\n"
+	  "label, status, started, ended, hvbench_version, config, lab, host, uuid, host_class, shard (\"K/N\" or\n"
+	  "null)}, cells: [{cell, key, status,\n"
 	  "reason, metrics: [{name, unit, better, n, median, min, max, cov}]}], samples_ok, samples_failed},\n"
 	  "figures in the metrics' own units, unrounded.", cmd_show },
 	{ "topo", "show the topology and what each placement would do", "[--topology synthetic:DESC|xml:PATH] [--vcpus N] [--json]",
@@ -68,27 +79,38 @@ const struct hvb_command hvb_commands[] = {
 	  "Asks the hypervisor which hooks it was built with (trace buffers, perf counters, lock\n"
 	  "profiling) and says which probes can therefore run.", cmd_hv },
 	{ "report", "report one run: guest modes, NUMA placements, probe figures, failures, host",
-	  "[RUN] [--format text|md|html|json] [--output FILE] [--baseline MODE] [--alpha A] [--min-effect PCT] [--db PATH]",
+	  "[RUN] [--format text|md|html|json] [--output FILE] [--baseline MODE] [--alpha A] [--min-effect PCT] [--across-hosts] [--db PATH]",
 	  "RUN is a run id, 'last' (the default) or a label. Compares each guest mode with the baseline mode\n"
 	  "(native by default) and each placement with local: ratio of medians with a bootstrap interval,\n"
-	  "Mann-Whitney p (Holm-adjusted) and a verdict; html is one self-contained file with gnuplot plots.",
+	  "Mann-Whitney p (Holm-adjusted) and a verdict; html is one self-contained file with gnuplot plots.\n"
+	  "A label names every shard and host of it: the newest run with the label of each (shard, host\n"
+	  "class), of the newest run's experiment and shard count. Cells are compared and pooled within one\n"
+	  "host class only, unless --across-hosts (likewise compare, gate, history).",
 	  cmd_report },
-	{ "compare", "compare two runs cell by cell", "RUN_A RUN_B [--format text|md|html|json] [--output FILE] [--alpha A] [--min-effect PCT] [--ignore-param NAME,...] [--db PATH]",
+	{ "compare", "compare two runs cell by cell", "RUN_A RUN_B [--format text|md|html|json] [--output FILE] [--alpha A] [--min-effect PCT] [--ignore-param NAME,...] [--across-hosts] [--db PATH]",
 	  "Cells are matched by their canonical key (backend, mode, placement, vCPUs, memory, workload and\n"
-	  "parameters, less those named by --ignore-param); RUN_B is compared with RUN_A, with a verdict per metric.", cmd_compare },
+	  "parameters, less those named by --ignore-param) and host class (unless --across-hosts); RUN_B is\n"
+	  "compared with RUN_A, with a verdict per metric. A label names its shards and hosts (see report).", cmd_compare },
 	{ "gate", "CI gate: fail when a candidate run regressed against a baseline",
 	  "--baseline RUN|LABEL --candidate RUN|LABEL [--max-regression PCT] [--alpha A] [--junit FILE] [--markdown FILE]\n"
-	  "       [--format F] [--output FILE] [--rule hvbench|ci-overlap|minmax] [--ignore-param NAME,...] [--db PATH]",
+	  "       [--format F] [--output FILE] [--rule hvbench|ci-overlap|minmax] [--ignore-param NAME,...] [--db PATH]\n"
+	  "       [--expect-shards N] [--across-hosts]",
 	  "Exit 0 when no metric regressed by more than --max-regression (default 3%) with significance\n"
 	  "(Mann-Whitney, Holm-adjusted, --alpha default 0.05); 1 when one did, or a metric of the baseline\n"
-	  "is missing from the candidate; 2 on an error. --junit writes one test case per cell and metric,\n"
+	  "is missing from the candidate; 3 when nothing regressed but an infrastructure failure kept the gate\n"
+	  "from judging everything: a shard that never ran (--expect-shards N, else the shard count the\n"
+	  "runs name), a run that ended interrupted or failed, a cell that measured nothing (a guest that\n"
+	  "did not boot), each named on stderr and a JUnit error: never a pass, never a regression; 2 on an\n"
+	  "error. Baseline and candidate are compared within one host class only (a label names its shards\n"
+	  "and hosts, see report), unless --across-hosts. --junit writes one test case per cell and metric,\n"
 	  "--markdown a summary for a merge-request comment. --rule picks another harness's rule and\n"
 	  "--ignore-param leaves parameters out of the matching of cells (both for calibration).", cmd_gate },
 	{ "history", "a metric across runs, with change points (E-Divisive means)",
-	  "[WORD ...:]METRIC [--label PATTERN] [--min-segment N] [--plot FILE.svg] [--db PATH]",
+	  "[WORD ...:]METRIC [--label PATTERN] [--min-segment N] [--plot FILE.svg] [--across-hosts] [--db PATH]",
 	  "The median of METRIC in each run whose label matches PATTERN (a glob), one series per cell whose key\n"
 	  "contains every WORD, e.g. 'memlat placement=remote:lat_ns.64M'. Change points come from E-Divisive\n"
-	  "with means and a permutation test; lab runs are left out.", cmd_history },
+	  "with means and a permutation test; lab runs are left out. One series per cell and host class,\n"
+	  "unless --across-hosts.", cmd_history },
 	{ "image", "build the guest image Xen guests boot", "build [--kernel PATH] [--modules DIR] [--out DIR] [--cache DIR] [--gzip]",
 	  "Builds a kernel, an initramfs (static busybox, the hvbench agent and its libraries, the guest's\n"
 	  "driver modules) whose init serves the agent on the PV console channel, and a tools disk (fio and\n"
@@ -104,11 +126,24 @@ const struct hvb_command hvb_commands[] = {
 	  HVB_EXPORT_COLUMNS(HVB_CLI_HELP_COLUMN)
 	  "pandas: pd.read_csv(F); R: read.csv(F). A column renamed, dropped or given another meaning or\n"
 	  "unit makes a new schema version.", cmd_export },
-	{ "import", "copy the runs of another result store into this one", "OTHER.db [--db PATH]",
-	  "Copies every run of OTHER.db with its cells, samples, metrics and artifacts (under new ids), so\n"
-	  "that compare, gate and report see runs measured elsewhere. A run already here (the same start,\n"
-	  "experiment, label, config and host) is left out: importing twice adds nothing. Runs still being\n"
-	  "measured are left out. OTHER.db is only read.", cmd_import },
+	{ "merge", "merge the runs of other result stores (hosts, shards) into this one", "FILE... [--db PATH]",
+	  "Copies every run of each FILE with its cells, samples, metrics and artifacts into the store (--db),\n"
+	  "so that report, compare, gate and history see runs measured on other hosts or in other shards.\n"
+	  "Rows go by their natural keys: a run by its UUID, a cell by its run and key, a sample by its cell\n"
+	  "and repetition. A run already here adds only the samples it lacks: merging a file twice adds\n"
+	  "nothing, and says so. A sample stored here with other figures under the same key is a conflicting\n"
+	  "duplicate: it is named (run UUID, cell, repetition, what differs), nothing of that run is written,\n"
+	  "the other runs are merged, and the exit code is 1. Runs still being measured are left out. Each\n"
+	  "run is merged in one transaction under the store's write lock: one writer at a time. The FILEs\n"
+	  "are only read. 'hvbench import' is another name of this command.\n"
+	  "Host classes: report, compare, gate and history compare and pool samples only within one class\n"
+	  "(unless --across-hosts). A run's class is made of its host's CPU model, host kind (bare metal,\n"
+	  "virtual machine, dom0), logical CPUs, memory rounded up to a power of two GiB, and NUMA nodes with\n"
+	  "each one's CPUs; never its host name, kernel, hypervisor or microcode (what a gate compares;\n"
+	  "compare and gate warn when those differ). hvbench show lists it (host_class, host_class_of).", cmd_merge },
+	{ "import", "another name of merge (merge the runs of other result stores into this one)", "FILE... [--db PATH]",
+	  "The same command as 'hvbench merge' (see hvbench help merge): its name before stores merged\n"
+	  "by natural key.", cmd_merge },
 	{ "lab", "boot a real Xen under QEMU and run an experiment in its dom0",
 	  "[--xen 4.17|4.20] [--dom0-hvbench BIN] [--experiment FILE] [--workdir DIR] [--cache DIR] [--keep] [--timeout S] "
 	  "[--no-guest-proof]",

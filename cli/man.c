@@ -18,6 +18,11 @@ const struct hvb_cli_doc hvb_cli_exit_codes[] = {
 	       "did not produce every sample; a damaged or unreadable store)" },
 	{ "2", "bad usage or bad input: an unknown option, a bad value, a run or file that does not exist; nothing "
 	       "was written" },
+	{ "3", "gate: no regression, but not everything could be judged for an infrastructure failure: a shard that "
+	       "never ran (--expect-shards N, else the shard count the runs name), a run that ended interrupted or "
+	       "failed, a cell that measured nothing (a guest that did not boot, a host or job that died); each is "
+	       "named on stderr and is a JUnit error of type infrastructure. Never a pass, never a regression: an "
+	       "engine may retry the job" },
 	{ "130", "interrupted (Ctrl-C): what was measured is kept, and run --resume finishes it" },
 	{ NULL, NULL },
 };

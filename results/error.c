@@ -24,6 +24,7 @@ const char *hvb_strerror(int err)
 	case HVB_ECHILD: return "child program failed";
 	case HVB_ETRUNC: return "truncated input";
 	case HVB_EBUSY: return "in use by another process";
+	case HVB_ECONFLICT: return "conflicting figures under one natural key";
 	}
 	return "unknown error";
 }

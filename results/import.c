@@ -1,11 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* hvbench import: the runs of another store copied into this one with their
- * cells, samples, metrics and artifacts, under new ids, one transaction per
- * run. A run is known by what cannot be the same in two runs measured apart
- * (its start to the microsecond, experiment, label, config text and host):
- * importing a file twice, or a copy of this store, adds nothing. */
+/* hvbench merge (import): the runs of another store copied into this one with
+ * their cells, samples, metrics and artifacts, under new ids, one transaction
+ * per run, each deciding from what it reads inside its own write lock (one
+ * writer at a time). Rows are known by their natural keys, never by their ids,
+ * which collide between stores: a run by its UUID (a run from a store older
+ * than UUIDs by what cannot be the same in two runs measured apart: its start
+ * to the microsecond, experiment, label, config text and host), a cell by its
+ * run and key, a sample by its cell and repetition. What this store holds
+ * already is compared, never ignored: other figures under one key are a
+ * conflict, and nothing of that run is written. */
 #include "config.h"
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "results/results.h"
@@ -35,31 +41,21 @@ static int map_add(struct idmap *m, int64_t from, int64_t to)
 	return 0;
 }
 
-static int64_t map_get(const struct idmap *m, int64_t from)
-{
-	for (size_t i = m->n; i-- > 0;)
-		if (m->from[i] == from)
-			return m->to[i];
-	return 0;
-}
-
-/* Each row of sel (its column 0 the old id, bound to parent) inserted by ins
- * with columns 1.. as parameters 1..; column fk (>= 1) gets new_parent, and
- * columns remap[0], remap[1] (>= 1) go through maps[0], maps[1]. New ids into
- * out when not NULL. */
+/* Each row of sel (its column 0 the old id, bound to parent) inserted (or
+ * updated) by ins with columns 1.. as parameters 1..; column fk (>= 1) gets
+ * new_parent. New ids into out when not NULL. */
 static int copy_rows(struct hvb_store *src, struct hvb_store *dst, const char *sel, const char *ins,
-		     int64_t parent, int fk, int64_t new_parent, const int *remap, struct idmap *const *maps,
-		     struct idmap *out)
+		     int64_t parent, int fk, int64_t new_parent, struct idmap *out)
 {
 	sqlite3_stmt *a = NULL, *b = NULL;
 	int rc = 0, step;
 
 	if (sqlite3_prepare_v2(src->db, sel, -1, &a, NULL) != SQLITE_OK) {
-		rc = hvb_store_fail(src, "cannot read the runs to import");
+		rc = hvb_store_fail(src, "cannot read the runs to merge");
 		goto out;
 	}
 	if (sqlite3_prepare_v2(dst->db, ins, -1, &b, NULL) != SQLITE_OK) {
-		rc = hvb_store_fail(dst, "cannot import");
+		rc = hvb_store_fail(dst, "cannot merge");
 		goto out;
 	}
 	sqlite3_bind_int64(a, 1, parent);
@@ -68,24 +64,18 @@ static int copy_rows(struct hvb_store *src, struct hvb_store *dst, const char *s
 		sqlite3_reset(b);
 		sqlite3_clear_bindings(b);
 		for (int i = 1; i < n; i++) {
-			int64_t to;
 			if (i == fk)
 				sqlite3_bind_int64(b, i, new_parent);
-			else if (remap && (i == remap[0] || i == remap[1]) && sqlite3_column_type(a, i) != SQLITE_NULL &&
-				 (to = map_get(maps[i == remap[0] ? 0 : 1], sqlite3_column_int64(a, i))))
-				sqlite3_bind_int64(b, i, to);
-			else if (remap && (i == remap[0] || i == remap[1]))
-				sqlite3_bind_null(b, i);
 			else
 				sqlite3_bind_value(b, i, sqlite3_column_value(a, i));
 		}
 		if (sqlite3_step(b) != SQLITE_DONE)
-			rc = hvb_store_fail(dst, "cannot import a row");
+			rc = hvb_store_fail(dst, "cannot merge a row");
 		else if (out)
 			rc = map_add(out, sqlite3_column_int64(a, 0), sqlite3_last_insert_rowid(dst->db));
 	}
 	if (!rc && step != SQLITE_DONE)
-		rc = hvb_store_fail(src, "cannot read the runs to import");
+		rc = hvb_store_fail(src, "cannot read the runs to merge");
 out:
 	sqlite3_finalize(a);
 	sqlite3_finalize(b);
@@ -93,100 +83,348 @@ out:
 }
 
 #define RUN_COLS "label, experiment, config_path, config_text, host_json, status, started, ended, lab, version"
+#define RUN_IDENT ", uuid, host_class, shard_index, shard_count"
 
-/* 1 when dst holds the run that st (columns 1.. RUN_COLS) describes. */
-static int present(struct hvb_store *dst, sqlite3_stmt *st)
+struct merge {
+	struct hvb_store *src, *dst;
+	struct hvb_run_info ri; /* the source run */
+	int64_t run;            /* its id in dst */
+	int samples;            /* samples added */
+};
+
+static int fail_src(struct merge *m) { return hvb_store_fail(m->src, "cannot read the runs to merge"); }
+
+/* The id in dst of the run m->ri, 0 when dst has none. */
+static int64_t find_run(struct merge *m, int *rc)
 {
 	sqlite3_stmt *q;
-	int rc;
+	int64_t id = 0;
+	const char *sql = m->ri.uuid[0] ? "SELECT id FROM runs WHERE uuid=?1 UNION ALL SELECT id FROM runs WHERE"
+					  " label=?2 AND experiment=?3 AND config_text=?4 AND host_json=?5 AND started=?6"
+					: "SELECT id FROM runs WHERE label=?2 AND experiment=?3 AND config_text=?4 AND"
+					  " host_json=?5 AND started=?6";
 
-	if (sqlite3_prepare_v2(dst->db, "SELECT 1 FROM runs WHERE label=? AND experiment=? AND config_text=? AND"
-			       " host_json=? AND started=?", -1, &q, NULL) != SQLITE_OK)
-		return hvb_store_fail(dst, "cannot look up a run");
-	sqlite3_bind_value(q, 1, sqlite3_column_value(st, 1));
-	sqlite3_bind_value(q, 2, sqlite3_column_value(st, 2));
-	sqlite3_bind_value(q, 3, sqlite3_column_value(st, 4));
-	sqlite3_bind_value(q, 4, sqlite3_column_value(st, 5));
-	sqlite3_bind_value(q, 5, sqlite3_column_value(st, 7));
-	rc = sqlite3_step(q);
-	rc = rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : hvb_store_fail(dst, "cannot look up a run");
+	*rc = 0;
+	if (sqlite3_prepare_v2(m->dst->db, sql, -1, &q, NULL) != SQLITE_OK) {
+		*rc = hvb_store_fail(m->dst, "cannot look up a run");
+		return 0;
+	}
+	if (m->ri.uuid[0])
+		sqlite3_bind_text(q, 1, m->ri.uuid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, m->ri.label, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, m->ri.experiment, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 4, m->ri.config_text ? m->ri.config_text : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 5, m->ri.host_json ? m->ri.host_json : "", -1, SQLITE_STATIC);
+	sqlite3_bind_double(q, 6, m->ri.started);
+	int step = sqlite3_step(q);
+	if (step == SQLITE_ROW)
+		id = sqlite3_column_int64(q, 0);
+	else if (step != SQLITE_DONE)
+		*rc = hvb_store_fail(m->dst, "cannot look up a run");
 	sqlite3_finalize(q);
+	return id;
+}
+
+/* A statement walking src's rows (its parameter 1 bound to parent) and one for dst. */
+static int prep_pair(struct merge *m, const char *sel, const char *other, int64_t parent, sqlite3_stmt **a,
+		     sqlite3_stmt **b)
+{
+	*a = *b = NULL;
+	if (sqlite3_prepare_v2(m->src->db, sel, -1, a, NULL) != SQLITE_OK)
+		return fail_src(m);
+	if (sqlite3_prepare_v2(m->dst->db, other, -1, b, NULL) != SQLITE_OK) {
+		sqlite3_finalize(*a);
+		return hvb_store_fail(m->dst, "cannot merge");
+	}
+	sqlite3_bind_int64(*a, 1, parent);
+	return 0;
+}
+
+/* The end of a walk of prep_pair's: rc, or src's error when its rows did not end well. */
+static int pair_end(struct merge *m, int rc, int step, sqlite3_stmt *a, sqlite3_stmt *b)
+{
+	if (!rc && step != SQLITE_DONE)
+		rc = fail_src(m);
+	sqlite3_finalize(a);
+	sqlite3_finalize(b);
 	return rc;
 }
 
-static int import_run(struct hvb_store *src, struct hvb_store *dst, int64_t old)
+/* The artifacts of src's run, cell or sample (where: "run_id=? AND cell_id IS
+ * NULL", "cell_id=? AND sample_id IS NULL", "sample_id=?"), with the new ids. */
+static int copy_artifacts(struct merge *m, const char *where, int64_t old, int64_t cell, int64_t sample)
 {
-	struct idmap cells = { 0 }, samples = { 0 };
-	struct idmap *maps[2] = { &cells, &samples };
-	static const int art_remap[2] = { 2, 3 };
-	int64_t run = 0;
+	char sel[256];
+	sqlite3_stmt *a, *b;
+	int rc = 0, step;
+
+	snprintf(sel, sizeof(sel), "SELECT name, mime, data FROM artifacts WHERE %s ORDER BY id", where);
+	if ((rc = prep_pair(m, sel, "INSERT INTO artifacts(run_id, cell_id, sample_id, name, mime, data)"
+			    " VALUES(?,?,?,?,?,?)", old, &a, &b)) < 0)
+		return rc;
+	while (!rc && (step = sqlite3_step(a)) == SQLITE_ROW) {
+		sqlite3_reset(b);
+		sqlite3_clear_bindings(b);
+		sqlite3_bind_int64(b, 1, m->run);
+		if (cell)
+			sqlite3_bind_int64(b, 2, cell);
+		if (sample)
+			sqlite3_bind_int64(b, 3, sample);
+		for (int i = 0; i < 3; i++)
+			sqlite3_bind_value(b, 4 + i, sqlite3_column_value(a, i));
+		if (sqlite3_step(b) != SQLITE_DONE)
+			rc = hvb_store_fail(m->dst, "cannot merge an artifact");
+	}
+	return pair_end(m, rc, step, a, b);
+}
+
+/* One sample of src (its old id) into dst's cell, with its metrics and artifacts. */
+static int copy_sample(struct merge *m, int64_t old, int64_t cell)
+{
+	struct idmap one = { 0 };
+	int rc = copy_rows(m->src, m->dst, "SELECT id, cell_id, rep, status, reason, seed, started, wall_s, workload_s"
+			   " FROM samples WHERE id=?", "INSERT INTO samples(cell_id, rep, status, reason, seed, started,"
+			   " wall_s, workload_s) VALUES(?,?,?,?,?,?,?,?)", old, 1, cell, &one);
+
+	if (!rc && one.n == 1)
+		rc = copy_rows(m->src, m->dst, "SELECT 0, sample_id, name, value, unit, better FROM metrics WHERE sample_id=?",
+			       "INSERT INTO metrics(sample_id, name, value, unit, better) VALUES(?,?,?,?,?)", old, 1,
+			       one.to[0], NULL);
+	if (!rc && one.n == 1)
+		rc = copy_artifacts(m, "sample_id=?", old, cell, one.to[0]);
+	m->samples += !rc;
+	free(one.from);
+	free(one.to);
+	return rc;
+}
+
+/* A sample's figures as one text (status, seed, times, then every metric),
+ * each double in hexadecimal: equal texts are equal figures, to the bit. */
+static char *sample_text(struct hvb_store *s, int64_t id)
+{
+	static const char *const sql[2] = {
+		"SELECT status, coalesce(reason, ''), seed, started, wall_s, workload_s FROM samples WHERE id=?",
+		"SELECT name, value, unit, better FROM metrics WHERE sample_id=? ORDER BY name",
+	};
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	for (int q = 0; f && q < 2; q++) {
+		sqlite3_stmt *st;
+		if (sqlite3_prepare_v2(s->db, sql[q], -1, &st, NULL) != SQLITE_OK)
+			break;
+		sqlite3_bind_int64(st, 1, id);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			for (int i = 0; i < sqlite3_column_count(st); i++)
+				if (sqlite3_column_type(st, i) == SQLITE_FLOAT)
+					fprintf(f, "%s%a", i ? " " : "", sqlite3_column_double(st, i));
+				else
+					fprintf(f, "%s%s", i ? " " : "", (const char *)sqlite3_column_text(st, i) ?: "-");
+			fputc('\n', f);
+		}
+		sqlite3_finalize(st);
+	}
+	if (f)
+		fclose(f);
+	return out;
+}
+
+/* The first line where two sample texts differ, for the message. */
+static void first_difference(const char *a, const char *b, char *buf, size_t len)
+{
+	while (*a && *b) {
+		size_t na = strcspn(a, "\n"), nb = strcspn(b, "\n");
+		if (na != nb || strncmp(a, b, na)) {
+			snprintf(buf, len, "'%.*s' here, '%.*s' in the file", (int)(na > 200 ? 200 : na), a,
+				 (int)(nb > 200 ? 200 : nb), b);
+			return;
+		}
+		a += na + (a[na] == '\n');
+		b += nb + (b[nb] == '\n');
+	}
+	snprintf(buf, len, "%s", *a ? "a metric more here" : "a metric more in the file");
+}
+
+/* Each sample of src's cell: added when dst's cell lacks its repetition, compared when it has it. */
+static int merge_samples(struct merge *m, int64_t old_cell, int64_t cell, const char *key)
+{
+	sqlite3_stmt *a, *b;
+	int rc = 0, step;
+
+	if ((rc = prep_pair(m, "SELECT id, rep FROM samples WHERE cell_id=? ORDER BY rep",
+			    "SELECT id FROM samples WHERE cell_id=? AND rep=?", old_cell, &a, &b)) < 0)
+		return rc;
+	while (!rc && (step = sqlite3_step(a)) == SQLITE_ROW) {
+		int64_t old = sqlite3_column_int64(a, 0);
+		int rep = sqlite3_column_int(a, 1);
+		sqlite3_reset(b);
+		sqlite3_bind_int64(b, 1, cell);
+		sqlite3_bind_int(b, 2, rep);
+		int found = sqlite3_step(b);
+		if (found == SQLITE_DONE) {
+			rc = copy_sample(m, old, cell);
+			continue;
+		}
+		if (found != SQLITE_ROW) {
+			rc = hvb_store_fail(m->dst, "cannot look up a sample");
+			break;
+		}
+		char *here = sample_text(m->dst, sqlite3_column_int64(b, 0)), *there = sample_text(m->src, old);
+		if (!here || !there)
+			rc = HVB_ENOMEM;
+		else if (strcmp(here, there)) {
+			char d[600];
+			first_difference(here, there, d, sizeof(d));
+			hvb_log(HVB_LOG_ERROR, "%s: run %s, cell '%s', repetition %d: %s holds other figures under the "
+				"same run, cell and repetition (%s): a conflicting duplicate; nothing of this run was merged",
+				m->src->path, m->ri.uuid, key, rep, m->dst->path, d);
+			rc = HVB_ECONFLICT;
+		}
+		free(here);
+		free(there);
+	}
+	return pair_end(m, rc, step, a, b);
+}
+
+/* Each cell of src's run: a new one copied, a known one (same key) merged sample by
+ * sample and given src's status (the later word on it when samples were added). */
+static int merge_cells(struct merge *m, int64_t old_run)
+{
+	sqlite3_stmt *a, *b;
+	int rc = 0, step;
+
+	if ((rc = prep_pair(m, "SELECT id, key FROM cells WHERE run_id=? ORDER BY idx",
+			    "SELECT id FROM cells WHERE run_id=? AND key=?", old_run, &a, &b)) < 0)
+		return rc;
+	while (!rc && (step = sqlite3_step(a)) == SQLITE_ROW) {
+		int64_t old = sqlite3_column_int64(a, 0), cell;
+		const char *key = (const char *)sqlite3_column_text(a, 1);
+		int before = m->samples;
+		sqlite3_reset(b);
+		sqlite3_bind_int64(b, 1, m->run);
+		sqlite3_bind_text(b, 2, key, -1, SQLITE_TRANSIENT);
+		int found = sqlite3_step(b);
+		if (found == SQLITE_ROW)
+			cell = sqlite3_column_int64(b, 0);
+		else if (found != SQLITE_DONE) {
+			rc = hvb_store_fail(m->dst, "cannot look up a cell");
+			break;
+		} else {
+			struct idmap one = { 0 };
+			rc = copy_rows(m->src, m->dst, "SELECT id, run_id, idx, key, backend, mode, placement, vcpus, memory,"
+				       " workload, section, params_json, status, reason, placement_json FROM cells WHERE id=?",
+				       "INSERT INTO cells(run_id, idx, key, backend, mode, placement, vcpus, memory, workload,"
+				       " section, params_json, status, reason, placement_json) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+				       old, 1, m->run, &one);
+			cell = one.n ? one.to[0] : 0;
+			free(one.from);
+			free(one.to);
+			if (!rc)
+				rc = copy_artifacts(m, "cell_id=? AND sample_id IS NULL", old, cell, 0);
+		}
+		if (!rc)
+			rc = merge_samples(m, old, cell, key);
+		if (!rc && found == SQLITE_ROW && m->samples > before)
+			rc = copy_rows(m->src, m->dst, "SELECT id, status, reason, placement_json, 0 FROM cells WHERE id=?",
+				       "UPDATE cells SET status=?1, reason=?2, placement_json=?3 WHERE id=?4", old, 4, cell, NULL);
+	}
+	return pair_end(m, rc, step, a, b);
+}
+
+/* A run dst lacks: its row (with src's UUID, or a new one for a run from before UUIDs), then its cells. */
+static int add_run(struct merge *m, int64_t old)
+{
+	char sel[512], uuid[40];
+	struct idmap one = { 0 };
 	int rc;
 
-	if (sqlite3_exec(dst->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-		return hvb_store_fail(dst, "cannot begin a transaction");
-	struct idmap runs = { 0 };
-	rc = copy_rows(src, dst, "SELECT id, " RUN_COLS " FROM runs WHERE id=?",
-		       "INSERT INTO runs(" RUN_COLS ") VALUES(?,?,?,?,?,?,?,?,?,?)", old, 0, 0, NULL, NULL, &runs);
-	run = runs.n ? runs.to[0] : 0;
-	free(runs.from);
-	free(runs.to);
-	if (!rc)
-		rc = copy_rows(src, dst, "SELECT id, run_id, idx, key, backend, mode, placement, vcpus, memory, workload,"
-			       " section, params_json, status, reason, placement_json FROM cells WHERE run_id=?",
-			       "INSERT INTO cells(run_id, idx, key, backend, mode, placement, vcpus, memory, workload,"
-			       " section, params_json, status, reason, placement_json) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-			       old, 1, run, NULL, NULL, &cells);
-	for (size_t i = 0; !rc && i < cells.n; i++) {
-		size_t before = samples.n;
-		rc = copy_rows(src, dst, "SELECT id, cell_id, rep, status, reason, seed, started, wall_s, workload_s"
-			       " FROM samples WHERE cell_id=?", "INSERT INTO samples(cell_id, rep, status, reason, seed,"
-			       " started, wall_s, workload_s) VALUES(?,?,?,?,?,?,?,?)", cells.from[i], 1, cells.to[i], NULL,
-			       NULL, &samples);
-		for (size_t k = before; !rc && k < samples.n; k++)
-			rc = copy_rows(src, dst, "SELECT 0, sample_id, name, value, unit, better FROM metrics WHERE sample_id=?",
-				       "INSERT INTO metrics(sample_id, name, value, unit, better) VALUES(?,?,?,?,?)",
-				       samples.from[k], 1, samples.to[k], NULL, NULL, NULL);
+	snprintf(sel, sizeof(sel), "SELECT id, " RUN_COLS "%s FROM runs WHERE id=?",
+		 m->src->schema >= 3 ? RUN_IDENT : ", NULL, NULL, NULL, NULL");
+	rc = copy_rows(m->src, m->dst, sel, "INSERT INTO runs(" RUN_COLS RUN_IDENT ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+		       old, 0, 0, &one);
+	m->run = one.n ? one.to[0] : 0;
+	free(one.from);
+	free(one.to);
+	if (!rc && !m->ri.uuid[0]) {
+		sqlite3_stmt *st;
+		hvb_uuid_new(uuid, sizeof(uuid));
+		snprintf(m->ri.uuid, sizeof(m->ri.uuid), "%s", uuid);
+		if (sqlite3_prepare_v2(m->dst->db, "UPDATE runs SET uuid=?, host_class=? WHERE id=?", -1, &st, NULL) != SQLITE_OK)
+			return hvb_store_fail(m->dst, "cannot merge");
+		sqlite3_bind_text(st, 1, m->ri.uuid, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, m->ri.host_class, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, m->run);
+		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : hvb_store_fail(m->dst, "cannot merge");
+		sqlite3_finalize(st);
 	}
 	if (!rc)
-		rc = copy_rows(src, dst, "SELECT id, run_id, cell_id, sample_id, name, mime, data FROM artifacts WHERE run_id=?",
-			       "INSERT INTO artifacts(run_id, cell_id, sample_id, name, mime, data) VALUES(?,?,?,?,?,?)",
-			       old, 1, run, art_remap, maps, NULL);
-	free(cells.from);
-	free(cells.to);
-	free(samples.from);
-	free(samples.to);
-	if (!rc && sqlite3_exec(dst->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-		rc = hvb_store_fail(dst, "cannot commit");
-	if (!sqlite3_get_autocommit(dst->db))
-		sqlite3_exec(dst->db, "ROLLBACK", NULL, NULL, NULL);
+		rc = merge_cells(m, old);
+	if (!rc)
+		rc = copy_artifacts(m, "run_id=? AND cell_id IS NULL", old, 0, 0);
 	return rc;
 }
 
-int hvb_store_import(struct hvb_store *dst, struct hvb_store *src, int *added, int *known, int *running)
+/* One run of src, in one transaction: 1 added, 2 present whole, 3 grown, or < 0. */
+static int merge_run(struct merge *m, int64_t old)
 {
+	int rc, known;
+
+	if (sqlite3_exec(m->dst->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return hvb_store_fail(m->dst, "cannot begin a transaction");
+	m->samples = 0;
+	if ((m->run = find_run(m, &rc)) && !rc) {
+		known = 1;
+		rc = merge_cells(m, old);
+		/* Samples added: the run's end and status are src's, the later word. */
+		if (!rc && m->samples)
+			rc = copy_rows(m->src, m->dst, "SELECT id, status, ended, 0 FROM runs WHERE id=?",
+				       "UPDATE runs SET status=?1, ended=?2 WHERE id=?3", old, 3, m->run, NULL);
+	} else {
+		known = 0;
+		if (!rc)
+			rc = add_run(m, old);
+	}
+	if (!rc && sqlite3_exec(m->dst->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		rc = hvb_store_fail(m->dst, "cannot commit");
+	if (!sqlite3_get_autocommit(m->dst->db))
+		sqlite3_exec(m->dst->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc < 0 ? rc : !known ? 1 : m->samples ? 3 : 2;
+}
+
+int hvb_store_import(struct hvb_store *dst, struct hvb_store *src, struct hvb_merge_counts *n)
+{
+	struct merge m = { .src = src, .dst = dst };
 	sqlite3_stmt *st;
 	int rc = 0, step;
 
-	*added = *known = *running = 0;
-	if (sqlite3_prepare_v2(src->db, "SELECT id, " RUN_COLS " FROM runs ORDER BY id", -1, &st, NULL) != SQLITE_OK)
+	memset(n, 0, sizeof(*n));
+	if (sqlite3_prepare_v2(src->db, "SELECT id FROM runs ORDER BY id", -1, &st, NULL) != SQLITE_OK)
 		return hvb_store_fail(src, "cannot read the runs");
 	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0);
 		char who[256];
+		if ((rc = hvb_store_run_get(src, id, &m.ri)) < 0)
+			break;
 		/* Still being measured (a live process holds it): its samples are not all there. */
-		if (!strcmp((const char *)sqlite3_column_text(st, 6), "running") &&
-		    hvb_store_run_holder(src, id, who, sizeof(who)) == 1) {
-			hvb_log(HVB_LOG_WARN, "%s: run %lld is being measured (%s): not imported", src->path,
+		if (!strcmp(m.ri.status, "running") && hvb_store_run_holder(src, id, who, sizeof(who)) == 1) {
+			hvb_log(HVB_LOG_WARN, "%s: run %lld is being measured (%s): not merged", src->path,
 				(long long)id, who);
-			(*running)++;
-		} else if ((rc = present(dst, st)) == 1) {
-			(*known)++;
+			n->running++;
+		} else if ((rc = merge_run(&m, id)) > 0) {
+			n->added += rc == 1;
+			n->present += rc == 2;
+			n->grown += rc == 3;
+			n->samples += m.samples;
 			rc = 0;
-		} else if (!rc && !(rc = import_run(src, dst, id)))
-			(*added)++;
+		} else if (rc == HVB_ECONFLICT) { /* said; the other runs are merged still */
+			n->conflicts++;
+			rc = 0;
+		}
+		hvb_run_info_free(&m.ri);
 	}
 	if (!rc && step != SQLITE_DONE)
 		rc = hvb_store_fail(src, "cannot read the runs");
 	sqlite3_finalize(st);
-	return rc;
+	return rc < 0 ? rc : n->conflicts ? HVB_ECONFLICT : 0;
 }

@@ -25,6 +25,7 @@ enum hvb_err {
 	HVB_ECHILD = -10,   /* an external program or the agent failed */
 	HVB_ETRUNC = -11,   /* input ends in the middle of a record */
 	HVB_EBUSY = -12,    /* in use by another process (a run being measured) */
+	HVB_ECONFLICT = -13,/* two stores hold different figures under one natural key */
 };
 const char *hvb_strerror(int err);
 
@@ -214,9 +215,28 @@ struct hvb_run_info {
 	char *config_text;
 	char *host_json;
 	char version[32];
+	char uuid[40];        /* the run's natural key across stores (merge) */
+	char host_class[24];  /* hvb_host_class of its host facts */
+	int shard_index, shard_count; /* run --shard K/N (1-based); 0, 0: the whole matrix */
 };
 void hvb_run_info_free(struct hvb_run_info *r);
+/* FNV-1a, 64 bits, of a string: a hash that is the same on every host and build
+ * (shards of a plan, host classes). */
+uint64_t hvb_fnv1a(const char *s);
+/* A new random (version 4) UUID, lower case, into buf (37 bytes or more). */
+int hvb_uuid_new(char *buf, size_t len);
+/* The class of the host a run's facts describe (results/run-ident.c): runs of one
+ * class may be compared and pooled, runs of two never unless asked. It is made of
+ * the CPU model, the host kind (bare metal, virtual machine, dom0), the logical
+ * CPUs, the memory rounded up to a power of two GiB, and the NUMA nodes with
+ * each one's CPUs; never the host name, kernel, hypervisor or microcode (what a
+ * gate compares; compare and gate warn when they differ). "hc-" and 10 hex
+ * digits of its hash into cls, the text hashed into basis (may be NULL);
+ * HVB_ENOENT ("unknown") when host_json holds no facts. */
+int hvb_host_class(const char *host_json, char *cls, size_t len, char *basis, size_t blen);
 
+/* A new run, with a new UUID; its host class and shard (host_json's "shard":
+ * "K/N") are taken from host_json. */
 int hvb_store_run_begin(struct hvb_store *s, const char *label, const char *experiment,
 			const char *config_path, const char *config_text, const char *host_json, int lab,
 			int64_t *run_id);
@@ -235,6 +255,12 @@ int hvb_store_label_check(const char *label, char *why, size_t len);
 int hvb_store_artifact_dir(struct hvb_store *s, int64_t run_id, char *buf, size_t len);
 /* RUN as a number, "last", or a label (newest run with that label). */
 int hvb_store_run_resolve(struct hvb_store *s, const char *spec, int64_t *run_id);
+/* The runs SPEC names for analysis: a run id or "last" names that run; a label
+ * names the newest run with it and, beside it, the newest run with that label,
+ * experiment and shard count of every other (shard, host class): the shards of a
+ * sharded run, and the same matrix measured on hosts of other classes. *ids is
+ * malloc'd (caller frees), newest first. */
+int hvb_store_run_set(struct hvb_store *s, const char *spec, int64_t **ids, size_t *n);
 typedef int (*hvb_run_cb)(const struct hvb_run_info *r, int ncells, int nsamples, void *arg);
 int hvb_store_runs_foreach(struct hvb_store *s, hvb_run_cb cb, void *arg);
 
@@ -249,6 +275,7 @@ struct hvb_cell_row {
 	char status[16];       /* planned, running, done, partial, failed, skipped, interrupted (bench/runner.c) */
 	char *reason;
 	char *placement_json;  /* the plan and what was read back */
+	char host_class[24];   /* its run's host class (hvb_store_cells_foreach) */
 };
 void hvb_cell_row_free(struct hvb_cell_row *c);
 int hvb_store_cell_put(struct hvb_store *s, struct hvb_cell_row *c); /* insert or find by (run, idx) */
@@ -328,10 +355,22 @@ extern const struct hvb_export_column hvb_export_columns[]; /* NULL-name termina
 /* One row per sample and metric of runs ids[0..n) (a sample without metrics:
  * one row), CSV (RFC 4180, CRLF) or, json non-zero, one JSON object. */
 int hvb_export_runs(struct hvb_store *s, const int64_t *ids, size_t n, int json, FILE *out);
-/* Copies every finished run of src (cells, samples, metrics, artifacts) into
- * dst, in one transaction each; a run dst already holds (the same start,
- * experiment, label, config and host) is left out, so importing twice adds
- * nothing. Counts into *added, *present and *running (not finished: left). */
-int hvb_store_import(struct hvb_store *dst, struct hvb_store *src, int *added, int *present, int *running);
+/* hvbench merge: copies every finished run of src (cells, samples, metrics,
+ * artifacts) into dst, one transaction per run. A run is known by its UUID (a
+ * run from a store older than UUIDs by its start, experiment, label, config and
+ * host): a run dst holds already adds only the samples it lacks (a file merged
+ * again adds nothing); a sample of the same natural key (run, cell key,
+ * repetition) stored with other figures is a conflict, said naming the run's
+ * UUID, the cell and the repetition, and nothing of that run is written
+ * (HVB_ECONFLICT once every other run is merged). Runs still being measured are left out. */
+struct hvb_merge_counts {
+	int added;   /* runs new to dst */
+	int present; /* runs dst held whole already */
+	int grown;   /* runs dst held, to which samples were added */
+	int samples; /* samples added, in all */
+	int running; /* not finished: left out */
+	int conflicts; /* runs left out for a conflicting duplicate */
+};
+int hvb_store_import(struct hvb_store *dst, struct hvb_store *src, struct hvb_merge_counts *n);
 
 #endif

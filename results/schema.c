@@ -36,6 +36,21 @@ static const char *const migrations[] = {
 	" cell_id INTEGER, sample_id INTEGER, name TEXT NOT NULL, mime TEXT NOT NULL, data BLOB);",
 	/* 2: who measures a running run, named when --resume is refused (store-owner.c) */
 	"ALTER TABLE runs ADD COLUMN owner TEXT;",
+	/* 3: runs that travel between stores (hvbench merge): each run's UUID, its
+	 * host class and its shard K of N; natural keys, unique: a run by its UUID, a
+	 * cell by (run, key), a sample by (cell, rep). Runs from before get a random
+	 * (version 4) UUID here; the class of theirs is derived from their host facts
+	 * when read (results/store.c). */
+	"ALTER TABLE runs ADD COLUMN uuid TEXT;"
+	"ALTER TABLE runs ADD COLUMN host_class TEXT;"
+	"ALTER TABLE runs ADD COLUMN shard_index INTEGER;"
+	"ALTER TABLE runs ADD COLUMN shard_count INTEGER;"
+	"UPDATE runs SET uuid = lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' ||"
+	" substr(hex(randomblob(2)), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) ||"
+	" substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)));"
+	"CREATE UNIQUE INDEX runs_uuid ON runs(uuid);"
+	"CREATE UNIQUE INDEX cells_natural ON cells(run_id, key);"
+	"CREATE UNIQUE INDEX samples_natural ON samples(cell_id, rep);",
 };
 
 int hvb_schema_latest(void) { return (int)(sizeof(migrations) / sizeof(migrations[0])); }

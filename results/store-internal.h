@@ -8,6 +8,7 @@ struct hvb_store {
 	sqlite3 *db;
 	char *path;
 	int lock_fd; /* holds the open file description locks of the runs this process measures; -1 */
+	int schema;  /* its schema version: a store read-only may be older than this hvbench */
 };
 int hvb_schema_latest(void);
 /* PRAGMA user_version into *version; returns the SQLite result code. */

@@ -221,10 +221,12 @@ struct hvb_store *hvb_store_open(const char *path, int readonly)
 		goto fail;
 	}
 	if (readonly) {
-		if (read_only_version(s, hdr, nhdr) < 0)
+		if ((s->schema = read_only_version(s, hdr, nhdr)) < 0)
 			goto fail;
 	} else if (hvb_schema_migrate(s->db, path) < 0)
 		goto fail;
+	else
+		s->schema = hvb_schema_latest();
 	if (sqlite3_create_collation(s->db, "hvb_name", SQLITE_UTF8, NULL, name_collation) != SQLITE_OK ||
 	    sqlite3_exec(s->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL) != SQLITE_OK) {
 		hvb_store_fail(s, "cannot set up the database");

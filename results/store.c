@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <jansson.h>
 #include "results/results.h"
 #include "results/store-internal.h"
 
@@ -85,18 +86,26 @@ int hvb_store_run_begin(struct hvb_store *s, const char *label, const char *expe
 			int64_t *run_id)
 {
 	sqlite3_stmt *st;
-	char why[256];
-	int rc;
+	char why[256], uuid[40], cls[24];
+	int rc, k = 0, n = 0;
 
 	if (label && hvb_store_label_check(label, why, sizeof(why)) < 0) {
 		hvb_log(HVB_LOG_ERROR, "label '%s': %s", label, why);
 		return HVB_EINVAL;
 	}
+	json_t *h = json_loads(host_json, 0, NULL);
+	const char *shard = json_string_value(json_object_get(h, "shard"));
+	if (shard && (sscanf(shard, "%d/%d", &k, &n) != 2 || k < 1 || k > n))
+		k = n = 0;
+	json_decref(h);
+	hvb_host_class(host_json, cls, sizeof(cls), NULL, 0);
+	hvb_uuid_new(uuid, sizeof(uuid));
 	/* The row and its lock appear together: no other process sees the run unowned. */
 	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return hvb_store_fail(s, "cannot begin a transaction");
 	if ((rc = prep(s, "INSERT INTO runs(label, experiment, config_path, config_text, host_json, status,"
-			  " started, lab, version) VALUES(?,?,?,?,?,'running',?,?,?)", &st)) < 0)
+			  " started, lab, version, uuid, host_class, shard_index, shard_count)"
+			  " VALUES(?,?,?,?,?,'running',?,?,?,?,?,nullif(?,0),nullif(?,0))", &st)) < 0)
 		return end_transaction(s, rc);
 	sqlite3_bind_text(st, 1, label ? label : "", -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, experiment, -1, SQLITE_STATIC);
@@ -106,6 +115,10 @@ int hvb_store_run_begin(struct hvb_store *s, const char *label, const char *expe
 	sqlite3_bind_double(st, 6, now_s());
 	sqlite3_bind_int(st, 7, lab);
 	sqlite3_bind_text(st, 8, PACKAGE_VERSION, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 9, uuid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 10, cls, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 11, k);
+	sqlite3_bind_int(st, 12, n);
 	rc = step_done(s, st, "cannot record the run");
 	sqlite3_finalize(st);
 	*run_id = sqlite3_last_insert_rowid(s->db);
@@ -139,6 +152,24 @@ int hvb_store_run_status(struct hvb_store *s, int64_t run_id, const char *status
 }
 
 #define RUN_COLS "id, label, experiment, status, started, ended, lab, config_path, config_text, host_json, version"
+#define RUN_NCOLS 15
+
+/* The columns run_from_row reads: a store read-only may be older than its
+ * identity columns (schema 3), whose runs then have none stored. */
+static const char *run_cols(const struct hvb_store *s)
+{
+	return s->schema >= 3 ? RUN_COLS ", uuid, host_class, shard_index, shard_count"
+			      : RUN_COLS ", NULL, NULL, NULL, NULL";
+}
+
+/* "SELECT <the run columns> <rest>" */
+static int prep_runs(struct hvb_store *s, const char *rest, sqlite3_stmt **st)
+{
+	char sql[1024];
+
+	snprintf(sql, sizeof(sql), "SELECT %s %s", run_cols(s), rest);
+	return prep(s, sql, st);
+}
 
 static void run_from_row(sqlite3_stmt *st, struct hvb_run_info *r)
 {
@@ -154,6 +185,12 @@ static void run_from_row(sqlite3_stmt *st, struct hvb_run_info *r)
 	r->config_text = col_dup(st, 8);
 	r->host_json = col_dup(st, 9);
 	col_copy(st, 10, r->version, sizeof(r->version));
+	col_copy(st, 11, r->uuid, sizeof(r->uuid));
+	col_copy(st, 12, r->host_class, sizeof(r->host_class));
+	if (!r->host_class[0]) /* measured before classes were stored */
+		hvb_host_class(r->host_json, r->host_class, sizeof(r->host_class), NULL, 0);
+	r->shard_index = sqlite3_column_int(st, 13);
+	r->shard_count = sqlite3_column_int(st, 14);
 }
 
 void hvb_run_info_free(struct hvb_run_info *r)
@@ -185,7 +222,7 @@ int hvb_store_run_get(struct hvb_store *s, int64_t run_id, struct hvb_run_info *
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((rc = prep(s, "SELECT " RUN_COLS " FROM runs WHERE id=?", &st)) < 0)
+	if ((rc = prep_runs(s, "FROM runs WHERE id=?", &st)) < 0)
 		return rc;
 	sqlite3_bind_int64(st, 1, run_id);
 	rc = sqlite3_step(st);
@@ -227,19 +264,87 @@ int hvb_store_run_resolve(struct hvb_store *s, const char *spec, int64_t *run_id
 	return rc;
 }
 
+int hvb_store_run_set(struct hvb_store *s, const char *spec, int64_t **ids, size_t *n)
+{
+	struct hvb_run_info r, o;
+	char (*seen)[40] = NULL;
+	sqlite3_stmt *st;
+	int64_t first, *v = NULL;
+	int rc, step;
+
+	*ids = NULL;
+	*n = 0;
+	if ((rc = hvb_store_run_resolve(s, spec, &first)) < 0)
+		return rc;
+	int64_t dummy;
+	/* A run named by its id or "last" is that run alone. */
+	if (!strcmp(spec, "last") || hvb_parse_int(spec, &dummy) == 0) {
+		if (!(*ids = malloc(sizeof(**ids))))
+			return HVB_ENOMEM;
+		(*ids)[(*n)++] = first;
+		return 0;
+	}
+	if ((rc = hvb_store_run_get(s, first, &r)) < 0)
+		return rc;
+	if ((rc = prep_runs(s, "FROM runs WHERE label=? AND experiment=? ORDER BY id DESC", &st)) < 0) {
+		hvb_run_info_free(&r);
+		return rc;
+	}
+	sqlite3_bind_text(st, 1, r.label, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, r.experiment, -1, SQLITE_STATIC);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		size_t k;
+		run_from_row(st, &o);
+		hvb_run_info_free(&o);
+		if (o.shard_count != r.shard_count)
+			continue;
+		/* The newest of each (shard, host class): the group's key in seen[]. */
+		char key[40];
+		snprintf(key, sizeof(key), "%d %s", o.shard_index, o.host_class);
+		for (k = 0; k < *n && strcmp(seen[k], key); k++)
+			;
+		if (k < *n)
+			continue;
+		int64_t *nv = realloc(v, (*n + 1) * sizeof(*v));
+		char (*ns)[40] = realloc(seen, (*n + 1) * sizeof(*seen));
+		if (nv)
+			v = nv;
+		if (ns)
+			seen = ns;
+		if (!nv || !ns) {
+			rc = HVB_ENOMEM;
+			break;
+		}
+		v[*n] = o.id;
+		snprintf(seen[(*n)++], sizeof(*seen), "%s", key);
+	}
+	sqlite3_finalize(st);
+	hvb_run_info_free(&r);
+	free(seen);
+	if (!rc && step != SQLITE_DONE)
+		rc = hvb_store_fail(s, "cannot read the runs");
+	if (rc < 0) {
+		free(v);
+		*n = 0;
+		return rc;
+	}
+	*ids = v;
+	return 0;
+}
+
 int hvb_store_runs_foreach(struct hvb_store *s, hvb_run_cb cb, void *arg)
 {
 	sqlite3_stmt *st;
 	int rc, cbrc = 0;
 
-	if ((rc = prep(s, "SELECT " RUN_COLS ", (SELECT count(*) FROM cells c WHERE c.run_id=runs.id),"
-			  " (SELECT count(*) FROM samples x JOIN cells c ON x.cell_id=c.id"
-			  "  WHERE c.run_id=runs.id AND x.status='ok') FROM runs ORDER BY id", &st)) < 0)
+	if ((rc = prep_runs(s, ", (SELECT count(*) FROM cells c WHERE c.run_id=runs.id),"
+			       " (SELECT count(*) FROM samples x JOIN cells c ON x.cell_id=c.id"
+			       "  WHERE c.run_id=runs.id AND x.status='ok') FROM runs ORDER BY id", &st)) < 0)
 		return rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct hvb_run_info r;
 		run_from_row(st, &r);
-		cbrc = cb(&r, sqlite3_column_int(st, 11), sqlite3_column_int(st, 12), arg);
+		cbrc = cb(&r, sqlite3_column_int(st, RUN_NCOLS), sqlite3_column_int(st, RUN_NCOLS + 1), arg);
 		hvb_run_info_free(&r);
 		if (cbrc)
 			break;
@@ -333,8 +438,14 @@ int hvb_store_cell_status(struct hvb_store *s, int64_t cell_id, char *status, si
 int hvb_store_cells_foreach(struct hvb_store *s, int64_t run_id, hvb_cell_cb cb, void *arg)
 {
 	sqlite3_stmt *st;
+	struct hvb_run_info ri;
+	char cls[24] = "";
 	int rc, cbrc = 0;
 
+	if (hvb_store_run_get(s, run_id, &ri) == 0) {
+		snprintf(cls, sizeof(cls), "%s", ri.host_class);
+		hvb_run_info_free(&ri);
+	}
 	if ((rc = prep(s, "SELECT id, run_id, idx, key, backend, mode, placement, vcpus, memory, workload, section,"
 			  " params_json, status, reason, placement_json FROM cells WHERE run_id=? ORDER BY idx",
 		       &st)) < 0)
@@ -358,6 +469,7 @@ int hvb_store_cells_foreach(struct hvb_store *s, int64_t run_id, hvb_cell_cb cb,
 		col_copy(st, 12, c.status, sizeof(c.status));
 		c.reason = col_dup(st, 13);
 		c.placement_json = col_dup(st, 14);
+		snprintf(c.host_class, sizeof(c.host_class), "%s", cls);
 		cbrc = cb(&c, arg);
 		hvb_cell_row_free(&c);
 		if (cbrc)

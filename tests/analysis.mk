@@ -8,12 +8,14 @@ TESTS += tests/unit-stats
 check_PROGRAMS += tests/analysis-fixture
 tests_analysis_fixture_LDADD = $(HVB_LIBS)
 TESTS += tests/gate.sh tests/report.sh tests/report-html.sh tests/report-lab.sh tests/hv-facts.sh
+# Many hosts on existing engines: shards, merge, the gate across hosts (issue 21)
+TESTS += tests/shard-merge.sh
 CLEANFILES += tests/report-html.png
 # benchmark aid, built on demand: make tests/bench/gate-power
 EXTRA_PROGRAMS += tests/bench/gate-power
 tests_bench_gate_power_LDADD = $(HVB_LIBS)
 CLEANFILES += tests/bench/gate-power
 endif
-EXTRA_DIST += tests/hv-facts.sh tests/gate.sh tests/report.sh tests/report-html.sh tests/report-lab.sh tests/data/analysis/native-samples.txt \
+EXTRA_DIST += tests/shard-merge.sh tests/hv-facts.sh tests/gate.sh tests/report.sh tests/report-html.sh tests/report-lab.sh tests/data/analysis/native-samples.txt \
 	tests/data/analysis/lab-smoke.sql
 EXTRA_DIST += tests/bench/gate-calibration.sh tests/bench/README-gate.md

@@ -74,11 +74,11 @@ HVBENCH_DB="$OTHER" "$HVBENCH" bench memlat sizes=16K,64K duration=20ms warmup=0
 	fail "bench into another store: $(cat "$T/out")"
 before=$(q "SELECT count(*) FROM metrics")
 "$HVBENCH" import "$OTHER" > "$T/imp" || fail "import: $(cat "$T/imp")"
-check 'grep -q "1 run imported" "$T/imp"' "import says: $(cat "$T/imp")"
+check 'grep -q "1 run added" "$T/imp"' "import says: $(cat "$T/imp")"
 check '[ "$(q "SELECT count(*) FROM metrics")" = $((before + $(sqlite3 "$OTHER" "SELECT count(*) FROM metrics"))) ]' "metrics imported"
 check '[ "$(q "SELECT count(*) FROM runs")" = 3 ]' "runs after import"
 "$HVBENCH" import "$OTHER" > "$T/imp" || fail "import again"
-check 'grep -q "0 runs imported.*1 already there" "$T/imp"' "import again says: $(cat "$T/imp")"
+check 'grep -q "0 runs added, 1 already here whole.*nothing new" "$T/imp"' "import again says: $(cat "$T/imp")"
 check '[ "$(q "SELECT count(*) FROM runs")" = 3 ] && [ "$(q "SELECT count(*) FROM metrics")" = $((before + 2 * 4)) ]' \
 	"a second import added rows: $(q "SELECT count(*) FROM metrics")"
 "$HVBENCH" import "$HVBENCH_DB" > "$T/imp" || fail "import of itself"
