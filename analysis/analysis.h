@@ -99,6 +99,9 @@ struct hvb_judge_opts {
 	int across_hosts;
 	/* gate: the shards each side must have (--expect-shards), 0: not checked */
 	int expect_shards;
+	/* HTML: the metric of the NUMA heat maps (--heatmap-metric), NULL: the one
+	 * placement moves most */
+	const char *heat_metric;
 };
 void hvb_judge_opts_default(struct hvb_judge_opts *o);
 
@@ -360,22 +363,48 @@ int hvb_host_facts(const char *host_json, void (*cb)(const char *key, const char
 /* Failed/skipped cells of a run, for the formats. */
 int hvb_cell_is_trouble(const struct hvb_cell_data *c);
 
-/* ---- gnuplot (plot.c) ---- */
+/* ---- gnuplot (plot.c, plot-report.c) ---- */
 /* 1 when gnuplot can be run; 0 with why. */
 int hvb_plot_available(char *why, size_t len);
-/* Runs gnuplot with the script (which must `set terminal svg` and write to
- * stdout) through posix_spawn; *svg is the output (caller frees). */
-int hvb_plot_run(const char *script, char **svg);
+/* Runs gnuplot with the script (which sets its terminal, svg or pngcairo, and
+ * writes to stdout) through posix_spawn; *out is what it wrote (caller frees),
+ * *len its length (len may be NULL). */
+int hvb_plot_run(const char *script, char **out, size_t *len);
 /* Quotes s as a gnuplot single-quoted string into buf. */
 void hvb_plot_quote(const char *s, char *buf, size_t len);
-/* The plots of one group of comparisons sharing their baseline cell (cmps[i].a):
- * bars of the medians with confidence whiskers, the sample values per cell
- * over their quartile box, and the heat map of the ratio to the baseline by
- * CPU node x memory node. */
-int hvb_plot_bars(const struct hvb_cmp *cmps, size_t n, const char *metric, char **svg);
+/* The SVG with every id, and every reference to one, prefixed: plots embedded
+ * in one page must not share gnuplot's ids. Caller frees; NULL out of memory. */
+char *hvb_svg_prefix_ids(const char *svg, const char *prefix);
+/* A metric of a size series ("lat_ns.16K": family "lat_ns", 16384 bytes): 1; else 0. */
+int hvb_metric_size(const char *name, char *family, size_t flen, uint64_t *bytes);
+/* The families among names with two sizes or more, in order (at most max). */
+size_t hvb_plot_families(const char *const *names, size_t nn, char (*fam)[96], size_t max);
+/* The plots of one group of comparisons sharing their baseline cell (cmps[i].a),
+ * SVG in *svg (caller frees):
+ * every sample of each cell over its quartile box, with the median's 95% CI; */
 int hvb_plot_distribution(const struct hvb_cmp *cmps, size_t n, const char *metric, char **svg);
-int hvb_plot_heatmap(const struct hvb_cmp *cmps, size_t n, const char *metric, char **svg);
-/* A history series with its change points. */
-int hvb_plot_history(const struct hvb_history *h, char **svg);
+/* a size series (family, among the group's metric names) against the working-set
+ * size, log x axis, a line per cell with its CI band (lmbench's lat_mem_rd curve); */
+int hvb_plot_curve(const struct hvb_cmp *cmps, size_t n, const char *const *names, size_t nn, const char *family,
+		   char **svg);
+/* the metric a heat map shows: wanted when measured on cells whose nodes are
+ * known, else the one the comparisons move most (largest |log ratio|); NULL: none; */
+const char *hvb_heat_metric(const struct hvb_cmp *cmps, size_t n, const char *wanted);
+/* the median relative to the baseline's by CPU node x memory node (chosen: the
+ * metric was asked for); HVB_EINVAL when no cell's nodes are known; */
+int hvb_plot_heatmap(const struct hvb_cmp *cmps, size_t n, const char *metric, int chosen, char **svg);
+/* compare, gate: candidate / baseline of each cmps[i] by its nodes. */
+int hvb_plot_heatmap_change(const struct hvb_cmp *cmps, size_t n, const char *metric, int chosen, char **svg);
+/* The forest plot: every judged comparison's ratio with its CI, in the order of
+ * hvb_forest_rows: regressions, worse, inconclusive, better, same; within each,
+ * the larger change in the worse direction first. */
+struct hvb_forest_row {
+	const struct hvb_cmp *c;
+	const struct hvb_metric_cmp *m;
+};
+size_t hvb_forest_rows(const struct hvb_report *r, struct hvb_forest_row **rows);
+int hvb_plot_forest(const struct hvb_report *r, char **svg);
+/* A history series with its change points, as SVG or (png) PNG. */
+int hvb_plot_history(const struct hvb_history *h, int png, char **out, size_t *len);
 
 #endif

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* One self-contained HTML file: inline CSS, the gnuplot plots embedded as
- * inline SVG, no scripts and nothing fetched. Every text that came from a
- * config file, the host or the store is escaped. */
+ * inline SVG (each one's ids made its own), no scripts and nothing fetched.
+ * Every text that came from a config file, the host or the store is escaped. */
 #include "config.h"
 #include <stdlib.h>
 #include <string.h>
@@ -16,8 +16,15 @@ static const char css[] =
 	"tr.skipped td{background:#eee}.banner{border:3px solid #c00;background:#fee;padding:.6em;font-weight:bold}"
 	"figure{display:inline-block;margin:.3em}.plots{margin-bottom:1em}";
 
+/* Of the document being written: plots so far (each one's ids get their own
+ * prefix), and the heat maps' metric asked for. */
+static unsigned nfig;
+static const char *heat_want;
+
 static void h_begin(FILE *f, const struct hvb_report *r)
 {
+	nfig = 0;
+	heat_want = r->opts.heat_metric;
 	fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>hvbench %s", r->kind);
 	for (size_t i = 0; i < r->nruns; i++) {
 		fputs(i ? " / " : ": ", f);
@@ -76,63 +83,108 @@ static void h_row(FILE *f, const char *const *c, size_t n, const char *cls)
 
 static void h_table_end(FILE *f) { fputs("</table>\n", f); }
 
+
 /* The SVG without gnuplot's XML prologue and DOCTYPE, which may not appear
- * inside an HTML document. */
+ * inside an HTML document, and with ids of its own (f3-gnuplot_canvas). */
 static void embed(FILE *f, const char *what, char *svg, int rc)
 {
 	const char *s = svg ? strstr(svg, "<svg") : NULL;
+	char prefix[32], *own = NULL;
 
-	fputs("<figure>", f);
-	if (rc == 0 && s)
-		fputs(s, f);
+	snprintf(prefix, sizeof(prefix), "f%u-", ++nfig);
+	fprintf(f, "<figure id=\"fig%u\">", nfig);
+	if (rc == 0 && s && (own = hvb_svg_prefix_ids(s, prefix)))
+		fputs(own, f);
 	else {
 		fputs("<figcaption>plot failed: ", f);
 		hvb_xml_escape(f, what);
 		fputs(" (see the log)</figcaption>", f);
 	}
 	fputs("</figure>\n", f);
+	free(own);
 	free(svg);
 }
 
-static int is_latency(const struct hvb_cmp *c, const char *metric)
+static int in_family(const char *metric, char (*fam)[96], size_t nf)
 {
-	const struct hvb_series *s = hvb_cell_series(c->a, metric);
-	return s && (!strcmp(s->unit, "ns") || !strcmp(s->unit, "us") || !strcmp(s->unit, "ms") ||
-		     !strcmp(s->unit, "s"));
+	char f[96];
+
+	if (!hvb_metric_size(metric, f, sizeof(f), NULL))
+		return 0;
+	for (size_t i = 0; i < nf; i++)
+		if (!strcmp(fam[i], f))
+			return 1;
+	return 0;
 }
+
+#define MAX_FAMILIES 8
 
 static void h_group_end(FILE *f, const struct hvb_section *sec, const struct hvb_cmp *cmps, size_t n)
 {
 	const char **names;
-	size_t nn;
-	char why[128];
+	size_t nn, nf;
+	char why[128], fam[MAX_FAMILIES][96];
 
-	if (sec->kind == HVB_SEC_CELLS)
-		return;
 	if (!hvb_plot_available(why, sizeof(why))) {
 		h_para(f, why);
 		return;
 	}
 	nn = hvb_group_metrics(cmps, n, &names);
+	if (!nn) {
+		free(names);
+		return;
+	}
 	fputs("<div class=\"plots\">\n", f);
+	/* A size series (memlat's lat_ns.SIZE) as one curve; each other metric's distribution. */
+	nf = hvb_plot_families(names, nn, fam, MAX_FAMILIES);
+	for (size_t k = 0; k < nf; k++) {
+		char *svg = NULL;
+		int rc = hvb_plot_curve(cmps, n, names, nn, fam[k], &svg);
+		embed(f, fam[k], svg, rc);
+	}
 	for (size_t k = 0; k < nn; k++) {
 		char *svg = NULL;
-		int rc = hvb_plot_bars(cmps, n, names[k], &svg);
+		if (in_family(names[k], fam, nf))
+			continue;
+		int rc = hvb_plot_distribution(cmps, n, names[k], &svg);
 		embed(f, names[k], svg, rc);
-		if (is_latency(cmps, names[k])) {
-			svg = NULL;
-			rc = hvb_plot_distribution(cmps, n, names[k], &svg);
-			embed(f, names[k], svg, rc);
-		}
 	}
-	if (sec->kind == HVB_SEC_PLACEMENT && nn) {
+	if (sec->kind == HVB_SEC_PLACEMENT) {
+		const char *want = heat_want, *metric = hvb_heat_metric(cmps, n, want);
 		char *svg = NULL;
-		int rc = hvb_plot_heatmap(cmps, n, names[0], &svg);
-		if (rc != HVB_EINVAL) /* no node information: no map */
-			embed(f, names[0], svg, rc);
+		int rc = metric ? hvb_plot_heatmap(cmps, n, metric, want != NULL, &svg) : HVB_EINVAL;
+		if (rc != HVB_EINVAL) /* no node information, or not this group's metric: no map */
+			embed(f, metric, svg, rc);
 	}
 	fputs("</div>\n", f);
 	free(names);
+}
+
+/* Over the whole report: the forest plot of every comparison; in compare and
+ * gate, the change by CPU node x memory node where placements were measured. */
+static void h_overview(FILE *f, const struct hvb_report *r)
+{
+	char why[128], *svg = NULL;
+	int rc;
+
+	if (!hvb_plot_available(why, sizeof(why)))
+		return; /* said at each group */
+	fputs("<div class=\"plots\">\n", f);
+	if ((rc = hvb_plot_forest(r, &svg)) != HVB_EINVAL)
+		embed(f, "forest plot", svg, rc);
+	for (size_t s = 0; strcmp(r->kind, "report") && s < r->nsec; s++) {
+		const struct hvb_section *sec = &r->sec[s];
+		const char *want = r->opts.heat_metric, *metric = hvb_heat_metric(sec->cmps, sec->n, want);
+		size_t placed = 0;
+		for (size_t i = 0; i < sec->n; i++)
+			placed += sec->cmps[i].b->cpu_nodes[0] && sec->cmps[i].b->mem_nodes[0];
+		if (!metric || placed < 2) /* a map of one square says nothing */
+			continue;
+		svg = NULL;
+		if ((rc = hvb_plot_heatmap_change(sec->cmps, sec->n, metric, want != NULL, &svg)) != HVB_EINVAL)
+			embed(f, metric, svg, rc);
+	}
+	fputs("</div>\n", f);
 }
 
 static const struct hvb_doc_ops html_doc = {
@@ -145,6 +197,7 @@ static const struct hvb_doc_ops html_doc = {
 	.row = h_row,
 	.table_end = h_table_end,
 	.group_end = h_group_end,
+	.overview = h_overview,
 };
 
 static int html_write(const struct hvb_report *r, FILE *out) { return hvb_doc_write(r, &html_doc, out); }

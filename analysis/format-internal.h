@@ -18,6 +18,8 @@ struct hvb_doc_ops {
 	void (*table_end)(FILE *f);
 	/* After the tables of one group of comparisons sharing their baseline (plots). */
 	void (*group_end)(FILE *f, const struct hvb_section *sec, const struct hvb_cmp *cmps, size_t n);
+	/* Before the sections: what the whole report shows at once (the forest plot); may be NULL. */
+	void (*overview)(FILE *f, const struct hvb_report *r);
 };
 int hvb_doc_write(const struct hvb_report *r, const struct hvb_doc_ops *d, FILE *out);
 /* The judged metric names of a group, in order (caller frees the array). */

@@ -554,6 +554,8 @@ int hvb_doc_write(const struct hvb_report *r, const struct hvb_doc_ops *d, FILE 
 	para(&w, "Medians with %.0f%% bootstrap intervals; change is the ratio of medians minus one; p from "
 	     "Mann-Whitney U, Holm-adjusted across the metrics of each comparison; verdicts need significance at "
 	     "%.3g and a change of at least %.1f%%.", r->opts.level * 100, r->opts.alpha, r->opts.min_effect * 100);
+	if (d->overview)
+		d->overview(out, r);
 	sections_part(&w);
 	cells_part(&w);
 	trouble_part(&w);

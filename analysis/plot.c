@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* gnuplot plots as SVG, for the HTML report and `hvbench history --plot`.
- * gnuplot runs through posix_spawnp with an argv (never a shell): the script
- * is a temporary file, the SVG comes back on its standard output. Labels are
- * passed as single-quoted gnuplot strings (no escapes are processed inside
- * them) and gnuplot's SVG terminal escapes them as XML. */
+/* Running gnuplot, the helpers every plot shares, the history plot, and the
+ * ids of SVGs made unique for embedding. gnuplot runs through posix_spawnp
+ * with an argv (never a shell): the script is a temporary file, the SVG (or
+ * PNG) comes back on its standard output. Labels are passed as single-quoted
+ * gnuplot strings (no escapes are processed inside them) and gnuplot's SVG
+ * terminal escapes them as XML. */
 #include "config.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -15,7 +16,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "analysis/analysis.h"
+#include "analysis/plot-internal.h"
 
 extern char **environ;
 
@@ -47,7 +48,7 @@ static int temp_file(char *path, size_t len, const char *what)
 	return fd;
 }
 
-static char *slurp(int fd)
+static char *slurp(int fd, size_t *len)
 {
 	struct stat st;
 	char *buf;
@@ -60,10 +61,14 @@ static char *slurp(int fd)
 	while (off < (size_t)st.st_size && (got = read(fd, buf + off, (size_t)st.st_size - off)) > 0)
 		off += (size_t)got;
 	buf[off] = 0;
+	if (len)
+		*len = off;
 	return buf;
 }
 
-int hvb_plot_run(const char *script, char **svg)
+static const char png_sig[] = "\x89PNG\r\n\x1a\n";
+
+int hvb_plot_run(const char *script, char **out, size_t *out_len)
 {
 	char sp[256], op[256], ep[256], *argv[] = { "gnuplot", sp, NULL }, *err;
 	int sfd = -1, ofd = -1, efd = -1, rc = HVB_EIO, status;
@@ -71,14 +76,14 @@ int hvb_plot_run(const char *script, char **svg)
 	size_t len = strlen(script);
 	pid_t pid;
 
-	*svg = NULL;
+	*out = NULL;
 	sp[0] = op[0] = ep[0] = 0;
 	if ((sfd = temp_file(sp, sizeof(sp), "plot")) < 0 || (ofd = temp_file(op, sizeof(op), "svg")) < 0 ||
 	    (efd = temp_file(ep, sizeof(ep), "err")) < 0)
-		goto out;
+		goto done;
 	if (write(sfd, script, len) != (ssize_t)len) {
 		hvb_log(HVB_LOG_ERROR, "%s: cannot write the plot script: %s", sp, strerror(errno));
-		goto out;
+		goto done;
 	}
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
@@ -89,26 +94,29 @@ int hvb_plot_run(const char *script, char **svg)
 	if (e) {
 		hvb_log(HVB_LOG_ERROR, "cannot run gnuplot: %s", strerror(e));
 		rc = HVB_ECHILD;
-		goto out;
+		goto done;
 	}
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
-		err = slurp(efd);
+		err = slurp(efd, NULL);
 		hvb_log(HVB_LOG_ERROR, "gnuplot failed on %s: %s", sp, err ? err : "?");
 		free(err);
 		rc = HVB_ECHILD;
-		goto out;
+		goto done;
 	}
-	if (!(*svg = slurp(ofd)) || !strstr(*svg, "<svg")) {
-		hvb_log(HVB_LOG_ERROR, "gnuplot wrote no SVG for %s", sp);
-		free(*svg);
-		*svg = NULL;
+	size_t n = 0;
+	if (!(*out = slurp(ofd, &n)) || (!strstr(*out, "<svg") && (n < 8 || memcmp(*out, png_sig, 8)))) {
+		hvb_log(HVB_LOG_ERROR, "gnuplot wrote neither SVG nor PNG for %s", sp);
+		free(*out);
+		*out = NULL;
 		rc = HVB_ECHILD;
-		goto out;
+		goto done;
 	}
+	if (out_len)
+		*out_len = n;
 	rc = 0;
-out:
+done:
 	if (sfd >= 0)
 		close(sfd);
 	if (ofd >= 0)
@@ -136,13 +144,7 @@ void hvb_plot_quote(const char *s, char *buf, size_t len)
 }
 
 /* ---- script building ---- */
-struct script {
-	char *s;
-	size_t len, cap;
-};
-
-static void add(struct script *sc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void add(struct script *sc, const char *fmt, ...)
+void hvb_plot_add(struct hvb_plot_script *sc, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -150,13 +152,15 @@ static void add(struct script *sc, const char *fmt, ...)
 	va_start(ap, fmt);
 	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	if (n < 0)
+	if (n < 0 || sc->failed)
 		return;
 	if (sc->len + (size_t)n + 1 > sc->cap) {
 		size_t cap = (sc->len + (size_t)n + 1) * 2;
 		char *ns = realloc(sc->s, cap);
-		if (!ns)
+		if (!ns) {
+			sc->failed = 1;
 			return;
+		}
 		sc->s = ns;
 		sc->cap = cap;
 	}
@@ -166,219 +170,141 @@ static void add(struct script *sc, const char *fmt, ...)
 	sc->len += (size_t)n;
 }
 
-static void preamble(struct script *sc, const char *title, const char *ylabel, int w, int h)
+void hvb_plot_preamble(struct hvb_plot_script *sc, const char *title, const char *ylabel, int w, int h)
 {
 	char q[700];
 
-	add(sc, "set terminal svg size %d,%d fixed noenhanced font 'sans,10' background '#ffffff'\n", w, h);
+	/* SVG unless the file asked for PNG (history --plot FILE.png) */
+	if (sc->png)
+		hvb_plot_add(sc, "set terminal pngcairo size %d,%d noenhanced font 'sans,9' background '#ffffff'\n", w, h);
+	else
+		hvb_plot_add(sc, "set terminal svg size %d,%d fixed noenhanced font 'sans,10' background '#ffffff'\n", w, h);
+	hvb_plot_add(sc, "set encoding utf8\n");
 	hvb_plot_quote(title, q, sizeof(q));
-	add(sc, "set title %s\n", q);
+	hvb_plot_add(sc, "set title %s\n", q);
 	hvb_plot_quote(ylabel, q, sizeof(q));
-	add(sc, "set ylabel %s\nset grid ytics\nset key off\nset border 3\nset tics nomirror\n", q);
+	hvb_plot_add(sc, "set ylabel %s\nset grid ytics\nset key off\nset border 3\nset tics nomirror\n", q);
 }
 
-static int finish(struct script *sc, char **svg)
+int hvb_plot_finish(struct hvb_plot_script *sc, char **out, size_t *len)
 {
 	int rc;
 
-	if (!sc->s)
+	*out = NULL;
+	if (!sc->s || sc->failed) {
+		free(sc->s);
 		return HVB_ENOMEM;
-	rc = hvb_plot_run(sc->s, svg);
+	}
+	rc = hvb_plot_run(sc->s, out, len);
 	free(sc->s);
 	return rc;
 }
 
-/* The cells of a group in plot order: the baseline, then each other. */
-static const struct hvb_cell_data *group_cell(const struct hvb_cmp *cmps, size_t i, const char **label)
+void hvb_plot_scale(const double *v, size_t n, const char *unit, struct hvb_scale *sc)
 {
-	*label = i ? cmps[i - 1].label_b : cmps[0].label_a;
-	return i ? cmps[i - 1].b : cmps[0].a;
+	double ref = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (isfinite(v[i]) && fabs(v[i]) > ref)
+			ref = fabs(v[i]);
+	hvb_unit_scale(ref, unit, sc);
 }
 
-static void xtics(struct script *sc, const struct hvb_cmp *cmps, size_t n)
+/* ---- SVG ids: gnuplot names its own (gnuplot_canvas, gpPt0...), the same in
+ * every plot; embedded side by side they must differ. ---- */
+static int id_char(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.'; }
+
+char *hvb_svg_prefix_ids(const char *svg, const char *prefix)
 {
-	char q[200];
-	const char *label;
+	struct hvb_plot_script o = { 0 };
+	char (*seen)[128] = calloc(512, 128); /* gnuplot's ids: a few per plot and per point type */
+	size_t nseen = 0, maxseen = seen ? 512 : 0;
+	int in_tag = 0;
 
-	add(sc, "set xtics (");
-	for (size_t i = 0; i <= n; i++) {
-		group_cell(cmps, i, &label);
-		hvb_plot_quote(label, q, sizeof(q));
-		add(sc, "%s%s %zu", i ? ", " : "", q, i);
-	}
-	add(sc, ")\nset xrange [-0.6:%zu.6]\n", n);
-}
-
-static const char *unit_of(const struct hvb_cmp *cmps, const char *metric)
-{
-	const struct hvb_series *s = hvb_cell_series(cmps[0].a, metric);
-	return s ? s->unit : "";
-}
-
-int hvb_plot_bars(const struct hvb_cmp *cmps, size_t n, const char *metric, char **svg)
-{
-	struct script sc = { 0 };
-	char title[400];
-	const char *label;
-
-	snprintf(title, sizeof(title), "%s: median and 95%% interval", metric);
-	preamble(&sc, title, unit_of(cmps, metric), 560, 300);
-	xtics(&sc, cmps, n);
-	add(&sc, "set yrange [0:*]\nset boxwidth 0.6\nset style fill solid 0.6 border -1\n$d << EOD\n");
-	for (size_t i = 0; i <= n; i++) {
-		const struct hvb_series *s = hvb_cell_series(group_cell(cmps, i, &label), metric);
-		struct hvb_ci ci;
-		double med;
-		if (!s || !s->n)
+	/* Only inside tags: the text of labels is left as it is. */
+	for (const char *p = svg; *p;) {
+		if (!in_tag && *p == '<' && !strncmp(p, "<!--", 4)) {
+			const char *e = strstr(p, "-->");
+			size_t n = e ? (size_t)(e + 3 - p) : strlen(p);
+			hvb_plot_add(&o, "%.*s", (int)n, p);
+			p += n;
 			continue;
-		med = hvb_stats_median(s->v, s->n);
-		if (hvb_boot_median_ci(s->v, s->n, 0.95, HVB_BOOT_RESAMPLES, 0x5eed, &ci) < 0)
-			ci.lo = ci.hi = med;
-		add(&sc, "%zu %.17g %.17g %.17g\n", i, med, ci.lo, ci.hi);
-	}
-	add(&sc, "EOD\nplot $d using 1:2 with boxes lc rgb '#4a7ab5', $d using 1:2:3:4 with yerrorbars lc rgb "
-		 "'#000000' pt -1 lw 1.5\n");
-	return finish(&sc, svg);
-}
-
-int hvb_plot_distribution(const struct hvb_cmp *cmps, size_t n, const char *metric, char **svg)
-{
-	struct script sc = { 0 };
-	char title[400];
-	const char *label;
-
-	snprintf(title, sizeof(title), "%s: every sample, quartile box, median", metric);
-	preamble(&sc, title, unit_of(cmps, metric), 560, 300);
-	xtics(&sc, cmps, n);
-	add(&sc, "set boxwidth 0.4\n$b << EOD\n");
-	for (size_t i = 0; i <= n; i++) {
-		const struct hvb_series *s = hvb_cell_series(group_cell(cmps, i, &label), metric);
-		struct hvb_summary su;
-		if (s && s->n && hvb_stats_summarize(s->v, s->n, &su) == 0)
-			add(&sc, "%zu %.17g %.17g %.17g %.17g %.17g\n", i, su.q1, su.min, su.max, su.q3, su.median);
-	}
-	add(&sc, "EOD\n$p << EOD\n");
-	for (size_t i = 0; i <= n; i++) {
-		const struct hvb_series *s = hvb_cell_series(group_cell(cmps, i, &label), metric);
-		/* A fixed spread across the box so that equal values stay visible. */
-		for (size_t k = 0; s && k < s->n; k++)
-			add(&sc, "%.4f %.17g\n", (double)i - 0.15 + 0.3 * (double)k / (double)(s->n > 1 ? s->n - 1 : 1),
-			    s->v[k]);
-	}
-	add(&sc, "EOD\nplot $b using 1:2:3:4:5 with candlesticks whiskerbars lc rgb '#4a7ab5' fs solid 0.25, "
-		 "$b using 1:6:6:6:6 with candlesticks lc rgb '#000000' lw 2, "
-		 "$p using 1:2 with points pt 7 ps 0.5 lc rgb '#b5504a'\n");
-	return finish(&sc, svg);
-}
-
-/* Distinct labels, in order of first appearance; returns the index of s. */
-static size_t label_index(const char **labels, size_t *n, const char *s)
-{
-	for (size_t i = 0; i < *n; i++)
-		if (!strcmp(labels[i], s))
-			return i;
-	labels[*n] = s;
-	return (*n)++;
-}
-
-/* The heat map's cells: those whose CPU and memory nodes are known. */
-static const struct hvb_series *heat_cell(const struct hvb_cmp *cmps, size_t i, const char *metric,
-					  const struct hvb_cell_data **c, const char **label)
-{
-	const struct hvb_series *s;
-
-	*c = group_cell(cmps, i, label);
-	s = hvb_cell_series(*c, metric);
-	return s && s->n && (*c)->cpu_nodes[0] && (*c)->mem_nodes[0] ? s : NULL;
-}
-
-static void node_tics(struct script *sc, const char *axis, const char **labels, size_t n)
-{
-	char q[200];
-
-	add(sc, "set %stics (", axis);
-	for (size_t i = 0; i < n; i++) {
-		hvb_plot_quote(labels[i], q, sizeof(q));
-		add(sc, "%s%s %zu", i ? ", " : "", q, i);
-	}
-	add(sc, ")\nset %srange [-0.5:%zu.5]\n", axis, n ? n - 1 : 0);
-}
-
-int hvb_plot_heatmap(const struct hvb_cmp *cmps, size_t n, const char *metric, char **svg)
-{
-	struct script sc = { 0 };
-	const char **xs = calloc(n + 1, sizeof(char *)), **ys = calloc(n + 1, sizeof(char *)), *label;
-	const struct hvb_series *bs = hvb_cell_series(cmps[0].a, metric), *s;
-	const struct hvb_cell_data *c;
-	size_t nx = 0, ny = 0, *stack = calloc((n + 1) * (n + 1), sizeof(size_t));
-	char title[400], q[200];
-	double base;
-
-	if (!xs || !ys || !stack || !bs || !bs->n) {
-		free(xs);
-		free(ys);
-		free(stack);
-		return HVB_EINVAL;
-	}
-	base = hvb_stats_median(bs->v, bs->n);
-	for (size_t i = 0; i <= n; i++)
-		if (heat_cell(cmps, i, metric, &c, &label)) {
-			label_index(xs, &nx, c->cpu_nodes);
-			label_index(ys, &ny, c->mem_nodes);
 		}
-	snprintf(title, sizeof(title), "%s: median relative to %s, by CPU node and memory node", metric,
-		 cmps[0].label_a);
-	preamble(&sc, title, "memory node(s)", 560, 340);
-	add(&sc, "set xlabel 'CPU node(s)'\nset palette defined (0.8 '#2c7bb6', 1 '#ffffbf', 1.2 '#d7191c')\n"
-		 "set cbrange [0.8:1.2]\nset style fill solid 1 border -1\n");
-	node_tics(&sc, "x", xs, nx);
-	node_tics(&sc, "y", ys, ny);
-	add(&sc, "$h << EOD\n");
-	for (size_t i = 0; i <= n; i++)
-		if ((s = heat_cell(cmps, i, metric, &c, &label)))
-			add(&sc, "%zu %zu %.17g\n", label_index(xs, &nx, c->cpu_nodes), label_index(ys, &ny, c->mem_nodes),
-			    hvb_stats_median(s->v, s->n) / base);
-	add(&sc, "EOD\n");
-	/* Placements on the same nodes (none and interleave, say) share a square: their names stack. */
-	for (size_t i = 0; i <= n; i++) {
-		if (!(s = heat_cell(cmps, i, metric, &c, &label)))
+		if (*p == '<')
+			in_tag = 1;
+		else if (*p == '>')
+			in_tag = 0;
+		if (in_tag && (!strncmp(p, " id=\"", 5) || !strncmp(p, " id='", 5))) {
+			/* gnuplot itself repeats an id when it draws a plot twice (key opaque): the repeat gets a number */
+			size_t n = strcspn(p + 5, "\"'<>");
+			char id[128];
+			unsigned rep = 0;
+			snprintf(id, sizeof(id), "%.*s", (int)n, p + 5);
+			for (size_t i = 0; i < nseen; i++)
+				rep += !strcmp(seen[i], id);
+			if (nseen < maxseen)
+				snprintf(seen[nseen++], sizeof(seen[0]), "%s", id);
+			if (rep)
+				hvb_plot_add(&o, "%.5s%s%.*s-%u", p, prefix, (int)n, p + 5, rep + 1);
+			else
+				hvb_plot_add(&o, "%.5s%s%.*s", p, prefix, (int)n, p + 5);
+			p += 5 + n;
 			continue;
-		size_t x = label_index(xs, &nx, c->cpu_nodes), y = label_index(ys, &ny, c->mem_nodes);
-		size_t k = stack[x * (n + 1) + y]++;
-		hvb_plot_quote(label, q, sizeof(q));
-		add(&sc, "set label %zu sprintf('%%s %%.3f', %s, %.17g) at %zu,%.3f center front\n", i + 1, q,
-		    hvb_stats_median(s->v, s->n) / base, x, (double)y + 0.3 - 0.15 * (double)k);
+		}
+		if (in_tag && (!strncmp(p, "href=\"#", 7) || !strncmp(p, "href='#", 7))) {
+			hvb_plot_add(&o, "%.7s%s", p, prefix);
+			p += 7;
+			continue;
+		}
+		if (in_tag && !strncmp(p, "url(#", 5) && id_char(p[5])) {
+			hvb_plot_add(&o, "url(#%s", prefix);
+			p += 5;
+			continue;
+		}
+		size_t n = strcspn(p + 1, "<> hu") + 1;
+		hvb_plot_add(&o, "%.*s", (int)n, p);
+		p += n;
 	}
-	add(&sc, "plot $h using 1:2:(0.5):(0.5):3 with boxxyerror fc palette\n");
-	free(xs);
-	free(ys);
-	free(stack);
-	return finish(&sc, svg);
+	free(seen);
+	if (o.failed || !o.s || !maxseen) {
+		free(o.s);
+		return NULL;
+	}
+	return o.s;
 }
 
-int hvb_plot_history(const struct hvb_history *h, char **svg)
+/* ---- the history of a metric ---- */
+int hvb_plot_history(const struct hvb_history *h, int png, char **out, size_t *len)
 {
-	struct script sc = { 0 };
+	struct hvb_plot_script sc = { .png = png };
 	char title[700], q[200];
 	size_t step = h->n > 12 ? (h->n + 11) / 12 : 1;
+	struct hvb_scale us;
+	double *meds = calloc(h->n + 1, sizeof(double));
 
+	if (!meds)
+		return HVB_ENOMEM;
+	for (size_t i = 0; i < h->n; i++)
+		meds[i] = h->pt[i].median;
+	hvb_plot_scale(meds, h->n, h->unit, &us);
+	free(meds);
 	snprintf(title, sizeof(title), "%s of %s", h->metric, h->key);
-	preamble(&sc, title, h->unit, 720, 320);
-	add(&sc, "set xlabel 'run'\nset xtics rotate by -30 (");
+	hvb_plot_preamble(&sc, title, us.unit, 720, 320);
+	hvb_plot_add(&sc, "set xlabel 'run'\nset xtics rotate by -30 (");
 	for (size_t i = 0; i < h->n; i += step) {
 		char lab[160];
 		snprintf(lab, sizeof(lab), "%lld%s%s", (long long)h->pt[i].run_id, h->pt[i].label[0] ? " " : "",
 			 h->pt[i].label);
 		hvb_plot_quote(lab, q, sizeof(q));
-		add(&sc, "%s%s %zu", i ? ", " : "", q, i);
+		hvb_plot_add(&sc, "%s%s %zu", i ? ", " : "", q, i);
 	}
-	add(&sc, ")\n");
+	hvb_plot_add(&sc, ")\n");
 	for (size_t k = 0; k < h->ncp; k++)
-		add(&sc, "set arrow from %.1f, graph 0 to %.1f, graph 1 nohead lc rgb '#d7191c' dt 2 lw 1.5\n",
-		    (double)h->cps[k].index - 0.5, (double)h->cps[k].index - 0.5);
-	add(&sc, "$d << EOD\n");
+		hvb_plot_add(&sc, "set arrow from %.1f, graph 0 to %.1f, graph 1 nohead lc rgb '#d7191c' dt 2 lw 1.5\n",
+			     (double)h->cps[k].index - 0.5, (double)h->cps[k].index - 0.5);
+	hvb_plot_add(&sc, "$d << EOD\n");
 	for (size_t i = 0; i < h->n; i++)
-		add(&sc, "%zu %.17g\n", i, h->pt[i].median);
-	add(&sc, "EOD\nplot $d using 1:2 with linespoints pt 7 ps 0.6 lc rgb '#4a7ab5'\n");
-	return finish(&sc, svg);
+		hvb_plot_add(&sc, "%zu %.17g\n", i, h->pt[i].median * us.mul);
+	hvb_plot_add(&sc, "EOD\nplot $d using 1:2 with linespoints pt 7 ps 0.6 lc rgb '#4a7ab5'\n");
+	return hvb_plot_finish(&sc, out, len);
 }

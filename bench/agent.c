@@ -206,6 +206,8 @@ static json_t *run(json_t *req)
 				  .ncpus = (int)ncpus, .scratch_dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
 				  .disk = disk, .peer = peer, .peer_port = (int)port };
 	memset(&res, 0, sizeof(res));
+	hvb_log(HVB_LOG_DEBUG, "agent %ld: %s for %.3g s on %lld CPU(s), seed %lld, in %s", (long)getpid(), name,
+		duration, (long long)ncpus, (long long)seed, ctx.scratch_dir);
 	hvb_log_capture_begin(); /* what the sample warned of goes back with it */
 	ps = open_probes(jprobes, notes, sizeof(notes));
 	hvb_probe_set_start(ps);
@@ -218,6 +220,8 @@ static json_t *run(json_t *req)
 	hvb_probe_set_close(ps);
 	hvb_params_free(&p);
 	warnings = hvb_log_capture_end();
+	hvb_log(HVB_LOG_DEBUG, "agent %ld: %s %s in %.3f s, %llu operations%s%s", (long)getpid(), name,
+		rc == 0 ? "done" : "failed", t1 - t0, (unsigned long long)res.ops, res.error[0] ? ": " : "", res.error);
 	if (rc == 0 && hvb_cpustate_check(CPUSTATE_BUDGET_S, cpu_why, sizeof(cpu_why)) < 0) {
 		hvb_wl_result_free(&res);
 		free(warnings);
@@ -254,6 +258,7 @@ int hvb_agent_serve(int in_fd, int out_fd)
 	char *line, err[512];
 	int rc;
 
+	hvb_log(HVB_LOG_DEBUG, "agent %ld: serving requests (hvbench %s)", (long)getpid(), PACKAGE_VERSION);
 	/* Scratch files of an agent killed before it could remove them. */
 	hvb_wl_scratch_sweep(getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	while ((rc = hvb_line_read(in_fd, &lb, -1, NULL, &line)) != 0) {

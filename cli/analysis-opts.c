@@ -60,6 +60,23 @@ int hvb_cli_resolve(struct hvb_store *s, const char *cmd, const char *spec, int6
 }
 
 #ifdef HAVE_GSL
+/* The heat map's metric must be one the report judges. */
+static int heat_metric_known(const char *cmd, const struct hvb_report *r)
+{
+	const char *want = r->opts.heat_metric;
+
+	for (size_t s = 0; want && s < r->nsec; s++)
+		for (size_t i = 0; i < r->sec[s].n; i++)
+			for (size_t k = 0; k < r->sec[s].cmps[i].nm; k++)
+				if (!strcmp(r->sec[s].cmps[i].m[k].name, want) && r->sec[s].cmps[i].m[k].better != HVB_INFO)
+					return 1;
+	if (!want)
+		return 1;
+	fprintf(stderr, "hvbench %s: --heatmap-metric '%s': no compared metric of that name in this %s (the tables "
+			"list them)\n", cmd, want, r->kind);
+	return 0;
+}
+
 int hvb_cli_emit(const char *cmd, const struct hvb_report *r, const char *format, const char *output,
 		 const char *db)
 {
@@ -74,6 +91,8 @@ int hvb_cli_emit(const char *cmd, const struct hvb_report *r, const char *format
 		fputc('\n', stderr);
 		return HVB_EXIT_USAGE;
 	}
+	if (!heat_metric_known(cmd, r))
+		return HVB_EXIT_USAGE;
 	if (output && !(out = hvb_cli_output_open(cmd, output, db)))
 		return hvb_cli_output_exit();
 	struct hvb_report fitted = *r;
@@ -108,15 +127,20 @@ int hvb_cli_aopt(struct hvb_cli_aopts *a, int c, const char *arg)
 	case 'H': a->o.across_hosts = 1; return 1;
 	case 'a': return hvb_cli_parse_alpha(a->cmd, arg, &a->o.alpha) < 0 ? -1 : 1;
 	case 'm': return hvb_cli_parse_pct(a->cmd, "--min-effect", arg, &a->o.min_effect) < 0 ? -1 : 1;
+	case HVB_CLI_OPT_HEATMAP: a->o.heat_metric = arg; return 1;
 	default: return 0;
 	}
 }
 
-/* The format an output file's name says, or NULL. */
+/* The format an output file's name says, or NULL. Files of other kinds are
+ * named too, so that a report is never written into a file named for a plot. */
 static const char *format_of(const char *path)
 {
-	static const char *const ext[][2] = { { ".json", "json" }, { ".md", "md" },     { ".markdown", "md" },
-					      { ".html", "html" }, { ".htm", "html" }, { ".txt", "text" } };
+	static const char *const ext[][2] = {
+		{ ".json", "json" }, { ".md", "md" },	{ ".markdown", "md" }, { ".html", "html" }, { ".htm", "html" },
+		{ ".txt", "text" },  { ".xml", "junit" }, { ".svg", "svg" },   { ".png", "png" },   { ".pdf", "pdf" },
+		{ ".csv", "csv" },
+	};
 	const char *dot = path ? strrchr(path, '.') : NULL;
 
 	for (size_t i = 0; dot && !strchr(dot, '/') && i < sizeof(ext) / sizeof(ext[0]); i++)
@@ -125,12 +149,28 @@ static const char *format_of(const char *path)
 	return NULL;
 }
 
+int hvb_cli_output_named(const char *cmd, const char *opt, const char *path, const char *format)
+{
+	const char *named = format_of(path);
+
+	if (!named || !strcmp(named, format))
+		return 0;
+	fprintf(stderr, "hvbench %s: %s '%s': the name says %s, but %s writes %s there: name the file for what it holds\n",
+		cmd, opt, path, named, opt, format);
+	return -1;
+}
+
 int hvb_cli_open_runs(struct hvb_cli_aopts *a, const char *const *specs, size_t n, struct hvb_store **s,
 		      int64_t *ids)
 {
 	const char *implied = format_of(a->output);
 	int rc;
 
+	if (implied && !hvb_format_find(implied)) {
+		fprintf(stderr, "hvbench %s: --output '%s': the name says %s, but a report is text, md, html or json "
+				"(its plots are inside the html report)\n", a->cmd, a->output, implied);
+		return HVB_EXIT_USAGE;
+	}
 	if (implied && !a->format_given)
 		a->format = implied;
 	if (!hvb_format_find(a->format))

@@ -89,6 +89,11 @@ int hvb_cli_width_of(FILE *f); /* the same for what f writes to (--output FILE: 
 int hvb_cli_is_own_output(const char *head, size_t n);
 /* The comment after the XML declaration of the SVG plots hvbench writes. */
 #define HVB_CLI_SVG_MARK "<!-- written by hvbench"
+/* A PNG's text chunk after its header: keyword Software, this text. */
+#define HVB_CLI_PNG_MARK "written by hvbench"
+/* Writes the PNG png[0..len) to f with HVB_CLI_PNG_MARK in a tEXt chunk after
+ * IHDR; -1 when png is not a PNG. */
+int hvb_cli_png_write(FILE *f, const char *png, size_t len);
 /* The first line of the list of files image build --out wrote. */
 #define HVB_CLI_IMAGE_MARK "# hvbench image files"
 
@@ -134,7 +139,9 @@ int hvb_cli_emit(const char *cmd, const struct hvb_report *r, const char *format
 #define HVB_CLI_ANALYSIS_OPTIONS                                                                              \
 	{ "format", required_argument, NULL, 'f' }, { "output", required_argument, NULL, 'o' },               \
 	{ "db", required_argument, NULL, 'd' }, { "alpha", required_argument, NULL, 'a' },                    \
-	{ "across-hosts", no_argument, NULL, 'H' }
+	{ "across-hosts", no_argument, NULL, 'H' },                                                           \
+	{ "heatmap-metric", required_argument, NULL, HVB_CLI_OPT_HEATMAP }
+#define HVB_CLI_OPT_HEATMAP 0x100 /* long only: no letter to clash with a command's own */
 #define HVB_CLI_ANALYSIS_SHORT "f:o:d:a:H" /* each command adds the letters of its own options */
 struct hvb_cli_aopts {
 	const char *cmd, *format, *output, *db;
@@ -156,6 +163,9 @@ int hvb_cli_aopt(struct hvb_cli_aopts *a, int c, const char *arg);
  * after saying why. */
 int hvb_cli_open_runs(struct hvb_cli_aopts *a, const char *const *specs, size_t n, struct hvb_store **s,
 		      int64_t *ids);
+/* 0 when path's extension does not name another format than the one written
+ * there (gate's --junit FILE.xml, --markdown FILE.md); else -1, said on stderr. */
+int hvb_cli_output_named(const char *cmd, const char *opt, const char *path, const char *format);
 #endif
 HVB_COMMAND(image);
 HVB_COMMAND(lab);

@@ -96,7 +96,8 @@ HVB_COMMAND(gate)
 	/* Every output checked before any is written: a refused --junit must not leave --output written. */
 	if (hvb_cli_output_check("gate", ao.output, hvb_store_path(s)) < 0 ||
 	    hvb_cli_output_check("gate", junit, hvb_store_path(s)) < 0 ||
-	    hvb_cli_output_check("gate", md, hvb_store_path(s)) < 0) {
+	    hvb_cli_output_check("gate", md, hvb_store_path(s)) < 0 ||
+	    hvb_cli_output_named("gate", "--junit", junit, "junit") < 0 || hvb_cli_output_named("gate", "--markdown", md, "md") < 0) {
 		hvb_report_free(&r);
 		hvb_store_close(s);
 		return HVB_EXIT_USAGE; /* 1 would read as a regression */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include "cli/cli.h"
 #include "results/results.h"
@@ -26,27 +27,49 @@ static void plot_name(const char *base, size_t i, char *buf, size_t len)
 		snprintf(buf, len, "%s-%zu", base, i + 1);
 }
 
+/* The plot in the format its file name says: .svg or .png, nothing else. */
+static int plot_format(const char *path)
+{
+	const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
+
+	if (dot && (!slash || dot > slash) && !strcasecmp(dot, ".svg"))
+		return 0;
+	if (dot && (!slash || dot > slash) && !strcasecmp(dot, ".png"))
+		return 1;
+	fprintf(stderr, "hvbench history: --plot '%s': expected a file name ending in .svg or .png (the format of the plot)\n",
+		path);
+	return -1;
+}
+
 static int write_plot(const struct hvb_history *h, const char *path, const char *db)
 {
-	char *svg = NULL, *body, why[128];
+	char *out = NULL, *body, why[128];
+	size_t len = 0;
+	int png = plot_format(path);
 	FILE *f;
 
 	if (!hvb_plot_available(why, sizeof(why))) {
 		fprintf(stderr, "hvbench history: --plot: %s\n", why);
 		return -1;
 	}
-	if (hvb_plot_history(h, &svg) < 0) {
+	if (hvb_plot_history(h, png, &out, &len) < 0) {
 		fprintf(stderr, "hvbench history: the plot of %s failed\n", h->key);
 		return -1;
 	}
 	if (!(f = hvb_cli_output_open("history", path, db))) {
-		free(svg);
-		return -1;
+		free(out);
+		return hvb_cli_output_exit() == HVB_EXIT_USAGE ? -2 : -1; /* -2: refused */
 	}
-	/* hvbench's mark after the XML declaration: the file may be written over next time. */
-	body = !strncmp(svg, "<?xml", 5) && strchr(svg, '\n') ? strchr(svg, '\n') + 1 : svg;
-	fprintf(f, "%.*s%s -->\n%s", (int)(body - svg), svg, HVB_CLI_SVG_MARK, body);
-	free(svg);
+	if (png) {
+		/* hvbench's mark in a text chunk after the header: the file may be written over next time. */
+		if (hvb_cli_png_write(f, out, len) < 0)
+			fprintf(stderr, "hvbench history: gnuplot's PNG for %s is not one\n", h->key);
+	} else {
+		/* hvbench's mark after the XML declaration: the file may be written over next time. */
+		body = !strncmp(out, "<?xml", 5) && strchr(out, '\n') ? strchr(out, '\n') + 1 : out;
+		fprintf(f, "%.*s%s -->\n%s", (int)(body - out), out, HVB_CLI_SVG_MARK, body);
+	}
+	free(out);
 	if (hvb_cli_output_close("history", path, f) < 0)
 		return -1;
 	printf("plot: %s\n", path);
@@ -106,7 +129,11 @@ HVB_COMMAND(history)
 				return HVB_EXIT_USAGE;
 			eo.min_seg = (size_t)v;
 			break;
-		case 'p': plot = optarg; break;
+		case 'p':
+			if (plot_format(optarg) < 0)
+				return HVB_EXIT_USAGE;
+			plot = optarg;
+			break;
 		case 'd': db = optarg; break;
 		case 'H': across = 1; break;
 		default: return hvb_cli_usage("history");
@@ -134,8 +161,9 @@ HVB_COMMAND(history)
 		print_series(&h[i]);
 		if (plot) {
 			plot_name(plot, i, path, sizeof(path));
-			if (write_plot(&h[i], path, hvb_store_path(s)) < 0)
-				rc = HVB_EXIT_FAIL;
+			int wr = write_plot(&h[i], path, hvb_store_path(s));
+			if (wr < 0 && rc != HVB_EXIT_USAGE)
+				rc = wr == -2 ? HVB_EXIT_USAGE : HVB_EXIT_FAIL;
 		}
 	}
 	hvb_history_free(h, nh);

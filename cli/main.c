@@ -79,22 +79,27 @@ const struct hvb_command hvb_commands[] = {
 	  "Asks the hypervisor which hooks it was built with (trace buffers, perf counters, lock\n"
 	  "profiling) and says which probes can therefore run.", cmd_hv },
 	{ "report", "report one run: guest modes, NUMA placements, probe figures, failures, host",
-	  "[RUN] [--format text|md|html|json] [--output FILE] [--baseline MODE] [--alpha A] [--min-effect PCT] [--across-hosts] [--db PATH]",
+	  "[RUN] [--format text|md|html|json] [--output FILE] [--baseline MODE] [--alpha A] [--min-effect PCT]\n"
+	  "       [--heatmap-metric METRIC] [--across-hosts] [--db PATH]",
 	  "RUN is a run id, 'last' (the default) or a label. Compares each guest mode with the baseline mode\n"
 	  "(native by default) and each placement with local: ratio of medians with a bootstrap interval,\n"
-	  "Mann-Whitney p (Holm-adjusted) and a verdict; html is one self-contained file with gnuplot plots.\n"
+	  "Mann-Whitney p (Holm-adjusted) and a verdict; html is one self-contained file with gnuplot plots:\n"
+	  "every comparison's ratio (forest plot, regressions first), each metric's distribution, a size\n"
+	  "series (memlat's lat_ns.SIZE) against the working-set size, and the NUMA heat map of the metric\n"
+	  "placement moves most (or of --heatmap-metric). --output's name must say the format it gets.\n"
 	  "A label names every shard and host of it: the newest run with the label of each (shard, host\n"
 	  "class), of the newest run's experiment and shard count. Cells are compared and pooled within one\n"
 	  "host class only, unless --across-hosts (likewise compare, gate, history).",
 	  cmd_report },
-	{ "compare", "compare two runs cell by cell", "RUN_A RUN_B [--format text|md|html|json] [--output FILE] [--alpha A] [--min-effect PCT] [--ignore-param NAME,...] [--across-hosts] [--db PATH]",
+	{ "compare", "compare two runs cell by cell", "RUN_A RUN_B [--format text|md|html|json] [--output FILE] [--alpha A] [--min-effect PCT] [--ignore-param NAME,...]\n"
+	  "       [--heatmap-metric METRIC] [--across-hosts] [--db PATH]",
 	  "Cells are matched by their canonical key (backend, mode, placement, vCPUs, memory, workload and\n"
 	  "parameters, less those named by --ignore-param) and host class (unless --across-hosts); RUN_B is\n"
 	  "compared with RUN_A, with a verdict per metric. A label names its shards and hosts (see report).", cmd_compare },
 	{ "gate", "CI gate: fail when a candidate run regressed against a baseline",
 	  "--baseline RUN|LABEL --candidate RUN|LABEL [--max-regression PCT] [--alpha A] [--junit FILE] [--markdown FILE]\n"
-	  "       [--format F] [--output FILE] [--rule hvbench|ci-overlap|minmax] [--ignore-param NAME,...] [--db PATH]\n"
-	  "       [--expect-shards N] [--across-hosts]",
+	  "       [--format F] [--output FILE] [--rule hvbench|ci-overlap|minmax] [--ignore-param NAME,...]\n"
+	  "       [--heatmap-metric METRIC] [--expect-shards N] [--across-hosts] [--db PATH]",
 	  "Exit 0 when no metric regressed by more than --max-regression (default 3%) with significance\n"
 	  "(Mann-Whitney, Holm-adjusted, --alpha default 0.05); 1 when one did, or a metric of the baseline\n"
 	  "is missing from the candidate; 3 when nothing regressed but an infrastructure failure kept the gate\n"
@@ -106,7 +111,7 @@ const struct hvb_command hvb_commands[] = {
 	  "--markdown a summary for a merge-request comment. --rule picks another harness's rule and\n"
 	  "--ignore-param leaves parameters out of the matching of cells (both for calibration).", cmd_gate },
 	{ "history", "a metric across runs, with change points (E-Divisive means)",
-	  "[WORD ...:]METRIC [--label PATTERN] [--min-segment N] [--plot FILE.svg] [--across-hosts] [--db PATH]",
+	  "[WORD ...:]METRIC [--label PATTERN] [--min-segment N] [--plot FILE.svg|FILE.png] [--across-hosts] [--db PATH]",
 	  "The median of METRIC in each run whose label matches PATTERN (a glob), one series per cell whose key\n"
 	  "contains every WORD, e.g. 'memlat placement=remote:lat_ns.64M'. Change points come from E-Divisive\n"
 	  "with means and a permutation test; lab runs are left out. One series per cell and host class,\n"

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Where a command may write a file: "-" (stdout), a path that does not exist
  * yet, an empty file, or a file that begins as hvbench's own outputs begin
- * (a report, a gate's JUnit file, a history plot: written by hvbench before).
+ * (a report, a gate's JUnit file, a history plot in SVG or PNG: written by
+ * hvbench before).
  * Never the result store (compared by device and inode, so that symlinks and
  * hard links do not hide it), never anything else; FIFOs, terminals and
  * /dev/null are written to, there being nothing in them to lose. */
@@ -16,8 +17,38 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
+#include <lzma.h>
 #include "cli/cli.h"
 #include "results/results.h"
+
+static const char png_sig[8] = "\x89PNG\r\n\x1a\n";
+#define PNG_IHDR_END 33 /* signature, then IHDR: length, type, 13 bytes, CRC */
+static const char png_text[] = "tEXtSoftware\0" HVB_CLI_PNG_MARK;
+
+static void be32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)(v >> 24);
+	p[1] = (unsigned char)(v >> 16);
+	p[2] = (unsigned char)(v >> 8);
+	p[3] = (unsigned char)v;
+}
+
+int hvb_cli_png_write(FILE *f, const char *png, size_t len)
+{
+	unsigned char n[4], crc[4];
+
+	if (len < PNG_IHDR_END || memcmp(png, png_sig, 8) || memcmp(png + 12, "IHDR", 4))
+		return -1;
+	/* PNG's CRC is CRC-32 of ISO 3309, liblzma's lzma_crc32, over type and data. */
+	be32(n, (uint32_t)(sizeof(png_text) - 1 - 4));
+	be32(crc, lzma_crc32((const uint8_t *)png_text, sizeof(png_text) - 1, 0));
+	fwrite(png, 1, PNG_IHDR_END, f);
+	fwrite(n, 1, 4, f);
+	fwrite(png_text, 1, sizeof(png_text) - 1, f);
+	fwrite(crc, 1, 4, f);
+	fwrite(png + PNG_IHDR_END, 1, len - PNG_IHDR_END, f);
+	return 0;
+}
 
 /* How hvbench's outputs begin (analysis/format-*.c, analysis/junit.c, and
  * HVB_CLI_SVG_MARK after an SVG's XML declaration). */
@@ -36,6 +67,10 @@ int hvb_cli_is_own_output(const char *head, size_t n)
 	for (size_t i = 0; i < sizeof(own_starts) / sizeof(own_starts[0]); i++)
 		if (n >= strlen(own_starts[i]) && !memcmp(head, own_starts[i], strlen(own_starts[i])))
 			return 1;
+	/* A PNG with hvbench's text chunk right after its header. */
+	if (n >= PNG_IHDR_END + 4 + sizeof(png_text) - 1 && !memcmp(head, png_sig, 8) &&
+	    !memcmp(head + PNG_IHDR_END + 4, png_text, sizeof(png_text) - 1))
+		return 1;
 	/* An SVG: its XML declaration, then hvbench's comment. */
 	if (n > 5 && !memcmp(head, "<?xml", 5) && (nl = memchr(head, '\n', n)) &&
 	    (size_t)(head + n - nl - 1) >= strlen(HVB_CLI_SVG_MARK) &&

@@ -167,6 +167,9 @@ extern const struct hvb_backend_ops *const hvb_backends[]; /* NULL-terminated */
 const struct hvb_backend_ops *hvb_backend_find(const char *name);
 /* Path of the hvbench binary that serves as agent. */
 const char *hvb_self_exe(void);
+/* The option that gives the agent the runner's log level (hvbench -v or -q):
+ * "-v", "-q", or NULL for the default. */
+const char *hvb_agent_log_option(void);
 
 /* ---- the hypervisor's tracing hooks (hv/xen-hooks.c) ---- */
 #define HVB_HV_NHOOKS 3

@@ -684,6 +684,8 @@ static const char guest_init[] =
 	"    echo \"hvbench-guest: disk $dev $(cat $d/size) sectors\"\n"
 	"  fi\n"
 	"done\n"
+	"# hvbench.log: the runner's -v (debug messages) or -q, for the agent.\n"
+	"LOG=$(arg log); case \"$LOG\" in -v|-q) ;; *) LOG= ;; esac\n"
 	"cd /tmp\n"
 	"exec 3<>\"$CH\"\n"
 	"stty -F \"$CH\" raw -echo -echoctl -onlcr\n"
@@ -691,7 +693,7 @@ static const char guest_init[] =
 	"while :; do\n"
 	"  # One line before each agent session: the runner waits for it before it sends a request.\n"
 	"  printf '{\"v\":1,\"event\":\"ready\",\"device\":\"%s\"}\\n' \"$CH\" >&3\n"
-	"  hvbench agent <&3 >&3 2>/dev/console\n"
+	"  hvbench $LOG agent <&3 >&3 2>/dev/console\n"
 	"  echo \"hvbench-guest: agent exited rc=$?\"\n"
 	"  sleep 0.2\n"
 	"done\n";

@@ -47,6 +47,13 @@ const char *hvb_self_exe(void)
 	return path;
 }
 
+const char *hvb_agent_log_option(void)
+{
+	enum hvb_log_level l = hvb_log_get_level();
+
+	return l >= HVB_LOG_DEBUG ? "-v" : l <= HVB_LOG_WARN ? "-q" : NULL;
+}
+
 static int native_start(const struct hvb_guest_spec *spec, struct hvb_guest **out, char *why, size_t len)
 {
 	int sv[2], errpipe[2];
@@ -90,7 +97,12 @@ static int native_start(const struct hvb_guest_spec *spec, struct hvb_guest **ou
 		}
 		if (dup2(sv[1], 0) < 0 || dup2(sv[1], 1) < 0)
 			_exit(126);
-		execl(exe, "hvbench", "agent", (char *)NULL);
+		/* The runner's -v reaches the agent: its debug messages go to the same stderr. */
+		const char *logopt = hvb_agent_log_option();
+		if (logopt)
+			execl(exe, "hvbench", logopt, "agent", (char *)NULL);
+		else
+			execl(exe, "hvbench", "agent", (char *)NULL);
 		snprintf(msg, sizeof(msg), "cannot execute the agent %s: %s", exe, strerror(errno));
 		if (write(errpipe[1], msg, strlen(msg)) < 0)
 			_exit(127);

@@ -47,7 +47,11 @@ char *hvb_xen_cmdline(const struct hvb_xen_build *b)
 	/* Keep console output small: every HVM serial byte is an emulated I/O exit. */
 	/* The guest's init serves the agent on the first PV console after hvc0: the
 	 * channel, whatever number the guest kernel gives it. */
-	if (asprintf(&s, "console=%s loglevel=4%s%s%s%s%s%s%s", hvm ? "ttyS0" : "hvc0", b->disk_file ? " hvbench.disk=" : "",
+	const char *logopt = hvb_agent_log_option();
+
+	/* hvbench.log: the runner's -v or -q for the guest's agent, whose messages go to the console log. */
+	if (asprintf(&s, "console=%s loglevel=4%s%s%s%s%s%s%s%s%s", hvm ? "ttyS0" : "hvc0", logopt ? " hvbench.log=" : "",
+		     logopt ? logopt : "", b->disk_file ? " hvbench.disk=" : "",
 		     b->disk_file ? hvb_xen_guest_disk(b->mode, b->pv_drivers) : "", b->bridge ? " hvbench.ip=" : "",
 		     b->bridge && b->guest_ip ? b->guest_ip : "", b->bridge ? " hvbench.peer=" : "",
 		     b->bridge && b->peer_ip ? b->peer_ip : "",

@@ -52,6 +52,8 @@ void hvb_log_set_sink(hvb_log_sink s, void *arg)
 
 void hvb_log_set_level(enum hvb_log_level max) { max_level = max; }
 
+enum hvb_log_level hvb_log_get_level(void) { return max_level; }
+
 /* Warnings and errors kept while a capture is on (a run, an agent's sample). */
 static pthread_mutex_t cap_lock = PTHREAD_MUTEX_INITIALIZER;
 static int capturing;

@@ -51,6 +51,8 @@ typedef void (*hvb_log_sink)(enum hvb_log_level lvl, const char *msg, void *arg)
 void hvb_log(enum hvb_log_level lvl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void hvb_log_set_sink(hvb_log_sink sink, void *arg);
 void hvb_log_set_level(enum hvb_log_level max);
+/* The level set (HVB_LOG_INFO by default): passed on to the agent it starts. */
+enum hvb_log_level hvb_log_get_level(void);
 /* Keeps a copy of every warning and error logged from now on, each line with
  * its UTC time, until hvb_log_capture_end, which returns them (caller frees;
  * NULL when none): a run stores its warnings with it. One capture at a time. */

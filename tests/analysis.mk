@@ -11,6 +11,8 @@ TESTS += tests/gate.sh tests/report.sh tests/report-html.sh tests/report-lab.sh 
 # Many hosts on existing engines: shards, merge, the gate across hosts (issue 21)
 TESTS += tests/shard-merge.sh
 CLEANFILES += tests/report-html.png
+# The plots of report, compare and gate, valid HTML, formats named (issue 20, 5)
+TESTS += tests/report-plots.sh
 # benchmark aid, built on demand: make tests/bench/gate-power
 EXTRA_PROGRAMS += tests/bench/gate-power
 tests_bench_gate_power_LDADD = $(HVB_LIBS)
@@ -19,3 +21,4 @@ endif
 EXTRA_DIST += tests/shard-merge.sh tests/hv-facts.sh tests/gate.sh tests/report.sh tests/report-html.sh tests/report-lab.sh tests/data/analysis/native-samples.txt \
 	tests/data/analysis/lab-smoke.sql
 EXTRA_DIST += tests/bench/gate-calibration.sh tests/bench/README-gate.md
+EXTRA_DIST += tests/report-plots.sh tests/html-check.py

@@ -34,6 +34,8 @@ mkdir "$T/root"
 for f in init bin/busybox usr/bin/hvbench usr/bin/fio usr/bin/iperf3 etc/hvbench/modules; do
 	check '[ -f "$T/root/$f" ]' "the image has no /$f"
 done
+# hvbench.log=-v on the kernel command line: the agent gets the runner's -v.
+check 'grep -q "hvbench \$LOG agent" "$T/root/init"' "the init does not pass hvbench.log to the agent"
 check 'cpio -t --quiet < "$D1/tools.img" | head -1 | grep -qx .hvbench-tools' "tools disk does not start with its marker"
 check '! TZ=UTC cpio -tv --quiet < "$D1/initrd.img" | grep -v " Jan  1  1970 " | grep -q .' "entries with a time other than the epoch"
 if [ "$(id -u)" = 0 ]; then

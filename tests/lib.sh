@@ -10,7 +10,7 @@ export HVBENCH_DB="$T/test.db"
 export HVB_TEST_TAG="$T"
 agents_left() {
 	for e in $(grep -l "HVB_TEST_TAG=$T" /proc/[0-9]*/environ 2>/dev/null); do
-		tr '\0' ' ' < "${e%environ}cmdline" 2>/dev/null | grep -q '^hvbench agent' && return 0
+		tr '\0' ' ' < "${e%environ}cmdline" 2>/dev/null | grep -q '^hvbench \(-[vq] \)\{0,1\}agent' && return 0
 	done
 	return 1
 }

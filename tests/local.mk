@@ -41,3 +41,6 @@ EXTRA_DIST += tests/bench-cmd.sh tests/export.sh
 # What was measured is what the run says: environment, raw outputs, facts, warnings (issue 20, 7-8)
 TESTS += tests/run-environment.sh
 EXTRA_DIST += tests/run-environment.sh
+# hvbench -v reaches the agent (issue 20, 2)
+TESTS += tests/run-debug.sh
+EXTRA_DIST += tests/run-debug.sh

@@ -328,6 +328,26 @@ static void test_configs(const struct hvb_topo *t)
 	CHECK_STR_HAS(why, "no mode 'kvm'");
 	libxl_domain_config_dispose(&cfg);
 }
+
+/* hvbench -v (or -q) reaches the guest's agent through the kernel command line. */
+static void test_agent_log_level(void)
+{
+	struct hvb_xen_build b = { .mode = "pvh" };
+	char *c;
+
+	hvb_log_set_level(HVB_LOG_DEBUG);
+	c = hvb_xen_cmdline(&b);
+	CHECK(c && strstr(c, " hvbench.log=-v"));
+	free(c);
+	hvb_log_set_level(HVB_LOG_WARN);
+	c = hvb_xen_cmdline(&b);
+	CHECK(c && strstr(c, " hvbench.log=-q"));
+	free(c);
+	hvb_log_set_level(HVB_LOG_INFO);
+	c = hvb_xen_cmdline(&b);
+	CHECK(c && !strstr(c, "hvbench.log"));
+	free(c);
+}
 #endif
 
 int main(int argc, char **argv)
@@ -352,6 +372,9 @@ int main(int argc, char **argv)
 	}
 #endif
 	test_topology(lab, four);
+#ifdef HAVE_LIBXEN
+	test_agent_log_level();
+#endif
 	test_layouts(lab, four);
 	test_verify(lab);
 	test_numa_dump();
