@@ -167,6 +167,7 @@ struct hvb_cell {
 	char placement[16];
 	int vcpus;
 	uint64_t memory;
+	int antagonists;     /* CPU hogs per CPU of the cell through each sample (0: none) */
 	const struct hvb_workload_ops *wl;
 	char section[64];
 	struct hvb_params params;
@@ -197,7 +198,7 @@ struct hvb_experiment {
 
 extern const struct hvb_option hvb_experiment_options[];
 /* 1 when an [experiment] option is a matrix axis (a comma list expands into
- * cells: backends, placement, vcpus, memory, pv_drivers); others take one value. */
+ * cells: backends, placement, vcpus, memory, pv_drivers, antagonists); others take one value. */
 int hvb_experiment_axis(const char *name);
 /* The first cell whose backend cannot keep its guest alive beside others (so
  * that cells could take turns), or NULL when every cell's can. */
@@ -249,6 +250,9 @@ double hvb_cell_estimate(const struct hvb_experiment *ex, const struct hvb_cell 
 uint64_t hvb_sample_seed(uint64_t seed, const char *cell_key, int rep);
 /* Params of a cell as a JSON object text (caller frees). */
 char *hvb_params_to_json(const struct hvb_params *p);
+/* What the store keeps as the cell's params: the workload's, and antagonists
+ * when there are any (so that cells that differ in them stay apart in reports). */
+char *hvb_cell_params_json(const struct hvb_cell *c);
 
 /* ---- the runner ---- */
 struct hvb_progress {

@@ -44,6 +44,10 @@ const struct hvb_option hvb_experiment_options[] = {
 	  .help = "guest memory (not applied to the native backend)" },
 	{ .name = "placement", .type = HVB_OPT_ENUM, .def = "none", .choices = hvb_placement_names,
 	  .help = "NUMA placement of CPUs and memory" },
+	{ .name = "antagonists", .type = HVB_OPT_INT, .def = "0", .min = 0, .max = 16,
+	  .help = "CPU-burning antagonists per CPU of the cell, pinned there and running through each sample "
+		  "(started before it, stopped after it): the overcommit is 1 + antagonists runnable tasks or "
+		  "vCPUs per CPU. Natively hog processes; Xen guests: an antagonist domain, not yet (skipped)" },
 	{ .name = "probes", .type = HVB_OPT_STRING, .def = "", .flags = HVB_OPT_LIST,
 	  .help = "probes around every sample (options in [probe.NAME] sections)" },
 	{ .name = "seed", .type = HVB_OPT_INT, .def = "1", .min = 0, .max = 9.2e18,

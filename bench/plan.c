@@ -235,12 +235,27 @@ char *hvb_params_to_json(const struct hvb_params *p)
 	return s;
 }
 
+char *hvb_cell_params_json(const struct hvb_cell *c)
+{
+	char *s = hvb_params_to_json(&c->params), *t, n[16];
+	json_t *o;
+
+	if (!s || !c->antagonists || !(o = json_loads(s, 0, NULL)))
+		return s;
+	snprintf(n, sizeof(n), "%d", c->antagonists); /* as the workload's values are: text */
+	json_object_set_new(o, "antagonists", json_string(n));
+	t = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	free(s);
+	return t;
+}
+
 int hvb_experiment_axis(const char *name)
 {
 	for (int a = 0; a < 4; a++)
 		if (!strcmp(name, axis_names[a]))
 			return 1;
-	return !strcmp(name, "pv_drivers");
+	return !strcmp(name, "pv_drivers") || !strcmp(name, "antagonists");
 }
 
 const struct hvb_cell *hvb_experiment_apart(const struct hvb_experiment *ex)
@@ -267,7 +282,7 @@ static int load_settings(struct builder *b, const struct section *xs)
 		    !hvb_experiment_axis(xs->table[k].name) && strcmp(xs->table[k].name, "name"))
 			return hvb_experiment_fail(b->path, xs->raw_line[k],
 						   "[experiment]: %s takes one value, not the list '%s' (only backends, "
-						   "placement, vcpus, memory and pv_drivers expand into the matrix)",
+						   "placement, vcpus, memory, pv_drivers and antagonists expand into the matrix)",
 						   xs->table[k].name, xs->raw[k]);
 	if (strlen(name) >= sizeof(ex->name))
 		return hvb_experiment_fail(b->path, xs->raw_line[opt_index(xs->table, "name")],
@@ -351,7 +366,8 @@ struct dims {
 };
 
 static int add_cell(struct hvb_experiment *ex, const char *backend, const char *placement, int vcpus,
-		    uint64_t memory, const struct section *ws, char **const *wwords, const size_t *choice)
+		    uint64_t memory, int antagonists, const struct section *ws, char **const *wwords,
+		    const size_t *choice)
 {
 	struct hvb_cell *c, *nc;
 	char err[512], mem[32];
@@ -375,6 +391,7 @@ static int add_cell(struct hvb_experiment *ex, const char *backend, const char *
 	snprintf(c->placement, sizeof(c->placement), "%s", placement);
 	c->vcpus = vcpus;
 	c->memory = memory;
+	c->antagonists = antagonists;
 	c->wl = ws->wl;
 	snprintf(c->section, sizeof(c->section), "%s", ws->name);
 	if (hvb_params_init(&c->params, ws->table) < 0)
@@ -405,6 +422,9 @@ static int add_cell(struct hvb_experiment *ex, const char *backend, const char *
 	hvb_format_size(memory, mem, sizeof(mem));
 	off = (size_t)snprintf(c->key, sizeof(c->key), "%s:%s placement=%s vcpus=%d memory=%s %s", c->backend,
 			       c->mode, placement, vcpus, memory ? mem : "host", ws->name);
+	/* Only when there are any: the keys of cells without stay what they were. */
+	if (antagonists && off < sizeof(c->key))
+		off += (size_t)snprintf(c->key + off, sizeof(c->key) - off, " antagonists=%d", antagonists);
 	for (size_t k = 0; k < c->params.n && off < sizeof(c->key); k++)
 		off += (size_t)snprintf(c->key + off, sizeof(c->key) - off, " %s=%s", ws->table[k].name,
 					c->params.values[k] ? c->params.values[k] : "");
@@ -421,7 +441,7 @@ static int add_cell(struct hvb_experiment *ex, const char *backend, const char *
 
 /* Odometer over the workload section's expanding options. */
 static int expand_workload(struct hvb_experiment *ex, const char *backend, const char *placement, int vcpus,
-			   uint64_t memory, const struct section *ws)
+			   uint64_t memory, int antagonists, const struct section *ws)
 {
 	char **words[MAX_OPTS] = { 0 };
 	size_t nw[MAX_OPTS] = { 0 }, choice[MAX_OPTS] = { 0 }, nopts = 0;
@@ -435,7 +455,7 @@ static int expand_workload(struct hvb_experiment *ex, const char *backend, const
 			goto out;
 	for (;;) {
 		size_t k;
-		if ((rc = add_cell(ex, backend, placement, vcpus, memory, ws, words, choice)) < 0)
+		if ((rc = add_cell(ex, backend, placement, vcpus, memory, antagonists, ws, words, choice)) < 0)
 			goto out;
 		for (k = 0; k < nopts; k++) {
 			if (!words[k])
@@ -523,6 +543,10 @@ static int expand(struct builder *b, const struct section *xs)
 	char **pvd;
 	size_t npvd;
 	hvb_split_list(raw_or_default(xs, "pv_drivers"), &pvd, &npvd);
+	/* antagonists: an [experiment] axis, innermost before the workload's own options. */
+	char **ant;
+	size_t nant;
+	hvb_split_list(raw_or_default(xs, "antagonists"), &ant, &nant);
 	for (size_t i = 0; i < u.n[0] && !rc; i++) {
 		int hvm = !strcmp(u.v[0][i], "xen:hvm"), native = !strcmp(u.v[0][i], "native");
 		for (size_t d = 0; d < (hvm ? npvd : 1) && !rc; d++) {
@@ -540,8 +564,9 @@ static int expand(struct builder *b, const struct section *xs)
 							    has_word(a->v[1], a->n[1], u.v[1][p]) &&
 							    has_word(a->v[2], a->n[2], u.v[2][v]) &&
 							    (native || has_word(a->v[3], a->n[3], u.v[3][m])))
-								rc = expand_workload(b->ex, be, u.v[1][p], int_word(u.v[2][v]), mem,
-										     &b->s[s]);
+								for (size_t k = 0; k < nant && !rc; k++)
+									rc = expand_workload(b->ex, be, u.v[1][p], int_word(u.v[2][v]),
+											     mem, int_word(ant[k]), &b->s[s]);
 						}
 					}
 		}
@@ -549,6 +574,7 @@ static int expand(struct builder *b, const struct section *xs)
 	if (rc == HVB_EINVAL && b->ex->ncells >= MAX_CELLS)
 		hvb_experiment_fail(b->path, 0, "the plan has more than %d cells", MAX_CELLS);
 	hvb_words_free(pvd, npvd);
+	hvb_words_free(ant, nant);
 	for (int k = 0; k < 4; k++)
 		free(u.v[k]); /* the words belong to the sections' lists */
 	for (size_t s = 0; s < b->ns && sa; s++)

@@ -456,14 +456,21 @@ static int one_sample(struct cell_run *cr, int rep, int warmup, int *ok)
 	struct hvb_sample_row sr = { .cell_id = cr->row.id, .rep = rep, .seed = seed, .started = wall_now() };
 	void *reply = NULL;
 	json_t *outputs = NULL; /* the reply, kept for keep_outputs once the sample has its id */
+	struct hvb_antagonists *ant = NULL;
+	char antnote[320] = "";
 	double t0, t1;
 	int rc;
 
+	/* The antagonists run through the whole sample, probes' windows included. */
+	rc = c->antagonists ? a->be->antagonists_start(a->g, c->antagonists, &ant, err, sizeof(err)) : 0;
 	hvb_probe_set_start(a->host_probes);
 	t0 = hvb_now();
-	rc = req ? hvb_agent_call(&a->conn, req, rs->ex->timeout_s, &reply, err, sizeof(err)) : HVB_ENOMEM;
+	if (rc == 0)
+		rc = req ? hvb_agent_call(&a->conn, req, rs->ex->timeout_s, &reply, err, sizeof(err)) : HVB_ENOMEM;
 	t1 = hvb_now();
 	hvb_probe_set_stop(a->host_probes);
+	if (ant)
+		a->be->antagonists_stop(a->g, ant, antnote, sizeof(antnote));
 	free(req);
 	rs->clk->time += t1 - t0;
 	*ok = 0;
@@ -494,9 +501,10 @@ static int one_sample(struct cell_run *cr, int rep, int warmup, int *ok)
 			sr.workload_s = json_real_value(json_object_get(r, "workload_s"));
 			hvb_probe_set_collect(a->host_probes, &ms);
 			const char *notes = json_string_value(json_object_get(r, "notes"));
-			if ((notes && *notes) || a->probe_notes[0]) {
-				snprintf(notebuf, sizeof(notebuf), "%s%s%s", a->probe_notes,
-					 a->probe_notes[0] && notes && *notes ? "; " : "", notes ? notes : "");
+			if ((notes && *notes) || a->probe_notes[0] || antnote[0]) {
+				snprintf(notebuf, sizeof(notebuf), "%s%s%s%s%s", antnote,
+					 antnote[0] && a->probe_notes[0] ? "; " : "", a->probe_notes,
+					 (antnote[0] || a->probe_notes[0]) && notes && *notes ? "; " : "", notes ? notes : "");
 				sr.reason = notebuf;
 			}
 		}
@@ -649,7 +657,7 @@ static int cell_begin(struct cell_run *cr, struct run_state *rs, const struct hv
 	snprintf(row->placement, sizeof(row->placement), "%s", c->placement);
 	snprintf(row->workload, sizeof(row->workload), "%s", c->wl->name);
 	snprintf(row->section, sizeof(row->section), "%s", c->section);
-	row->params_json = params = hvb_params_to_json(&c->params);
+	row->params_json = params = hvb_cell_params_json(c);
 	rc = hvb_store_cell_put(rs->s, row);
 	free(params);
 	row->params_json = NULL;
@@ -664,6 +672,12 @@ static int cell_begin(struct cell_run *cr, struct run_state *rs, const struct hv
 	/* Skipped with a reason: never a silent fallback. */
 	if (!be->supported(c->mode, cr->why, sizeof(cr->why)))
 		return cell_skip(cr);
+	if (c->antagonists && !be->antagonists_start) {
+		snprintf(cr->why, sizeof(cr->why), "antagonists = %d: the %s backend cannot start antagonists yet (an "
+			 "antagonist domain pinned to the cell's pCPUs); natively they are CPU hogs", c->antagonists,
+			 be->name);
+		return cell_skip(cr);
+	}
 	if (!rs->topo[bi] && !(rs->topo[bi] = be->topology())) {
 		snprintf(cr->why, sizeof(cr->why), "%s: cannot read the topology", be->name);
 		return cell_give_up(cr, cr->why);

@@ -119,6 +119,7 @@ struct hvb_guest_spec {
 };
 
 struct hvb_guest; /* owned by its backend */
+struct hvb_antagonists; /* owned by its backend */
 
 struct hvb_backend_ops {
 	const char *name;
@@ -158,6 +159,18 @@ struct hvb_backend_ops {
 	/* Optional: destroys what killed runs left behind (dry_run: only lists it),
 	 * one line each in report; returns how many, or a negative code. */
 	int (*cleanup)(int dry_run, char *report, size_t len);
+	/* Optional: starts per_cpu CPU-burning antagonists on each CPU the guest
+	 * runs on, to run through one sample (the runner starts them before the
+	 * sample's probes and stops them after): more runnable vCPUs than pCPUs,
+	 * which lock-holder preemption needs (experiment key antagonists). stop
+	 * fills note with what they ran, measured. Native: hog processes pinned one
+	 * CPU each (hv/antagonist.c). Xen: to come, a domain of per_cpu vCPUs per
+	 * pCPU of the cell, pinned there, booted at the first start, paused by
+	 * stop and destroyed with the guest; without it a cell that asks for
+	 * antagonists is skipped, saying so. */
+	int (*antagonists_start)(struct hvb_guest *g, int per_cpu, struct hvb_antagonists **out, char *why,
+				 size_t len);
+	void (*antagonists_stop)(struct hvb_guest *g, struct hvb_antagonists *a, char *note, size_t len);
 	/* 1 when many guests may live at once cheaply, so that cells can take turns
 	 * (order = interleaved); a Xen guest holds memory and takes a minute to boot. */
 	int side_by_side;
@@ -191,6 +204,13 @@ struct hvb_hv_hooks {
 /* Asks the running hypervisor; HVB_ESKIP with h->why off a Xen dom0. */
 int hvb_hv_hooks_read(struct hvb_hv_hooks *h);
 char *hvb_hv_hooks_json(const struct hvb_hv_hooks *h); /* caller frees */
+
+/* Native CPU hogs (hv/antagonist.c): per_cpu processes pinned to each CPU of
+ * cpus, burning it until stopped; stop kills and reaps them (nothing outlives
+ * the runner either) and says in note how much CPU they had. */
+int hvb_antagonists_start(const struct hvb_cpuset *cpus, int per_cpu, struct hvb_antagonists **out, char *why,
+			  size_t len);
+void hvb_antagonists_stop(struct hvb_antagonists *a, char *note, size_t len);
 
 /* "bare metal", "virtual machine", "dom0 (PV)": what native results ran on. */
 const char *hvb_native_host_kind(void);

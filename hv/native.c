@@ -5,6 +5,7 @@
 #include "config.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -183,6 +184,29 @@ static int native_stop(struct hvb_guest *g, int force)
 	return 0;
 }
 
+/* The hogs go where the agent may run: its affinity, as the kernel has it. */
+static int native_antagonists_start(struct hvb_guest *g, int per_cpu, struct hvb_antagonists **out, char *why,
+				    size_t len)
+{
+	cpu_set_t set;
+	struct hvb_cpuset cpus = { 0 };
+
+	if (sched_getaffinity(g->pid, sizeof(set), &set) < 0) {
+		snprintf(why, len, "antagonists: the agent's CPUs: %s", strerror(errno));
+		return HVB_EIO;
+	}
+	for (int c = 0; c < HVB_MAX_CPUS && c < CPU_SETSIZE; c++)
+		if (CPU_ISSET(c, &set))
+			hvb_cpuset_set(&cpus, c);
+	return hvb_antagonists_start(&cpus, per_cpu, out, why, len);
+}
+
+static void native_antagonists_stop(struct hvb_guest *g, struct hvb_antagonists *a, char *note, size_t len)
+{
+	(void)g;
+	hvb_antagonists_stop(a, note, len);
+}
+
 const struct hvb_backend_ops hvb_backend_native = {
 	.name = "native",
 	.summary = "the agent as a child process on this host (bare metal, a VM, or dom0 on a Xen host)",
@@ -197,5 +221,7 @@ const struct hvb_backend_ops hvb_backend_native = {
 	.peer = native_none,
 	.pid = native_pid,
 	.stop = native_stop,
+	.antagonists_start = native_antagonists_start,
+	.antagonists_stop = native_antagonists_stop,
 	.side_by_side = 1,
 };

@@ -195,10 +195,19 @@ void hvb_option_expect(const struct hvb_option *o, char *buf, size_t len)
 			snprintf(buf, len, "an integer");
 		break;
 	case HVB_OPT_SIZE:
-		snprintf(buf, len, "a size such as 64K, 16M or 1G");
+		off = (size_t)snprintf(buf, len, "a size such as 64K, 16M or 1G");
+		/* The limits too: a size out of range is refused, and must say why. */
+		if (o->max > o->min && off < len) {
+			char lo[32], hi[32];
+			hvb_format_size((uint64_t)o->min, lo, sizeof(lo));
+			hvb_format_size((uint64_t)o->max, hi, sizeof(hi));
+			snprintf(buf + off, len - off, ", from %s to %s", lo, hi);
+		}
 		break;
 	case HVB_OPT_TIME:
-		snprintf(buf, len, "a time such as 500ms, 2s or 1m");
+		off = (size_t)snprintf(buf, len, "a time such as 500ms, 2s or 1m");
+		if (o->max > o->min && off < len)
+			snprintf(buf + off, len - off, ", from %gs to %gs", o->min, o->max);
 		break;
 	case HVB_OPT_FLOAT:
 		if (o->max > o->min)

@@ -72,6 +72,11 @@ bad-52-long-name.ini|2|3|name is 150 characters long: at most 127
 bad-53-control-char.ini|2|3|control character 0x1b
 bad-54-fraction-sizes.ini|0||memlat sizes=4.5K,16KiB,1.5MB,0.5GiB 
 bad-55-duplicate-workload-key.ini|2|8|\[b\]: workload is given twice \(first at line 7\)
+bad-time-above-max.ini|2|6|'100000s' is not valid for timeout: expected a time such as .*, from 0.01s to 86400s
+bad-wl-forkexec-busy-negative.ini|2|8|'-1' is not valid for busy: expected an integer in \[0, 4096\], or auto
+bad-wl-futexhash-key.ini|2|8|unknown key 'futex' \(did you mean 'futexes'\?\); valid keys: threads, futexes, shared
+bad-wl-mmaplock-region-small.ini|2|9|'4K' is not valid for region: expected a size such as .*, from 64K to 16G
+bad-wl-tlbshoot-pages-zero.ini|2|8|'0' is not valid for pages: expected an integer in \[1, 262144\]
 EOF
 
 # Outcome of one file: exit code, and the line and reason named on stderr (or

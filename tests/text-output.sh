@@ -62,7 +62,7 @@ check '[ "$w" -le 80 ]' "COLUMNS=80: a line of $w columns"
 
 # Scaled units: llc_bytes in MiB, counts with k/M, not 2.726e+08 bytes.
 check 'grep -Eq "^  llc_bytes +[0-9.]+ +(KiB|MiB|GiB) " show.txt' "llc_bytes not scaled: $(grep llc_bytes show.txt)"
-check 'grep -Eq "^  ops +[0-9.]+ +(k|M|G) (accesses|calls) " show.txt' "ops not scaled: $(grep ops show.txt)"
+check 'grep -Eq "^  (ops\.[0-9]+[KM]|getppid_ops) +[0-9.]+ +(k|M|G) (accesses|calls) " show.txt' "counts not scaled: $(grep ops show.txt)"
 check '! grep -q "e+0" show.txt' "show has exponents: $(grep e+0 show.txt)"
 # Sizes by value: 16K, 256K, 1M.
 check 'grep -o "lat_ns\.[0-9]*[KM]" show.txt | head -3 | tr "\n" " " | grep -qx "lat_ns.16K lat_ns.256K lat_ns.1M "' \

@@ -6,7 +6,7 @@
 for t in pipe socket; do
 	for mode in process thread; do
 		wl_run ipc -d 0.1 transport=$t mode=$mode groups=2 fds=4 loops=20
-		need run_s msgs_per_s runs ops
+		need run_s msgs_per_s msg_ns runs ops
 		rel "$(m msgs_per_s)" ">" 0 "$t/$mode messages per second"
 		rel "$(m ops)" ">=" 640 "$t/$mode all 2x4x4x20 messages of a run delivered"
 	done

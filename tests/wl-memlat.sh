@@ -5,8 +5,14 @@
 # extra_work really adds work in proportion.
 . "$top_srcdir/tests/wl-lib.sh"
 wl_run memlat -d 0.4 sizes=16K,256M
-need lat_ns.16K lat_ns.256M ops
+need lat_ns.16K lat_ns.256M ops.16K ops.256M
+# Loads at 16K and at 256M differ 100-fold: their sum is no base for per-load figures.
+[ -z "$(m ops)" ] || { echo "FAIL: two sizes, yet one ops figure ($(m ops))"; fails=$((fails + 1)); }
 rel "$(m lat_ns.256M)" ">" "$(m lat_ns.16K)" "latency at 256M above 16K"
+wl_run memlat -d 0.1 sizes=16K
+need lat_ns.16K ops.16K ops
+rel "$(m ops)" "<=" "$(m ops.16K)" "one size: ops is its loads"
+rel "$(m ops)" ">=" "$(m ops.16K)" "one size: ops is its loads"
 
 wl_run memlat -d 0.5 sizes=auto
 need lat_ns.4K

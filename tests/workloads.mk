@@ -4,7 +4,8 @@
 check_PROGRAMS += tests/wl-test
 tests_wl_test_LDADD = $(HVB_LIBS)
 WL_TESTS = tests/wl-lifetime.sh tests/wl-spinlock.sh tests/wl-memlat.sh tests/wl-membw.sh tests/wl-syscall.sh \
-	tests/wl-pgfault.sh tests/wl-ipc.sh tests/wl-wakeup.sh tests/wl-fio.sh tests/wl-iperf3.sh
+	tests/wl-pgfault.sh tests/wl-ipc.sh tests/wl-wakeup.sh tests/wl-fio.sh tests/wl-iperf3.sh \
+	tests/wl-tlbshoot.sh tests/wl-mmaplock.sh tests/wl-futexhash.sh tests/wl-forkexec.sh tests/run-antagonists.sh
 TESTS += $(WL_TESTS)
 EXTRA_DIST += $(WL_TESTS) tests/wl-lib.sh
 check_PROGRAMS += tests/wl-parsers

@@ -47,6 +47,7 @@ static const struct hvb_option ipc_options[] = {
 static const struct hvb_metric_doc ipc_metrics[] = {
 	{ "run_s", "s", HVB_LOWER, "seconds per run (hackbench's figure), mean over the runs in the sample" },
 	{ "msgs_per_s", "msg/s", HVB_HIGHER, "messages delivered per second over all runs" },
+	{ "msg_ns", "ns", HVB_LOWER, "time per message: the runs' time over the messages they delivered" },
 	{ "runs", "runs", HVB_INFO, "runs in the sample" },
 	{ "tasks", "tasks", HVB_INFO, "senders and receivers per run" },
 	{ "ops", "msg", HVB_INFO, "messages delivered in the sample" },
@@ -318,6 +319,7 @@ static int ipc_run(const struct hvb_wl_ctx *ctx, struct hvb_wl_result *res)
 		res->ops = (uint64_t)msgs;
 		hvb_metrics_add(&res->metrics, "run_s", total / runs, "s", HVB_LOWER);
 		hvb_metrics_add(&res->metrics, "msgs_per_s", msgs / total, "msg/s", HVB_HIGHER);
+		hvb_metrics_add(&res->metrics, "msg_ns", total * 1e9 / msgs, "ns", HVB_LOWER);
 		hvb_metrics_add(&res->metrics, "runs", runs, "runs", HVB_INFO);
 		hvb_metrics_add(&res->metrics, "tasks", 2 * n, "tasks", HVB_INFO);
 		hvb_metrics_add(&res->metrics, "ops", msgs, "msg", HVB_INFO);

@@ -40,7 +40,9 @@ static const struct hvb_option memlat_options[] = {
 static const struct hvb_metric_doc memlat_metrics[] = {
 	{ "lat_ns.%s", "ns", HVB_LOWER, "mean latency of one dependent load at working-set size %s" },
 	{ "llc_bytes", "bytes", HVB_INFO, "last-level cache size the auto curve was drawn against" },
-	{ "ops", "accesses", HVB_INFO, "loads performed in the sample" },
+	{ "ops.%s", "accesses", HVB_INFO, "loads performed at working-set size %s" },
+	{ "ops", "accesses", HVB_INFO, "with one working-set size: its loads (probe figures are then per load); "
+				       "with several there is no single operation, and no ops" },
 	HVB_WL_EXTRA_WORK_METRIC("extra_work.%s"),
 	{ 0 },
 };
@@ -160,7 +162,7 @@ static int check_node(char *buf, size_t len, int node, struct hvb_wl_result *res
 	return 0;
 }
 
-static int measure(const struct hvb_wl_ctx *ctx, uint64_t size, double budget_s, uint64_t *seed,
+static int measure(const struct hvb_wl_ctx *ctx, uint64_t size, double budget_s, int nsizes, uint64_t *seed,
 		   struct hvb_wl_result *res)
 {
 	int huge = hvb_param_bool(ctx->params, "hugepages"), rc = 0;
@@ -180,9 +182,13 @@ static int measure(const struct hvb_wl_ctx *ctx, uint64_t size, double budget_s,
 		rc = check_node(buf, size, node, res);
 	if (!rc) {
 		struct hvb_extra ex;
-		double ns = chase(buf, size / LINE, budget_s, ctx->params, &res->ops, &ex);
+		uint64_t n = 0;
+		double ns = chase(buf, size / LINE, budget_s, ctx->params, &n, &ex);
+		char name[48];
 		hvb_format_size(size, label, sizeof(label));
 		hvb_metrics_addf(&res->metrics, ns, "ns", HVB_LOWER, "lat_ns.%s", label);
+		snprintf(name, sizeof(name), "ops.%s", label);
+		hvb_wl_path_ops(res, name, n, "accesses", nsizes);
 		hvb_extra_report(&ex, &res->metrics, label);
 	}
 	munmap(buf, size);
@@ -201,12 +207,11 @@ static int memlat_run(const struct hvb_wl_ctx *ctx, struct hvb_wl_result *res)
 	if (n <= 0)
 		return hvb_wl_fail(res, HVB_EINVAL, "memlat: no working-set sizes");
 	for (int i = 0; i < n && !rc; i++)
-		rc = measure(ctx, sizes[i] / LINE * LINE, ctx->duration_s / n, &seed, res);
+		rc = measure(ctx, sizes[i] / LINE * LINE, ctx->duration_s / n, n, &seed, res);
 	if (rc)
 		return rc;
 	if (llc)
 		hvb_metrics_add(&res->metrics, "llc_bytes", (double)llc, "bytes", HVB_INFO);
-	hvb_metrics_add(&res->metrics, "ops", (double)res->ops, "accesses", HVB_INFO);
 	return 0;
 }
 

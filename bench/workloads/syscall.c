@@ -19,6 +19,7 @@
 enum call { C_GETPPID, C_READ_SMALL, C_READ_LARGE, NCALLS };
 static const char *const call_names[] = { "getppid", "read-small", "read-large", NULL };
 static const char *const metric_names[] = { "getppid_ns", "read_small_ns", "read_large_ns" };
+static const char *const count_names[] = { "getppid_ops", "read_small_ops", "read_large_ops" };
 
 static const struct hvb_option syscall_options[] = {
 	{ .name = "calls", .type = HVB_OPT_ENUM, .def = "getppid,read-small,read-large", .choices = call_names,
@@ -35,7 +36,11 @@ static const struct hvb_metric_doc syscall_metrics[] = {
 	{ "getppid_ns", "ns", HVB_LOWER, "ns per getppid() through syscall(): the null system call" },
 	{ "read_small_ns", "ns", HVB_LOWER, "ns per read() of `small` bytes from /dev/zero" },
 	{ "read_large_ns", "ns", HVB_LOWER, "ns per read() of `large` bytes from /dev/zero" },
-	{ "ops", "calls", HVB_INFO, "system calls counted in the sample" },
+	{ "getppid_ops", "calls", HVB_INFO, "getppid() calls counted in the sample" },
+	{ "read_small_ops", "calls", HVB_INFO, "small read() calls counted in the sample" },
+	{ "read_large_ops", "calls", HVB_INFO, "large read() calls counted in the sample" },
+	{ "ops", "calls", HVB_INFO, "when calls names one: its calls (probe figures are then per call); with "
+				    "several there is no single operation, and no ops" },
 	HVB_WL_EXTRA_WORK_METRIC("extra_work.%s"),
 	{ 0 },
 };
@@ -107,22 +112,22 @@ static int syscall_run(const struct hvb_wl_ctx *ctx, struct hvb_wl_result *res)
 		struct call_args a = { (enum call)c, fd, buf, c == C_READ_LARGE ? large : small };
 		struct hvb_extra ex;
 		double ns;
+		uint64_t n = 0;
 		int e;
 
 		if (!want[c])
 			continue;
-		e = measure(&a, ctx->duration_s / nwant, ctx->params, &ns, &res->ops, &ex);
+		e = measure(&a, ctx->duration_s / nwant, ctx->params, &ns, &n, &ex);
 		if (e)
 			rc = hvb_wl_fail(res, HVB_EIO, "syscall: %s failed: %s", call_names[c], strerror(e));
 		else {
 			hvb_metrics_add(&res->metrics, metric_names[c], ns, "ns", HVB_LOWER);
+			hvb_wl_path_ops(res, count_names[c], n, "calls", nwant);
 			hvb_extra_report(&ex, &res->metrics, call_names[c]);
 		}
 	}
 	free(buf);
 	close(fd);
-	if (!rc)
-		hvb_metrics_add(&res->metrics, "ops", (double)res->ops, "calls", HVB_INFO);
 	return rc;
 }
 

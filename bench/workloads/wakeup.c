@@ -54,7 +54,10 @@ static const struct hvb_metric_doc wakeup_metrics[] = {
 	{ "timer_overshoot_ns.p99", "ns", HVB_LOWER, "99th percentile of the lateness" },
 	{ "cpu_a", "cpu", HVB_INFO, "CPU of the first thread (and of the timer)" },
 	{ "cpu_b", "cpu", HVB_INFO, "CPU of the second thread" },
-	{ "ops", "wakeups", HVB_INFO, "wake-ups and sleeps measured in the sample" },
+	{ "wake_ops", "wakeups", HVB_INFO, "wake-ups measured in the sample (futex test)" },
+	{ "timer_ops", "wakeups", HVB_INFO, "sleeps measured in the sample (timer test)" },
+	{ "ops", "wakeups", HVB_INFO, "when tests names one: its wake-ups or sleeps (probe figures are then per "
+				      "operation); with both there is no single operation, and no ops" },
 	{ 0 },
 };
 
@@ -133,7 +136,7 @@ static void add_quantiles(struct hvb_wl_result *res, const char *name, double *v
 	hvb_metrics_addf(&res->metrics, hvb_quantile_sorted(v, n, 0.99), "ns", HVB_LOWER, "%s.p99", name);
 }
 
-static int run_futex(int a, int b, double budget_s, struct hvb_wl_result *res)
+static int run_futex(int a, int b, double budget_s, int npaths, struct hvb_wl_result *res)
 {
 	struct pingpong pp = { .cpu = { a, b } };
 	pthread_t t[2];
@@ -179,7 +182,7 @@ static int run_futex(int a, int b, double budget_s, struct hvb_wl_result *res)
 		pp.lat[0] = all;
 		memcpy(all + pp.n[0], pp.lat[1], pp.n[1] * sizeof(double));
 		add_quantiles(res, a == b ? "wake_same_cpu_ns" : "wake_ns", all, pp.n[0] + pp.n[1]);
-		res->ops += pp.n[0] + pp.n[1];
+		hvb_wl_path_ops(res, "wake_ops", pp.n[0] + pp.n[1], "wakeups", npaths);
 	}
 out:
 	free(pp.lat[0]);
@@ -210,7 +213,7 @@ static void *timer_main(void *arg)
 	return NULL;
 }
 
-static int run_timer(int cpu, double sleep_s, double budget_s, struct hvb_wl_result *res)
+static int run_timer(int cpu, double sleep_s, double budget_s, int npaths, struct hvb_wl_result *res)
 {
 	struct timer_run tr = { .cpu = cpu, .sleep_s = sleep_s, .until = hvb_now() + budget_s };
 	pthread_t t;
@@ -228,7 +231,7 @@ static int run_timer(int cpu, double sleep_s, double budget_s, struct hvb_wl_res
 		rc = hvb_wl_fail(res, HVB_EIO, "wakeup: no sleep measured");
 	if (!rc) {
 		add_quantiles(res, "timer_overshoot_ns", tr.over, tr.n);
-		res->ops += tr.n;
+		hvb_wl_path_ops(res, "timer_ops", tr.n, "wakeups", npaths);
 	}
 	free(tr.over);
 	return rc;
@@ -277,13 +280,12 @@ static int wakeup_run(const struct hvb_wl_ctx *ctx, struct hvb_wl_result *res)
 	if ((rc = pick_cpus(ctx, &a, &b, res)) < 0)
 		return rc;
 	budget = ctx->duration_s / nwant;
-	if (want[T_FUTEX] && (rc = run_futex(a, b, budget, res)) < 0)
+	if (want[T_FUTEX] && (rc = run_futex(a, b, budget, nwant, res)) < 0)
 		return rc;
-	if (want[T_TIMER] && (rc = run_timer(a, hvb_param_time(ctx->params, "sleep"), budget, res)) < 0)
+	if (want[T_TIMER] && (rc = run_timer(a, hvb_param_time(ctx->params, "sleep"), budget, nwant, res)) < 0)
 		return rc;
 	hvb_metrics_add(&res->metrics, "cpu_a", a, "cpu", HVB_INFO);
 	hvb_metrics_add(&res->metrics, "cpu_b", b, "cpu", HVB_INFO);
-	hvb_metrics_add(&res->metrics, "ops", (double)res->ops, "wakeups", HVB_INFO);
 	return 0;
 }
 

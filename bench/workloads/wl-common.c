@@ -86,6 +86,15 @@ int hvb_extra_report(const struct hvb_extra *e, struct hvb_metrics *m, const cha
 	return hvb_metrics_add(m, "extra_work", v, "ratio", HVB_INFO);
 }
 
+void hvb_wl_path_ops(struct hvb_wl_result *res, const char *name, uint64_t n, const char *unit, int npaths)
+{
+	hvb_metrics_add(&res->metrics, name, (double)n, unit, HVB_INFO);
+	if (npaths == 1) {
+		res->ops = n;
+		hvb_metrics_add(&res->metrics, "ops", (double)n, unit, HVB_INFO);
+	}
+}
+
 int hvb_wl_choice_set(const struct hvb_params *p, const char *name, const char *const *choices, int *want)
 {
 	char **words;

@@ -5,6 +5,7 @@
 #ifndef HVB_WL_H
 #define HVB_WL_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "bench/bench.h"
@@ -67,6 +68,12 @@ int hvb_extra_settled(const struct hvb_extra *e);
 /* Adds the info metric "extra_work" (label NULL) or "extra_work.LABEL" when f > 0. */
 int hvb_extra_report(const struct hvb_extra *e, struct hvb_metrics *m, const char *label);
 
+/* A sample that measures several paths (sizes, calls, tests) counts each apart,
+ * as the info metric name (unit: what one operation is), and gives "ops" -- the
+ * base of probe figures per operation -- with res->ops only when it measured one
+ * path: a sum over paths whose costs differ 100-fold is no base. */
+void hvb_wl_path_ops(struct hvb_wl_result *res, const char *name, uint64_t n, const char *unit, int npaths);
+
 /* A LIST parameter of choices[] as flags: want[i] = 1 for each choice named.
  * Returns how many were named, or a negative code. */
 int hvb_wl_choice_set(const struct hvb_params *p, const char *name, const char *const *choices, int *want);
@@ -84,6 +91,45 @@ int hvb_wl_program_supported(const char *prog, char *why, size_t len);
  * tmpfs, xfs, 9p, overlay...), "block device" for one; *in_memory when it keeps
  * files in memory (tmpfs, ramfs, hugetlbfs). 0, or HVB_EIO with strerror in name. */
 int hvb_fs_type(const char *path, char *name, size_t len, int *in_memory);
+
+/* ---- address-space primitives (bench/workloads/wl-mm.c) ---- */
+#define HVB_SMALL_PAGE 4096UL
+#define HVB_HUGE_PAGE (2UL << 20)
+/* Maps len bytes of anonymous memory; with thp aligned to a huge page and
+ * advised (MADV_HUGEPAGE), else advised against. *base, *maplen: what to munmap.
+ * NULL when mmap failed. */
+char *hvb_mm_map(size_t len, int thp, void **base, size_t *maplen);
+/* One write to every 4 KiB of p: the first touch faults each page in. */
+void hvb_mm_touch(char *p, size_t len);
+/* 1 when transparent huge pages are not disabled on this host. */
+int hvb_mm_thp_available(void);
+/* One fork + child (execv(argv[0], argv), or _exit(0) when argv is NULL) + wait,
+ * timed into *s; the child's stdout and stderr go to null_fd (>= 0). Returns 0,
+ * or a negative code with why (the child failed, or could not exec). */
+int hvb_fork_once(char *const argv[], int null_fd, double *s, char *why, size_t len);
+
+/* ---- a team of threads (bench/workloads/wl-team.c) ----
+ * n threads that start together, run fn(arg, idx, team) until team->stop, and
+ * are joined after duration_s (or as soon as one failed). fn returns 0 or a
+ * negative code, having said why with hvb_team_fail. */
+struct hvb_team;
+typedef int (*hvb_team_fn)(void *arg, int idx, struct hvb_team *t);
+struct hvb_team {
+	hvb_team_fn fn;
+	void *arg;
+	atomic_int go, stop, failed;
+	double t_go, t_end;    /* the start signal; after the last thread ended */
+	char why[256];
+};
+/* Returns 0, or the first thread's negative code with err filled. */
+int hvb_team_run(struct hvb_team *t, int n, double duration_s, char *err, size_t errlen);
+/* From a member, after a failed system call (errno): records what failed
+ * (the first failure only), stops the team, returns code. */
+int hvb_team_fail(struct hvb_team *t, int code, const char *what);
+static inline int hvb_team_running(struct hvb_team *t)
+{
+	return !atomic_load_explicit(&t->stop, memory_order_relaxed);
+}
 
 /* ---- external programs (bench/workloads/wl-proc.c) ----
  * Nothing a sample starts outlives it: each program runs under a supervisor
