@@ -412,7 +412,7 @@ const struct hvb_series *hvb_cell_series(const struct hvb_cell_data *c, const ch
  * workload's own figures may have dots too ("lat_ns.16K"), so the prefix must be
  * one of these; analysis cannot ask probes/ (it sees results/ only), hence the
  * list, kept in step with the probes and the Xen trace classes. */
-static const char *const probe_spaces[] = { "perf", "xen", "xentrace", "xenstat", "lock", "numa", "tracefs",
+static const char *const probe_spaces[] = { "perf", "xen", "xentrace", "xenstat", "xenperf", "xenlockprof", "lock", "numa", "tracefs",
 					    "trace", "sched", "block", "net", "napi", "netback", "blkback", "steal", "vmstat", "probe",
 					    NULL };
 

@@ -48,16 +48,17 @@ HVB_COMMAND(lab)
 		{ "keep", no_argument, NULL, 'k' }, { "timeout", required_argument, NULL, 't' },
 		{ "cache", required_argument, NULL, 'c' }, { "no-guest-proof", no_argument, NULL, 'n' },
 		{ "xen", required_argument, NULL, 'x' }, { "dom0-hvbench", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' }, { 0 },
+		{ "xen-image", required_argument, NULL, 'X' }, { "help", no_argument, NULL, 'h' }, { 0 },
 	};
-	const char *exp = NULL, *work = NULL, *timeout = NULL, *cache = NULL, *xen = "4.17", *dom0 = NULL;
+	const char *exp = NULL, *work = NULL, *timeout = NULL, *cache = NULL, *xen = "4.17", *dom0 = NULL,
+		   *image = NULL;
 	char script[PATH_MAX], expbuf[PATH_MAX], workbuf[64], exe[PATH_MAX], cachebuf[PATH_MAX];
 	int keep = 0, proof = 1, c, st;
-	char *argv_[24];
+	char *argv_[26];
 	size_t n = 0;
 	pid_t pid;
 
-	while ((c = getopt_long(argc, argv, "e:w:kt:c:nx:d:h", longopts, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, "e:w:kt:c:nx:d:X:h", longopts, NULL)) != -1)
 		switch (c) {
 		case 'e': exp = optarg; break;
 		case 'w': work = optarg; break;
@@ -67,6 +68,7 @@ HVB_COMMAND(lab)
 		case 'n': proof = 0; break;
 		case 'x': xen = optarg; break;
 		case 'd': dom0 = optarg; break;
+		case 'X': image = optarg; break;
 		default: return hvb_cli_usage("lab");
 		}
 	if (optind != argc)
@@ -78,6 +80,10 @@ HVB_COMMAND(lab)
 	if (!strcmp(xen, "4.20") && !dom0) {
 		fprintf(stderr, "hvbench: lab: --xen 4.20 runs a Debian 13 dom0, which needs an hvbench built there: give "
 			"--dom0-hvbench BIN (hv/lab/build-in-chroot.sh trixie SRC OUT builds OUT/hvbench)\n");
+		return HVB_EXIT_USAGE;
+	}
+	if (image && access(image, R_OK) < 0) {
+		fprintf(stderr, "hvbench: lab: --xen-image %s: %s\n", image, strerror(errno));
 		return HVB_EXIT_USAGE;
 	}
 	if (dom0 && access(dom0, X_OK) < 0) {
@@ -129,6 +135,10 @@ HVB_COMMAND(lab)
 	if (dom0) {
 		argv_[n++] = "--dom0-hvbench";
 		argv_[n++] = (char *)dom0;
+	}
+	if (image) {
+		argv_[n++] = "--xen-image";
+		argv_[n++] = (char *)image;
 	}
 	if (keep)
 		argv_[n++] = "--keep";

@@ -75,9 +75,17 @@ const struct hvb_command hvb_commands[] = {
 	{ "cleanup", "destroy the guests that killed runs left behind", "[--dry-run]",
 	  "Finds Xen guests named hvbench-RUN-CELL whose runner is gone and destroys them (every run\n"
 	  "does this when it starts). --dry-run only lists them.", cmd_cleanup },
-	{ "hv", "check the running hypervisor's tracing hooks", "check [--json]",
-	  "Asks the hypervisor which hooks it was built with (trace buffers, perf counters, lock\n"
-	  "profiling) and says which probes can therefore run.", cmd_hv },
+	{ "hv", "check the running hypervisor's tracing hooks, or build a hypervisor with them",
+	  "check [--json] | build XEN_TREE [--out DIR] [--tools] [--jobs N]",
+	  "check: asks the hypervisor which hooks it was built with (trace buffers, perf counters, lock\n"
+	  "profiling, and those of hvbench's hooks series) and says which probes can therefore run.\n"
+	  "build: copies the HEAD commit of XEN_TREE (a clean git checkout of Xen; the tree itself is not\n"
+	  "changed) into DIR/src, applies hvbench's hooks series (hv/xen/patches: a grant-copy trace record,\n"
+	  "HVM/PVH hypercall arguments in trace records, grant table lock profiling, grant perf counters)\n"
+	  "and Kconfig fragment (hv/xen/hvbench.config), builds DIR/xen.gz (and the tools, --tools) and\n"
+	  "says what it built from which commit. DIR (default xen-hooks-build) is new, empty or an earlier\n"
+	  "build's. A dirty tree, or one the series does not apply to (the patch and hunk named), is\n"
+	  "refused (exit 2); a failed build step exits 1, its output in DIR/build.log.", cmd_hv },
 	{ "report", "report one run: guest modes, NUMA placements, probe figures, failures, host",
 	  "[RUN] [--format text|md|html|json] [--output FILE] [--baseline MODE] [--alpha A] [--min-effect PCT]\n"
 	  "       [--heatmap-metric METRIC] [--across-hosts] [--db PATH]",
@@ -150,14 +158,16 @@ const struct hvb_command hvb_commands[] = {
 	  "The same command as 'hvbench merge' (see hvbench help merge): its name before stores merged\n"
 	  "by natural key.", cmd_merge },
 	{ "lab", "boot a real Xen under QEMU and run an experiment in its dom0",
-	  "[--xen 4.17|4.20] [--dom0-hvbench BIN] [--experiment FILE] [--workdir DIR] [--cache DIR] [--keep] [--timeout S] "
+	  "[--xen 4.17|4.20] [--xen-image XEN.GZ] [--dom0-hvbench BIN] [--experiment FILE] [--workdir DIR] [--cache DIR] [--keep] [--timeout S] "
 	  "[--no-guest-proof]",
 	  "Builds (or reuses from the cache) a Debian dom0 with Xen (--xen 4.17: Debian 12, the default;\n"
 	  "4.20: Debian 13, its kernel and xen-utils-4.20), boots it under QEMU with two emulated NUMA\n"
 	  "nodes, runs 'hvbench run --lab FILE' there and copies the database, traces and logs back into\n"
 	  "the work directory. dom0 runs an hvbench built for its own release: this binary for Debian 12,\n"
 	  "for Debian 13 --dom0-hvbench (hv/lab/build-in-chroot.sh trixie SRC OUT builds one, with the\n"
-	  "runtime-packages list beside it; from a build tree, make check-lab-4.20 does it all). Needs root\n"
+	  "runtime-packages list beside it; from a build tree, make check-lab-4.20 does it all).\n"
+	  "--xen-image boots the given hypervisor (hvbench hv build's xen.gz) instead of the packaged one,\n"
+	  "with everything else of --xen's release: its version must match the toolstack's. Needs root\n"
 	  "and Debian's package registry. Results from the lab are emulation: they are marked lab and are\n"
 	  "never performance figures.", cmd_lab },
 	{ NULL, NULL, NULL, NULL, NULL },

@@ -48,6 +48,8 @@ const struct hvb_cli_doc hvb_cli_environment[] = {
 	{ "HVBENCH_XEN_LOGDIR", "guest consoles and iperf3 server logs (default /var/log/hvbench)" },
 	{ "HVBENCH_LABDIR", "the directory of lab.sh for hvbench lab (default: the build tree, then the data "
 			    "directory)" },
+	{ "HVBENCH_XENDIR", "hv build: the directory holding hvbench's Xen series (patches/) and Kconfig fragment "
+			    "(hvbench.config) (default: hv/xen of the build tree, then the data directory)" },
 	{ "HVBENCH_LAB_PROOF_MODES", "lab: the guest modes the lab's end-to-end proof boots (default pv pvh hvm)" },
 	{ "HVBENCH_LAB_PROOF_BLKBACK", "lab: 1 to also prove blkback with fio in the guests (default 0)" },
 	{ NULL, NULL },

@@ -212,6 +212,33 @@ int hvb_antagonists_start(const struct hvb_cpuset *cpus, int per_cpu, struct hvb
 			  size_t len);
 void hvb_antagonists_stop(struct hvb_antagonists *a, char *note, size_t len);
 
+/* ---- building a hypervisor with hvbench's hooks (hv/xen-build.c) ---- */
+struct hvb_xen_build_opts {
+	const char *tree;     /* the user's Xen source tree: a clean git checkout */
+	const char *out;      /* new or empty directory, or one an earlier build made */
+	const char *patches;  /* directory of *.patch, applied in name order */
+	const char *fragment; /* Kconfig fragment merged into Xen's defconfig */
+	int tools;            /* also build the toolstack (make dist-tools) */
+	int jobs;             /* make -j */
+};
+struct hvb_xen_build_result {
+	char describe[128];  /* git describe --always --tags of the tree's HEAD */
+	char commit[48];     /* its full commit id */
+	char src[4096];      /* the copy the series was applied to (OUT/src) */
+	char image[4096];    /* OUT/xen.gz */
+	char config[4096];   /* OUT/xen.config */
+	char tools[4096];    /* OUT/src/dist/install with --tools, else empty */
+	char log[4096];      /* OUT/build.log: every command and its output */
+	unsigned npatches;
+	double seconds;      /* wall time of the build, from clone to xen.gz */
+	char why[1024];      /* on failure: what, naming the patch and hunk or the setting */
+};
+/* Copies the tree's HEAD into OUT/src (the user's tree is never touched),
+ * applies the series and the fragment and builds xen.gz with argv commands (no
+ * shell). HVB_EINVAL: the tree or out refused, or the series does not apply
+ * (nothing built); HVB_ECHILD: a build step failed (see the log). */
+int hvb_xen_build(const struct hvb_xen_build_opts *o, struct hvb_xen_build_result *r);
+
 /* "bare metal", "virtual machine", "dom0 (PV)": what native results ran on. */
 const char *hvb_native_host_kind(void);
 /* Facts about this host stored with every run (JSON text, caller frees). */

@@ -1,9 +1,16 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 libhvbench_a_SOURCES += hv/hv.h hv/cpuset.c hv/topo.c hv/placement.c hv/host.c hv/native.c hv/antagonist.c hv/xen-internal.h hv/xen.c hv/xen-config.c hv/xen-topo.c hv/xen-place.c hv/xen-net.c \
-	hv/xen-cleanup.c hv/xen-hooks.c hv/xen-disk.c hv/xen-mem.c hv/backends.c hv/image.c
+	hv/xen-cleanup.c hv/xen-hooks.c hv/xen-build.c hv/xen-disk.c hv/xen-mem.c hv/backends.c hv/image.c
 dist_pkgdata_DATA += hv/xen/hvbench.config
+# hvbench's hooks series for Xen (hvbench hv build applies it): pkgdatadir/xen-patches
+hvbxenpatchesdir = $(pkgdatadir)/xen-patches
+dist_hvbxenpatches_DATA = hv/xen/patches/0001-xen-gnttab-trace-GNTTABOP_copy-batches.patch \
+	hv/xen/patches/0002-x86-hvm-trace-hypercall-arguments-of-HVM-and-PVH-gue.patch \
+	hv/xen/patches/0003-xen-gnttab-profile-the-grant-table-s-locks.patch \
+	hv/xen/patches/0004-xen-gnttab-count-grant-operations-in-perf-counters.patch
 EXTRA_DIST += hv/xen/README
 include hv/lab/local.mk
+include hv/xen/local.mk
 # What built this hvbench, recorded with every run (hv/host.c): the commit when
 # built from git (else the release), the compiler, configure's arguments.
 # Written at every make, replaced only when it changed.

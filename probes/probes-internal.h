@@ -59,8 +59,22 @@ void hvb_devstats_close(void *state);
 
 /* xenstat's metrics, indexed by enum hvb_xs_field, then the derived ones (xenstat-delta.c). */
 extern const struct hvb_metric_doc hvb_xenstat_metrics[];
+/* xenperf's and xenlockprof's metric docs (xenperf-delta.c, xenlockprof-delta.c). */
+extern const struct hvb_metric_doc hvb_xenperf_metrics[], hvb_xenlockprof_metrics[];
 /* 1 in a Xen dom0 (/proc/xen/capabilities says control_d). */
 int hvb_probe_in_dom0(void);
+
+/* ---- probes that ask Xen through libxenctrl (xenctl.c) ---- */
+/* supported() of a build without libxenctrl: 0 and the reason. */
+int hvb_probe_no_libxen(char *why, size_t len);
+#ifdef HAVE_LIBXEN
+#include <xenctrl.h>
+/* libxenctrl in dom0, or NULL and why. */
+xc_interface *hvb_probe_xc_open(char *why, size_t len);
+/* 1 when a hook's query succeeded (rc 0); else 0 and why: ENOSYS means the
+ * hypervisor was built without kconfig. */
+int hvb_probe_xen_hook(int rc, int err, const char *kconfig, const char *what, char *why, size_t len);
+#endif
 
 /* Adds value to the counter `name` in snap (creating it). */
 int hvb_counter_add(struct hvb_metrics *snap, const char *name, double value);

@@ -39,7 +39,8 @@ struct hvb_probe_ops {
 
 extern const struct hvb_probe_ops *const hvb_probes[]; /* NULL-terminated */
 extern const struct hvb_probe_ops hvb_probe_perf, hvb_probe_tracefs, hvb_probe_numa, hvb_probe_steal,
-	hvb_probe_blkback, hvb_probe_netback, hvb_probe_xentrace, hvb_probe_xenstat;
+	hvb_probe_blkback, hvb_probe_netback, hvb_probe_xentrace, hvb_probe_xenstat, hvb_probe_xenperf,
+	hvb_probe_xenlockprof;
 const struct hvb_probe_ops *hvb_probe_find(const char *name);
 /* 1 when a metric belongs to a probe: its name starts with a namespace one of
  * the probes documents ("perf.", "lock.", "sched.", "numa.", ...). */
@@ -119,5 +120,48 @@ void hvb_xenstat_put(struct hvb_xenstat_snap *s, enum hvb_xs_field f, uint64_t v
  * the sample, a counter that went backwards, and every counter when the domain
  * was re-created (its id or name differ) are left out, with a warning. */
 int hvb_xenstat_delta(const struct hvb_xenstat_snap *a, const struct hvb_xenstat_snap *b, struct hvb_metrics *out);
+
+/* xenperf: one reading of Xen's software perf counters, in Xen's layout
+ * (xen_sysctl_perfc_desc and _val): ndesc descriptions, then nvals values, the
+ * nr_vals of each counter one after another. */
+struct hvb_xenperf_desc {
+	char name[80];
+	uint32_t nr_vals;
+};
+struct hvb_xenperf_snap {
+	unsigned ndesc, nvals;
+	struct hvb_xenperf_desc *desc;
+	uint32_t *vals;
+};
+/* The sample's metrics from two readings: "xenperf.<name>" the increase of
+ * each counter summed over its values, the elements of array counters one by
+ * one (when elements), status values as at the stop. A counter that went backwards (a reset,
+ * a 32-bit wrap) or whose number of values changed is left out, with a
+ * warning. */
+int hvb_xenperf_delta(const struct hvb_xenperf_snap *a, const struct hvb_xenperf_snap *b, int elements,
+		      struct hvb_metrics *out);
+/* A counter's or lock's name as a metric name part: lower case, runs of
+ * other characters as one '_'. */
+void hvb_xenperf_slug(const char *name, char *out, size_t len);
+
+/* xenlockprof: one reading of Xen's lock profile (xen_sysctl_lockprof_data).
+ * Types as public/sysctl.h; GNTTAB is hvbench's hooks series' (patch 0003). */
+enum { HVB_LOCKPROF_GLOBAL = 0, HVB_LOCKPROF_PERDOM = 1, HVB_LOCKPROF_GNTTAB = 2 };
+struct hvb_xenlockprof_lock {
+	char name[40];
+	int32_t type, idx;
+	uint64_t lock_cnt, block_cnt, lock_time_ns, block_time_ns;
+};
+struct hvb_xenlockprof_snap {
+	uint64_t time_ns; /* since the profile was last reset */
+	unsigned n;
+	struct hvb_xenlockprof_lock *lock;
+};
+/* The sample's metrics from two readings, per lock
+ * "xenlockprof.<scope>.<lock>.{locks,contentions,wait_ms,hold_ms}"; scope is
+ * global, dom0, guest (domid's), gnttab_dom0 or gnttab_guest; other domains'
+ * locks are left out. A reset between the readings gives no figures (warned). */
+int hvb_xenlockprof_delta(const struct hvb_xenlockprof_snap *a, const struct hvb_xenlockprof_snap *b, int domid,
+			  struct hvb_metrics *out);
 
 #endif

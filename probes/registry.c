@@ -15,6 +15,8 @@ const struct hvb_probe_ops *const hvb_probes[] = {
 	&hvb_probe_netback,
 	&hvb_probe_xentrace,
 	&hvb_probe_xenstat,
+	&hvb_probe_xenperf,
+	&hvb_probe_xenlockprof,
 	NULL,
 };
 

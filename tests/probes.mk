@@ -6,6 +6,12 @@ tests_probe_test_LDADD = $(HVB_LIBS)
 PROBE_TESTS = tests/probe-perf.sh tests/probe-tracefs.sh tests/probe-numa.sh tests/probe-steal.sh \
 	tests/probe-backends.sh tests/probe-xenstat.sh tests/probe-backwards.sh
 TESTS += $(PROBE_TESTS)
+# xenperf and xenlockprof: their deltas on readings given as data; the probes
+# themselves in a dom0 (tests/probe-xenhooks.sh; a skip elsewhere)
+check_PROGRAMS += tests/unit-xenhooks
+tests_unit_xenhooks_LDADD = $(HVB_LIBS)
+TESTS += tests/unit-xenhooks tests/probe-xenhooks.sh
+EXTRA_DIST += tests/probe-xenhooks.sh
 EXTRA_DIST += $(PROBE_TESTS) tests/probe-lib.sh tests/bench/probes-overhead.sh tests/bench/README-probes.md
 
 # Recorded trees for the parsers (tests/data/probes/README)

@@ -5,6 +5,9 @@
 check_PROGRAMS += tests/unit-xen
 tests_unit_xen_LDADD = $(HVB_LIBS)
 TESTS += tests/unit-xen tests/xen-cli.sh
+# hv build's refusals (constructed stand-in trees, no Xen)
+TESTS += tests/hv-build.sh
+EXTRA_DIST += tests/hv-build.sh
 XEN_FIXTURES = tests/data/xen/topo-lab-2node.json tests/data/xen/topo-4node.json tests/data/xen/debug-keys-u.txt \
 	tests/data/xen/config-pv-local.json tests/data/xen/config-pvh-remote-disk.json \
 	tests/data/xen/config-hvm-split-net.json tests/data/xen/config-hvm-emu-none-disk-net.json tests/data/xen/config-hvm-local.json \

@@ -274,7 +274,7 @@ static void formats(void)
 
 	for (size_t i = 0; (f = xt_format_at(i)); i++) {
 		CHECK(f->from <= f->to && f->name, "format %#x: range", (unsigned)f->id);
-		CHECK(f->from == XT_XEN(4, 17) || (f->commit && strlen(f->commit) == 40), "format %s from %#x: no commit",
+		CHECK(f->from == XT_XEN(4, 17) || (f->commit && (strlen(f->commit) == 40 || !strncmp(f->commit, HVB_XT_HOOKS, strlen(HVB_XT_HOOKS)))), "format %s from %#x: no commit",
 		      f->name, f->from);
 		for (size_t k = i + 1; (g = xt_format_at(k)); k++)
 			CHECK(g->id != f->id || g->from > f->to || g->to < f->from, "formats %s and %s overlap", f->name,

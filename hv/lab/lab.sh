@@ -10,10 +10,10 @@ set -euo pipefail
 
 usage() {
 	echo "usage: lab.sh --hvbench BIN --experiment FILE --workdir DIR [--xen 4.17|4.20] [--dom0-hvbench BIN]" \
-	     "[--cache DIR] [--keep] [--timeout SECONDS] [--no-guest-proof] [--prepare-only]" >&2
+	     "[--cache DIR] [--keep] [--timeout SECONDS] [--no-guest-proof] [--prepare-only] [--xen-image XEN.GZ]" >&2
 	exit 2
 }
-HVBENCH= EXPERIMENT= WORK= KEEP=0 CACHE=${HVBENCH_CACHE:-/var/cache/hvbench} QEMU_TMO=2400 PROOF=1 XENV=4.17 DOM0_HVBENCH= PREPARE_ONLY=0
+HVBENCH= EXPERIMENT= WORK= KEEP=0 CACHE=${HVBENCH_CACHE:-/var/cache/hvbench} QEMU_TMO=2400 PROOF=1 XENV=4.17 DOM0_HVBENCH= PREPARE_ONLY=0 XEN_IMAGE=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--hvbench) HVBENCH=$2; shift ;;
@@ -25,6 +25,7 @@ while [ $# -gt 0 ]; do
 	--no-guest-proof) PROOF=0 ;;
 	--xen) XENV=$2; shift ;;
 	--dom0-hvbench) DOM0_HVBENCH=$2; shift ;;
+	--xen-image) XEN_IMAGE=$2; shift ;; # a hypervisor built elsewhere (hvbench hv build) instead of $XPKG's
 	--prepare-only) PREPARE_ONLY=1 ;; # packages, dom0 image and guest image into the cache; no boot
 	*) usage ;;
 	esac
@@ -133,6 +134,15 @@ if [ ! -f "$X/done" ]; then
 	: > "$X/done"
 fi
 VMLINUZ=$X/kernel/boot/vmlinuz-$KV
+XEN_KERNEL=$X/xen
+if [ -n "$XEN_IMAGE" ]; then
+	# The given hypervisor (gzip or not), for this boot only: never into the cache.
+	[ -r "$XEN_IMAGE" ] || { echo "lab.sh: --xen-image $XEN_IMAGE: cannot read it" >&2; exit 2; }
+	mkdir -p "$WORK"
+	XEN_KERNEL=$WORK/xen-image
+	zcat -f "$XEN_IMAGE" > "$XEN_KERNEL"
+	say "hypervisor: $XEN_IMAGE (instead of $XPKG; dom0, kernel and toolstack of Xen $XENV)"
+fi
 MODS=$X/kernel/lib/modules/$KV
 [ -d "$MODS" ] || MODS=$X/kernel/usr/lib/modules/$KV # Debian 13: merged /usr
 [ -d "$MODS" ] || die "no modules directory for $KV in $KDEB"
@@ -307,7 +317,7 @@ boot() { # attempt
 		-smp 2 -m 3072 -nographic -no-reboot \
 		-object memory-backend-ram,id=m0,size=1536M -object memory-backend-ram,id=m1,size=1536M \
 		-numa node,nodeid=0,cpus=0,memdev=m0 -numa node,nodeid=1,cpus=1,memdev=m1 \
-		-kernel "$X/xen" \
+		-kernel "$XEN_KERNEL" \
 		-append "console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M loglvl=all guest_loglvl=all noreboot $XEN_EAGER_FPU" \
 		-initrd "$VMLINUZ console=hvc0 earlyprintk=xen,$D0/initrd.gz" \
 		-drive file="$D0/dom0.img",if=virtio,format=raw,cache=unsafe,snapshot=on \

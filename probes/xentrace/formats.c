@@ -35,6 +35,10 @@
 #define C_CS2_PAD "2992f4dcd5e981360cef3fe0e7aef670d5e02eb9"  /* 4.18: credit2: remove tail padding */
 #define C_RTDS "6835f93573ad282a7cb01a6af9ee5c3add5cb4a8"     /* 4.18: trace: don't over-read (RTDS has_extratime u32) */
 #define C_NO_LAZY_FPU "47d7556925"                            /* 4.22: x86/traps: remove lazy FPU support */
+/* Not Xen's: hvbench's own hooks series (hv/xen/patches), applied by `hvbench hv build`;
+ * its records appear only in traces of a hypervisor built with it (4.20 and later). */
+#define C_HOOKS_GNTCOPY HVB_XT_HOOKS "0001-xen-gnttab-trace-GNTTABOP_copy-batches.patch"
+#define C_HOOKS_HCALL HVB_XT_HOOKS "0002-x86-hvm-trace-hypercall-arguments-of-HVM-and-PVH-gue.patch"
 
 #define B(id, n) { id, n, V417, VNOW, NULL, NULL }
 #define BL(id, n, l) { id, n, V417, VNOW, NULL, l }
@@ -121,6 +125,8 @@ static const struct xt_format formats[] = {
 	/* mem */
 	BL(TRC_MEM_PAGE_GRANT_MAP, "mem.grant_map", "dom:32"), BL(TRC_MEM_PAGE_GRANT_UNMAP, "mem.grant_unmap", "dom:32"),
 	BL(TRC_MEM_PAGE_GRANT_TRANSFER, "mem.grant_transfer", "dom:32"),
+	{ 0x0010f006u, "mem.grant_copy", XT_XEN(4, 20), VNOW, C_HOOKS_GNTCOPY, "dom:32 ops:32 failed:32 bytes:64" },
+	{ 0x00088001u, "hvm.hypercall", XT_XEN(4, 20), VNOW, C_HOOKS_HCALL, NULL },
 	B(TRC_MEM_SET_P2M_ENTRY, "mem.set_p2m_entry"),
 	{ TRC_MEM_DECREASE_RESERVATION, "mem.decrease_reservation", V417, XT_XEN(4, 17), NULL, "gfn:64 d:16 order:16 _:32" },
 	{ TRC_MEM_DECREASE_RESERVATION, "mem.decrease_reservation", V418, VNOW, C_MEM_PAD, "gfn:64 d:32 order:32" },

@@ -26,6 +26,8 @@ uint64_t xt_dist_pct(struct xt_dist *d, unsigned p);
 int xt_dist_exact(const struct xt_dist *d);
 
 /* ---- formats.c: record formats by Xen version ---- */
+/* The commit of a format that hvbench's own Xen patches introduced starts so. */
+#define HVB_XT_HOOKS "hvbench hooks series: "
 #define XT_XEN(maj, min) ((unsigned)(maj) << 8 | (unsigned)(min)) /* 4.19 -> 0x0413; 0 = unknown */
 struct xt_format {
 	uint32_t id;
