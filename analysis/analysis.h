@@ -223,6 +223,10 @@ int hvb_metric_is_probe(const char *name);
 /* Values of m divided by ops of the same sample; returns how many (out has m->n room). */
 /* 1 when a figure is an amount accumulated over the sample (calls, exits, bytes,
  * seconds), which per operation makes sense of; 0 for levels and distribution points. */
+/* A figure of the xentrace probe stored before its roles (xen.hypercall.iret) under its
+ * role's name (xen.guest.hypercall.iret in a cell of backend "xen", xen.host.* in a native
+ * one): 1 with out set, 0 for any other name. Runs of both forms then compare. */
+int hvb_metric_xen_role(const char *metric, const char *backend, char *out, size_t len);
 int hvb_metric_is_amount(const char *name, const char *unit);
 size_t hvb_series_per_op(const struct hvb_series *m, const struct hvb_series *ops, double *out);
 /* The cell's key without one of its dimensions ("mode" or "placement"): cells

@@ -557,6 +557,7 @@ int hvb_doc_write(const struct hvb_report *r, const struct hvb_doc_ops *d, FILE 
 	if (d->overview)
 		d->overview(out, r);
 	sections_part(&w);
+	hvb_cost_part(r, d, out);
 	cells_part(&w);
 	trouble_part(&w);
 	cell_facts_part(&w);

@@ -106,11 +106,35 @@ static int copy_cell(const struct hvb_cell_row *r, struct hvb_cell_data *c)
 	return 0;
 }
 
+int hvb_metric_xen_role(const char *metric, const char *backend, char *out, size_t len)
+{
+	/* The xentrace probe's figures before they were stored by role (xen.guest., xen.backend.,
+	 * xen.host.): then they were the watched domain's, a guest's in a Xen cell, every
+	 * domain's (dom0's) in a native cell. Other xen.* names are not the probe's. */
+	static const char *const old[] = { "hypercall.", "exit.", "exit_cycles.", "grant.", "grant_for.", "runstate.",
+					   "wake_latency.", "spinlock.", "lost_records", "tsc_skew_cycles", "tsc_jumps",
+					   "trace_truncated_at", NULL };
+
+	if (strncmp(metric, "xen.", 4))
+		return 0;
+	for (size_t i = 0; old[i]; i++)
+		if (!strncmp(metric + 4, old[i], strlen(old[i])) &&
+		    (old[i][strlen(old[i]) - 1] == '.' || !metric[4 + strlen(old[i])])) {
+			snprintf(out, len, "xen.%s.%s", backend && !strcmp(backend, "xen") ? "guest" : "host", metric + 4);
+			return 1;
+		}
+	return 0;
+}
+
 static int value_cb(int64_t sample_id, int rep, const char *metric, double value, const char *unit,
 		    const char *better, void *arg)
 {
 	struct hvb_cell_data *c = arg;
 	struct hvb_series *m = c->nm ? &c->m[c->nm - 1] : NULL;
+	char role[96];
+
+	if (hvb_metric_xen_role(metric, c->row.backend, role, sizeof(role)))
+		metric = role;
 
 	/* Values come ordered by metric, then repetition; pooled runs' values (cell_pool) in any order. */
 	for (size_t k = 0; m && strcmp(m->name, metric) && k < c->nm; k++)
@@ -412,7 +436,7 @@ const struct hvb_series *hvb_cell_series(const struct hvb_cell_data *c, const ch
  * workload's own figures may have dots too ("lat_ns.16K"), so the prefix must be
  * one of these; analysis cannot ask probes/ (it sees results/ only), hence the
  * list, kept in step with the probes and the Xen trace classes. */
-static const char *const probe_spaces[] = { "perf", "xen", "xentrace", "xenstat", "xenperf", "xenlockprof", "lock", "numa", "tracefs",
+static const char *const probe_spaces[] = { "perf", "xen", "cost", "xentrace", "xenstat", "xenperf", "xenlockprof", "lock", "numa", "tracefs",
 					    "trace", "sched", "block", "net", "napi", "netback", "blkback", "steal", "vmstat", "probe",
 					    NULL };
 
@@ -439,6 +463,8 @@ int hvb_metric_is_amount(const char *name, const char *unit)
 	for (size_t i = 0; level_units[i]; i++)
 		if (unit && !strcmp(unit, level_units[i]))
 			return 0;
+	if (strstr(name, ".per_")) /* already per packet, per request (cost.*) */
+		return 0;
 	for (size_t i = 0; point_names[i]; i++)
 		if (strstr(name, point_names[i]))
 			return 0;

@@ -500,6 +500,7 @@ static int one_sample(struct cell_run *cr, int rep, int warmup, int *ok)
 			*ok = 1;
 			sr.workload_s = json_real_value(json_object_get(r, "workload_s"));
 			hvb_probe_set_collect(a->host_probes, &ms);
+			hvb_backend_cost(&ms); /* per packet, per request: needs every probe's figures */
 			const char *notes = json_string_value(json_object_get(r, "notes"));
 			if ((notes && *notes) || a->probe_notes[0] || antnote[0]) {
 				snprintf(notebuf, sizeof(notebuf), "%s%s%s%s%s", antnote,

@@ -59,6 +59,15 @@ int hvb_probe_set_stop(struct hvb_probe_set *ps);
 int hvb_probe_set_collect(struct hvb_probe_set *ps, struct hvb_metrics *out);
 void hvb_probe_set_close(struct hvb_probe_set *ps);
 
+/* Per-unit figures of a sample (backend-cost.c): from the sample's netback or blkback
+ * counters, fio's I/Os and the xentrace probe's role figures, adds
+ * cost.<direction>.<role>.<what>.per_<unit>: direction guest_tx|guest_rx (netback, the one
+ * carrying most bytes) or read|write (blkback); role backend|guest; what grant_copies,
+ * grant_maps, grant_unmaps, hypercalls, evtchn_ops (ops) or cpu_us, xen_us (µs); unit
+ * packet, kib (both ways), request, io (fio's). Figures not measured stay absent. The
+ * runner calls it after the probes' collect; the lab's assertions can read the names. */
+int hvb_backend_cost(struct hvb_metrics *ms);
+
 /* tracefs: removes the private instances (hvbench-<pid>-<n>) of processes that
  * are gone (killed before they could clean up). Returns how many it removed. The
  * runner calls it when it starts. */

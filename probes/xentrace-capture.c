@@ -2,8 +2,11 @@
 /* The xentrace probe (dom0 only): runs Xen's own xentrace program around each
  * sample with an event mask chosen by class names, writes the capture and a
  * metadata file xentrace itself lacks (CPU frequency, pCPUs, the domain's name
- * and mode, run/cell/rep), and turns the decoded summary of the watched
- * domain into metrics (xen.hypercall.*, xen.exit.*, xen.grant.*). */
+ * and mode, run/cell/rep), and turns the decoded summary into metrics by role,
+ * so that reports compare like with like: the guest's as xen.guest.*, the
+ * backend domain's (dom0, or the driver domain backend_domid names) as
+ * xen.backend.*, and in a native cell (the workload in dom0 itself, no guest)
+ * every domain's as xen.host.*, never compared with a guest's. */
 #include "config.h"
 #include <errno.h>
 #include <signal.h>
@@ -23,24 +26,35 @@ extern char **environ;
 static const struct hvb_option xt_options[] = {
 	{ .name = "classes", .type = HVB_OPT_STRING, .def = "hvm,pv,mem,sched", .flags = HVB_OPT_LIST,
 	  .help = "trace classes (gen, sched, dom0op, hvm, mem, pv, shadow, hw, guest, or all)" },
+	{ .name = "backend_domid", .type = HVB_OPT_INT, .def = "0", .min = 0, .max = 32751,
+	  .help = "the domain serving the guest's disk and vif (its figures are xen.backend.*): 0 = dom0, or a driver domain" },
 	{ .name = "cpu_hz", .type = HVB_OPT_FLOAT, .def = "0", .min = 0, .max = 1e11,
 	  .help = "CPU frequency for the metadata when the host does not tell (0: read /proc/cpuinfo)" },
 	{ 0 },
 };
 
 static const struct hvb_metric_doc xt_metrics[] = {
-	{ "xen.hypercall.%s", "calls", HVB_LOWER, "hypercalls of the watched domain by name (PV and VMMCALL)" },
-	{ "xen.exit.%s", "exits", HVB_LOWER, "VM exits of the watched domain by reason" },
-	{ "xen.grant.map", "ops", HVB_LOWER, "grant maps done by the domain (also unmap, transfer)" },
-	{ "xen.runstate.%s", "s", HVB_INFO, "time of the domain's vCPUs per runstate" },
-	{ "xen.lost_records", "records", HVB_LOWER, "records xentrace lost (a capture with losses undercounts)" },
+	{ "xen.%s.hypercall.%s", "calls", HVB_LOWER,
+	  "hypercalls by name (PV and VMMCALL) of the role: guest, backend (dom0 or the driver domain), host (native cells)" },
+	{ "xen.%s.hypercalls", "calls", HVB_LOWER, "all hypercalls of the role, multicall entries included" },
+	{ "xen.%s.gnttab.%s.ops", "ops", HVB_LOWER,
+	  "grant_table_op by sub-operation (map_grant_ref, unmap_grant_ref, copy, ...): the batch counts summed (also .calls)" },
+	{ "xen.%s.hypercall_args_absent", "calls", HVB_INFO,
+	  "hypercalls whose records carry no arguments (HVM/PVH VMMCALL without the hooks): the sub-operation figures are absent" },
+	{ "xen.%s.pt_updates", "updates", HVB_LOWER, "page-table entries written by mmu_update and update_va_mapping" },
+	{ "xen.%s.grant.copy", "ops", HVB_LOWER, "grant copies the hooks' record counted (also copy_bytes, copy_failed)" },
+	{ "xen.%s.exit.%s", "exits", HVB_LOWER, "VM exits by reason" },
+	{ "xen.%s.xen_time", "s", HVB_LOWER, "time in Xen from VM exits to entries (HVM, PVH)" },
+	{ "xen.%s.grant.map", "ops", HVB_LOWER, "grant maps done by the domain (also unmap, transfer)" },
+	{ "xen.%s.runstate.%s", "s", HVB_INFO, "time of the role's vCPUs per runstate" },
+	{ "xen.%s.lost_records", "records", HVB_LOWER, "records xentrace lost (a capture with losses undercounts)" },
 	{ 0 },
 };
 
 struct xt_state {
 	uint32_t mask;
 	double cpu_hz;
-	int domid, nsample;
+	int domid, backend, nsample;
 	char dir[4096], path[4200];
 	char name[64];
 	pid_t pid;
@@ -139,6 +153,7 @@ static int xt_open(const struct hvb_params *p, const struct hvb_probe_target *t,
 	if (s->cpu_hz <= 0)
 		s->cpu_hz = cpuinfo_hz();
 	s->domid = t->domid;
+	s->backend = (int)hvb_param_int(p, "backend_domid");
 	snprintf(s->name, sizeof(s->name), "%s", t->guest_name ? t->guest_name : "");
 	/* Without the run's own artifact directory, a new directory of our own:
 	 * never a shared one whose files someone else may have made. */
@@ -209,6 +224,16 @@ static int xt_stop(void *state)
 	return 0;
 }
 
+int hvb_xt_role_metrics(const struct hvb_xt_summary *sum, int guest, int backend, struct hvb_metrics *out)
+{
+	int rc;
+
+	if (guest < 0) /* native: the workload ran in dom0 itself; no guest, no backend */
+		return hvb_xt_summary_metrics_as(sum, -1, "xen.host", out);
+	rc = hvb_xt_summary_metrics_as(sum, guest, "xen.guest", out);
+	return rc ? rc : hvb_xt_summary_metrics_as(sum, backend, "xen.backend", out);
+}
+
 static int xt_collect(void *state, struct hvb_metrics *out)
 {
 	struct xt_state *s = state;
@@ -235,7 +260,7 @@ static int xt_collect(void *state, struct hvb_metrics *out)
 		hvb_log(HVB_LOG_WARN, "xentrace: %s: %s", s->path, hvb_strerror(rc));
 		return rc;
 	}
-	rc = hvb_xt_summary_metrics(sum, s->domid, out);
+	rc = hvb_xt_role_metrics(sum, s->domid, s->backend, out);
 	hvb_xt_summary_free(sum);
 	return rc;
 }

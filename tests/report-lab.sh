@@ -17,8 +17,8 @@ for want in 'LAB: not performance' 'Guest modes against native' 'pv (512M) again
 	check "grep -q '$want' '$T/r.txt'" "lab report lacks '$want'"
 done
 # Amounts per operation; levels and percentiles per sample.
-check "grep -q 'xen.hypercall.iret .*operation' '$T/r.txt'" "hypercalls not per operation"
-for lvl in xenstat.mem_cur_mib xenstat.vcpus xen.wake_latency.p50 xenstat.cpu_pct; do
+check "grep -q 'xen.guest.hypercall.iret .*operation' '$T/r.txt'" "hypercalls not per operation"
+for lvl in xenstat.mem_cur_mib xenstat.vcpus xen.guest.wake_latency.p50 xenstat.cpu_pct; do
 	check "! grep -q '$lvl .*operation' '$T/r.txt'" "$lvl is divided per operation: $(grep "$lvl" "$T/r.txt" | head -1)"
 done
 # The fio cells carry the blkback reads the guest's I/O caused, the iperf3 cells netback's bytes.

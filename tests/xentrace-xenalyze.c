@@ -129,6 +129,31 @@ static void check_runstate(const char *base, json_int_t dom, json_t *vcpu, const
 	      (long long)dom, (long long)geti(vcpu, "vcpu"), state, cnt, cyc, n, avg);
 }
 
+/* The hypercalls whose records carry arguments (Xen's __trace_hypercall): every one of them
+ * xenalyze counts is decoded with its arguments (PV records, multicall entries included). */
+static void check_args(const char *base, json_int_t dom, json_t *vcpu, int nr, long long xa)
+{
+	json_t *a = json_object_get(vcpu, "hypercall_args"), *g, *x;
+	long long ours = -1;
+	const char *k;
+
+	switch (nr) {
+	case 1: ours = geti(json_object_get(a, "mmu_update"), "calls"); break;
+	case 14: ours = geti(a, "update_va_mapping"); break;
+	case 26: ours = geti(json_object_get(a, "mmuext_op"), "calls"); break;
+	case 20:
+		ours = 0;
+		g = json_object_get(a, "grant_table_op");
+		json_object_foreach(g, k, x)
+			ours += geti(x, "calls");
+		break;
+	default:
+		return;
+	}
+	CHECK(ours == xa, "%s: d%lld hypercall %d decoded with arguments %lld times, xenalyze counts %lld", base,
+	      (long long)dom, nr, ours, xa);
+}
+
 static void check_file(const char *dir, const struct ref *ref)
 {
 	const char *base = ref->base;
@@ -223,6 +248,10 @@ static void check_file(const char *dir, const struct ref *ref)
 		if (in_pv && sscanf(line, "  hypercall (subcall) %lld", &a) == 1) {
 			CHECK(geti(vcpu, "subcalls_total") == a, "%s: d%lld subcalls %lld, xenalyze %lld", base,
 			      (long long)cur_dom, (long long)geti(vcpu, "subcalls_total"), a);
+			/* multicall contents: every entry decoded from its own record */
+			CHECK(geti(json_object_get(json_object_get(vcpu, "hypercall_args"), "multicall"), "entries") == a,
+			      "%s: d%lld multicall entries decoded %lld, xenalyze's subcalls %lld", base, (long long)cur_dom,
+			      (long long)geti(json_object_get(json_object_get(vcpu, "hypercall_args"), "multicall"), "entries"), a);
 			continue;
 		}
 		if (in_pv && sscanf(line, "  hypercall %lld", &a) == 1) {
@@ -238,6 +267,7 @@ static void check_file(const char *dir, const struct ref *ref)
 			      (long long)cur_dom, name, nr, h ? (long long)geti(h, "count") : -1LL, a);
 			CHECK(same_hypercall_name(nr, name, ours), "%s: hypercall %d is %s, xenalyze says %s", base, nr,
 			      ours ? ours : "(none)", name);
+			check_args(base, cur_dom, vcpu, nr, a);
 			continue;
 		}
 		if (in_pv) {

@@ -18,10 +18,11 @@ xentrace_case_data = tests/data/cases/xentrace/01-xen419-svm-exit64.bin tests/da
 	tests/data/xentrace/tsc/high-cpu0.bin tests/data/xentrace/tsc/high-cpu1.bin tests/data/xentrace/tsc/near-wrap.bin
 EXTRA_DIST += $(xentrace_test_data) $(xentrace_case_data) probes/xentrace/README tests/xentrace-cli.sh tests/xentrace-cases.sh tests/xentrace-lib.sh tests/fuzz/xentrace-fuzz.c \
 	tests/bench/xentrace-bench.sh tests/bench/README
-check_PROGRAMS += tests/xentrace-xenalyze tests/xentrace-errors
-TESTS += tests/xentrace-xenalyze tests/xentrace-errors tests/xentrace-cli.sh tests/xentrace-cases.sh
+check_PROGRAMS += tests/xentrace-xenalyze tests/xentrace-errors tests/xentrace-hcargs
+TESTS += tests/xentrace-xenalyze tests/xentrace-errors tests/xentrace-hcargs tests/xentrace-cli.sh tests/xentrace-cases.sh
 tests_xentrace_xenalyze_LDADD = $(HVB_LIBS)
 tests_xentrace_errors_LDADD = $(HVB_LIBS)
+tests_xentrace_hcargs_LDADD = $(HVB_LIBS)
 
 # The big-trace generator of the benchmark (not built by default).
 EXTRA_PROGRAMS = tests/bench/xentrace-bigtrace

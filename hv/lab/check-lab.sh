@@ -90,8 +90,8 @@ while IFS='|' read -r id idx mode pl wl; do
 	what="cell $idx (xen:$mode $pl $wl)"
 	if has_probe xentrace; then
 		case $mode in
-		pv) pat='xen.hypercall.%' kind="PV hypercalls" ;;
-		*) pat='xen.exit.%' kind="VM exits" ;;
+		pv) pat='xen.guest.hypercall.%' kind="PV hypercalls" ;;
+		*) pat='xen.guest.exit.%' kind="VM exits" ;;
 		esac
 		n=$(sumof "$id" "$pat")
 		awk -v n="$n" 'BEGIN { exit !(n > 0) }' && echo "check-lab: $what: trace holds $n $kind" ||
@@ -110,6 +110,14 @@ while IFS='|' read -r id idx mode pl wl; do
 	fi
 done | tee "$WORK/probe-check.txt"
 grep -q FAIL "$WORK/probe-check.txt" && fails=$((fails + 1))
+
+# What one packet or block request costs the backend (issue 15): dom0's grant copies per
+# netback packet and grant maps per blkback request above zero, from its own traced calls.
+if has_probe xentrace; then
+	sh "$(dirname "$0")/../xen/check-cost.sh" "$DB" > "$WORK/cost-check.txt"
+	[ $? = 1 ] && fails=$((fails + 1))
+	cat "$WORK/cost-check.txt"
+fi
 
 # No domain left behind: only Domain-0 in the final xl list.
 left=$(tail -n +2 "$OUT/xl-list-end.txt" 2>/dev/null | grep -vc '^Domain-0')

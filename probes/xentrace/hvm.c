@@ -106,6 +106,15 @@ int xt_hvm_record(struct hvb_xt_summary *s, const struct hvb_xt_rec *r)
 			v->poll_pending = nr == XT_HC_SCHED_OP;
 		}
 		return 0;
+	case TRC_HVM_HYPERCALL: /* hooks 0002: the same call as its VMMCALL record, with arguments */
+		if (r->nextra >= 1) {
+			uint64_t a0;
+			v->args.hvm_records++;
+			xt_hcargs_add(&v->args, r, 0);
+			if ((r->d[0] & ~TRC_PV_HYPERCALL_V2_ARG_MASK) == XT_HC_SCHED_OP && xt_hcargs_arg(r, 0, &a0))
+				v->poll_pending = a0 == XT_SCHEDOP_POLL; /* now told from block */
+		}
+		return 0;
 	}
 	return hvb_xt_event_name(r->event) == NULL;
 }

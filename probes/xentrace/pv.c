@@ -19,22 +19,6 @@ const char *xt_pv_event_name(unsigned minor)
 	return minor < XT_NPVEV ? n[minor] : NULL;
 }
 
-/* Argument 0 of a V2 record, when it was recorded. */
-static int v2_arg0(const struct hvb_xt_rec *r, uint64_t *out)
-{
-	unsigned present = (r->d[0] >> 20) & 3;
-
-	if (present == 1 && r->nextra >= 2) {
-		*out = r->d[1];
-		return 1;
-	}
-	if (present == 2 && r->nextra >= 3) {
-		*out = (uint64_t)r->d[2] << 32 | r->d[1];
-		return 1;
-	}
-	return 0;
-}
-
 static void hypercall(struct xt_vcpu *v, uint32_t op, int sub, const struct hvb_xt_rec *r)
 {
 	uint32_t i = op < XT_NHC ? op : XT_NHC;
@@ -44,7 +28,12 @@ static void hypercall(struct xt_vcpu *v, uint32_t op, int sub, const struct hvb_
 	if (sub)
 		v->hc_sub[i]++;
 	v->poll_pending = 0;
-	if (!r || !v2_arg0(r, &a0))
+	if (!r) {
+		v->args.noargs++; /* the old record: no arguments */
+		return;
+	}
+	xt_hcargs_add(&v->args, r, sub);
+	if (!xt_hcargs_arg(r, 0, &a0))
 		return;
 	if (op == XT_HC_SCHED_OP && a0 == XT_SCHEDOP_POLL) {
 		v->sched_poll++;

@@ -89,6 +89,28 @@ static json_t *interval_json(const struct hvb_xt_summary *s, int state, uint64_t
 	return x;
 }
 
+/* What the arguments of the vCPU's hypercall records said (hcargs.c). */
+static json_t *hcargs_json(const struct xt_hcargs *a)
+{
+	json_t *o = json_object(), *g = json_object();
+
+	for (unsigned i = 0; i <= XT_NGNTOP; i++)
+		if (a->gnt_calls[i])
+			json_object_set_new(g, xt_gnttabop_name(i),
+					    json_pack("{s:o, s:o}", "calls", jint(a->gnt_calls[i]), "ops", jint(a->gnt_ops[i])));
+	json_object_set_new(o, "grant_table_op", g);
+	json_object_set_new(o, "mmu_update", json_pack("{s:o, s:o, s:o}", "calls", jint(a->mmu_calls), "updates",
+							 jint(a->mmu_updates), "continued", jint(a->mmu_continued)));
+	json_object_set_new(o, "mmuext_op", json_pack("{s:o, s:o, s:o}", "calls", jint(a->mmuext_calls), "ops",
+							jint(a->mmuext_ops), "continued", jint(a->mmuext_continued)));
+	json_object_set_new(o, "update_va_mapping", jint(a->uva_calls));
+	json_object_set_new(o, "multicall", json_pack("{s:o, s:o}", "calls", jint(a->mc_calls), "entries",
+							jint(a->mc_entries)));
+	json_object_set_new(o, "hvm_hypercall_records", jint(a->hvm_records));
+	json_object_set_new(o, "without_arguments", jint(a->noargs));
+	return o;
+}
+
 static json_t *vcpu_json(const struct hvb_xt_summary *s, struct xt_vcpu *v)
 {
 	enum hvb_xt_vendor vendor = hvb_xt_summary_vendor(s);
@@ -129,6 +151,7 @@ static json_t *vcpu_json(const struct hvb_xt_summary *s, struct xt_vcpu *v)
 	json_object_set_new(o, "subcalls_total", jint(subs));
 	json_object_set_new(o, "hypercalls", hypercalls_json(v->hc, v->hc_sub));
 	json_object_set_new(o, "vmmcalls", hypercalls_json(v->vmmcall, NULL));
+	json_object_set_new(o, "hypercall_args", hcargs_json(&v->args));
 	for (unsigned m = 0; m < XT_NPVEV; m++)
 		if (v->pv_ev[m])
 			json_object_set_new(pe, xt_pv_event_name(m), jint(v->pv_ev[m]));
@@ -187,6 +210,10 @@ static json_t *domains_json(const struct hvb_xt_summary *s)
 		}
 		json_object_set_new(g, "by", grants_json(d->grant_by));
 		json_object_set_new(g, "for", grants_json(d->grant_for));
+		/* hooks 0001's records, by the issuing domain */
+		json_object_set_new(g, "copy", json_pack("{s:o, s:o, s:o, s:o}", "batches", jint(d->copy_batches), "ops",
+							 jint(d->copy_ops), "failed", jint(d->copy_failed), "bytes",
+							 jint(d->copy_bytes)));
 		json_object_set_new(o, "grants", g);
 		json_object_set_new(o, "mem_other", jint(d->mem_other));
 		while (vcpus[k] && vcpus[k]->dom < d->dom)

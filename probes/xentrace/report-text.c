@@ -57,6 +57,27 @@ static void write_dist(FILE *f, const char *label, json_t *d)
 		json_is_true(json_object_get(d, "exact")) ? "" : " (histogram)");
 }
 
+/* What the hypercall records' arguments said, when they said anything. */
+static void write_args(FILE *f, json_t *a)
+{
+	json_t *g = json_object_get(a, "grant_table_op"), *x, *mmu = json_object_get(a, "mmu_update"),
+	       *ext = json_object_get(a, "mmuext_op"), *mc = json_object_get(a, "multicall");
+	const char *k;
+
+	if (json_object_size(g)) {
+		fprintf(f, "    grant_table_op:");
+		json_object_foreach(g, k, x)
+			fprintf(f, " %s %lld calls %lld ops", k, (long long)geti(x, "calls"), (long long)geti(x, "ops"));
+		fputc('\n', f);
+	}
+	if (geti(mmu, "calls") || geti(ext, "calls") || geti(a, "update_va_mapping") || geti(mc, "calls"))
+		fprintf(f, "    page tables: mmu_update %lld updates (%lld continued calls), mmuext_op %lld ops (%lld "
+			"continued), update_va_mapping %lld; multicall %lld entries in %lld calls\n",
+			(long long)geti(mmu, "updates"), (long long)geti(mmu, "continued"), (long long)geti(ext, "ops"),
+			(long long)geti(ext, "continued"), (long long)geti(a, "update_va_mapping"),
+			(long long)geti(mc, "entries"), (long long)geti(mc, "calls"));
+}
+
 static void write_vcpu(FILE *f, json_t *v)
 {
 	json_t *rs = json_object_get(v, "runstates"), *x, *spin = json_object_get(v, "spinlock");
@@ -81,6 +102,7 @@ static void write_vcpu(FILE *f, json_t *v)
 			(long long)geti(v, "subcalls_total"));
 	write_calls(f, "PV hypercalls by name", json_object_get(v, "hypercalls"));
 	write_calls(f, "HVM/PVH hypercalls (VMMCALL)", json_object_get(v, "vmmcalls"));
+	write_args(f, json_object_get(v, "hypercall_args"));
 	x = json_object_get(v, "pv_events");
 	if (json_object_size(x)) {
 		json_t *n;
@@ -118,6 +140,11 @@ static void write_grants(FILE *f, json_t *g)
 		"transfer %lld\n", (long long)geti(by, "map"), (long long)geti(by, "unmap"),
 		(long long)geti(by, "transfer"), (long long)geti(fr, "map"), (long long)geti(fr, "unmap"),
 		(long long)geti(fr, "transfer"));
+	json_t *c = json_object_get(g, "copy");
+	if (geti(c, "batches"))
+		fprintf(f, "  grant copies (hooks record): %lld ops in %lld batches, %lld failed, %lld bytes\n",
+			(long long)geti(c, "ops"), (long long)geti(c, "batches"), (long long)geti(c, "failed"),
+			(long long)geti(c, "bytes"));
 }
 
 int hvb_xt_summary_write_text(const struct hvb_xt_summary *s, FILE *f)

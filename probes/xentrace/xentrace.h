@@ -169,6 +169,20 @@ int hvb_xt_summary_write_text(const struct hvb_xt_summary *s, FILE *f);
  * and for a cut file xen.trace_truncated_at (the byte offset: the other
  * figures then cover only the records before it). */
 int hvb_xt_summary_metrics(const struct hvb_xt_summary *s, int64_t domid, struct hvb_metrics *ms);
+/* The same under another prefix than "xen" (the probe's roles: "xen.guest", "xen.backend"),
+ * with also: <prefix>.hypercalls (all, multicall entries included), .xen_time (s from VM
+ * exits to entries, HVM/PVH), from the hypercalls' arguments .gnttab.<sub-op>.calls|ops,
+ * .mmu_update.updates|continued, .mmuext_op.ops|continued, .pt_updates,
+ * .multicall.entries and .multicall.entry.<name>; or, where the records carry no
+ * arguments, .hypercall_args_absent (calls) instead; and where the trace has the hooks'
+ * grant copy records, .grant.copy (ops), .grant.copy_bytes|copy_failed|copy_batches. */
+int hvb_xt_summary_metrics_as(const struct hvb_xt_summary *s, int64_t domid, const char *prefix,
+			      struct hvb_metrics *ms);
+
+/* The probe's figures by role (xentrace-capture.c): guest >= 0: the guest's as xen.guest.*
+ * and domain backend's as xen.backend.*; guest < 0 (a native cell in dom0): every domain's
+ * as xen.host.*. */
+int hvb_xt_role_metrics(const struct hvb_xt_summary *sum, int guest, int backend, struct hvb_metrics *out);
 
 /* One line describing a record, for "trace dump". */
 void hvb_xt_rec_format(const struct hvb_xt_rec *r, enum hvb_xt_vendor v, char *buf, size_t len);

@@ -167,6 +167,10 @@
 #define TRC_HVM_VMX_EXIT64                       0x00081102u
 #define TRC_HVM_SVM_EXIT                         0x00081003u
 #define TRC_HVM_SVM_EXIT64                       0x00081103u
+/* hvbench's hooks series (hv/xen/patches): 0001 grant copy batches, 0002 the arguments of
+ * HVM and PVH hypercalls (a new HVM sub-class, the layout of TRC_PV_HYPERCALL_V2). */
+#define TRC_MEM_PAGE_GRANT_COPY                  0x0010f006u
+#define TRC_HVM_HYPERCALL                        0x00088001u
 /* Xen 4.17 and 4.18 name both vendors' exit records TRC_HVM_VMEXIT[64]; 4.19 renamed
  * them TRC_HVM_VMX_EXIT[64] and gave SVM its own ids (formats.c). */
 #define TRC_HVM_VMEXIT TRC_HVM_VMX_EXIT

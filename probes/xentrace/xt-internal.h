@@ -54,6 +54,27 @@ struct xt_exit {
 
 struct xt_domain;
 
+/* hcargs.c: what the arguments of hypercall records say (TRC_PV_HYPERCALL_V2, its multicall
+ * entries TRC_PV_HYPERCALL_SUBCALL, and the hooks' TRC_HVM_HYPERCALL: Xen's
+ * __trace_hypercall records grant_table_op's cmd and count, the count of mmu_update,
+ * mmuext_op and multicall, the cmd of sched_op and vcpu_op, nothing of the others). */
+#define XT_NGNTOP 13   /* GNTTABOP_map_grant_ref (0) to GNTTABOP_cache_flush (12); [XT_NGNTOP]: others */
+struct xt_hcargs {
+	uint64_t gnt_calls[XT_NGNTOP + 1], gnt_ops[XT_NGNTOP + 1]; /* ops: the count arguments summed */
+	uint64_t mmu_calls, mmu_updates, mmu_continued;       /* mmu_update */
+	uint64_t mmuext_calls, mmuext_ops, mmuext_continued;  /* mmuext_op */
+	uint64_t uva_calls;                                   /* update_va_mapping: one PTE each */
+	uint64_t mc_calls, mc_entries;                        /* multicall: calls, entries run (SUBCALL records) */
+	uint64_t hvm_records;                                 /* TRC_HVM_HYPERCALL records (hooks 0002) */
+	uint64_t noargs;                                      /* hypercalls in records without arguments */
+};
+/* Decodes the arguments of one record in the V2 layout (word 0: op and presence bits). */
+void xt_hcargs_add(struct xt_hcargs *a, const struct hvb_xt_rec *r, int subcall);
+/* Argument i of a V2-layout record; 1 when it was recorded. */
+int xt_hcargs_arg(const struct hvb_xt_rec *r, unsigned i, uint64_t *out);
+void xt_hcargs_sum(struct xt_hcargs *to, const struct xt_hcargs *from);
+const char *xt_gnttabop_name(unsigned cmd); /* "map_grant_ref"; "other" past cache_flush */
+
 struct xt_vcpu {
 	uint32_t dom, vcpu;
 	struct xt_domain *d;
@@ -95,6 +116,7 @@ struct xt_vcpu {
 	uint64_t skew_cycles;        /* runstate time measured between pCPUs whose TSCs were corrected */
 	/* mem.c */
 	uint64_t records;            /* records attributed to this vCPU */
+	struct xt_hcargs args;       /* hcargs.c */
 };
 
 enum { XT_GRANT_MAP, XT_GRANT_UNMAP, XT_GRANT_TRANSFER, XT_NGRANT };
@@ -103,6 +125,8 @@ struct xt_domain {
 	uint32_t dom;
 	uint64_t grant_by[XT_NGRANT], grant_for[XT_NGRANT];
 	uint64_t mem_other;          /* other mem class events */
+	/* TRC_MEM_PAGE_GRANT_COPY (hooks 0001), by the issuing domain: one record per batch */
+	uint64_t copy_batches, copy_ops, copy_failed, copy_bytes;
 };
 
 struct xt_pcpu {
