@@ -3,3 +3,12 @@ dist_pkgdata_DATA += configs/quickstart.ini configs/modes.ini configs/numa.ini c
 dist_pkgdata_DATA += configs/netback.ini configs/blkback.ini
 dist_pkgdata_DATA += configs/gate.ini configs/gate-ci.yml
 dist_pkgdata_DATA += configs/lab-smoke.ini configs/lab-smoke-short.ini configs/lab-hooks.ini
+# Engines for many hosts: Buildbot master, GitLab CI and Slurm pipelines
+buildbotdir = $(pkgdatadir)/buildbot
+dist_buildbot_DATA = configs/buildbot/master.cfg
+gitlabcidir = $(pkgdatadir)/gitlab-ci
+dist_gitlabci_DATA = configs/gitlab-ci/nightly.yml
+slurmdir = $(pkgdatadir)/slurm
+dist_slurm_DATA = configs/slurm/shard.sbatch configs/slurm/merge.sbatch configs/slurm/submit.sh
+hvgatedir = $(pkgdatadir)/hvgate
+dist_hvgate_DATA = configs/hvgate/verdict.sh configs/hvgate/boot.sbatch configs/hvgate/verdict.sbatch configs/hvgate/submit-slurm.sh

@@ -150,6 +150,28 @@ static int pair_end(struct merge *m, int rc, int step, sqlite3_stmt *a, sqlite3_
 	return rc;
 }
 
+/* dst's row under the natural key (owner, column 1 of src's row a) through the
+ * query b (its parameters 1 and 2): 1 and its id in *id, 0 when dst has none, or
+ * an error. */
+static int find_in_dst(struct merge *m, sqlite3_stmt *b, int64_t owner, sqlite3_stmt *a, const char *what,
+		       int64_t *id)
+{
+	char msg[64];
+
+	sqlite3_reset(b);
+	sqlite3_bind_int64(b, 1, owner);
+	sqlite3_bind_value(b, 2, sqlite3_column_value(a, 1));
+	switch (sqlite3_step(b)) {
+	case SQLITE_ROW:
+		*id = sqlite3_column_int64(b, 0);
+		return 1;
+	case SQLITE_DONE:
+		return 0;
+	}
+	snprintf(msg, sizeof(msg), "cannot look up %s", what);
+	return hvb_store_fail(m->dst, msg);
+}
+
 /* The artifacts of src's run, cell or sample (where: "run_id=? AND cell_id IS
  * NULL", "cell_id=? AND sample_id IS NULL", "sample_id=?"), with the new ids. */
 static int copy_artifacts(struct merge *m, const char *where, int64_t old, int64_t cell, int64_t sample)
@@ -256,21 +278,14 @@ static int merge_samples(struct merge *m, int64_t old_cell, int64_t cell, const 
 			    "SELECT id FROM samples WHERE cell_id=? AND rep=?", old_cell, &a, &b)) < 0)
 		return rc;
 	while (!rc && (step = sqlite3_step(a)) == SQLITE_ROW) {
-		int64_t old = sqlite3_column_int64(a, 0);
+		int64_t old = sqlite3_column_int64(a, 0), same;
 		int rep = sqlite3_column_int(a, 1);
-		sqlite3_reset(b);
-		sqlite3_bind_int64(b, 1, cell);
-		sqlite3_bind_int(b, 2, rep);
-		int found = sqlite3_step(b);
-		if (found == SQLITE_DONE) {
-			rc = copy_sample(m, old, cell);
+		int found = find_in_dst(m, b, cell, a, "a sample", &same);
+		if (found <= 0) {
+			rc = found ? found : copy_sample(m, old, cell);
 			continue;
 		}
-		if (found != SQLITE_ROW) {
-			rc = hvb_store_fail(m->dst, "cannot look up a sample");
-			break;
-		}
-		char *here = sample_text(m->dst, sqlite3_column_int64(b, 0)), *there = sample_text(m->src, old);
+		char *here = sample_text(m->dst, same), *there = sample_text(m->src, old);
 		if (!here || !there)
 			rc = HVB_ENOMEM;
 		else if (strcmp(here, there)) {
@@ -298,19 +313,14 @@ static int merge_cells(struct merge *m, int64_t old_run)
 			    "SELECT id FROM cells WHERE run_id=? AND key=?", old_run, &a, &b)) < 0)
 		return rc;
 	while (!rc && (step = sqlite3_step(a)) == SQLITE_ROW) {
-		int64_t old = sqlite3_column_int64(a, 0), cell;
+		int64_t old = sqlite3_column_int64(a, 0), cell = 0;
 		const char *key = (const char *)sqlite3_column_text(a, 1);
 		int before = m->samples;
-		sqlite3_reset(b);
-		sqlite3_bind_int64(b, 1, m->run);
-		sqlite3_bind_text(b, 2, key, -1, SQLITE_TRANSIENT);
-		int found = sqlite3_step(b);
-		if (found == SQLITE_ROW)
-			cell = sqlite3_column_int64(b, 0);
-		else if (found != SQLITE_DONE) {
-			rc = hvb_store_fail(m->dst, "cannot look up a cell");
+		int found = find_in_dst(m, b, m->run, a, "a cell", &cell);
+		if (found < 0) {
+			rc = found;
 			break;
-		} else {
+		} else if (!found) {
 			struct idmap one = { 0 };
 			rc = copy_rows(m->src, m->dst, "SELECT id, run_id, idx, key, backend, mode, placement, vcpus, memory,"
 				       " workload, section, params_json, status, reason, placement_json FROM cells WHERE id=?",
@@ -325,7 +335,7 @@ static int merge_cells(struct merge *m, int64_t old_run)
 		}
 		if (!rc)
 			rc = merge_samples(m, old, cell, key);
-		if (!rc && found == SQLITE_ROW && m->samples > before)
+		if (!rc && found && m->samples > before)
 			rc = copy_rows(m->src, m->dst, "SELECT id, status, reason, placement_json, 0 FROM cells WHERE id=?",
 				       "UPDATE cells SET status=?1, reason=?2, placement_json=?3 WHERE id=?4", old, 4, cell, NULL);
 	}

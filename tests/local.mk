@@ -44,3 +44,7 @@ EXTRA_DIST += tests/run-environment.sh
 # hvbench -v reaches the agent (issue 20, 2)
 TESTS += tests/run-debug.sh
 EXTRA_DIST += tests/run-debug.sh
+# Engines for many hosts (issue 21): Buildbot on loopback, example pipelines parsed
+TESTS += tests/engine-buildbot.sh tests/engine-examples.sh tests/engine-abba.sh
+EXTRA_DIST += tests/engine-buildbot.sh tests/engine-examples.sh tests/engine-abba.sh tests/gitlab-ci-check.py
+EXTRA_DIST += tests/data/engines/small.ini

@@ -49,17 +49,7 @@ for bad in / 0/3 4/3 1/0 x/2 01/2; do
 done
 
 # 2. Two shards run natively, each into its own store, as two engine jobs would.
-cat > "$T/small.ini" <<'INI'
-[experiment]
-repetitions = 2
-warmup = 0
-duration = 20ms
-timeout = 20s
-placement = none, local
-vcpus = 1, 2
-[memlat]
-sizes = 16K, 64K
-INI
+cp "$top_srcdir/tests/data/engines/small.ini" "$T/small.ini"
 for k in 1 2; do
 	CI_JOB_ID=77$k CI_NODE_INDEX=$k CI_NODE_TOTAL=2 HVBENCH_DB="$T/base$k.db" \
 		"$HVBENCH" run --shard "$k/2" --label base "$T/small.ini" > "$T/out" 2>&1 || fail "shard $k/2: $(cat "$T/out")"
