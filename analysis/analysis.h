@@ -235,6 +235,58 @@ void hvb_cell_key_without(const struct hvb_cell_row *c, const char *dim, char *b
 /* A short description for titles: "memlat sizes=16K vcpus=1". */
 void hvb_cell_title(const struct hvb_cell_row *c, char *buf, size_t len);
 
+/* ---- which guest mode wins, where it changes, and why (modes.c) ---- */
+#define HVB_MODES_MAX 16
+/* One mode's figure at one vCPU count. */
+struct hvb_mode_fig {
+	char mode[16];
+	const struct hvb_cell_data *cell;
+	double median;
+	struct hvb_ci ci;        /* of the median */
+};
+struct hvb_mode_point {
+	int vcpus;
+	struct hvb_mode_fig fig[HVB_MODES_MAX]; /* every mode measured, the baseline (native) among them */
+	size_t nfig;
+	char winner[16], runner_up[16]; /* among the guest modes (not the baseline); "" when fewer than two */
+	struct hvb_metric_cmp cmp;      /* the runner-up (a) against the winner (b): ratio, CI, p (Holm across
+					 * the group's metrics at this vCPU count), verdict */
+	int decided;                    /* the winner is better, with significance and the minimum effect */
+};
+/* One metric of one workload cell (its parameters and placement: all but mode and vCPUs). */
+struct hvb_mode_answer {
+	char group[256];         /* "syscall calls=getppid placement=none" */
+	char metric[96], unit[16];
+	enum hvb_better better;
+	struct hvb_mode_point *pt; /* by vCPUs, ascending */
+	size_t npt;
+	/* The crossover: the first vCPU count whose decided winner is not the decided winner of the vCPU
+	 * count before it (undecided counts between them are passed over); 0: none. */
+	int crossover, crossover_before; /* vCPUs where the new winner is decided, and of the one before */
+	char crossover_from[16], crossover_to[16];
+	int ncrossovers;         /* how many times the decided winner changes */
+};
+/* A guest mode's distance from the baseline at one vCPU count, and what Xen did
+ * per operation (per sample when the workload counts none) from the xentrace
+ * probe's figures: medians of each sample's sum; NAN when the run has none. */
+struct hvb_mode_gap {
+	char group[256], mode[16];
+	int vcpus;
+	struct hvb_metric_cmp cmp; /* the baseline (a) against the mode (b) on the group's first metric */
+	char metric[96];
+	int per_op;
+	double exit_cycles, exits, hypercalls, pt_updates;
+	char top_exits[256], top_hypercalls[256], guest_hypercalls[256]; /* largest first, "" none */
+};
+/* Builds the answers and gaps of a run: modes against baseline ("native"). */
+int hvb_mode_answers(const struct hvb_run_data *d, const char *baseline, const struct hvb_judge_opts *o,
+		     struct hvb_mode_answer **ans, size_t *nans, struct hvb_mode_gap **gaps, size_t *ngaps);
+void hvb_mode_answers_free(struct hvb_mode_answer *ans, size_t nans, struct hvb_mode_gap *gaps);
+/* The figures a run lacks for the decomposition, said in one sentence ("" when it has them all). */
+void hvb_mode_gap_absent(const struct hvb_run_data *d, char *buf, size_t len);
+/* A metric against vCPUs, one line per mode with its CI band (SVG, caller frees). */
+int hvb_plot_modes(const struct hvb_mode_answer *a, char **svg);
+
 /* ---- comparisons and reports (compare.c) ---- */
 struct hvb_probe_fig {
 	char name[96], unit[16];
@@ -277,6 +329,12 @@ struct hvb_report {
 				      * that measured nothing, and why): the outcome is neither pass nor regression */
 	size_t ninfra;
 	int width;                   /* text: the columns tables and paragraphs fit (<= 0: any) */
+	/* report: which guest mode wins per workload and vCPU count, and the gap to the baseline (modes.c) */
+	struct hvb_mode_answer *answers;
+	size_t nanswers;
+	struct hvb_mode_gap *gaps;
+	size_t ngaps;
+	char gaps_absent[512];
 };
 /* hvbench report: guest modes against baseline_mode ("native" when NULL), and
  * placements against "local". */

@@ -239,10 +239,13 @@ int hvb_report_build_set(struct hvb_store *s, const int64_t *ids, size_t n, cons
 	snprintf(title, sizeof(title), "Guest modes against %s", baseline_mode);
 	if ((rc = build_dim(r, &r->runs[0], "mode", baseline_mode, title, HVB_SEC_MODES)) < 0 ||
 	    (rc = build_dim(r, &r->runs[0], "placement", "local", "NUMA placements against local",
-			    HVB_SEC_PLACEMENT)) < 0) {
+			    HVB_SEC_PLACEMENT)) < 0 ||
+	    (rc = hvb_mode_answers(&r->runs[0], baseline_mode, o, &r->answers, &r->nanswers, &r->gaps, &r->ngaps)) < 0) {
 		hvb_report_free(r);
 		return rc;
 	}
+	if (r->ngaps)
+		hvb_mode_gap_absent(&r->runs[0], r->gaps_absent, sizeof(r->gaps_absent));
 	return 0;
 }
 
@@ -620,6 +623,7 @@ void hvb_report_free(struct hvb_report *r)
 		free(r->sec[k].cmps);
 	}
 	free(r->sec);
+	hvb_mode_answers_free(r->answers, r->nanswers, r->gaps);
 	for (size_t i = 0; i < r->nunmatched; i++)
 		free(r->unmatched[i]);
 	free(r->unmatched);

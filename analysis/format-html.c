@@ -187,6 +187,20 @@ static void h_overview(FILE *f, const struct hvb_report *r)
 	fputs("</div>\n", f);
 }
 
+static void h_answer_end(FILE *f, const struct hvb_mode_answer *a)
+{
+	char why[128], what[400], *svg = NULL;
+	int rc;
+
+	if (!hvb_plot_available(why, sizeof(why)))
+		return; /* said at each group */
+	snprintf(what, sizeof(what), "%s against vCPUs", a->metric);
+	fputs("<div class=\"plots\">\n", f);
+	rc = hvb_plot_modes(a, &svg);
+	embed(f, what, svg, rc);
+	fputs("</div>\n", f);
+}
+
 static const struct hvb_doc_ops html_doc = {
 	.begin = h_begin,
 	.end = h_end,
@@ -198,6 +212,7 @@ static const struct hvb_doc_ops html_doc = {
 	.table_end = h_table_end,
 	.group_end = h_group_end,
 	.overview = h_overview,
+	.answer_end = h_answer_end,
 };
 
 static int html_write(const struct hvb_report *r, FILE *out) { return hvb_doc_write(r, &html_doc, out); }

@@ -20,6 +20,8 @@ struct hvb_doc_ops {
 	void (*group_end)(FILE *f, const struct hvb_section *sec, const struct hvb_cmp *cmps, size_t n);
 	/* Before the sections: what the whole report shows at once (the forest plot); may be NULL. */
 	void (*overview)(FILE *f, const struct hvb_report *r);
+	/* After the table of one mode answer: its metric against vCPUs (plots); may be NULL. */
+	void (*answer_end)(FILE *f, const struct hvb_mode_answer *a);
 };
 int hvb_doc_write(const struct hvb_report *r, const struct hvb_doc_ops *d, FILE *out);
 /* The backend-cost section (format-cost.c): one table per direction and cell. */

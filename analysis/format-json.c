@@ -100,6 +100,52 @@ static json_t *run_json(const struct hvb_run_data *d)
 	return rj;
 }
 
+/* Which mode wins per workload cell, metric and vCPU count, the crossover, and the gaps to the baseline. */
+static json_t *modes_json(const struct hvb_report *r)
+{
+	json_t *ans = json_array(), *gaps = json_array();
+
+	for (size_t i = 0; i < r->nanswers; i++) {
+		const struct hvb_mode_answer *a = &r->answers[i];
+		json_t *pts = json_array();
+		for (size_t k = 0; k < a->npt; k++) {
+			const struct hvb_mode_point *p = &a->pt[k];
+			json_t *med = json_object();
+			for (size_t f = 0; f < p->nfig; f++)
+				json_object_set_new(med, p->fig[f].mode, json_pack("{s:o, s:[o,o]}", "median", num(p->fig[f].median),
+										   "median_ci", num(p->fig[f].ci.lo),
+										   num(p->fig[f].ci.hi)));
+			json_array_append_new(pts, json_pack("{s:i, s:o, s:o, s:o, s:[o,o], s:o, s:s, s:b, s:o}", "vcpus",
+							     p->vcpus, "winner", str_or_null(p->winner[0] ? p->winner : NULL),
+							     "runner_up", str_or_null(p->runner_up[0] ? p->runner_up : NULL),
+							     "ratio", num(p->cmp.ratio), "ratio_ci", num(p->cmp.ci.lo),
+							     num(p->cmp.ci.hi), "p_holm", num(p->cmp.p_adj), "verdict",
+							     hvb_verdict_name(p->cmp.verdict), "decided", p->decided, "medians",
+							     med));
+		}
+		json_array_append_new(ans, json_pack("{s:o, s:o, s:o, s:s, s:o, s:o}", "group", str(a->group), "metric",
+						     str(a->metric), "unit", str(a->unit), "better", hvb_better_name(a->better),
+						     "points", pts, "crossover",
+						     a->crossover ? json_pack("{s:i, s:i, s:s, s:s, s:i}", "vcpus", a->crossover,
+									      "after_vcpus", a->crossover_before, "from",
+									      a->crossover_from, "to", a->crossover_to,
+									      "changes", a->ncrossovers)
+								  : json_null()));
+	}
+	for (size_t i = 0; i < r->ngaps; i++) {
+		const struct hvb_mode_gap *g = &r->gaps[i];
+		json_array_append_new(gaps, json_pack("{s:o, s:s, s:i, s:o, s:o, s:[o,o], s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+						      "group", str(g->group), "mode", g->mode, "vcpus", g->vcpus, "metric",
+						      str(g->metric), "ratio", num(g->cmp.ratio), "ratio_ci", num(g->cmp.ci.lo),
+						      num(g->cmp.ci.hi), "verdict", hvb_verdict_name(g->cmp.verdict), "per",
+						      g->per_op ? "operation" : "sample", "exit_cycles", num(g->exit_cycles),
+						      "exits", num(g->exits), "hypercalls", num(g->hypercalls), "pt_updates",
+						      num(g->pt_updates), "top_exits", str(g->top_exits), "top_hypercalls",
+						      str(g->top_hypercalls), "guest_hypercalls", str(g->guest_hypercalls)));
+	}
+	return json_pack("{s:o, s:o, s:o}", "answers", ans, "gaps", gaps, "absent", str(r->gaps_absent));
+}
+
 static int json_write(const struct hvb_report *r, FILE *out)
 {
 	json_t *o = json_object(), *runs = json_array(), *secs = json_array(), *un = json_array();
@@ -132,6 +178,8 @@ static int json_write(const struct hvb_report *r, FILE *out)
 						      cmps));
 	}
 	json_object_set_new(o, "sections", secs);
+	if (r->nanswers)
+		json_object_set_new(o, "modes", modes_json(r));
 	for (size_t i = 0; i < r->nunmatched; i++)
 		json_array_append_new(un, str(r->unmatched[i]));
 	json_object_set_new(o, "unmatched", un);

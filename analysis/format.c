@@ -396,6 +396,156 @@ static void sections_part(struct walk *w)
 		     "within it; the cells' own figures follow.");
 }
 
+/* "pv 1.52 µs, hvm 1.21 µs": every mode's median at one vCPU count, in one scale. */
+static void point_medians(const struct hvb_mode_answer *a, const struct hvb_mode_point *p, char *buf, size_t len)
+{
+	struct hvb_scale sc;
+	double top = 0;
+	size_t off = 0;
+
+	buf[0] = 0;
+	for (size_t f = 0; f < p->nfig; f++)
+		if (isfinite(p->fig[f].median) && fabs(p->fig[f].median) > top)
+			top = fabs(p->fig[f].median);
+	hvb_unit_scale(top, a->unit, &sc);
+	for (size_t f = 0; f < p->nfig && off < len; f++) {
+		char m[32];
+		hvb_unit_fmt(p->fig[f].median, &sc, m, sizeof(m));
+		off += (size_t)snprintf(buf + off, len - off, "%s%s %s %s", f ? ", " : "", p->fig[f].mode, m, sc.unit);
+	}
+}
+
+static void answer_verdict(const struct hvb_mode_point *p, char *buf, size_t len)
+{
+	char v[160];
+
+	if (!p->winner[0])
+		snprintf(buf, len, "no guest mode measured");
+	else if (!p->runner_up[0])
+		snprintf(buf, len, "only %s measured", p->winner);
+	else if (p->decided)
+		snprintf(buf, len, "%s wins", p->winner);
+	else {
+		hvb_fmt_verdict(&p->cmp, v, sizeof(v));
+		snprintf(buf, len, "no winner: %s and %s %s", p->winner, p->runner_up,
+			 p->cmp.verdict == HVB_V_SAME ? "are the same within the minimum effect" : v);
+	}
+}
+
+static void crossover_para(struct walk *w, const struct hvb_mode_answer *a)
+{
+	size_t ndecided = 0;
+	char list[256] = "";
+
+	for (size_t i = 0, off = 0; i < a->npt; i++)
+		if (a->pt[i].decided && off < sizeof(list)) {
+			off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%d", ndecided ? ", " : "", a->pt[i].vcpus);
+			ndecided++;
+		}
+	if (a->crossover)
+		para(w, "Crossover: the winner changes from %s (%d vCPU%s) to %s (%d vCPU%s)%s.", a->crossover_from,
+		     a->crossover_before, a->crossover_before == 1 ? "" : "s", a->crossover_to, a->crossover,
+		     a->crossover == 1 ? "" : "s",
+		     a->ncrossovers > 1 ? ", and changes again at a higher vCPU count (see the table)" : "");
+	else if (ndecided)
+		para(w, "No crossover: %s wins at every vCPU count where a winner is decided (%s).",
+		     a->pt[0].decided ? a->pt[0].winner : "the same mode", list);
+	else
+		para(w, "No vCPU count decides a winner: no crossover can be told.");
+}
+
+static void gaps_part(struct walk *w, const char *group)
+{
+	const struct hvb_report *r = w->r;
+	const char *head[] = { "vCPUs", "mode", "against native [95% CI]", "verdict", "VM exit cycles (largest reasons)",
+			       "VM exits", "hypercalls (largest)", "page-table updates", "hypercall arguments" };
+	int started = 0, per_op = 0;
+	const char *metric = "";
+
+	for (size_t i = 0; i < r->ngaps; i++) {
+		const struct hvb_mode_gap *g = &r->gaps[i];
+		char vc[16], ratio[96], lo[32], hi[32], v[160], num[4][32], ex[320], hc[320];
+		if (strcmp(g->group, group))
+			continue;
+		if (!started++) {
+			metric = g->metric;
+			w->d->heading(w->f, 4, "The gap to the baseline, and what Xen did");
+			w->d->table_begin(w->f, head, 9);
+		}
+		per_op |= g->per_op;
+		snprintf(vc, sizeof(vc), "%d", g->vcpus);
+		hvb_fmt_num(g->cmp.ci.lo, lo, sizeof(lo));
+		hvb_fmt_num(g->cmp.ci.hi, hi, sizeof(hi));
+		snprintf(ratio, sizeof(ratio), isfinite(g->cmp.ratio) ? "%.3g [%s, %s]" : "-", g->cmp.ratio, lo, hi);
+		hvb_fmt_verdict(&g->cmp, v, sizeof(v));
+		hvb_fmt_num(g->exit_cycles, num[0], sizeof(num[0]));
+		hvb_fmt_num(g->exits, num[1], sizeof(num[1]));
+		hvb_fmt_num(g->hypercalls, num[2], sizeof(num[2]));
+		hvb_fmt_num(g->pt_updates, num[3], sizeof(num[3]));
+		snprintf(ex, sizeof(ex), "%s%s%s%s", num[0], g->top_exits[0] ? " (" : "", g->top_exits,
+			 g->top_exits[0] ? ")" : "");
+		snprintf(hc, sizeof(hc), "%s%s%s%s", num[2], g->top_hypercalls[0] ? " (" : "", g->top_hypercalls,
+			 g->top_hypercalls[0] ? ")" : "");
+		const char *cells[] = { vc, g->mode, ratio, v, ex, num[1], hc, num[3],
+					g->guest_hypercalls[0] ? g->guest_hypercalls : "-" };
+		w->d->row(w->f, cells, 9, hvb_verdict_name(g->cmp.verdict));
+	}
+	if (!started)
+		return;
+	w->d->table_end(w->f);
+	para(w, "The ratio is of %s (the mode's median over the baseline's). Xen's figures are medians over samples "
+	     "%s, from the xentrace probe: VM exit cycles summed over reasons, hypercalls over calls, page-table "
+	     "updates as PV's mmu_update, mmuext_op and update_va_mapping calls; \"-\" where the run has none.",
+	     metric, per_op ? "per operation (the sample's `ops`)" : "per sample");
+	if (r->gaps_absent[0])
+		para(w, "%s", r->gaps_absent);
+}
+
+/* The question as asked: which mode wins per workload and vCPU count, where that changes, and why. */
+static void modes_part(struct walk *w)
+{
+	const struct hvb_report *r = w->r;
+	const char *head[] = { "vCPUs", "winner", "against", "winner / runner-up [95% CI]", "p (Holm)", "verdict",
+			       "medians" };
+
+	if (strcmp(r->kind, "report") || !r->nanswers)
+		return;
+	w->d->heading(w->f, 2, "Which guest mode wins");
+	para(w, "Per workload cell and metric, the best guest mode at each vCPU count against the second best: the "
+	     "ratio of their medians with its %.0f%% bootstrap interval, Mann-Whitney's p Holm-adjusted across the "
+	     "metrics of one vCPU count, and the verdict; a winner is decided when it is better with significance "
+	     "and by at least %.1f%%.", r->opts.level * 100, r->opts.min_effect * 100);
+	for (size_t i = 0; i < r->nanswers; i++) {
+		const struct hvb_mode_answer *a = &r->answers[i];
+		char title[400];
+		if (!i || strcmp(a->group, r->answers[i - 1].group))
+			w->d->heading(w->f, 3, a->group);
+		snprintf(title, sizeof(title), "%s (%s is better)", a->metric, a->better == HVB_HIGHER ? "higher" : "lower");
+		w->d->heading(w->f, 4, title);
+		w->d->table_begin(w->f, head, 7);
+		for (size_t k = 0; k < a->npt; k++) {
+			const struct hvb_mode_point *p = &a->pt[k];
+			char vc[16], ratio[96], lo[32], hi[32], pv[32], v[400], med[600];
+			snprintf(vc, sizeof(vc), "%d", p->vcpus);
+			hvb_fmt_num(p->cmp.ci.lo, lo, sizeof(lo));
+			hvb_fmt_num(p->cmp.ci.hi, hi, sizeof(hi));
+			snprintf(ratio, sizeof(ratio), isfinite(p->cmp.ratio) ? "%.3g [%s, %s]" : "-", p->cmp.ratio, lo, hi);
+			hvb_fmt_num(p->cmp.p_adj, pv, sizeof(pv));
+			answer_verdict(p, v, sizeof(v));
+			point_medians(a, p, med, sizeof(med));
+			const char *cells[] = { vc, p->winner[0] ? p->winner : "-", p->runner_up[0] ? p->runner_up : "-",
+						ratio, pv, v, med };
+			w->d->row(w->f, cells, 7, p->decided ? "better" : "");
+		}
+		w->d->table_end(w->f);
+		crossover_para(w, a);
+		if (w->d->answer_end)
+			w->d->answer_end(w->f, a);
+		if (i + 1 == r->nanswers || strcmp(a->group, r->answers[i + 1].group))
+			gaps_part(w, a->group);
+	}
+}
+
 static void cells_part(struct walk *w)
 {
 	const struct hvb_run_data *d = &w->r->runs[0];
@@ -557,6 +707,7 @@ int hvb_doc_write(const struct hvb_report *r, const struct hvb_doc_ops *d, FILE 
 	if (d->overview)
 		d->overview(out, r);
 	sections_part(&w);
+	modes_part(&w);
 	hvb_cost_part(r, d, out);
 	cells_part(&w);
 	trouble_part(&w);

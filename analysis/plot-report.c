@@ -515,3 +515,59 @@ int hvb_plot_forest(const struct hvb_report *r, char **svg)
 	free(rows);
 	return hvb_plot_finish(&sc, svg, NULL);
 }
+
+int hvb_plot_modes(const struct hvb_mode_answer *a, char **svg)
+{
+	struct hvb_plot_script sc = { 0 };
+	const char *modes[HVB_MODES_MAX];
+	size_t nmodes = 0;
+	struct hvb_scale us;
+	double top = 0;
+	char title[512], q[200];
+
+	for (size_t p = 0; p < a->npt; p++)
+		for (size_t f = 0; f < a->pt[p].nfig; f++) {
+			const struct hvb_mode_fig *fg = &a->pt[p].fig[f];
+			size_t m;
+			for (m = 0; m < nmodes && strcmp(modes[m], fg->mode); m++)
+				;
+			if (m == nmodes && nmodes < HVB_MODES_MAX)
+				modes[nmodes++] = fg->mode;
+			if (isfinite(fg->ci.hi) && fabs(fg->ci.hi) > top)
+				top = fabs(fg->ci.hi);
+		}
+	if (!nmodes)
+		return HVB_EINVAL;
+	hvb_plot_scale(&top, 1, a->unit, &us);
+	snprintf(title, sizeof(title), "%s, %s against vCPUs: median and 95%% CI per mode (%s is better)", a->group,
+		 a->metric, a->better == HVB_HIGHER ? "higher" : "lower");
+	hvb_plot_preamble(&sc, title, us.unit, 640, 340);
+	hvb_plot_add(&sc, "set xlabel 'vCPUs'\nset grid xtics ytics\nset yrange [0:*]\nset key outside right box\n"
+			  "set offsets graph 0.06, graph 0.06, 0, 0\nset xtics (");
+	for (size_t p = 0; p < a->npt; p++)
+		hvb_plot_add(&sc, "%s'%d' %d", p ? ", " : "", a->pt[p].vcpus, a->pt[p].vcpus);
+	hvb_plot_add(&sc, ")\n");
+	if (a->npt > 1 && a->pt[a->npt - 1].vcpus >= 4 * a->pt[0].vcpus)
+		hvb_plot_add(&sc, "set logscale x 2\n"); /* 1, 2, 4, 8: evenly apart */
+	for (size_t m = 0; m < nmodes; m++) {
+		hvb_plot_add(&sc, "$m%zu << EOD\n", m);
+		for (size_t p = 0; p < a->npt; p++)
+			for (size_t f = 0; f < a->pt[p].nfig; f++) {
+				const struct hvb_mode_fig *fg = &a->pt[p].fig[f];
+				if (!strcmp(fg->mode, modes[m]))
+					hvb_plot_add(&sc, "%d %.17g %.17g %.17g\n", a->pt[p].vcpus, fg->median * us.mul,
+						     fg->ci.lo * us.mul, fg->ci.hi * us.mul);
+			}
+		hvb_plot_add(&sc, "EOD\n");
+	}
+	hvb_plot_add(&sc, "plot ");
+	for (size_t m = 0; m < nmodes; m++) {
+		const char *c = colours[m % NCOLOURS];
+		hvb_plot_quote(modes[m], q, sizeof(q));
+		hvb_plot_add(&sc, "%s$m%zu using 1:3:4 with filledcurves fs transparent solid 0.2 noborder lc rgb '%s' "
+				  "notitle, $m%zu using 1:2 with linespoints pt 7 ps 0.6 lw 1.5 lc rgb '%s' title %s",
+			     m ? ", " : "", m, c, m, c, q);
+	}
+	hvb_plot_add(&sc, "\n");
+	return hvb_plot_finish(&sc, svg, NULL);
+}

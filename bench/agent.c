@@ -68,6 +68,10 @@ static json_t *hello(void)
 		      hvb_mempolicy_name(seen.mempolicy), "mem_nodes", nodes, "kernel", u.release, "online_cpus",
 		      (json_int_t)sysconf(_SC_NPROCESSORS_ONLN));
 	json_object_set_new(r, "workloads", wl);
+	/* The guest kernel's own mitigations (PTI, retpolines...): a guest's figures depend on them. */
+	char *vj = hvb_cpu_vulnerabilities_json();
+	json_object_set_new(r, "cpu_vulnerabilities", vj ? json_loads(vj, 0, NULL) : json_object());
+	free(vj);
 	if (hvb_cpustate_check(CPUSTATE_HELLO_S, cpu_bad, sizeof(cpu_bad)) < 0)
 		hvb_log(HVB_LOG_WARN, "this CPU does not keep its floating-point/SIMD state: %s", cpu_bad);
 	else

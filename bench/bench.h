@@ -163,7 +163,7 @@ int hvb_metrics_accept(const struct hvb_metrics *ms, const struct hvb_workload_o
 struct hvb_cell {
 	int idx;
 	char backend[16];    /* "native", "xen" */
-	char mode[8];        /* "native", "pv", "pvh", "hvm" */
+	char mode[16];       /* "native", "pv", "pvh", "hvm", "hvm-emu"; "-shadow" added for hap = off */
 	char placement[16];
 	int vcpus;
 	uint64_t memory;
@@ -198,7 +198,7 @@ struct hvb_experiment {
 
 extern const struct hvb_option hvb_experiment_options[];
 /* 1 when an [experiment] option is a matrix axis (a comma list expands into
- * cells: backends, placement, vcpus, memory, pv_drivers, antagonists); others take one value. */
+ * cells: backends, placement, vcpus, memory, pv_drivers, hap, antagonists); others take one value. */
 int hvb_experiment_axis(const char *name);
 /* The first cell whose backend cannot keep its guest alive beside others (so
  * that cells could take turns), or NULL when every cell's can. */

@@ -38,6 +38,10 @@ const struct hvb_option hvb_experiment_options[] = {
 	  .help = "where the workload runs: native, or Xen guests of a mode" },
 	{ .name = "pv_drivers", .type = HVB_OPT_BOOL, .def = "on",
 	  .help = "xen:hvm: PV disk and network drivers (PVHVM), or off: emulated devices only (the cell is xen:hvm-emu)" },
+	{ .name = "hap", .type = HVB_OPT_BOOL, .def = "on",
+	  .help = "xen:pvh, xen:hvm: hardware-assisted paging (EPT, NPT), or off: shadow paging (xl's hap=0; the cell's "
+		  "mode is MODE-shadow, read back from the domain's flags). A hypervisor built without "
+		  "CONFIG_SHADOW_PAGING (Debian's) skips hap = off cells, saying so; PV guests have neither (skipped)" },
 	{ .name = "vcpus", .type = HVB_OPT_INT, .def = "1", .min = 1, .max = HVB_MAX_CPUS,
 	  .help = "CPUs (natively) or vCPUs (guests) per cell" },
 	{ .name = "memory", .type = HVB_OPT_SIZE, .def = "1G", .min = 1 << 20, .max = 16.0 * (1ULL << 40),

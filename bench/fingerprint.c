@@ -83,6 +83,7 @@ char *hvb_fingerprint_facts(const char *facts, int k, int n)
 		json_object_set(fp, "xen", json_object_get(xen, "hypervisor"));
 		json_object_set(fp, "xen_changeset", json_object_get(xen, "changeset"));
 		json_object_set(fp, "xen_cmdline", json_object_get(xen, "commandline"));
+		json_object_set(fp, "xen_mitigations", json_object_get(xen, "mitigations"));
 	}
 	if (e)
 		json_object_set(fp, "job", json_object_get(e, "job_id"));

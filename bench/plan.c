@@ -255,7 +255,7 @@ int hvb_experiment_axis(const char *name)
 	for (int a = 0; a < 4; a++)
 		if (!strcmp(name, axis_names[a]))
 			return 1;
-	return !strcmp(name, "pv_drivers") || !strcmp(name, "antagonists");
+	return !strcmp(name, "pv_drivers") || !strcmp(name, "hap") || !strcmp(name, "antagonists");
 }
 
 const struct hvb_cell *hvb_experiment_apart(const struct hvb_experiment *ex)
@@ -282,7 +282,7 @@ static int load_settings(struct builder *b, const struct section *xs)
 		    !hvb_experiment_axis(xs->table[k].name) && strcmp(xs->table[k].name, "name"))
 			return hvb_experiment_fail(b->path, xs->raw_line[k],
 						   "[experiment]: %s takes one value, not the list '%s' (only backends, "
-						   "placement, vcpus, memory, pv_drivers and antagonists expand into the matrix)",
+						   "placement, vcpus, memory, pv_drivers, hap and antagonists expand into the matrix)",
 						   xs->table[k].name, xs->raw[k]);
 	if (strlen(name) >= sizeof(ex->name))
 		return hvb_experiment_fail(b->path, xs->raw_line[opt_index(xs->table, "name")],
@@ -547,10 +547,16 @@ static int expand(struct builder *b, const struct section *xs)
 	char **ant;
 	size_t nant;
 	hvb_split_list(raw_or_default(xs, "antagonists"), &ant, &nant);
+	/* hap = off makes a Xen cell's mode MODE-shadow (PV's a skip, saying why); native has one value. */
+	char **hap;
+	size_t nhap;
+	hvb_split_list(raw_or_default(xs, "hap"), &hap, &nhap);
 	for (size_t i = 0; i < u.n[0] && !rc; i++) {
 		int hvm = !strcmp(u.v[0][i], "xen:hvm"), native = !strcmp(u.v[0][i], "native");
-		for (size_t d = 0; d < (hvm ? npvd : 1) && !rc; d++) {
-			const char *be = hvm && !on(pvd[d]) ? "xen:hvm-emu" : u.v[0][i];
+		for (size_t d = 0; d < (hvm ? npvd : 1) * (native ? 1 : nhap) && !rc; d++) {
+			const char *base = hvm && !on(pvd[d % npvd]) ? "xen:hvm-emu" : u.v[0][i];
+			char be[32];
+			snprintf(be, sizeof(be), "%s%s", base, !native && !on(hap[d / (hvm ? npvd : 1)]) ? "-shadow" : "");
 			for (size_t p = 0; p < u.n[1] && !rc; p++)
 				for (size_t v = 0; v < u.n[2] && !rc; v++)
 					/* Guest memory does not apply natively: one native cell, not one per size. */
@@ -575,6 +581,7 @@ static int expand(struct builder *b, const struct section *xs)
 		hvb_experiment_fail(b->path, 0, "the plan has more than %d cells", MAX_CELLS);
 	hvb_words_free(pvd, npvd);
 	hvb_words_free(ant, nant);
+	hvb_words_free(hap, nhap);
 	for (int k = 0; k < 4; k++)
 		free(u.v[k]); /* the words belong to the sections' lists */
 	for (size_t s = 0; s < b->ns && sa; s++)

@@ -124,6 +124,15 @@ static json_t *vulnerabilities(void)
 	return o;
 }
 
+char *hvb_cpu_vulnerabilities_json(void)
+{
+	json_t *o = vulnerabilities();
+	char *s = json_dumps(o, JSON_COMPACT);
+
+	json_decref(o);
+	return s;
+}
+
 /* Turbo/boost: the cpufreq boost switch, else intel_pstate's no_turbo (inverted). */
 static void boost(char *buf, size_t len)
 {
@@ -216,7 +225,12 @@ char *hvb_host_facts_json(const struct hvb_topo *t)
 		char *hj;
 		hvb_hv_hooks_read(&h);
 		if ((hj = hvb_hv_hooks_json(&h))) {
-			json_object_set_new(o, "xen", json_loads(hj, 0, NULL));
+			json_t *x = json_loads(hj, 0, NULL);
+			char *mj = hvb_xen_mitigations_json();
+			if (x && mj) /* XPTI, spec-ctrl: what a PV against HVM figure depends on */
+				json_object_set_new(x, "mitigations", json_loads(mj, 0, NULL));
+			free(mj);
+			json_object_set_new(o, "xen", x);
 			free(hj);
 		}
 	}

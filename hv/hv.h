@@ -239,6 +239,15 @@ struct hvb_xen_build_result {
  * (nothing built); HVB_ECHILD: a build step failed (see the log). */
 int hvb_xen_build(const struct hvb_xen_build_opts *o, struct hvb_xen_build_result *r);
 
+/* Xen's mitigation state (hv/xen-paging.c): the mitigation options of its
+ * command line (spec-ctrl=, xpti=, ...) and its boot report (xl dmesg's
+ * "Speculative mitigation facilities" block, XPTI in it), JSON text (caller
+ * frees); NULL off a Xen dom0. */
+char *hvb_xen_mitigations_json(void);
+/* What the kernel says of each CPU vulnerability (/sys/devices/system/cpu/
+ * vulnerabilities/NAME: "Mitigation: PTI", "Not affected"), JSON object text,
+ * caller frees: the same code on the host and in every guest's agent. */
+char *hvb_cpu_vulnerabilities_json(void);
 /* "bare metal", "virtual machine", "dom0 (PV)": what native results ran on. */
 const char *hvb_native_host_kind(void);
 /* Facts about this host stored with every run (JSON text, caller frees). */

@@ -244,6 +244,10 @@ int hvb_xen_config_build(const struct hvb_xen_build *b, libxl_domain_config *cfg
 		return HVB_EINVAL;
 	}
 	cfg->c_info.type = type;
+	/* hap = off (xl's hap=0): shadow paging. Otherwise libxl's default, HAP,
+	 * which the backend made sure the hypervisor has (hvb_xen_paging_check). */
+	if (b->shadow && type != LIBXL_DOMAIN_TYPE_PV)
+		libxl_defbool_set(&cfg->c_info.hap, false);
 	cfg->c_info.name = strdup(b->spec->name);
 	/* Who owns the guest: `hvbench cleanup` destroys guests whose owner is gone. */
 	if (b->owner && (cfg->c_info.xsdata = calloc(3, sizeof(char *)))) {

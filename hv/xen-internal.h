@@ -111,6 +111,26 @@ int hvb_xen_hotplug_link(const char *rundir, char *path, size_t plen, char *why,
 int hvb_xen_nodes_have(const uint64_t *free_bytes, int nnodes, const hvb_nodeset *mask, uint64_t need, char *why,
 		       size_t len);
 
+/* ---- paging and mitigations (hv/xen-paging.c) ---- */
+/* A mode of the xen backend: "pv", "pvh", "hvm", "hvm-emu", each but pv with
+ * "-shadow" for hap = off. */
+struct hvb_xen_mode {
+	char base[8];   /* "pv", "pvh", "hvm": the domain type */
+	int pv_drivers; /* hvm: 0 for hvm-emu (emulated disk and NIC only) */
+	int shadow;     /* hap = off: shadow paging */
+};
+/* 0, or HVB_EINVAL with why for a name that is no mode. */
+int hvb_xen_mode_parse(const char *mode, struct hvb_xen_mode *m, char *why, size_t len);
+/* 1 when the hypervisor (libxl_physinfo's cap_hap, cap_shadow) can run the
+ * mode's paging; 0 with why: the cell is skipped saying so. */
+int hvb_xen_paging_check(const struct hvb_xen_mode *m, int cap_hap, int cap_shadow, char *why, size_t len);
+/* The last "Speculative mitigation facilities" block of Xen's console text
+ * (xl dmesg), its lines joined by "; " into out; returns how many lines. */
+size_t hvb_xen_spec_lines(const char *console, char *out, size_t len);
+/* The mitigation options of Xen's command line (spec-ctrl=, xpti=, pv-l1tf=,
+ * smt=, ...), space-separated into out; "" when none was given. */
+void hvb_xen_cmdline_mitigations(const char *cmdline, char *out, size_t len);
+
 #define HVB_XEN_IPERF3_PORT 5201 /* the agent's default peer port */
 /* The iperf3 server in dom0 for a guest's iperf3 client, on the bridge's
  * address; the pid is stopped with hvb_xen_iperf3_stop. */
@@ -127,6 +147,7 @@ struct hvb_xen_build {
 	const struct hvb_guest_spec *spec;
 	const char *mode;          /* "pv", "pvh", "hvm" */
 	int pv_drivers;            /* hvm: 1 PVHVM (blkfront, netfront), 0 emulated disk and NIC only */
+	int shadow;                /* pvh, hvm: shadow paging (hap = off), else the hypervisor's HAP */
 	const struct hvb_xen_layout *layout;
 	const struct hvb_topo *topo;
 	const char *kernel, *ramdisk;

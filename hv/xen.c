@@ -24,7 +24,8 @@
 #include <unistd.h>
 #include "hv/xen-internal.h"
 
-static const char *const xen_modes[] = { "pv", "pvh", "hvm", "hvm-emu", NULL };
+/* MODE-shadow: hap = off (hv/xen-paging.c). */
+static const char *const xen_modes[] = { "pv", "pvh", "hvm", "hvm-emu", "pvh-shadow", "hvm-shadow", "hvm-emu-shadow", NULL };
 
 int hvb_xen_in_dom0(void)
 {
@@ -161,22 +162,39 @@ static int xenstored_up(char *why, size_t len)
 	return 1;
 }
 
+/* Whether the hypervisor has the paging the mode asks for: HAP, or shadow
+ * paging for hap = off (physinfo's cap_hap and cap_shadow: xl info's virt_caps). */
+static int paging_supported(const struct hvb_xen_mode *m, char *why, size_t len)
+{
+	libxl_physinfo pi;
+	int ok;
+
+	libxl_physinfo_init(&pi);
+	if (libxl_get_physinfo(ctx, &pi) != 0) {
+		snprintf(why, len, "xen: cannot read the hypervisor's physinfo (virt_caps): %s", last_error);
+		libxl_physinfo_dispose(&pi);
+		return 0;
+	}
+	ok = hvb_xen_paging_check(m, pi.cap_hap, pi.cap_shadow, why, len);
+	libxl_physinfo_dispose(&pi);
+	return ok;
+}
+
 static int xen_supported(const char *mode, char *why, size_t len)
 {
 	char kernel[512], initrd[512];
-	int known = !mode;
+	struct hvb_xen_mode m;
 
-	for (int i = 0; mode && xen_modes[i]; i++)
-		known |= !strcmp(xen_modes[i], mode);
-	if (!known) {
-		snprintf(why, len, "xen: no mode '%s' (pv, pvh, hvm, hvm-emu)", mode);
+	if (mode && hvb_xen_mode_parse(mode, &m, why, len) < 0)
 		return 0;
-	}
+	/* PV with hap = off: no hypervisor needed to say it does not apply. */
+	if (mode && !strcmp(m.base, "pv") && !hvb_xen_paging_check(&m, 0, 0, why, len))
+		return 0;
 	if (!hvb_xen_in_dom0()) {
 		snprintf(why, len, "xen: not running in dom0 (no /proc/xen/capabilities with control_d)");
 		return 0;
 	}
-	if (!xenstored_up(why, len) || !hvb_xen_ctx(why, len))
+	if (!xenstored_up(why, len) || !hvb_xen_ctx(why, len) || (mode && !paging_supported(&m, why, len)))
 		return 0;
 	image_paths(kernel, initrd, sizeof(kernel), 0);
 	if (access(kernel, R_OK) || access(initrd, R_OK)) {
@@ -195,6 +213,8 @@ static const char *xen_host_kind(void) { return "Xen domU"; }
 struct hvb_guest {
 	char name[64], mode[8], uuid[40];
 	int pv_drivers;
+	int shadow;        /* hap = off: built with shadow paging */
+	int paging_seen;   /* the domain's XEN_DOMINF_hap as the hypervisor reports it: 1 HAP, 0 shadow, -1 unread */
 	uint32_t domid;
 	int created;
 	int fd;
@@ -488,7 +508,8 @@ static int create(struct hvb_guest *g, const struct hvb_guest_spec *spec, const 
 {
 	char kernel[512], initrd[512], owner[64];
 	libxl_domain_config cfg;
-	struct hvb_xen_build b = { .spec = spec, .mode = g->mode, .pv_drivers = g->pv_drivers, .layout = &g->layout,
+	struct hvb_xen_build b = { .spec = spec, .mode = g->mode, .pv_drivers = g->pv_drivers, .shadow = g->shadow,
+				   .layout = &g->layout,
 				   .topo = topo, .kernel = kernel, .ramdisk = initrd, .channel_socket = g->sock,
 				   .console_log = g->console, .owner = owner };
 	int rc;
@@ -571,6 +592,29 @@ static int create_placed(struct hvb_guest *g, const struct hvb_guest_spec *spec,
 	return 0;
 }
 
+/* XEN_DOMINF_hap of the domain (xc_domain_getinfolist: the same call in Xen
+ * 4.17 and 4.20), against what the cell asked: HAP, or shadow for hap = off. */
+static int paging_check(struct hvb_guest *g, char *why, size_t len)
+{
+	xc_interface *x = hvb_xen_xch(why, len);
+	xc_domaininfo_t info;
+
+	if (!x)
+		return HVB_EIO;
+	if (xc_domain_getinfolist(x, g->domid, 1, &info) != 1 || info.domain != g->domid) {
+		snprintf(why, len, "xen: cannot read domain %u's flags (its paging): %s", g->domid, strerror(errno));
+		return HVB_EIO;
+	}
+	g->paging_seen = !!(info.flags & XEN_DOMINF_hap);
+	if (g->paging_seen == g->shadow) {
+		snprintf(why, len, "xen: %s was asked %s and the hypervisor built it with %s (XEN_DOMINF_hap %s)",
+			 g->name, g->shadow ? "shadow paging (hap = off)" : "HAP", g->paging_seen ? "HAP" : "shadow paging",
+			 g->paging_seen ? "set" : "clear");
+		return HVB_EIO;
+	}
+	return 0;
+}
+
 static int xen_start(const struct hvb_guest_spec *spec, struct hvb_guest **out, char *why, size_t len)
 {
 	static struct hvb_topo *topo;
@@ -592,8 +636,15 @@ static int xen_start(const struct hvb_guest_spec *spec, struct hvb_guest **out, 
 		return HVB_ENOMEM;
 	g->fd = g->con_fd = g->loop_fd = -1;
 	snprintf(g->name, sizeof(g->name), "%s", spec->name);
-	snprintf(g->mode, sizeof(g->mode), "%s", strncmp(spec->mode, "hvm", 3) ? spec->mode : "hvm");
-	g->pv_drivers = strcmp(spec->mode, "hvm-emu") != 0;
+	struct hvb_xen_mode xm;
+	if ((rc = hvb_xen_mode_parse(spec->mode, &xm, why, len)) < 0) {
+		free(g);
+		return rc;
+	}
+	snprintf(g->mode, sizeof(g->mode), "%s", xm.base);
+	g->pv_drivers = xm.pv_drivers;
+	g->shadow = xm.shadow;
+	g->paging_seen = -1;
 	snprintf(g->sock, sizeof(g->sock), "%s/%s.sock", rundir, g->name);
 	snprintf(g->console, sizeof(g->console), "%s/%s.console", logdir, g->name);
 	if (spec->console_path && spec->console_path_len)
@@ -638,6 +689,9 @@ static int xen_start(const struct hvb_guest_spec *spec, struct hvb_guest **out, 
 							     why, len)) < 0)
 		goto fail;
 	if ((rc = create_placed(g, spec, topo, why, len)) < 0)
+		goto fail;
+	/* The paging the hypervisor gave the domain, read back before anything is measured. */
+	if (strcmp(g->mode, "pv") && (rc = paging_check(g, why, len)) < 0)
 		goto fail;
 	/* Created paused: memory is placed; pin (remote) and attach the console before it runs. */
 	if (g->layout.pin_after_create && (rc = pin_vcpus(g, why, len)) < 0)
@@ -693,6 +747,10 @@ static int xen_readback(struct hvb_guest *g, char **json)
 	json_object_set_new(o, "mode", json_string(g->mode));
 	if (!strcmp(g->mode, "hvm"))
 		json_object_set_new(o, "pv_drivers", json_boolean(g->pv_drivers));
+	if (g->paging_seen >= 0) /* as the hypervisor reports it, after the domain was built */
+		json_object_set_new(o, "paging", json_pack("{s:s, s:s, s:s}", "asked", g->shadow ? "shadow (hap = off)" : "hap",
+							  "seen", g->paging_seen ? "hap" : "shadow", "source",
+							  "XEN_DOMINF_hap (XEN_DOMCTL_getdomaininfo)"));
 	json_object_set_new(o, "channel", json_string(g->sock));
 	json_object_set_new(o, "console_log", json_string(g->console));
 	if (g->disk_file[0]) {

@@ -29,6 +29,11 @@ check '[ $rc = 0 ]' "agent exit code $rc"
 check '[ $(wc -l < "$T/out") = 16 ]' "expected 16 replies (none after quit), got $(wc -l < "$T/out")"
 line() { sed -n "${1}p" "$T/out"; }
 check 'line 1 | grep -q "\"ok\":true" && line 1 | grep -q "\"cpus\":"' "hello: $(line 1)"
+# The guest kernel's mitigations, every backend alike (the agent reads them itself).
+if [ -d /sys/devices/system/cpu/vulnerabilities ]; then
+	v=$(ls /sys/devices/system/cpu/vulnerabilities | head -1)
+	check 'line 1 | grep -q "\"cpu_vulnerabilities\":{[^}]*\"$v\":"' "hello has no cpu_vulnerabilities.$v: $(line 1)"
+fi
 check 'line 2 | grep -q "malformed JSON at column"' "garbage: $(line 2)"
 check 'line 3 | grep -q "missing"' "no version: $(line 3)"
 check 'line 4 | grep -q "mismatch"' "version 2: $(line 4)"

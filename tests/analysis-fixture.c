@@ -8,7 +8,11 @@
  *   report   one run with guest modes and placements (values of the recorded
  *            cells scaled per mode/placement: a test input, not a measurement),
  *            probe figures with ops, a skipped cell, a failed sample, hostile
- *            labels; "report-lab" marks it measured in the lab.
+ *            labels; "report-lab" marks it measured in the lab;
+ *   modes    one run of native and guest modes at 1, 2, 4 and 8 vCPUs (the
+ *            recorded syscall and memlat cells scaled per mode and vCPUs, a
+ *            test input with known answers: see modes()); xentrace figures
+ *            per operation of known size.
  * usage: analysis-fixture DB SCENARIO DATAFILE */
 #include "config.h"
 #include <stdio.h>
@@ -61,19 +65,21 @@ struct cellspec {
 	double hypercalls;  /* per op, 0 = none */
 	int rep_mod, rep_rem;/* repetitions taken: rep % mod == rem */
 	int fail_one;       /* also store one failed sample */
+	int vcpus;          /* 0: 1 */
+	const char *probes; /* "NAME=PER_OP ..." probe figures, PER_OP times the sample's ops */
 };
 
 static int put_cell(struct hvb_store *s, int64_t run, int idx, const struct cellspec *c)
 {
-	struct hvb_cell_row row = { .run_id = run, .idx = idx, .vcpus = 1 };
+	struct hvb_cell_row row = { .run_id = run, .idx = idx, .vcpus = c->vcpus ? c->vcpus : 1 };
 	const char *pj = NULL;
 	char plan[256];
 
 	for (size_t i = 0; i < 4; i += 2)
 		if (!strcmp(params[i], c->wl))
 			pj = params[i + 1];
-	snprintf(row.key, sizeof(row.key), "%s:%s placement=%s vcpus=1 memory=host %s %s", c->backend, c->mode,
-		 c->placement, c->wl, pj);
+	snprintf(row.key, sizeof(row.key), "%s:%s placement=%s vcpus=%d memory=host %s %s", c->backend, c->mode,
+		 c->placement, row.vcpus, c->wl, pj);
 	snprintf(row.backend, sizeof(row.backend), "%s", c->backend);
 	snprintf(row.mode, sizeof(row.mode), "%s", c->mode);
 	snprintf(row.placement, sizeof(row.placement), "%s", c->placement);
@@ -107,6 +113,16 @@ static int put_cell(struct hvb_store *s, int64_t run, int idx, const struct cell
 		}
 		if (c->hypercalls > 0)
 			hvb_metrics_add(&ms, "xen.hypercalls", ops * c->hypercalls, "calls", HVB_INFO);
+		for (const char *p = c->probes; p && *p;) {
+			char name[96];
+			double per;
+			int used;
+			if (sscanf(p, " %95[^=]=%lf%n", name, &per, &used) != 2)
+				break;
+			hvb_metrics_add(&ms, name, ops * per, strstr(name, "cycles") ? "cycles" :
+					strstr(name, "exit.") ? "exits" : "calls", HVB_LOWER);
+			p += used;
+		}
 		snprintf(sr.status, sizeof(sr.status), "ok");
 		if (hvb_store_sample_add(s, &sr, &ms) < 0)
 			return -1;
@@ -135,7 +151,7 @@ static int two_runs(struct hvb_store *s, double scale)
 		if (hvb_store_run_begin(s, r ? "cand" : "base", "fixture", NULL, "; recorded", host_json, 0, &run) < 0)
 			return -1;
 		for (int w = 0; w < 2; w++) {
-			struct cellspec c = { "native", "native", "none", wls[w], "done", NULL, NULL, r ? scale : 1, 0, 2, r, 0 };
+			struct cellspec c = { "native", "native", "none", wls[w], "done", NULL, NULL, r ? scale : 1, 0, 2, r, 0, 0, NULL };
 			if (put_cell(s, run, w, &c) < 0)
 				return -1;
 		}
@@ -147,16 +163,16 @@ static int two_runs(struct hvb_store *s, double scale)
 static int report(struct hvb_store *s, int lab)
 {
 	static const struct cellspec cells[] = {
-		{ "native", "native", "none", "syscall", "done", NULL, NULL, 1, 0.001, 1, 0, 0 },
-		{ "xen", "pv", "none", "syscall", "done", NULL, NULL, 1.5, 2.0, 1, 0, 0 },
-		{ "xen", "pvh", "none", "syscall", "done", NULL, NULL, 1.05, 0.3, 1, 0, 1 },
-		{ "xen", "hvm", "none", "syscall", "skipped", "xen: not running in dom0", NULL, 1, 0, 1, 0, 0 },
+		{ "native", "native", "none", "syscall", "done", NULL, NULL, 1, 0.001, 1, 0, 0, 0, NULL },
+		{ "xen", "pv", "none", "syscall", "done", NULL, NULL, 1.5, 2.0, 1, 0, 0, 0, NULL },
+		{ "xen", "pvh", "none", "syscall", "done", NULL, NULL, 1.05, 0.3, 1, 0, 1, 0, NULL },
+		{ "xen", "hvm", "none", "syscall", "skipped", "xen: not running in dom0", NULL, 1, 0, 1, 0, 0, 0, NULL },
 		{ "native", "native", "local", "memlat", "done", NULL,
-		  "{\"kind\":\"local\",\"cpus\":\"0\",\"mem_nodes\":\"0\"}", 1, 0, 1, 0, 0 },
+		  "{\"kind\":\"local\",\"cpus\":\"0\",\"mem_nodes\":\"0\"}", 1, 0, 1, 0, 0, 0, NULL },
 		{ "native", "native", "remote", "memlat", "done", NULL,
-		  "{\"kind\":\"remote\",\"cpus\":\"0\",\"mem_nodes\":\"1\"}", 1.4, 0, 1, 0, 0 },
+		  "{\"kind\":\"remote\",\"cpus\":\"0\",\"mem_nodes\":\"1\"}", 1.4, 0, 1, 0, 0, 0, NULL },
 		{ "native", "native", "interleave", "memlat", "done", NULL,
-		  "{\"kind\":\"interleave\",\"cpus\":\"0-3\",\"mem_nodes\":\"0-1\"}", 1.2, 0, 1, 0, 0 },
+		  "{\"kind\":\"interleave\",\"cpus\":\"0-3\",\"mem_nodes\":\"0-1\"}", 1.2, 0, 1, 0, 0, 0, NULL },
 	};
 	int64_t run;
 
@@ -169,13 +185,49 @@ static int report(struct hvb_store *s, int lab)
 	return hvb_store_run_status(s, run, "done");
 }
 
+static int modes(struct hvb_store *s)
+{
+	/* Times (lower is better) scaled per vCPUs 1, 2, 4, 8. syscall: pv wins at 1, hvm from 2 on, pvh
+	 * level with hvm at 8 (no winner there). memlat: pv at 1, no winner at 2 (pv level with hvm), hvm
+	 * at 4, pv again at 8 (two crossovers, the first at 4). */
+	static const struct {
+		const char *wl, *mode;
+		double scale[4];
+		const char *probes;
+	} m[] = {
+		{ "syscall", "native", { 1, 1, 1, 1 }, NULL },
+		{ "syscall", "pv", { 1.2, 1.5, 2.0, 2.5 },
+		  "xen.hypercall.mmu_update=3 xen.hypercall.mmuext_op=1 xen.hypercall.sched_op=0.5" },
+		{ "syscall", "pvh", { 1.4, 1.4, 2.0, 1.1 }, "xen.exit_cycles.npf=800 xen.exit.npf=2 xen.hypercall.sched_op=0.25" },
+		{ "syscall", "hvm", { 1.5, 1.2, 1.1, 1.1 },
+		  "xen.exit_cycles.npf=1000 xen.exit_cycles.io=200 xen.exit.npf=2 xen.exit.io=1 xen.hypercall.sched_op=0.1" },
+		{ "memlat", "native", { 1, 1, 1, 1 }, NULL },
+		{ "memlat", "pv", { 1.1, 1.3, 1.6, 1.2 }, NULL },
+		{ "memlat", "hvm", { 1.4, 1.3, 1.2, 1.5 }, NULL },
+	};
+	static const int vcpus[] = { 1, 2, 4, 8 };
+	int64_t run;
+	int idx = 0;
+
+	if (hvb_store_run_begin(s, "modes", "fixture", NULL, "; recorded", host_json, 0, &run) < 0)
+		return -1;
+	for (size_t k = 0; k < sizeof(m) / sizeof(m[0]); k++)
+		for (int v = 0; v < 4; v++) {
+			struct cellspec c = { strcmp(m[k].mode, "native") ? "xen" : "native", m[k].mode, "none", m[k].wl,
+					      "done", NULL, NULL, m[k].scale[v], 0, 1, 0, 0, vcpus[v], m[k].probes };
+			if (put_cell(s, run, idx++, &c) < 0)
+				return -1;
+		}
+	return hvb_store_run_status(s, run, "done");
+}
+
 int main(int argc, char **argv)
 {
 	struct hvb_store *s;
 	int rc;
 
 	if (argc != 4) {
-		fprintf(stderr, "usage: analysis-fixture DB aa|regress|report|report-lab DATAFILE\n");
+		fprintf(stderr, "usage: analysis-fixture DB aa|regress|report|report-lab|modes DATAFILE\n");
 		return 2;
 	}
 	if (load(argv[3]) < 0 || !(s = hvb_store_open(argv[1], 0)))
@@ -184,6 +236,8 @@ int main(int argc, char **argv)
 		rc = two_runs(s, 1);
 	else if (!strcmp(argv[2], "regress"))
 		rc = two_runs(s, 1.2);
+	else if (!strcmp(argv[2], "modes"))
+		rc = modes(s);
 	else if (!strncmp(argv[2], "report", 6))
 		rc = report(s, !strcmp(argv[2], "report-lab"));
 	else

@@ -17,6 +17,10 @@ TESTS += tests/backend-cost tests/report-cost.sh
 CLEANFILES += tests/report-html.png
 # The plots of report, compare and gate, valid HTML, formats named (issue 20, 5)
 TESTS += tests/report-plots.sh
+# Which mode wins, the crossover, the gap to native decomposed (issue 17)
+check_PROGRAMS += tests/unit-modes
+tests_unit_modes_LDADD = $(HVB_LIBS)
+TESTS += tests/report-modes.sh
 # benchmark aid, built on demand: make tests/bench/gate-power
 EXTRA_PROGRAMS += tests/bench/gate-power
 tests_bench_gate_power_LDADD = $(HVB_LIBS)
@@ -25,4 +29,4 @@ endif
 EXTRA_DIST += tests/shard-merge.sh tests/hv-facts.sh tests/gate.sh tests/report.sh tests/report-html.sh tests/report-lab.sh tests/report-cost.sh tests/data/analysis/native-samples.txt \
 	tests/data/analysis/lab-smoke.sql
 EXTRA_DIST += tests/bench/gate-calibration.sh tests/bench/README-gate.md
-EXTRA_DIST += tests/report-plots.sh tests/html-check.py
+EXTRA_DIST += tests/report-plots.sh tests/html-check.py tests/report-modes.sh

@@ -16,10 +16,11 @@ command -v gnuplot >/dev/null || skip "gnuplot is not installed (.ci/setup insta
 
 # The forest plot of every comparison (1); modes: getppid_ns and read_small_ns,
 # a distribution each (2); placements: lat_ns.16K and lat_ns.4M as one curve
-# against size, and one heat map (2).
+# against size, and one heat map (2); which mode wins: getppid_ns and
+# read_small_ns against vCPUs (2).
 nsvg=$(grep -c '<svg' "$T/r.html")
 nfig=$(grep -c '<figure id=' "$T/r.html")
-check "[ $nsvg = 5 ] && [ $nfig = 5 ]" "expected 5 plots, found $nsvg SVG in $nfig figures"
+check "[ $nsvg = 7 ] && [ $nfig = 7 ]" "expected 7 plots, found $nsvg SVG in $nfig figures"
 check "! grep -q 'plot failed' '$T/r.html'" "a plot failed: $(cat "$T/err")"
 check "! grep -q '<script' '$T/r.html'" "the HTML carries a script (a label was not escaped?)"
 check "grep -q '&lt;b&gt;nightly &amp; &quot;quoted&quot;' '$T/r.html'" "the run label is not escaped"
@@ -37,6 +38,6 @@ chrome 1 --window-size=1280,4000 --screenshot="$shot" "file://$T/r.html" > /dev/
 check "[ -s '$shot' ]" "no screenshot written"
 chrome 2 --dump-dom "file://$T/r.html" > "$T/dom.html"
 ndom=$(grep -c '<svg' "$T/dom.html")
-check "[ $ndom = 5 ]" "Chromium's DOM holds $ndom SVG elements, expected 5"
+check "[ $ndom = 7 ]" "Chromium's DOM holds $ndom SVG elements, expected 7"
 check "! grep -q 'CONSOLE' '$T/chromium.log'" "console messages: $(grep CONSOLE "$T/chromium.log")"
 done_testing

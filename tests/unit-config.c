@@ -290,6 +290,22 @@ int main(void)
 		CHECK(!strcmp(ex.cells[1].mode, "hvm") && !strcmp(ex.cells[2].mode, "hvm-emu"));
 	hvb_experiment_free(&ex);
 	expect_error("[experiment]\npv_drivers = of\n[syscall]\n", "t.ini:2:", "expected on or off");
+	/* hap = off makes a Xen cell's mode MODE-shadow (PV's too, a skip at run time); native has one cell. */
+	CHECK(load("[experiment]\nbackends = native, xen:pv, xen:pvh, xen:hvm\npv_drivers = on, off\nhap = on, off\n"
+		   "[syscall]\n", &ex) == 0);
+	CHECK(ex.ncells == 9);
+	if (ex.ncells == 9) {
+		const char *want[] = { "native", "pv", "pv-shadow", "pvh", "pvh-shadow", "hvm", "hvm-emu", "hvm-shadow",
+				       "hvm-emu-shadow" };
+		for (size_t i = 0; i < 9; i++)
+			CHECK(!strcmp(ex.cells[i].mode, want[i]));
+		CHECK_STR_HAS(ex.cells[8].key, "xen:hvm-emu-shadow placement=");
+	}
+	hvb_experiment_free(&ex);
+	CHECK(load("[experiment]\nbackends = xen:hvm\nhap = off\n[syscall]\n", &ex) == 0);
+	CHECK(ex.ncells == 1 && !strcmp(ex.cells[0].mode, "hvm-shadow"));
+	hvb_experiment_free(&ex);
+	expect_error("[experiment]\nhap = of\n[syscall]\n", "t.ini:2:", "expected on or off");
 	/* A workload section narrows the axes for its own cells, checked like the [experiment]'s. */
 	expect_error("[experiment]\n[memlat]\nplacemnt = local\n", "t.ini:3:", "did you mean 'placement'");
 	expect_error("[experiment]\n[memlat]\nplacement = far\n", "t.ini:3:", "expected one of none, auto");

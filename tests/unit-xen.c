@@ -242,15 +242,18 @@ struct config_case {
 	enum hvb_placement_kind kind;
 	int vcpus;
 	int disk, net;
+	int shadow;
 };
 
 static const struct config_case cases[] = {
-	{ "pv-local", "pv", 1, HVB_PL_LOCAL, 1, 0, 0 },
-	{ "pvh-remote-disk", "pvh", 1, HVB_PL_REMOTE, 1, 1, 0 },
-	{ "hvm-split-net", "hvm", 1, HVB_PL_SPLIT, 2, 0, 1 },
-	{ "hvm-emu-none-disk-net", "hvm", 0, HVB_PL_NONE, 1, 1, 1 },
-	{ "pv-auto", "pv", 1, HVB_PL_AUTO, 2, 0, 0 },
-	{ "hvm-local", "hvm", 1, HVB_PL_LOCAL, 1, 0, 0 },
+	{ "pv-local", "pv", 1, HVB_PL_LOCAL, 1, 0, 0, 0 },
+	{ "pvh-remote-disk", "pvh", 1, HVB_PL_REMOTE, 1, 1, 0, 0 },
+	{ "hvm-split-net", "hvm", 1, HVB_PL_SPLIT, 2, 0, 1, 0 },
+	{ "hvm-emu-none-disk-net", "hvm", 0, HVB_PL_NONE, 1, 1, 1, 0 },
+	{ "pv-auto", "pv", 1, HVB_PL_AUTO, 2, 0, 0, 0 },
+	{ "hvm-local", "hvm", 1, HVB_PL_LOCAL, 1, 0, 0, 0 },
+	{ "hvm-shadow", "hvm", 1, HVB_PL_NONE, 2, 0, 0, 1 },
+	{ "pv-shadow-ignored", "pv", 1, HVB_PL_NONE, 1, 0, 0, 1 },
 };
 
 static char *config_json(const struct config_case *c, const struct hvb_topo *t)
@@ -259,7 +262,8 @@ static char *config_json(const struct config_case *c, const struct hvb_topo *t)
 	struct hvb_xen_layout l;
 	struct hvb_guest_spec spec = { .mode = c->mode, .vcpus = c->vcpus, .memory = 256ULL << 20, .placement = &p,
 				       .name = "hvbench-5-2", .boot_timeout_s = 60 };
-	struct hvb_xen_build b = { .spec = &spec, .mode = c->mode, .pv_drivers = c->pv_drivers, .layout = &l,
+	struct hvb_xen_build b = { .spec = &spec, .mode = c->mode, .pv_drivers = c->pv_drivers, .shadow = c->shadow,
+				   .layout = &l,
 				   .topo = t, .kernel = "/img/vmlinuz", .ramdisk = "/img/initrd.gz",
 				   .channel_socket = "/run/hvbench/hvbench-5-2.sock",
 				   .console_log = "/var/log/hvbench/hvbench-5-2.console", .owner = "4242:777" };
@@ -329,6 +333,69 @@ static void test_configs(const struct hvb_topo *t)
 	libxl_domain_config_dispose(&cfg);
 }
 
+#endif
+
+/* hap = on|off: the mode names, and whether the hypervisor can run each. */
+static void test_paging(void)
+{
+	struct hvb_xen_mode m;
+	char why[512];
+
+	CHECK(hvb_xen_mode_parse("hvm-emu-shadow", &m, why, sizeof(why)) == 0);
+	CHECK(!strcmp(m.base, "hvm") && m.shadow && !m.pv_drivers);
+	CHECK(hvb_xen_mode_parse("pvh", &m, why, sizeof(why)) == 0 && !strcmp(m.base, "pvh") && !m.shadow);
+	CHECK(hvb_xen_mode_parse("hvm", &m, why, sizeof(why)) == 0 && m.pv_drivers && !m.shadow);
+	CHECK(hvb_xen_mode_parse("hvm-shadow-shadow", &m, why, sizeof(why)) == HVB_EINVAL);
+	CHECK_STR_HAS(why, "no mode 'hvm-shadow-shadow'");
+	CHECK(hvb_xen_mode_parse("-shadow", &m, why, sizeof(why)) == HVB_EINVAL);
+	/* Debian's Xen: virt_caps "pv hvm hap gnttab-v1 gnttab-v2", no shadow. */
+	hvb_xen_mode_parse("hvm-shadow", &m, why, sizeof(why));
+	CHECK(hvb_xen_paging_check(&m, 1, 0, why, sizeof(why)) == 0);
+	CHECK_STR_HAS(why, "built without CONFIG_SHADOW_PAGING");
+	CHECK(hvb_xen_paging_check(&m, 1, 1, why, sizeof(why)) == 1);
+	hvb_xen_mode_parse("pvh", &m, why, sizeof(why));
+	CHECK(hvb_xen_paging_check(&m, 1, 0, why, sizeof(why)) == 1);
+	/* No HAP: libxl would use shadow paging unasked; the HAP cell is skipped instead. */
+	CHECK(hvb_xen_paging_check(&m, 0, 1, why, sizeof(why)) == 0);
+	CHECK_STR_HAS(why, "no hardware-assisted paging");
+	hvb_xen_mode_parse("pv-shadow", &m, why, sizeof(why));
+	CHECK(hvb_xen_paging_check(&m, 1, 1, why, sizeof(why)) == 0);
+	CHECK_STR_HAS(why, "does not apply to PV guests");
+	hvb_xen_mode_parse("pv", &m, why, sizeof(why));
+	CHECK(hvb_xen_paging_check(&m, 0, 0, why, sizeof(why)) == 1);
+}
+
+/* Xen's boot-time mitigation report (xl dmesg) and command line. */
+static void test_mitigations(void)
+{
+	char path[4200], text[16384] = "", out[2048];
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "%s/dmesg-spec-ctrl.txt", datadir);
+	CHECK((f = fopen(path, "r")) != NULL);
+	if (f) {
+		n = fread(text, 1, sizeof(text) - 1, f);
+		text[n] = 0;
+		fclose(f);
+	}
+	n = hvb_xen_spec_lines(text, out, sizeof(out));
+	CHECK(n == 9);
+	CHECK_STR_HAS(out, "Speculative mitigation facilities:; Hardware hints:");
+	CHECK_STR_HAS(out, "; XPTI (64-bit PV only): Dom0 disabled, DomU disabled (with PCID)");
+	CHECK_STR_HAS(out, "; PV L1TF shadowing: Dom0 disabled, DomU disabled");
+	CHECK(!strstr(out, "scheduler") && !strstr(out, "(XEN)"));
+	CHECK(hvb_xen_spec_lines("(XEN) nothing here\n", out, sizeof(out)) == 0 && !out[0]);
+	/* Cut to fit, saying so. */
+	CHECK(hvb_xen_spec_lines(text, out, 40) == 9 && strlen(out) == 39 && strstr(out, "..."));
+	hvb_xen_cmdline_mitigations("placeholder dom0_mem=1G,max:1G spec-ctrl=no-xen xpti=dom0=false no-smt loglvl=all "
+				    "smtx=1 ucode=scan", out, sizeof(out));
+	CHECK(!strcmp(out, "spec-ctrl=no-xen xpti=dom0=false no-smt ucode=scan"));
+	hvb_xen_cmdline_mitigations("dom0_mem=1G", out, sizeof(out));
+	CHECK(!out[0]);
+}
+
+#ifdef HAVE_LIBXEN
 /* hvbench -v (or -q) reaches the guest's agent through the kernel command line. */
 static void test_agent_log_level(void)
 {
@@ -381,6 +448,8 @@ int main(int argc, char **argv)
 	test_leftovers();
 	test_node_memory();
 	test_iperf3_server();
+	test_paging();
+	test_mitigations();
 #ifdef HAVE_LIBXEN
 	test_configs(lab);
 #else

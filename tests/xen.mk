@@ -11,5 +11,6 @@ EXTRA_DIST += tests/hv-build.sh
 XEN_FIXTURES = tests/data/xen/topo-lab-2node.json tests/data/xen/topo-4node.json tests/data/xen/debug-keys-u.txt \
 	tests/data/xen/config-pv-local.json tests/data/xen/config-pvh-remote-disk.json \
 	tests/data/xen/config-hvm-split-net.json tests/data/xen/config-hvm-emu-none-disk-net.json tests/data/xen/config-hvm-local.json \
-	tests/data/xen/config-pv-auto.json
+	tests/data/xen/config-pv-auto.json tests/data/xen/config-hvm-shadow.json tests/data/xen/config-pv-shadow-ignored.json \
+	tests/data/xen/dmesg-spec-ctrl.txt
 EXTRA_DIST += $(XEN_FIXTURES) tests/xen-cli.sh
