@@ -53,6 +53,12 @@ int hvb_boot_median_ci(const double *v, size_t n, double level, unsigned resampl
 int hvb_boot_ratio_ci(const double *a, size_t na, const double *b, size_t nb, double level, unsigned resamples,
 		      uint64_t seed, struct hvb_ci *ci);
 
+/* Percentile bootstrap of the share (median(x) - median(lo)) / (median(hi) -
+ * median(lo)), each of the three resampled on its own (resamples whose
+ * denominator is 0 left out; HVB_EINVAL when most are). */
+int hvb_boot_share_ci(const double *x, size_t nx, const double *lo, size_t nlo, const double *hi, size_t nhi,
+		      double level, unsigned resamples, uint64_t seed, struct hvb_ci *ci);
+
 /* ---- Mann-Whitney U (mannwhitney.c) ---- */
 struct hvb_mwu {
 	double u;        /* U of the first sample: pairs (a_i, b_j) with a_i > b_j, ties counting 1/2 */
@@ -102,6 +108,9 @@ struct hvb_judge_opts {
 	/* HTML: the metric of the NUMA heat maps (--heatmap-metric), NULL: the one
 	 * placement moves most */
 	const char *heat_metric;
+	/* report: the placement others are compared with, and the optimised one of
+	 * the NUMA comparison (--placement-baseline); NULL: local */
+	const char *placement_baseline;
 };
 void hvb_judge_opts_default(struct hvb_judge_opts *o);
 
@@ -186,6 +195,8 @@ struct hvb_cell_data {
 	char *bad_reason;       /* the first failed sample's reason */
 	char cpu_nodes[64], mem_nodes[64]; /* from the placement and host topology; "" unknown */
 	char *facts;            /* what the samples measured on ("fio.fs_type: tmpfs; ..."), NULL: none */
+	char **conv;            /* each ok sample's numa-convergence.csv (autonuma), in sample order */
+	size_t nconv;
 };
 /* One run of a set of runs loaded as one (hvb_runs_load). */
 struct hvb_run_part {
@@ -304,6 +315,29 @@ struct hvb_cmp {
 	int infra;           /* gate: one side measured nothing (hvb_cell_is_infra): neither pass nor regression */
 };
 enum hvb_section_kind { HVB_SEC_MODES, HVB_SEC_PLACEMENT, HVB_SEC_CELLS };
+/* Randomised against optimised placement (numa.c, whose header says how). */
+struct hvb_numa_fig {
+	size_t n;
+	double median;
+	struct hvb_ci ci;
+};
+struct hvb_numa_row {
+	char title[256], metric[96], unit[16];
+	char optimised[32];                       /* the placement baseline */
+	enum hvb_better better;
+	struct hvb_numa_fig autop, opt, remote;   /* n 0: the run has no such cell */
+	struct hvb_numa_fig random;               /* n: random's samples */
+	size_t ndraws;                            /* 0: no random cell */
+	double draw_median, draw_min, draw_max;   /* over the draws' medians */
+	struct hvb_ci draw_ci;                    /* of draw_median, bootstrap over draws */
+	double draw_worst;
+	int worst_draw;                           /* its placement.draw (-1: one draw, unnumbered) */
+	double gain;                              /* m_opt / m_remote */
+	struct hvb_ci gain_ci;
+	int gain_known;                           /* the gain's CI excludes 1 */
+	double share, random_share;               /* of the optimised gain auto / random recovers; NAN: undefined */
+	struct hvb_ci share_ci, random_share_ci;
+};
 struct hvb_section {
 	enum hvb_section_kind kind;
 	char title[128];
@@ -318,6 +352,8 @@ struct hvb_report {
 	struct hvb_judge_opts opts;
 	struct hvb_section *sec;
 	size_t nsec;
+	struct hvb_numa_row *numa;   /* report: random, auto, optimised and remote placement side by side */
+	size_t nnuma;
 	char **unmatched;            /* compare/gate: cell keys present on one side only */
 	size_t nunmatched;
 	/* gate */
@@ -340,6 +376,8 @@ struct hvb_report {
  * placements against "local". */
 int hvb_report_build(struct hvb_store *s, int64_t run_id, const char *baseline_mode,
 		     const struct hvb_judge_opts *o, struct hvb_report *r);
+/* The NUMA rows of run d into r->numa, optimised: the placement baseline. */
+int hvb_numa_build(struct hvb_report *r, const struct hvb_run_data *d, const char *optimised);
 /* hvbench compare: the cells of b matched to a's by their canonical key. */
 int hvb_compare_build(struct hvb_store *s, int64_t run_a, int64_t run_b, const struct hvb_judge_opts *o,
 		      struct hvb_report *r);
@@ -466,6 +504,9 @@ struct hvb_forest_row {
 };
 size_t hvb_forest_rows(const struct hvb_report *r, struct hvb_forest_row **rows);
 int hvb_plot_forest(const struct hvb_report *r, char **svg);
+/* A cell's convergence over time (plot-numa.c): the local share each sample's
+ * autonuma looks saw, one line per sample; HVB_EINVAL when the cell has none. */
+int hvb_plot_convergence(const struct hvb_cell_data *c, char **svg);
 /* A history series with its change points, as SVG or (png) PNG. */
 int hvb_plot_history(const struct hvb_history *h, int png, char **out, size_t *len);
 

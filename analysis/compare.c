@@ -225,7 +225,8 @@ int hvb_report_build(struct hvb_store *s, int64_t run_id, const char *baseline_m
 int hvb_report_build_set(struct hvb_store *s, const int64_t *ids, size_t n, const char *baseline_mode,
 			 const struct hvb_judge_opts *o, struct hvb_report *r)
 {
-	char title[128];
+	char title[128], ptitle[128];
+	const char *pbase = o->placement_baseline ? o->placement_baseline : "local";
 	int rc;
 
 	memset(r, 0, sizeof(*r));
@@ -238,8 +239,9 @@ int hvb_report_build_set(struct hvb_store *s, const int64_t *ids, size_t n, cons
 		baseline_mode = "native";
 	snprintf(title, sizeof(title), "Guest modes against %s", baseline_mode);
 	if ((rc = build_dim(r, &r->runs[0], "mode", baseline_mode, title, HVB_SEC_MODES)) < 0 ||
-	    (rc = build_dim(r, &r->runs[0], "placement", "local", "NUMA placements against local",
-			    HVB_SEC_PLACEMENT)) < 0 ||
+	    (snprintf(ptitle, sizeof(ptitle), "NUMA placements against %s", pbase),
+	     rc = build_dim(r, &r->runs[0], "placement", pbase, ptitle, HVB_SEC_PLACEMENT)) < 0 ||
+	    (rc = hvb_numa_build(r, &r->runs[0], pbase)) < 0 ||
 	    (rc = hvb_mode_answers(&r->runs[0], baseline_mode, o, &r->answers, &r->nanswers, &r->gaps, &r->ngaps)) < 0) {
 		hvb_report_free(r);
 		return rc;
@@ -624,6 +626,7 @@ void hvb_report_free(struct hvb_report *r)
 	}
 	free(r->sec);
 	hvb_mode_answers_free(r->answers, r->nanswers, r->gaps);
+	free(r->numa);
 	for (size_t i = 0; i < r->nunmatched; i++)
 		free(r->unmatched[i]);
 	free(r->unmatched);

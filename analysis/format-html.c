@@ -201,6 +201,30 @@ static void h_answer_end(FILE *f, const struct hvb_mode_answer *a)
 	fputs("</div>\n", f);
 }
 
+/* Where memory lay over each sample of the cells that looked (autonuma). */
+static void h_convergence(FILE *f, const struct hvb_report *r)
+{
+	char why[128];
+	int any = 0;
+
+	for (size_t k = 0; k < r->nruns; k++)
+		for (size_t i = 0; i < r->runs[k].n; i++) {
+			const struct hvb_cell_data *c = &r->runs[k].cells[i];
+			char *svg = NULL;
+			if (!c->nconv)
+				continue;
+			if (!any++) {
+				h_heading(f, 2, "Convergence over time");
+				if (!hvb_plot_available(why, sizeof(why))) {
+					h_para(f, why);
+					return;
+				}
+			}
+			int rc = hvb_plot_convergence(c, &svg);
+			embed(f, "convergence", svg, rc);
+		}
+}
+
 static const struct hvb_doc_ops html_doc = {
 	.begin = h_begin,
 	.end = h_end,
@@ -213,6 +237,7 @@ static const struct hvb_doc_ops html_doc = {
 	.group_end = h_group_end,
 	.overview = h_overview,
 	.answer_end = h_answer_end,
+	.convergence = h_convergence,
 };
 
 static int html_write(const struct hvb_report *r, FILE *out) { return hvb_doc_write(r, &html_doc, out); }

@@ -22,10 +22,14 @@ struct hvb_doc_ops {
 	void (*overview)(FILE *f, const struct hvb_report *r);
 	/* After the table of one mode answer: its metric against vCPUs (plots); may be NULL. */
 	void (*answer_end)(FILE *f, const struct hvb_mode_answer *a);
+	/* After the NUMA part: each cell's convergence over time (plots); may be NULL. */
+	void (*convergence)(FILE *f, const struct hvb_report *r);
 };
 int hvb_doc_write(const struct hvb_report *r, const struct hvb_doc_ops *d, FILE *out);
 /* The backend-cost section (format-cost.c): one table per direction and cell. */
 void hvb_cost_part(const struct hvb_report *r, const struct hvb_doc_ops *d, FILE *f);
+/* The report's randomised-against-optimised placement part (format-numa.c). */
+void hvb_numa_part(const struct hvb_report *r, const struct hvb_doc_ops *d, FILE *f);
 /* The judged metric names of a group, in order (caller frees the array). */
 size_t hvb_group_metrics(const struct hvb_cmp *cmps, size_t n, const char ***names);
 #endif

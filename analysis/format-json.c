@@ -37,6 +37,42 @@ static json_t *summary(const struct hvb_summary *s, const struct hvb_ci *ci)
 			 num(ci->lo), num(ci->hi));
 }
 
+static json_t *fig_json(const struct hvb_numa_fig *f)
+{
+	return f->n ? json_pack("{s:I, s:o, s:[o,o]}", "n", (json_int_t)f->n, "median", num(f->median), "median_ci",
+				num(f->ci.lo), num(f->ci.hi))
+		    : json_null();
+}
+
+/* Randomised against optimised placement (analysis/numa.c): one object per metric and group. */
+static json_t *numa_json(const struct hvb_report *r)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < r->nnuma; i++) {
+		const struct hvb_numa_row *n = &r->numa[i];
+		json_t *rnd = n->ndraws ? json_pack("{s:I, s:I, s:o, s:[o,o], s:o, s:o, s:o, s:o, s:o, s:[o,o]}", "draws",
+						    (json_int_t)n->ndraws, "samples", (json_int_t)n->random.n,
+						    "median_of_draws", num(n->draw_median), "median_ci", num(n->draw_ci.lo),
+						    num(n->draw_ci.hi), "min", num(n->draw_min), "max", num(n->draw_max),
+						    "worst", num(n->draw_worst), "worst_draw",
+						    n->worst_draw >= 0 ? json_integer(n->worst_draw) : json_null(),
+						    "share", num(n->random_share), "share_ci", num(n->random_share_ci.lo),
+						    num(n->random_share_ci.hi))
+					: json_null();
+		json_array_append_new(a, json_pack("{s:o, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:[o,o], s:b, s:o, "
+						   "s:[o,o]}", "title", str(n->title), "metric", str(n->metric), "unit",
+						   str(n->unit), "better", hvb_better_name(n->better), "optimised",
+						   str(n->optimised), "optimised_fig", fig_json(&n->opt), "auto",
+						   fig_json(&n->autop), "remote", fig_json(&n->remote), "gain", num(n->gain),
+						   "gain_ci", num(n->gain_ci.lo), num(n->gain_ci.hi), "gain_significant",
+						   n->gain_known, "auto_share", num(n->share), "auto_share_ci",
+						   num(n->share_ci.lo), num(n->share_ci.hi)));
+		json_object_set_new(json_array_get(a, json_array_size(a) - 1), "random", rnd);
+	}
+	return a;
+}
+
 static json_t *cmp_json(const struct hvb_cmp *c)
 {
 	json_t *ms = json_array(), *ps = json_array();
@@ -180,6 +216,8 @@ static int json_write(const struct hvb_report *r, FILE *out)
 	json_object_set_new(o, "sections", secs);
 	if (r->nanswers)
 		json_object_set_new(o, "modes", modes_json(r));
+	if (r->nnuma)
+		json_object_set_new(o, "numa", numa_json(r));
 	for (size_t i = 0; i < r->nunmatched; i++)
 		json_array_append_new(un, str(r->unmatched[i]));
 	json_object_set_new(o, "unmatched", un);

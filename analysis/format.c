@@ -709,6 +709,9 @@ int hvb_doc_write(const struct hvb_report *r, const struct hvb_doc_ops *d, FILE 
 	sections_part(&w);
 	modes_part(&w);
 	hvb_cost_part(r, d, out);
+	hvb_numa_part(r, d, out);
+	if (d->convergence)
+		d->convergence(out, r);
 	cells_part(&w);
 	trouble_part(&w);
 	cell_facts_part(&w);

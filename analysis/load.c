@@ -266,6 +266,35 @@ char *hvb_run_warnings(struct hvb_store *s, int64_t run_id)
 	return out;
 }
 
+/* The convergence series the cell's ok samples stored (autonuma's looks). */
+static int convergence_load(struct hvb_store *s, struct hvb_cell_data *c)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if (sqlite3_prepare_v2(hvb_store_db(s), "SELECT a.data FROM artifacts a JOIN samples s ON s.id = a.sample_id"
+				   " WHERE a.cell_id=? AND a.name='numa-convergence.csv' AND s.status='ok'"
+				   " ORDER BY s.rep", -1, &st, NULL) != SQLITE_OK)
+		return 0; /* a store without them: no plot */
+	sqlite3_bind_int64(st, 1, c->row.id);
+	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+		size_t n = (size_t)sqlite3_column_bytes(st, 0);
+		char **nc = realloc(c->conv, (c->nconv + 1) * sizeof(char *)), *t = malloc(n + 1);
+		if (nc)
+			c->conv = nc;
+		if (!nc || !t) {
+			free(t);
+			rc = HVB_ENOMEM;
+			break;
+		}
+		memcpy(t, sqlite3_column_blob(st, 0), n);
+		t[n] = 0;
+		c->conv[c->nconv++] = t;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 static int cell_cb(const struct hvb_cell_row *r, void *arg)
 {
 	struct load_ctx *x = arg;
@@ -283,7 +312,7 @@ static int cell_cb(const struct hvb_cell_row *r, void *arg)
 		return x->rc = rc;
 	placement_nodes(c, x->nodes);
 	c->facts = hvb_cell_facts(x->s, r->id);
-	return 0;
+	return convergence_load(x->s, c);
 }
 
 static int part_add(struct hvb_run_data *d);
@@ -415,6 +444,9 @@ void hvb_run_data_free(struct hvb_run_data *d)
 		free(c->m);
 		free(c->bad_reason);
 		free(c->facts);
+		for (size_t k = 0; k < c->nconv; k++)
+			free(c->conv[k]);
+		free(c->conv);
 		hvb_cell_row_free(&c->row);
 	}
 	free(d->cells);

@@ -160,6 +160,7 @@ int hvb_metrics_accept(const struct hvb_metrics *ms, const struct hvb_workload_o
 		       size_t nprobes, const char *agent, char *err, size_t len);
 
 /* ---- experiments and plans ---- */
+#define HVB_MAX_GUESTS 64 /* guests = N of one cell, at most */
 struct hvb_cell {
 	int idx;
 	char backend[16];    /* "native", "xen" */
@@ -168,6 +169,7 @@ struct hvb_cell {
 	int vcpus;
 	uint64_t memory;
 	int antagonists;     /* CPU hogs per CPU of the cell through each sample (0: none) */
+	int guests;          /* guests (native: agents) of the cell's spec running the workload together */
 	const struct hvb_workload_ops *wl;
 	char section[64];
 	struct hvb_params params;
@@ -185,6 +187,7 @@ struct hvb_experiment {
 	int interleave;      /* order = interleaved: the cells take turns, one sample each, shuffled per round */
 	const char *agent;   /* set by the caller: another build's hvbench as the native agent, or NULL */
 	uint64_t seed;
+	int random_draws;    /* placement = random: draws over a cell's repetitions (0: one per repetition) */
 	double timeout_s, duration_s, boot_timeout_s;
 	int boot_attempts; /* boots of a cell's guest that dies before its agent answers */
 	char **probes;
@@ -248,6 +251,11 @@ double hvb_experiment_estimate(const struct hvb_experiment *ex);
 double hvb_cell_estimate(const struct hvb_experiment *ex, const struct hvb_cell *c, double sample_s);
 /* The seed of one sample: derived from the experiment's seed, the cell and the repetition. */
 uint64_t hvb_sample_seed(uint64_t seed, const char *cell_key, int rep);
+/* placement = random: the draw repetition rep runs under (random_draws blocks of
+ * repetitions, or one per repetition); -1 when the cell's placement is not random. */
+int hvb_cell_draw(const struct hvb_experiment *ex, const struct hvb_cell *c, int rep);
+/* The seed of draw d of guest g of a cell (independent across draws and guests). */
+uint64_t hvb_draw_seed(uint64_t seed, const char *cell_key, int draw, int guest);
 /* Params of a cell as a JSON object text (caller frees). */
 char *hvb_params_to_json(const struct hvb_params *p);
 /* What the store keeps as the cell's params: the workload's, and antagonists

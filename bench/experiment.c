@@ -52,6 +52,14 @@ const struct hvb_option hvb_experiment_options[] = {
 	  .help = "CPU-burning antagonists per CPU of the cell, pinned there and running through each sample "
 		  "(started before it, stopped after it): the overcommit is 1 + antagonists runnable tasks or "
 		  "vCPUs per CPU. Natively hog processes; Xen guests: an antagonist domain, not yet (skipped)" },
+	{ .name = "guests", .type = HVB_OPT_INT, .def = "1", .min = 1, .max = HVB_MAX_GUESTS,
+	  .help = "guests of the cell's spec started together, each placed by the policy (guest K tries node K "
+		  "first, on CPUs no other guest has while there are enough; random: a draw each), all running the "
+		  "workload at once; figures per guest (guestK.METRIC) and in total. Natively agent processes" },
+	{ .name = "random_draws", .type = HVB_OPT_INT, .def = "0", .min = 0, .max = 10000,
+	  .help = "placement = random: how many seeded draws a cell's repetitions are spread over, in blocks "
+		  "of repetitions (0: a new draw for every repetition); each draw is applied, read back and stored "
+		  "with its samples (metric placement.draw)" },
 	{ .name = "probes", .type = HVB_OPT_STRING, .def = "", .flags = HVB_OPT_LIST,
 	  .help = "probes around every sample (options in [probe.NAME] sections)" },
 	{ .name = "seed", .type = HVB_OPT_INT, .def = "1", .min = 0, .max = 9.2e18,

@@ -222,6 +222,27 @@ uint64_t hvb_sample_seed(uint64_t seed, const char *key, int rep)
 	return h ? h : 1;
 }
 
+int hvb_cell_draw(const struct hvb_experiment *ex, const struct hvb_cell *c, int rep)
+{
+	if (strcmp(c->placement, "random") || rep < 0)
+		return -1;
+	if (!ex->random_draws)
+		return rep;
+	/* Blocks of repetitions, so that a guest is rebuilt once per draw; with
+	 * repetitions = auto (count unknown) the draws take turns. */
+	if (!ex->repetitions)
+		return rep % ex->random_draws;
+	return (int)((int64_t)rep * ex->random_draws / ex->repetitions);
+}
+
+uint64_t hvb_draw_seed(uint64_t seed, const char *cell_key, int draw, int guest)
+{
+	/* Draw 0 of guest 0 keeps the seed a cell's one draw always had; the others
+	 * are apart from every sample's seed (hvb_sample_seed of a repetition). */
+	uint64_t mix = (uint64_t)guest * 0xD1B54A32D192ED03ULL ^ (draw ? 0x8CB92BA72F3D8DD7ULL : 0);
+	return hvb_sample_seed(seed ^ mix, cell_key, draw);
+}
+
 char *hvb_params_to_json(const struct hvb_params *p)
 {
 	json_t *o = json_object();
@@ -240,10 +261,16 @@ char *hvb_cell_params_json(const struct hvb_cell *c)
 	char *s = hvb_params_to_json(&c->params), *t, n[16];
 	json_t *o;
 
-	if (!s || !c->antagonists || !(o = json_loads(s, 0, NULL)))
+	if (!s || (!c->antagonists && c->guests <= 1) || !(o = json_loads(s, 0, NULL)))
 		return s;
-	snprintf(n, sizeof(n), "%d", c->antagonists); /* as the workload's values are: text */
-	json_object_set_new(o, "antagonists", json_string(n));
+	if (c->antagonists) {
+		snprintf(n, sizeof(n), "%d", c->antagonists); /* as the workload's values are: text */
+		json_object_set_new(o, "antagonists", json_string(n));
+	}
+	if (c->guests > 1) {
+		snprintf(n, sizeof(n), "%d", c->guests);
+		json_object_set_new(o, "guests", json_string(n));
+	}
 	t = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(o);
 	free(s);
@@ -255,7 +282,8 @@ int hvb_experiment_axis(const char *name)
 	for (int a = 0; a < 4; a++)
 		if (!strcmp(name, axis_names[a]))
 			return 1;
-	return !strcmp(name, "pv_drivers") || !strcmp(name, "hap") || !strcmp(name, "antagonists");
+	return !strcmp(name, "pv_drivers") || !strcmp(name, "hap") || !strcmp(name, "antagonists") ||
+	       !strcmp(name, "guests");
 }
 
 const struct hvb_cell *hvb_experiment_apart(const struct hvb_experiment *ex)
@@ -282,7 +310,7 @@ static int load_settings(struct builder *b, const struct section *xs)
 		    !hvb_experiment_axis(xs->table[k].name) && strcmp(xs->table[k].name, "name"))
 			return hvb_experiment_fail(b->path, xs->raw_line[k],
 						   "[experiment]: %s takes one value, not the list '%s' (only backends, "
-						   "placement, vcpus, memory, pv_drivers, hap and antagonists expand into the matrix)",
+						   "placement, vcpus, memory, pv_drivers, hap, antagonists and guests expand into the matrix)",
 						   xs->table[k].name, xs->raw[k]);
 	if (strlen(name) >= sizeof(ex->name))
 		return hvb_experiment_fail(b->path, xs->raw_line[opt_index(xs->table, "name")],
@@ -315,6 +343,14 @@ static int load_settings(struct builder *b, const struct section *xs)
 	hvb_parse_time(raw_or_default(xs, "boot_timeout"), &ex->boot_timeout_s);
 	hvb_parse_int(raw_or_default(xs, "boot_attempts"), &v);
 	ex->boot_attempts = (int)v;
+	hvb_parse_int(raw_or_default(xs, "random_draws"), &v);
+	ex->random_draws = (int)v;
+	/* Each draw needs a repetition of its own, or some draw would never be measured. */
+	if (ex->random_draws > (ex->repetitions ? ex->repetitions : ex->max_repetitions))
+		return hvb_experiment_fail(b->path, xs->raw_line[opt_index(xs->table, "random_draws")] ?: xs->line,
+			    "[experiment]: random_draws = %d is more than the %d %srepetitions: each draw needs one",
+			    ex->random_draws, ex->repetitions ? ex->repetitions : ex->max_repetitions,
+			    ex->repetitions ? "" : "maximum ");
 	if (!ex->repetitions && ex->min_repetitions > ex->max_repetitions)
 		return hvb_experiment_fail(b->path, xs->line, "[experiment]: min_repetitions (%d) is above max_repetitions (%d)",
 			    ex->min_repetitions, ex->max_repetitions);
@@ -366,7 +402,7 @@ struct dims {
 };
 
 static int add_cell(struct hvb_experiment *ex, const char *backend, const char *placement, int vcpus,
-		    uint64_t memory, int antagonists, const struct section *ws, char **const *wwords,
+		    uint64_t memory, int antagonists, int guests, const struct section *ws, char **const *wwords,
 		    const size_t *choice)
 {
 	struct hvb_cell *c, *nc;
@@ -392,6 +428,7 @@ static int add_cell(struct hvb_experiment *ex, const char *backend, const char *
 	c->vcpus = vcpus;
 	c->memory = memory;
 	c->antagonists = antagonists;
+	c->guests = guests;
 	c->wl = ws->wl;
 	snprintf(c->section, sizeof(c->section), "%s", ws->name);
 	if (hvb_params_init(&c->params, ws->table) < 0)
@@ -425,6 +462,11 @@ static int add_cell(struct hvb_experiment *ex, const char *backend, const char *
 	/* Only when there are any: the keys of cells without stay what they were. */
 	if (antagonists && off < sizeof(c->key))
 		off += (size_t)snprintf(c->key + off, sizeof(c->key) - off, " antagonists=%d", antagonists);
+	if (guests > 1 && off < sizeof(c->key))
+		off += (size_t)snprintf(c->key + off, sizeof(c->key) - off, " guests=%d", guests);
+	/* Random placement with a set number of draws measures another distribution. */
+	if (!strcmp(placement, "random") && ex->random_draws && off < sizeof(c->key))
+		off += (size_t)snprintf(c->key + off, sizeof(c->key) - off, " draws=%d", ex->random_draws);
 	for (size_t k = 0; k < c->params.n && off < sizeof(c->key); k++)
 		off += (size_t)snprintf(c->key + off, sizeof(c->key) - off, " %s=%s", ws->table[k].name,
 					c->params.values[k] ? c->params.values[k] : "");
@@ -441,7 +483,7 @@ static int add_cell(struct hvb_experiment *ex, const char *backend, const char *
 
 /* Odometer over the workload section's expanding options. */
 static int expand_workload(struct hvb_experiment *ex, const char *backend, const char *placement, int vcpus,
-			   uint64_t memory, int antagonists, const struct section *ws)
+			   uint64_t memory, int antagonists, int guests, const struct section *ws)
 {
 	char **words[MAX_OPTS] = { 0 };
 	size_t nw[MAX_OPTS] = { 0 }, choice[MAX_OPTS] = { 0 }, nopts = 0;
@@ -455,7 +497,7 @@ static int expand_workload(struct hvb_experiment *ex, const char *backend, const
 			goto out;
 	for (;;) {
 		size_t k;
-		if ((rc = add_cell(ex, backend, placement, vcpus, memory, antagonists, ws, words, choice)) < 0)
+		if ((rc = add_cell(ex, backend, placement, vcpus, memory, antagonists, guests, ws, words, choice)) < 0)
 			goto out;
 		for (k = 0; k < nopts; k++) {
 			if (!words[k])
@@ -551,6 +593,10 @@ static int expand(struct builder *b, const struct section *xs)
 	char **hap;
 	size_t nhap;
 	hvb_split_list(raw_or_default(xs, "hap"), &hap, &nhap);
+	/* guests: the same, inside antagonists. */
+	char **gst;
+	size_t ngst;
+	hvb_split_list(raw_or_default(xs, "guests"), &gst, &ngst);
 	for (size_t i = 0; i < u.n[0] && !rc; i++) {
 		int hvm = !strcmp(u.v[0][i], "xen:hvm"), native = !strcmp(u.v[0][i], "native");
 		for (size_t d = 0; d < (hvm ? npvd : 1) * (native ? 1 : nhap) && !rc; d++) {
@@ -571,8 +617,11 @@ static int expand(struct builder *b, const struct section *xs)
 							    has_word(a->v[2], a->n[2], u.v[2][v]) &&
 							    (native || has_word(a->v[3], a->n[3], u.v[3][m])))
 								for (size_t k = 0; k < nant && !rc; k++)
-									rc = expand_workload(b->ex, be, u.v[1][p], int_word(u.v[2][v]),
-											     mem, int_word(ant[k]), &b->s[s]);
+									for (size_t g = 0; g < ngst && !rc; g++)
+										rc = expand_workload(b->ex, be, u.v[1][p],
+												     int_word(u.v[2][v]), mem,
+												     int_word(ant[k]), int_word(gst[g]),
+												     &b->s[s]);
 						}
 					}
 		}
@@ -582,6 +631,7 @@ static int expand(struct builder *b, const struct section *xs)
 	hvb_words_free(pvd, npvd);
 	hvb_words_free(ant, nant);
 	hvb_words_free(hap, nhap);
+	hvb_words_free(gst, ngst);
 	for (int k = 0; k < 4; k++)
 		free(u.v[k]); /* the words belong to the sections' lists */
 	for (size_t s = 0; s < b->ns && sa; s++)
@@ -653,7 +703,9 @@ double hvb_cell_estimate(const struct hvb_experiment *ex, const struct hvb_cell 
 	 * sample's time measured before replaces the target duration. */
 	if (sample_s < 0)
 		sample_s = ex->duration_s + 0.005;
-	return (ex->warmup + reps) * sample_s + 0.01 + (strcmp(c->backend, "native") ? 30 : 0);
+	/* random: the guests are started again for each draw */
+	int starts = hvb_cell_draw(ex, c, 0) < 0 ? 1 : ex->random_draws ? ex->random_draws : reps;
+	return (ex->warmup + reps) * sample_s + 0.01 * starts + (strcmp(c->backend, "native") ? 30.0 * starts : 0);
 }
 
 double hvb_experiment_estimate(const struct hvb_experiment *ex)

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include "bench/bench.h"
@@ -134,7 +135,8 @@ static void record_artifacts(struct run_state *rs, int64_t cell_id, int64_t samp
 /* What a sample's agent sent besides figures: its program's raw output as
  * artifacts of the sample, the facts of what it measured (facts.json, shown
  * with the cell), and its warnings into the run's own. */
-static void keep_outputs(struct run_state *rs, int64_t cell_id, int idx, int64_t sample_id, json_t *reply)
+static void keep_outputs(struct run_state *rs, int64_t cell_id, int idx, int64_t sample_id, json_t *reply,
+			 const char *prefix)
 {
 	json_t *arts = json_object_get(reply, "artifacts"), *facts = json_object_get(reply, "facts"), *a;
 	const char *w = json_string_value(json_object_get(reply, "warnings"));
@@ -144,11 +146,15 @@ static void keep_outputs(struct run_state *rs, int64_t cell_id, int idx, int64_t
 		const char *name = json_string_value(json_object_get(a, "name"));
 		const char *mime = json_string_value(json_object_get(a, "mime"));
 		const char *data = json_string_value(json_object_get(a, "data"));
+		char full[300];
+		snprintf(full, sizeof(full), "%s%s", prefix, name ? name : "");
 		if (name && *name && data && sample_id > 0 && !strchr(name, '/'))
-			hvb_store_artifact_add(rs->s, rs->run_id, cell_id, sample_id, name, mime ? mime : "text/plain",
+			hvb_store_artifact_add(rs->s, rs->run_id, cell_id, sample_id, full, mime ? mime : "text/plain",
 					       data, json_string_length(json_object_get(a, "data")));
 	}
-	if (json_is_object(facts) && json_object_size(facts) && sample_id > 0) {
+	/* The facts of what was measured: the first guest's (the guests share the host). */
+	if (json_is_object(facts) && json_object_size(facts) && sample_id > 0 &&
+	    (!*prefix || !strcmp(prefix, "guest0."))) {
 		char *t = json_dumps(facts, JSON_COMPACT | JSON_SORT_KEYS);
 		if (t)
 			hvb_store_artifact_add(rs->s, rs->run_id, cell_id, sample_id, "facts.json", "application/json", t,
@@ -159,7 +165,8 @@ static void keep_outputs(struct run_state *rs, int64_t cell_id, int idx, int64_t
 	while (w && *w) {
 		char line[2300];
 		size_t n = strcspn(w, "\n");
-		snprintf(line, sizeof(line), "cell %d, agent: %.*s\n", idx, (int)(n > 2200 ? 2200 : n), w);
+		snprintf(line, sizeof(line), "cell %d, agent%s%.*s: %.*s\n", idx, *prefix ? " of " : "",
+			 *prefix ? (int)strlen(prefix) - 1 : 0, prefix, (int)(n > 2200 ? 2200 : n), w);
 		hvb_log_capture_add(line);
 		w += n + (w[n] == '\n');
 	}
@@ -219,8 +226,8 @@ static int agent_gone(void *arg, char *why, size_t len)
 	return a->be->alive(a->g, why, len) < 0;
 }
 
-static int agent_start(struct run_state *rs, const struct hvb_cell *c, const struct hvb_placement *plan,
-		       struct agent *a, int64_t row_id, char **placement_json, char *why, size_t len)
+static int agent_start(struct run_state *rs, const struct hvb_cell *c, const struct hvb_placement *plan, int guest,
+		       int nguests, struct agent *a, int64_t row_id, char **placement_json, char *why, size_t len)
 {
 	char name[64], err[512], console[512] = "", *rb = NULL, *pj;
 	void *reply = NULL;
@@ -233,7 +240,11 @@ static int agent_start(struct run_state *rs, const struct hvb_cell *c, const str
 				       .need_peer = !!(c->wl->flags & HVB_WL_NEEDS_PEER), .agent = rs->ex->agent,
 				       .console_path = console, .console_path_len = sizeof(console) };
 
-	snprintf(name, sizeof(name), "hvbench-%lld-%d", (long long)rs->run_id, c->idx);
+	/* Guests of one cell: hvbench-RUN-CELL-gK (hvb_xen_is_guest_name knows both). */
+	if (nguests > 1)
+		snprintf(name, sizeof(name), "hvbench-%lld-%d-g%d", (long long)rs->run_id, c->idx, guest);
+	else
+		snprintf(name, sizeof(name), "hvbench-%lld-%d", (long long)rs->run_id, c->idx);
 	memset(a, 0, sizeof(*a));
 	a->be = hvb_backend_find(c->backend);
 	if ((rc = a->be->start(&spec, &a->g, why, len)) < 0) {
@@ -289,6 +300,9 @@ static int agent_start(struct run_state *rs, const struct hvb_cell *c, const str
 		}
 	}
 	json_decref(hello);
+	/* Host probes watch the first guest; the others' figures are their agents' own. */
+	if (guest > 0)
+		return 0;
 	artifact_dir(rs, c, a->artifact_dir, sizeof(a->artifact_dir));
 	struct hvb_probe_target t = { .pid = a->be->pid(a->g), .domid = a->be->domid ? a->be->domid(a->g) : -1,
 				      .guest_name = a->be->domid ? name : NULL,
@@ -339,8 +353,11 @@ struct cell_run {
 	struct run_state *rs;
 	const struct hvb_cell *c;
 	struct hvb_cell_row row;
-	struct hvb_placement plan;
-	struct agent a;
+	struct hvb_placement *plan; /* one per guest */
+	struct agent *a;            /* one per guest; a[0] carries the host probes */
+	int ng;                     /* guests */
+	int draw;                   /* placement = random: the draw the plans are of; -1 otherwise */
+	const struct hvb_topo *topo;
 	char why[1024], stop_why[1280], last_err[256], *pj;
 	int rep, nok, nfail;
 	int warmed; /* the warm-ups were tried: once per cell, whatever became of them */
@@ -432,10 +449,10 @@ static void agent_name(const struct cell_run *cr, char *buf, size_t len)
 {
 	if (cr->rs->ex->agent)
 		snprintf(buf, len, "the agent %s", cr->rs->ex->agent);
-	else if (cr->a.be && cr->a.be->domid)
+	else if (cr->a[0].be && cr->a[0].be->domid)
 		snprintf(buf, len, "the agent in guest hvbench-%lld-%d", (long long)cr->rs->run_id, cr->c->idx);
 	else
-		snprintf(buf, len, "the agent (hvbench agent, pid %d)", cr->a.be && cr->a.g ? (int)cr->a.be->pid(cr->a.g) : -1);
+		snprintf(buf, len, "the agent (hvbench agent, pid %d)", cr->a[0].be && cr->a[0].g ? (int)cr->a[0].be->pid(cr->a[0].g) : -1);
 }
 
 /* Repetitions a cell owes: all of them, or the least an auto cell takes. */
@@ -444,74 +461,215 @@ static int target_reps(const struct cell_run *cr)
 	return cr->rs->ex->repetitions ? cr->rs->ex->repetitions : cr->rs->ex->min_repetitions;
 }
 
+/* One guest's request, sent and answered on its own thread when the cell has
+ * several guests, so that they all run the workload at once. */
+struct guest_call {
+	struct hvb_agent_conn *conn;
+	char *req;
+	double timeout_s;
+	void *reply;
+	char err[1024];
+	int rc;
+};
+
+static void *guest_call_run(void *arg)
+{
+	struct guest_call *gc = arg;
+
+	gc->rc = gc->req ? hvb_agent_call(gc->conn, gc->req, gc->timeout_s, &gc->reply, gc->err, sizeof(gc->err))
+			 : HVB_ENOMEM;
+	return NULL;
+}
+
+/* Sends every guest its request and waits for every reply. */
+static void guests_call(struct guest_call *gc, int ng)
+{
+	pthread_t th[HVB_MAX_GUESTS];
+	int started[HVB_MAX_GUESTS] = { 0 };
+
+	for (int g = 1; g < ng; g++)
+		started[g] = pthread_create(&th[g], NULL, guest_call_run, &gc[g]) == 0;
+	guest_call_run(&gc[0]);
+	for (int g = 1; g < ng; g++) {
+		if (started[g])
+			pthread_join(th[g], NULL);
+		else
+			guest_call_run(&gc[g]); /* no thread: after the others, said by the times */
+	}
+}
+
+/* The sample of a cell of several guests: each guest's workload figures as
+ * guestK.METRIC, and the cell's own METRIC over the guests: their sum for rates
+ * (a unit ending in /s) and for the operations counted (ops, ops.*), their mean otherwise
+ * (latencies, levels). Probe figures are the first guest's (its host probes). */
+static int guests_merge(struct hvb_metrics *total, struct hvb_metrics *per, int ng)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < per[0].n && rc == 0; i++) {
+		const struct hvb_metric *m = &per[0].m[i];
+		size_t ulen = strlen(m->unit);
+		int sum = !strcmp(m->name, "ops") || !strncmp(m->name, "ops.", 4) || (ulen >= 2 && !strcmp(m->unit + ulen - 2, "/s")),
+		    all = 1;
+		double v = 0;
+		if (hvb_probe_owns_metric(m->name)) {
+			rc = hvb_metrics_add(total, m->name, m->value, m->unit, m->better);
+			continue;
+		}
+		for (int g = 0; g < ng && all; g++) {
+			const struct hvb_metric *o = hvb_metrics_get(&per[g], m->name);
+			if (!o)
+				all = 0;
+			else
+				v += o->value;
+		}
+		if (all)
+			rc = hvb_metrics_add(total, m->name, sum ? v : v / ng, m->unit, m->better);
+	}
+	for (int g = 0; g < ng && rc == 0; g++)
+		for (size_t i = 0; i < per[g].n && rc == 0; i++)
+			if (!hvb_probe_owns_metric(per[g].m[i].name))
+				rc = hvb_metrics_addf(total, per[g].m[i].value, per[g].m[i].unit, per[g].m[i].better,
+						      "guest%d.%s", g, per[g].m[i].name);
+	return rc;
+}
+
+/* Where the sample ran, as context figures: the draw (placement = random) and
+ * the share of the guests' CPUs whose memory is local by the plan, which the
+ * agents' and backend's readback matched before the guests were used. */
+static void placement_figures(const struct cell_run *cr, struct hvb_metrics *ms)
+{
+	double share = 0;
+	int known = 1;
+
+	if (cr->draw >= 0)
+		hvb_metrics_add(ms, "placement.draw", cr->draw, "count", HVB_INFO);
+	for (int g = 0; g < cr->ng && known; g++) {
+		double s = hvb_placement_local_share(cr->topo, &cr->plan[g]);
+		known = !isnan(s);
+		share += s;
+	}
+	if (known && cr->ng)
+		hvb_metrics_add(ms, "placement.local_share", share / cr->ng, "ratio", HVB_INFO);
+}
+
+/* One guest's reply into its figures: 0, HVB_ESKIP (the workload cannot run
+ * here: why in cr->why), or another code with err. */
+static int guest_reply(struct cell_run *cr, int g, json_t *r, struct hvb_metrics *ms, char *err, size_t len)
+{
+	const char *e = json_string_value(json_object_get(r, "error"));
+	char who[256];
+
+	if (json_is_true(json_object_get(r, "skip"))) {
+		snprintf(cr->why, sizeof(cr->why), "%s", e ? e : "the workload cannot run here");
+		return HVB_ESKIP;
+	}
+	if (!json_is_true(json_object_get(r, "ok"))) {
+		snprintf(err, len, "%s", e ? e : "the agent said no, without a reason");
+		return HVB_ECHILD;
+	}
+	if (hvb_metrics_from_json(json_object_get(r, "metrics"), ms, err, len) < 0)
+		return HVB_ECHILD; /* a failed sample; the agent goes on */
+	agent_name(cr, who, sizeof(who));
+	if (cr->ng > 1) {
+		size_t n = strlen(who);
+		snprintf(who + n, sizeof(who) - n, ", guest %d", g);
+	}
+	if (hvb_metrics_accept(ms, cr->c->wl, cr->rs->ex->probes, cr->rs->ex->nprobes, who, err, len) < 0) {
+		hvb_metrics_free(ms); /* none of what it sent is stored */
+		return HVB_EPROTO;
+	}
+	return 0;
+}
+
 /* One request: a warm-up (stored flagged) or a sample (stored at once). */
 static int one_sample(struct cell_run *cr, int rep, int warmup, int *ok)
 {
 	struct run_state *rs = cr->rs;
 	const struct hvb_cell *c = cr->c;
-	struct agent *a = &cr->a;
+	struct agent *a = &cr->a[0];
 	uint64_t seed = hvb_sample_seed(rs->ex->seed, c->key, warmup ? -1 - rep : rep);
-	char *req = request_json(rs, c, a, seed), err[1024] = "", notebuf[2200];
-	struct hvb_metrics ms = { 0 };
+	char err[1024] = "", notebuf[2200];
+	struct hvb_metrics ms = { 0 }, per[HVB_MAX_GUESTS];
 	struct hvb_sample_row sr = { .cell_id = cr->row.id, .rep = rep, .seed = seed, .started = wall_now() };
-	void *reply = NULL;
-	json_t *outputs = NULL; /* the reply, kept for keep_outputs once the sample has its id */
-	struct hvb_antagonists *ant = NULL;
+	struct guest_call gc[HVB_MAX_GUESTS];
+	struct hvb_antagonists *ant[HVB_MAX_GUESTS] = { 0 };
 	char antnote[320] = "";
-	double t0, t1;
-	int rc;
+	double t0, t1, wl_s = 0;
+	int rc = 0, ng = cr->ng, g;
 
+	memset(gc, 0, sizeof(gc[0]) * (size_t)ng);
+	memset(per, 0, sizeof(per[0]) * (size_t)ng);
+	for (g = 0; g < ng; g++) {
+		/* Each guest its own seed; guest 0 the sample's, as a cell of one guest has. */
+		uint64_t gs = g ? hvb_sample_seed(rs->ex->seed ^ (uint64_t)g * 0xD1B54A32D192ED03ULL, c->key,
+						  warmup ? -1 - rep : rep) : seed;
+		gc[g] = (struct guest_call){ .conn = &cr->a[g].conn, .req = request_json(rs, c, &cr->a[g], gs),
+					     .timeout_s = rs->ex->timeout_s };
+	}
 	/* The antagonists run through the whole sample, probes' windows included. */
-	rc = c->antagonists ? a->be->antagonists_start(a->g, c->antagonists, &ant, err, sizeof(err)) : 0;
+	for (g = 0; g < ng && rc == 0 && c->antagonists; g++)
+		rc = cr->a[g].be->antagonists_start(cr->a[g].g, c->antagonists, &ant[g], err, sizeof(err));
 	hvb_probe_set_start(a->host_probes);
 	t0 = hvb_now();
 	if (rc == 0)
-		rc = req ? hvb_agent_call(&a->conn, req, rs->ex->timeout_s, &reply, err, sizeof(err)) : HVB_ENOMEM;
+		guests_call(gc, ng);
 	t1 = hvb_now();
 	hvb_probe_set_stop(a->host_probes);
-	if (ant)
-		a->be->antagonists_stop(a->g, ant, antnote, sizeof(antnote));
-	free(req);
+	for (g = 0; g < ng; g++)
+		if (ant[g]) {
+			size_t n = strlen(antnote);
+			char note[320];
+			cr->a[g].be->antagonists_stop(cr->a[g].g, ant[g], note, sizeof(note));
+			snprintf(antnote + n, sizeof(antnote) - n, "%s%.300s", n ? "; " : "", note);
+		}
 	rs->clk->time += t1 - t0;
 	*ok = 0;
-	if (rc == 0) {
-		json_t *r = reply;
-		const char *e = json_string_value(json_object_get(r, "error"));
-		outputs = json_incref(r);
-		if (json_is_true(json_object_get(r, "skip"))) {
-			keep_outputs(rs, cr->row.id, c->idx, 0, r); /* its warnings */
-			json_decref(outputs);
-			/* The workload cannot run here: the cell is skipped, not failed. */
-			snprintf(cr->why, sizeof(cr->why), "%s", e ? e : "the workload cannot run here");
-			json_decref(r);
-			return HVB_ESKIP;
+	/* The first guest that failed decides the sample's fate; every guest's figures or none. */
+	for (g = 0; g < ng && rc == 0; g++) {
+		if ((rc = gc[g].rc) < 0) {
+			snprintf(err, sizeof(err), "%s", gc[g].err);
+			break;
 		}
-		if (!json_is_true(json_object_get(r, "ok")))
-			snprintf(err, sizeof(err), "%s", e ? e : "the agent said no, without a reason");
-		else if (hvb_metrics_from_json(json_object_get(r, "metrics"), &ms, err, sizeof(err)) == 0) {
-			char who[256];
-			agent_name(cr, who, sizeof(who));
-			if (hvb_metrics_accept(&ms, c->wl, rs->ex->probes, rs->ex->nprobes, who, err, sizeof(err)) < 0) {
-				hvb_metrics_free(&ms); /* none of what it sent is stored */
-				json_decref(r);
-				rc = HVB_EPROTO;
-				goto stored;
-			}
-			*ok = 1;
-			sr.workload_s = json_real_value(json_object_get(r, "workload_s"));
-			hvb_probe_set_collect(a->host_probes, &ms);
-			hvb_backend_cost(&ms); /* per packet, per request: needs every probe's figures */
-			const char *notes = json_string_value(json_object_get(r, "notes"));
-			if ((notes && *notes) || a->probe_notes[0] || antnote[0]) {
-				snprintf(notebuf, sizeof(notebuf), "%s%s%s%s%s", antnote,
-					 antnote[0] && a->probe_notes[0] ? "; " : "", a->probe_notes,
-					 (antnote[0] || a->probe_notes[0]) && notes && *notes ? "; " : "", notes ? notes : "");
-				sr.reason = notebuf;
-			}
+		rc = guest_reply(cr, g, gc[g].reply, &per[g], err, sizeof(err));
+		if (rc == HVB_ESKIP) {
+			keep_outputs(rs, cr->row.id, c->idx, 0, gc[g].reply, ""); /* its warnings */
+			goto out;
 		}
-		json_decref(r);
+		if (rc < 0)
+			break;
+		wl_s = fmax(wl_s, json_real_value(json_object_get(gc[g].reply, "workload_s")));
 	}
-stored:
+	if (rc < 0 && ng > 1) {
+		char e[sizeof(err)];
+		snprintf(e, sizeof(e), "guest %d: %.1000s", g, err);
+		snprintf(err, sizeof(err), "%s", e);
+	}
+	if (rc == HVB_ECHILD && g < ng && gc[g].rc == 0)
+		rc = 0; /* the agent said no: a failed sample, the agent is fine */
+	else if (rc == 0 && !err[0]) {
+		*ok = 1;
+		if (ng > 1 && guests_merge(&ms, per, ng) < 0)
+			rc = HVB_ENOMEM, *ok = 0;
+		else if (ng == 1) {
+			ms = per[0];
+			memset(&per[0], 0, sizeof(per[0]));
+		}
+	}
+	if (*ok) {
+		sr.workload_s = wl_s;
+		hvb_probe_set_collect(a->host_probes, &ms);
+		hvb_backend_cost(&ms); /* per packet, per request: needs every probe's figures */
+		if (cr->draw >= 0 || ng > 1)
+			placement_figures(cr, &ms);
+		const char *notes = json_string_value(json_object_get(gc[0].reply, "notes"));
+		if ((notes && *notes) || a->probe_notes[0] || antnote[0]) {
+			snprintf(notebuf, sizeof(notebuf), "%s%s%s%s%s", antnote,
+				 antnote[0] && a->probe_notes[0] ? "; " : "", a->probe_notes,
+				 (antnote[0] || a->probe_notes[0]) && notes && *notes ? "; " : "", notes ? notes : "");
+			sr.reason = notebuf;
+		}
+	}
 	sr.wall_s = t1 - t0;
 	snprintf(sr.status, sizeof(sr.status), "%s", *ok ? "ok" : rc == HVB_ETIMEDOUT ? "timeout" : "failed");
 	if (!*ok) {
@@ -519,11 +677,8 @@ stored:
 		if (!warmup)
 			snprintf(cr->last_err, sizeof(cr->last_err), "%s", err);
 	}
-	if (rc == HVB_EINTR) {
-		hvb_metrics_free(&ms);
-		json_decref(outputs);
-		return rc;
-	}
+	if (rc == HVB_EINTR)
+		goto out;
 	if (!warmup) {
 		if (*ok)
 			series_add(cr, &ms);
@@ -542,12 +697,55 @@ stored:
 		rc = HVB_EDB;
 	else if (!warmup && a->host_probes && a->artifact_dir[0])
 		record_artifacts(rs, cr->row.id, sr.id, a->artifact_dir, sr.started);
-	if (outputs)
-		keep_outputs(rs, cr->row.id, c->idx, rc == HVB_EDB || warmup ? 0 : sr.id, outputs);
-	json_decref(outputs);
-	hvb_metrics_free(&ms);
+	/* The draw and every guest's placement as applied and read back, with the sample. */
+	if (rc != HVB_EDB && !warmup && cr->pj && (cr->draw >= 0 || ng > 1))
+		hvb_store_artifact_add(rs->s, rs->run_id, cr->row.id, sr.id, "placement.json", "application/json",
+				       cr->pj, strlen(cr->pj));
+	for (g = 0; g < ng; g++)
+		if (gc[g].reply) {
+			char prefix[16] = "";
+			if (ng > 1)
+				snprintf(prefix, sizeof(prefix), "guest%d.", g);
+			keep_outputs(rs, cr->row.id, c->idx, rc == HVB_EDB || warmup ? 0 : sr.id, gc[g].reply, prefix);
+		}
 	progress(rs, c, rep, rs->ex->repetitions, warmup, *ok ? "sample" : "fail", *ok ? NULL : err);
+out:
+	for (g = 0; g < ng; g++) {
+		free(gc[g].req);
+		json_decref(gc[g].reply);
+		hvb_metrics_free(&per[g]);
+	}
+	hvb_metrics_free(&ms);
 	return rc;
+}
+
+static void agents_stop(struct cell_run *cr, int force)
+{
+	for (int g = 0; cr->a && g < cr->ng; g++)
+		agent_stop(&cr->a[g], force);
+}
+
+/* The plans of every guest for draw d (-1: the cell's one placement); 0, or
+ * HVB_ESKIP or another code with cr->why. */
+static int plan_draw(struct cell_run *cr, int d)
+{
+	const struct run_state *rs = cr->rs;
+	struct hvb_cpuset taken = { { 0 } };
+	int kind = hvb_placement_kind_parse(cr->c->placement), rc;
+
+	for (int g = 0; g < cr->ng; g++)
+		if ((rc = hvb_placement_plan_guest(cr->topo, (enum hvb_placement_kind)kind, cr->c->vcpus,
+						   hvb_draw_seed(rs->ex->seed, cr->c->key, d < 0 ? 0 : d, g), g, &taken,
+						   &cr->plan[g], cr->why, sizeof(cr->why))) < 0) {
+			if (cr->ng > 1) {
+				char why[sizeof(cr->why)];
+				snprintf(why, sizeof(why), "guest %d of %d: %.900s", g, cr->ng, cr->why);
+				snprintf(cr->why, sizeof(cr->why), "%s", why);
+			}
+			return rc;
+		}
+	cr->draw = d;
+	return 0;
 }
 
 /* The ends of a cell: 1 (finished) so that callers can return them. A cell
@@ -572,7 +770,7 @@ static int cell_stop(struct cell_run *cr, int rc)
 	const char *status;
 
 	clock_settle(cr);
-	agent_stop(&cr->a, rc == HVB_EINTR);
+	agents_stop(cr, rc == HVB_EINTR);
 	if (rc == HVB_EINTR || rc == HVB_EDB) {
 		hvb_store_cell_update(rs->s, cr->row.id, "interrupted",
 				      rc == HVB_EINTR ? "interrupted before every repetition was stored"
@@ -651,6 +849,10 @@ static int cell_begin(struct cell_run *cr, struct run_state *rs, const struct hv
 	memset(cr, 0, sizeof(*cr));
 	cr->rs = rs;
 	cr->c = c;
+	cr->ng = c->guests > 1 ? c->guests : 1;
+	cr->draw = -1;
+	if (!(cr->plan = calloc((size_t)cr->ng, sizeof(*cr->plan))) || !(cr->a = calloc((size_t)cr->ng, sizeof(*cr->a))))
+		return HVB_ENOMEM;
 	*row = (struct hvb_cell_row){ .run_id = rs->run_id, .idx = c->idx, .vcpus = c->vcpus, .memory = c->memory };
 	snprintf(row->key, sizeof(row->key), "%s", c->key);
 	snprintf(row->backend, sizeof(row->backend), "%s", c->backend);
@@ -683,10 +885,53 @@ static int cell_begin(struct cell_run *cr, struct run_state *rs, const struct hv
 		snprintf(cr->why, sizeof(cr->why), "%s: cannot read the topology", be->name);
 		return cell_give_up(cr, cr->why);
 	}
-	if ((rc = hvb_placement_plan(rs->topo[bi], (enum hvb_placement_kind)kind, c->vcpus,
-				     hvb_sample_seed(rs->ex->seed, c->key, 0), &cr->plan, cr->why, sizeof(cr->why))) < 0)
+	if (kind < 0) {
+		snprintf(cr->why, sizeof(cr->why), "unknown placement '%s'", c->placement);
+		return cell_give_up(cr, cr->why);
+	}
+	cr->topo = rs->topo[bi];
+	if ((rc = plan_draw(cr, hvb_cell_draw(rs->ex, c, 0))) < 0)
 		return rc == HVB_ESKIP ? cell_skip(cr) : cell_give_up(cr, cr->why);
 	return 0;
+}
+
+/* Starts every guest of the cell on its plan; cr->pj becomes the cell's
+ * placement as applied and read back: the first guest's, with the draw and,
+ * for several guests, each guest's under "guests". */
+static int guests_start(struct cell_run *cr)
+{
+	json_t *all = cr->ng > 1 ? json_array() : NULL, *top = NULL;
+	int rc = 0;
+
+	for (int g = 0; g < cr->ng && rc == 0; g++) {
+		char *pj = NULL;
+		rc = agent_start(cr->rs, cr->c, &cr->plan[g], g, cr->ng, &cr->a[g], cr->row.id, &pj, cr->why,
+				 sizeof(cr->why));
+		json_t *o = pj ? json_loads(pj, 0, NULL) : NULL;
+		free(pj);
+		if (rc < 0 && cr->ng > 1) {
+			char why[sizeof(cr->why)];
+			snprintf(why, sizeof(why), "guest %d of %d: %.900s", g, cr->ng, cr->why);
+			snprintf(cr->why, sizeof(cr->why), "%s", why);
+		}
+		if (!o)
+			continue;
+		if (all)
+			json_array_append(all, o);
+		if (!top)
+			top = json_deep_copy(o);
+		json_decref(o);
+	}
+	if (top) {
+		if (cr->draw >= 0)
+			json_object_set_new(top, "draw", json_integer(cr->draw));
+		if (all)
+			json_object_set(top, "guests", all);
+		cr->pj = json_dumps(top, JSON_COMPACT);
+		json_decref(top);
+	}
+	json_decref(all);
+	return rc;
 }
 
 /* The agent of a cell with its warm-ups: 0 ready, 1 when the cell is finished
@@ -699,11 +944,11 @@ static int cell_agent(struct cell_run *cr)
 
 	free(cr->pj);
 	cr->pj = NULL;
-	rc = agent_start(rs, cr->c, &cr->plan, &cr->a, cr->row.id, &cr->pj, cr->why, sizeof(cr->why));
+	rc = guests_start(cr);
 	if (cr->pj)
 		hvb_store_cell_update(rs->s, cr->row.id, "running", NULL, cr->pj);
 	if (rc < 0) {
-		agent_stop(&cr->a, 1);
+		agents_stop(cr, 1);
 		/* A guest that died before its agent answered (a crash, a triple fault) is
 		 * built again, up to boot_attempts boots: nothing was measured in it. A
 		 * boot that timed out is not tried again: it would take as long. */
@@ -730,11 +975,11 @@ static int cell_agent(struct cell_run *cr)
 	if (rc == HVB_EINTR || rc == HVB_EDB)
 		return cell_stop(cr, rc);
 	if (rc == HVB_ESKIP) {
-		agent_stop(&cr->a, 0);
+		agents_stop(cr, 0);
 		return cell_skip(cr);
 	}
 	if (rc == HVB_ETIMEDOUT || rc == HVB_ECHILD || rc == HVB_EPROTO) {
-		agent_stop(&cr->a, 1);
+		agents_stop(cr, 1);
 		return 2;
 	}
 	return 0;
@@ -748,8 +993,6 @@ static int cell_turn(struct cell_run *cr)
 
 	if (hvb_run_interrupted())
 		return cell_stop(cr, HVB_EINTR);
-	if (!cr->a.g && (rc = cell_agent(cr)) != 0)
-		return rc == 2 ? 0 : rc;
 	if (enough(cr, cr->stop_why, sizeof(cr->stop_why)))
 		return cell_stop(cr, 0);
 	/* A cell that keeps failing stops, and says so for each sample it did not try. */
@@ -764,17 +1007,26 @@ static int cell_turn(struct cell_run *cr)
 		cr->rep++;
 		return 0;
 	}
+	/* placement = random: a repetition of another draw runs on guests placed afresh. */
+	int d = hvb_cell_draw(cr->rs->ex, cr->c, cr->rep);
+	if (d >= 0 && d != cr->draw) {
+		agents_stop(cr, 0);
+		if ((rc = plan_draw(cr, d)) < 0)
+			return rc == HVB_ESKIP ? cell_skip(cr) : cell_give_up(cr, cr->why);
+	}
+	if (!cr->a[0].g && (rc = cell_agent(cr)) != 0)
+		return rc == 2 ? 0 : rc;
 	rc = one_sample(cr, cr->rep, 0, &ok);
 	if (rc == HVB_EINTR || rc == HVB_EDB)
 		return cell_stop(cr, rc);
 	if (rc == HVB_ESKIP) {
-		agent_stop(&cr->a, 0);
+		agents_stop(cr, 0);
 		return cell_skip(cr);
 	}
 	cr->nok += ok;
 	cr->nfail += !ok;
 	if (rc == HVB_ETIMEDOUT || rc == HVB_ECHILD || rc == HVB_EPROTO)
-		agent_stop(&cr->a, 1); /* killed with its children; the next sample starts afresh */
+		agents_stop(cr, 1); /* killed with their children; the next sample starts afresh */
 	cr->rep++;
 	return 0;
 }
@@ -783,6 +1035,10 @@ static void cell_free(struct cell_run *cr)
 {
 	free(cr->pj);
 	cr->pj = NULL;
+	free(cr->plan);
+	free(cr->a);
+	cr->plan = NULL;
+	cr->a = NULL;
 	series_clear(cr);
 }
 
@@ -979,8 +1235,10 @@ int hvb_run_many(struct hvb_store *s, struct hvb_experiment *const *ex, const ch
 			more = 1;
 			struct cell_run *c = &cr[ncr];
 			int b = cell_begin(c, &rs[r], &ex[r]->cells[i]);
-			if (b < 0)
+			if (b < 0) {
 				rc = b;
+				cell_free(c);
+			}
 			else if (b == 1)
 				cell_free(c);
 			else if (interleave) {

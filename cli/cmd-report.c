@@ -34,9 +34,10 @@ HVB_COMMAND(report)
 {
 	static const struct option longopts[] = {
 		HVB_CLI_ANALYSIS_OPTIONS, { "baseline", required_argument, NULL, 'b' }, { "min-effect", required_argument, NULL, 'm' },
+		{ "placement-baseline", required_argument, NULL, 'P' },
 		{ 0 },
 	};
-	const char *baseline = "native", *spec = "last";
+	const char *baseline = "native", *spec = "last", *placement_baseline = NULL;
 	struct hvb_cli_aopts ao;
 	struct hvb_report r;
 	struct hvb_store *s;
@@ -45,8 +46,18 @@ HVB_COMMAND(report)
 
 	hvb_cli_aopts_init(&ao, "report");
 	optind = 1;
-	while ((c = getopt_long(argc, argv, HVB_CLI_ANALYSIS_SHORT "b:m:", longopts, NULL)) != -1) {
-		if (c == 'b') {
+	while ((c = getopt_long(argc, argv, HVB_CLI_ANALYSIS_SHORT "b:m:P:", longopts, NULL)) != -1) {
+		if (c == 'P') {
+			/* the placement others are compared with, and the optimised one of the NUMA part */
+			if (hvb_placement_kind_parse(optarg) < 0) {
+				fprintf(stderr, "hvbench report: --placement-baseline '%s': expected one of:", optarg);
+				for (size_t i = 0; hvb_placement_names[i]; i++)
+					fprintf(stderr, " %s", hvb_placement_names[i]);
+				fputc('\n', stderr);
+				return HVB_EXIT_USAGE;
+			}
+			placement_baseline = optarg;
+		} else if (c == 'b') {
 			if (!known_mode(optarg))
 				return HVB_EXIT_USAGE;
 			baseline = optarg;
@@ -59,6 +70,7 @@ HVB_COMMAND(report)
 		spec = argv[optind];
 	if ((rc = hvb_cli_open_runs(&ao, &spec, 1, &s, &id)) != HVB_EXIT_OK)
 		return rc;
+	ao.o.placement_baseline = placement_baseline;
 	rc = hvb_report_build_set(s, ao.set[0], ao.nset[0], baseline, &ao.o, &r);
 	hvb_cli_aopts_free(&ao);
 	if (rc < 0) {

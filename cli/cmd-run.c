@@ -107,15 +107,30 @@ static void print_plan(const struct hvb_experiment *ex, struct hvb_store *db)
 		int skip = 0;
 		snprintf(line, sizeof(line), "[%d] %s", c->idx, c->key);
 		hvb_text_wrap(stdout, line, 0, 4, hvb_cli_width());
-		if ((skip = !be->supported(c->mode, why, sizeof(why))) ||
-		    (skip = !strcmp(c->backend, "native") && t &&
-			    hvb_placement_plan(t, (enum hvb_placement_kind)kind, c->vcpus,
-					       hvb_sample_seed(ex->seed, c->key, 0), &pl, why, sizeof(why)) < 0))
+		int ng = c->guests > 1 ? c->guests : 1, native = !strcmp(c->backend, "native") && t;
+		struct hvb_cpuset taken = { { 0 } };
+		skip = !be->supported(c->mode, why, sizeof(why));
+		/* each guest's plan, as the runner makes it: the first draw of random */
+		for (int g = 0; g < ng && !skip && native; g++) {
+			skip = hvb_placement_plan_guest(t, (enum hvb_placement_kind)kind, c->vcpus,
+							hvb_draw_seed(ex->seed, c->key, 0, g), g, &taken, &pl, why,
+							sizeof(why)) < 0;
+			if (!skip && ng > 1)
+				snprintf(line, sizeof(line), "guest %d: %s", g, pl.desc);
+			else if (!skip)
+				snprintf(line, sizeof(line), "%s", pl.desc);
+			if (!skip)
+				hvb_text_wrap(stdout, line, 4, 6, hvb_cli_width());
+		}
+		if (skip) {
 			snprintf(line, sizeof(line), "will be skipped: %s", why);
-		else
-			snprintf(line, sizeof(line), "%s", !strcmp(c->backend, "native") && t ? pl.desc : "");
-		if (*line)
 			hvb_text_wrap(stdout, line, 4, 6, hvb_cli_width());
+		} else if (hvb_cell_draw(ex, c, 0) >= 0) {
+			int nd = ex->random_draws ? ex->random_draws : ex->repetitions;
+			snprintf(line, sizeof(line), "the first of %d%s draws, each applied, read back and stored with its "
+				 "samples", nd, ex->repetitions ? "" : " or more");
+			hvb_text_wrap(stdout, line, 4, 6, hvb_cli_width());
+		}
 		nskip += (size_t)skip;
 		if (skip)
 			continue;

@@ -88,13 +88,16 @@ const struct hvb_command hvb_commands[] = {
 	  "refused (exit 2); a failed build step exits 1, its output in DIR/build.log.", cmd_hv },
 	{ "report", "report one run: guest modes, NUMA placements, probe figures, failures, host",
 	  "[RUN] [--format text|md|html|json] [--output FILE] [--baseline MODE] [--alpha A] [--min-effect PCT]\n"
-	  "       [--heatmap-metric METRIC] [--across-hosts] [--db PATH]",
+	  "       [--heatmap-metric METRIC] [--placement-baseline PLACEMENT] [--across-hosts] [--db PATH]",
 	  "RUN is a run id, 'last' (the default) or a label. Compares each guest mode with the baseline mode\n"
-	  "(native by default) and each placement with local: ratio of medians with a bootstrap interval,\n"
+	  "(native by default) and each placement with local (or --placement-baseline): ratio of medians with a bootstrap interval,\n"
 	  "Mann-Whitney p (Holm-adjusted) and a verdict; html is one self-contained file with gnuplot plots:\n"
 	  "every comparison's ratio (forest plot, regressions first), each metric's distribution, a size\n"
 	  "series (memlat's lat_ns.SIZE) against the working-set size, and the NUMA heat map of the metric\n"
 	  "placement moves most (or of --heatmap-metric). --output's name must say the format it gets.\n"
+	  "Where a run has the placement baseline, remote, and auto or random: randomised against optimised\n"
+	  "placement, random as a distribution over its draws (median, range, worst draw) and the share of\n"
+	  "the optimised gain auto and random recover, (m - m_remote) / (m_baseline - m_remote), with CIs.\n"
 	  "A label names every shard and host of it: the newest run with the label of each (shard, host\n"
 	  "class), of the newest run's experiment and shard count. Cells are compared and pooled within one\n"
 	  "host class only, unless --across-hosts (likewise compare, gate, history).",

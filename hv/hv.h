@@ -84,6 +84,18 @@ struct hvb_placement {
  * cannot honour the placement (remote on one node): never a silent fallback. */
 int hvb_placement_plan(const struct hvb_topo *t, enum hvb_placement_kind kind, int vcpus, uint64_t seed,
 		       struct hvb_placement *out, char *why, size_t len);
+/* Guest guest (from 0) of a cell of several (experiment key guests): each placed
+ * by the policy, the first node tried is node guest mod nodes (guests spread
+ * over the nodes), on CPUs no earlier guest took (taken, updated) while there are
+ * enough, else sharing them, said in mem_note. Random: the caller passes each
+ * guest its own seed (independent draws). */
+int hvb_placement_plan_guest(const struct hvb_topo *t, enum hvb_placement_kind kind, int vcpus, uint64_t seed,
+			     int guest, struct hvb_cpuset *taken, struct hvb_placement *p, char *why, size_t len);
+/* The share of memory accesses a plan makes local, expected from where its CPUs
+ * and memory are: CPUs on a node their memory is bound to (1 each), or 1/k of
+ * an interleave over k nodes including theirs; NAN when the plan leaves the CPUs
+ * or the memory to the kernel or hypervisor (none, auto). */
+double hvb_placement_local_share(const struct hvb_topo *t, const struct hvb_placement *p);
 /* Applies to the calling process (inherited across fork and exec). */
 int hvb_placement_apply(const struct hvb_placement *p, char *why, size_t len);
 /* JSON text of the plan (caller frees). */

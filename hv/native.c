@@ -63,10 +63,9 @@ static int native_start(const struct hvb_guest_spec *spec, struct hvb_guest **ou
 	char msg[512];
 	ssize_t n;
 
-	if (spec->placement && spec->placement->kind == HVB_PL_AUTO) {
-		snprintf(why, len, "auto placement is the hypervisor's (libxl) own; natively use none");
-		return HVB_ESKIP;
-	}
+	/* auto natively is the kernel's own placement: no binding at all, the
+	 * scheduler and automatic NUMA balancing decide (placement none instead
+	 * holds the agent to the cell's count of CPUs). */
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0 || pipe2(errpipe, O_CLOEXEC) < 0) {
 		snprintf(why, len, "socketpair: %s", strerror(errno));
 		return HVB_EIO;

@@ -4,6 +4,7 @@
  * topology cannot honour is refused with its reason, never quietly degraded. */
 #include "config.h"
 #include <jansson.h>
+#include <math.h>
 #include <numaif.h>
 #include <sched.h>
 #include <stdio.h>
@@ -119,15 +120,18 @@ static void note_local(struct hvb_placement *p, const struct hvb_topo *t, int cp
 }
 
 /* CPU nodes with at least ncpus allowed CPUs, nodes with their own memory first,
- * into order[]; returns how many. */
-static int cpu_nodes_with(const struct hvb_topo *t, int ncpus, int *order)
+ * into order[]; returns how many. rot: the node to try first (guest k of a cell
+ * starts at node k, so that guests spread over the nodes as an optimiser would). */
+static int cpu_nodes_with(const struct hvb_topo *t, int ncpus, int rot, int *order)
 {
 	int n = 0;
 
 	for (int pass = 0; pass < 2; pass++)
-		for (int i = 0; i < t->nnodes; i++)
+		for (int j = 0; j < t->nnodes; j++) {
+			int i = (j + rot) % t->nnodes;
 			if (allowed_in(t, i) >= ncpus && ncpus > 0 && has_mem(t, i) == !pass)
 				order[n++] = i;
+		}
 	return n;
 }
 
@@ -205,9 +209,9 @@ static void bind_cpus_mem(const struct hvb_topo *t, int cpu_node, int mem_node, 
 	p->mempolicy = HVB_MEM_BIND;
 }
 
-static int plan_local(const struct hvb_topo *t, int vcpus, struct hvb_placement *p, char *why, size_t len)
+static int plan_local(const struct hvb_topo *t, int vcpus, int rot, struct hvb_placement *p, char *why, size_t len)
 {
-	int order[HVB_MAX_NODES], n = cpu_nodes_with(t, vcpus, order), L;
+	int order[HVB_MAX_NODES], n = cpu_nodes_with(t, vcpus, rot, order), L;
 
 	for (int k = 0; k < n; k++)
 		if ((L = local_mem(t, order[k])) >= 0) {
@@ -223,9 +227,9 @@ static int plan_local(const struct hvb_topo *t, int vcpus, struct hvb_placement 
 	return HVB_ESKIP;
 }
 
-static int plan_remote(const struct hvb_topo *t, int vcpus, struct hvb_placement *p, char *why, size_t len)
+static int plan_remote(const struct hvb_topo *t, int vcpus, int rot, struct hvb_placement *p, char *why, size_t len)
 {
-	int order[HVB_MAX_NODES], n = cpu_nodes_with(t, vcpus, order);
+	int order[HVB_MAX_NODES], n = cpu_nodes_with(t, vcpus, rot, order);
 
 	if (count_dram(t) < 2) {
 		snprintf(why, len, "remote placement needs memory on 2 NUMA nodes with CPUs; this host has %d",
@@ -287,7 +291,7 @@ static int plan_interleave(const struct hvb_topo *t, int vcpus, struct hvb_place
 	return 0;
 }
 
-static int plan_split(const struct hvb_topo *t, int vcpus, struct hvb_placement *p, char *why, size_t len)
+static int plan_split(const struct hvb_topo *t, int vcpus, int rot, struct hvb_placement *p, char *why, size_t len)
 {
 	int first[HVB_MAX_NODES], nf, h1 = (vcpus + 1) / 2, h2 = vcpus / 2;
 
@@ -300,7 +304,7 @@ static int plan_split(const struct hvb_topo *t, int vcpus, struct hvb_placement 
 		snprintf(why, len, "split placement spans two nodes and needs at least 2 vCPUs");
 		return HVB_ESKIP;
 	}
-	nf = cpu_nodes_with(t, h1, first);
+	nf = cpu_nodes_with(t, h1, rot, first);
 	for (int k = 0; k < nf; k++) {
 		int a = first[k], La = local_mem(t, a), b = -1;
 		/* The second half: the nearest other node with h2 CPUs whose local memory is not a's. */
@@ -363,8 +367,8 @@ static int plan_random(const struct hvb_topo *t, int vcpus, uint64_t seed, struc
 	return 0;
 }
 
-int hvb_placement_plan(const struct hvb_topo *t, enum hvb_placement_kind kind, int vcpus, uint64_t seed,
-		       struct hvb_placement *p, char *why, size_t len)
+static int plan_kind(const struct hvb_topo *t, enum hvb_placement_kind kind, int vcpus, uint64_t seed, int rot,
+		     struct hvb_placement *p, char *why, size_t len)
 {
 	int total = hvb_cpuset_count(&t->allowed), rc = 0;
 
@@ -383,16 +387,16 @@ int hvb_placement_plan(const struct hvb_topo *t, enum hvb_placement_kind kind, i
 	case HVB_PL_AUTO:
 		break;
 	case HVB_PL_LOCAL:
-		rc = plan_local(t, vcpus, p, why, len);
+		rc = plan_local(t, vcpus, rot, p, why, len);
 		break;
 	case HVB_PL_REMOTE:
-		rc = plan_remote(t, vcpus, p, why, len);
+		rc = plan_remote(t, vcpus, rot, p, why, len);
 		break;
 	case HVB_PL_INTERLEAVE:
 		rc = plan_interleave(t, vcpus, p, why, len);
 		break;
 	case HVB_PL_SPLIT:
-		rc = plan_split(t, vcpus, p, why, len);
+		rc = plan_split(t, vcpus, rot, p, why, len);
 		break;
 	case HVB_PL_RANDOM:
 		rc = plan_random(t, vcpus, seed, p, why, len);
@@ -411,6 +415,74 @@ int hvb_placement_plan(const struct hvb_topo *t, enum hvb_placement_kind kind, i
 	}
 	describe(p, t);
 	return 0;
+}
+
+int hvb_placement_plan(const struct hvb_topo *t, enum hvb_placement_kind kind, int vcpus, uint64_t seed,
+		       struct hvb_placement *p, char *why, size_t len)
+{
+	return plan_kind(t, kind, vcpus, seed, 0, p, why, len);
+}
+
+int hvb_placement_plan_guest(const struct hvb_topo *t, enum hvb_placement_kind kind, int vcpus, uint64_t seed,
+			     int guest, struct hvb_cpuset *taken, struct hvb_placement *p, char *why, size_t len)
+{
+	struct hvb_topo *free_t;
+	int rc, rot = t->nnodes > 0 ? guest % t->nnodes : 0;
+
+	if (guest == 0 || !taken || !hvb_cpuset_count(taken) || kind == HVB_PL_AUTO) {
+		rc = plan_kind(t, kind, vcpus, seed, rot, p, why, len);
+		goto out;
+	}
+	/* First on the CPUs no earlier guest has: guests compete for the nodes'
+	 * memory and caches, not for one CPU, while there are CPUs enough. */
+	if (!(free_t = malloc(sizeof(*free_t))))
+		return HVB_ENOMEM;
+	*free_t = *t;
+	for (int c = 0; c < HVB_MAX_CPUS; c++)
+		if (hvb_cpuset_has(taken, c))
+			free_t->allowed.bits[c / 64] &= ~(1ULL << (c % 64));
+	rc = hvb_cpuset_count(&free_t->allowed) >= vcpus ? plan_kind(free_t, kind, vcpus, seed, rot, p, why, len)
+							 : HVB_ESKIP;
+	free(free_t);
+	if (rc == HVB_ESKIP) {
+		/* Not enough free CPUs for this placement: the guests share CPUs, said in the plan. */
+		char shared[160];
+		if ((rc = plan_kind(t, kind, vcpus, seed, rot, p, why, len)) < 0)
+			return rc;
+		struct hvb_cpuset both = { { 0 } };
+		for (int c = 0; c < HVB_MAX_CPUS; c++)
+			if (hvb_cpuset_has(taken, c) && hvb_cpuset_has(&p->cpus, c))
+				hvb_cpuset_set(&both, c);
+		hvb_cpuset_format(&both, shared, sizeof(shared));
+		size_t n = strlen(p->mem_note);
+		snprintf(p->mem_note + n, sizeof(p->mem_note) - n, "%sguest %d shares CPUs %s with earlier guests: "
+			 "too few free CPUs for its placement", n ? "; " : "", guest, shared);
+		describe(p, t);
+	}
+out:
+	if (rc == 0 && taken)
+		for (int c = 0; c < HVB_MAX_CPUS; c++)
+			if (hvb_cpuset_has(&p->cpus, c))
+				hvb_cpuset_set(taken, c);
+	return rc;
+}
+
+double hvb_placement_local_share(const struct hvb_topo *t, const struct hvb_placement *p)
+{
+	int n = 0, nmem = hvb_cpuset_count(&p->mem_nodes);
+	double local = 0;
+
+	if (!t || p->mempolicy == HVB_MEM_DEFAULT || !nmem || !hvb_cpuset_count(&p->cpus))
+		return NAN;
+	for (int c = 0; c < HVB_MAX_CPUS; c++) {
+		if (!hvb_cpuset_has(&p->cpus, c))
+			continue;
+		n++;
+		for (int i = 0; i < t->nnodes; i++)
+			if (hvb_cpuset_has(&t->nodes[i].cpus, c) && hvb_cpuset_has(&p->mem_nodes, t->nodes[i].os_index))
+				local += p->mempolicy == HVB_MEM_BIND ? 1.0 : 1.0 / nmem;
+	}
+	return local / n;
 }
 
 int hvb_placement_apply(const struct hvb_placement *p, char *why, size_t len)

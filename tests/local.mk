@@ -48,3 +48,4 @@ EXTRA_DIST += tests/run-debug.sh
 TESTS += tests/engine-buildbot.sh tests/engine-examples.sh tests/engine-abba.sh
 EXTRA_DIST += tests/engine-buildbot.sh tests/engine-examples.sh tests/engine-abba.sh tests/gitlab-ci-check.py
 EXTRA_DIST += tests/data/engines/small.ini
+include tests/numa.mk

@@ -221,6 +221,10 @@ static void test_leftovers(void)
 	char self[64];
 
 	CHECK(hvb_xen_is_guest_name("hvbench-12-0") && hvb_xen_is_guest_name("hvbench-3-141"));
+	/* guests = N: guest K of a cell */
+	CHECK(hvb_xen_is_guest_name("hvbench-12-0-g0") && hvb_xen_is_guest_name("hvbench-3-141-g12"));
+	CHECK(!hvb_xen_is_guest_name("hvbench-12-0-g") && !hvb_xen_is_guest_name("hvbench-12-0-x1") &&
+	      !hvb_xen_is_guest_name("hvbench-12-0-g1x"));
 	CHECK(!hvb_xen_is_guest_name("hvbench-12") && !hvb_xen_is_guest_name("hvbench--1") &&
 	      !hvb_xen_is_guest_name("hvbench-1-2x") && !hvb_xen_is_guest_name("Domain-0") &&
 	      !hvb_xen_is_guest_name("web-hvbench-1-2") && !hvb_xen_is_guest_name(NULL));

@@ -7,7 +7,7 @@ libhvbench_a_SOURCES += bench/workloads/wl.h bench/workloads/wl-common.c bench/w
 	bench/workloads/pgfault.c \
 	bench/workloads/wl-mm.c bench/workloads/wl-team.c \
 	bench/workloads/tlbshoot.c bench/workloads/mmaplock.c bench/workloads/forkexec.c \
-	bench/workloads/futexhash.c \
+	bench/workloads/futexhash.c bench/workloads/autonuma.c \
 	bench/workloads/ipc.c \
 	bench/workloads/wakeup.c \
 	bench/workloads/fio-json.c bench/workloads/iperf3-json.c \

@@ -6,7 +6,8 @@
 
 extern const struct hvb_workload_ops hvb_wl_memlat, hvb_wl_spinlock, hvb_wl_membw,
 	hvb_wl_syscall, hvb_wl_pgfault, hvb_wl_ipc, hvb_wl_wakeup,
-	hvb_wl_fio, hvb_wl_iperf3, hvb_wl_tlbshoot, hvb_wl_mmaplock, hvb_wl_forkexec, hvb_wl_futexhash;
+	hvb_wl_fio, hvb_wl_iperf3, hvb_wl_tlbshoot, hvb_wl_mmaplock, hvb_wl_forkexec, hvb_wl_futexhash,
+	hvb_wl_autonuma;
 
 const struct hvb_workload_ops *const hvb_workloads[] = {
 	&hvb_wl_memlat,
@@ -18,6 +19,7 @@ const struct hvb_workload_ops *const hvb_workloads[] = {
 	&hvb_wl_mmaplock,
 	&hvb_wl_forkexec,
 	&hvb_wl_futexhash,
+	&hvb_wl_autonuma,
 	&hvb_wl_ipc,
 	&hvb_wl_wakeup,
 	&hvb_wl_fio,
