@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Kept by hand: the order-statistic interval is a binomial count; no library has the stop rule. */
 /* repetitions = auto: the runner asks after each sample whether the median is
  * known well enough. The interval here is the distribution-free one from order
  * statistics (the binomial argument: each value is below the true median with

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Kept by hand over GSL's generator and quantile: GSL has no bootstrap (tests/unit-stats.c). */
 /* Percentile bootstrap intervals of the median, of a ratio of medians and of
  * the share of a gain (analysis/numa.c). The
  * generator is GSL's MT19937 seeded by the caller, so a report is reproducible. */

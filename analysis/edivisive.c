@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Kept by hand: no Debian C library has E-Divisive; tested on series with known change points. */
 /* Change points in a series by E-Divisive with means (Matteson and James, "A
  * Nonparametric Approach for Multiple Change Point Analysis of Multivariate
  * Data", 2014), the method MongoDB runs over its performance history: split

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Kept by hand: GSL has no multiple-testing adjustment; checked against R's p.adjust (tests/unit-stats.c). */
 /* Holm's step-down adjustment: controls the family-wise error over the metrics
  * of one comparison without Bonferroni's loss of power. Same result as R's
  * p.adjust(p, "holm"): sorted ascending, p(i) * (n - i), running maximum, cap 1. */

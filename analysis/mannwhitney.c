@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Kept by hand: GSL has no rank-sum test; checked against R's wilcox.test and SciPy (tests/unit-stats.c). */
 /* Mann-Whitney U (Wilcoxon rank-sum): the exact null distribution for small
  * samples without ties, otherwise the normal approximation with the tie
  * correction of the variance and a continuity correction. The same choices as

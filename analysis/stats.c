@@ -39,24 +39,23 @@ double hvb_stats_median(const double *v, size_t n)
 	return m;
 }
 
-static double mad_of(const double *v, size_t n, double med)
+/* The raw MAD: GSL's, unscaled (median of |x - median(x)|). */
+static double mad_of(const double *v, size_t n)
 {
-	double *d = malloc((n ? n : 1) * sizeof(double)), m;
+	double *work = malloc((n ? n : 1) * sizeof(double)), m;
 
-	if (!d || !n) {
-		free(d);
+	if (!work || !n) {
+		free(work);
 		return NAN;
 	}
-	for (size_t i = 0; i < n; i++)
-		d[i] = fabs(v[i] - med);
-	m = hvb_stats_median(d, n);
-	free(d);
+	m = gsl_stats_mad0(v, 1, n, work);
+	free(work);
 	return m;
 }
 
 size_t hvb_stats_outliers(const double *v, size_t n, unsigned char *flags)
 {
-	double med = hvb_stats_median(v, n), mad = mad_of(v, n, med);
+	double med = hvb_stats_median(v, n), mad = mad_of(v, n);
 	size_t cnt = 0;
 
 	for (size_t i = 0; i < n; i++) {
@@ -90,7 +89,7 @@ int hvb_stats_summarize(const double *v, size_t n, struct hvb_summary *s)
 	s->mean = gsl_stats_mean(c, 1, n);
 	s->sd = n > 1 ? gsl_stats_sd_m(c, 1, n, s->mean) : 0;
 	s->cov = s->mean != 0 ? s->sd / fabs(s->mean) : NAN;
-	s->mad = mad_of(c, n, s->median);
+	s->mad = mad_of(c, n);
 	s->outliers = hvb_stats_outliers(c, n, NULL);
 	free(c);
 	return 0;

@@ -82,7 +82,7 @@ static inline uint64_t hvb_rand_next(uint64_t *s)
 	*s = x;
 	return x * 0x2545F4914F6CDD1DULL;
 }
-/* Sorts v in place and returns the q-quantile (0..1), linear interpolation. */
+/* The q-quantile (0..1) of sorted v: GSL's (type 7, as analysis/ uses); 0 when n is 0. */
 double hvb_quantile_sorted(const double *v, size_t n, double q);
 void hvb_sort_doubles(double *v, size_t n);
 /* The first line `PROG --version` prints (through an argv, never a shell), in

@@ -80,6 +80,10 @@ const struct hvb_option hvb_experiment_options[] = {
 #define MAX_FILE_BYTES (16u << 20)
 /* inih's line buffer holds the line, its '\n' and a NUL. */
 #define MAX_LINE (INI_MAX_LINE - 2)
+/* inih keeps a section name in a buffer of 50 bytes (MAX_SECTION, compiled into
+ * libinih), cutting longer ones without a word: longer names are refused. */
+#define SECTION_NAME_MAX 49
+_Static_assert(SECTION_NAME_MAX < HVB_SECTION_MAX, "a cell holds every section name inih reads");
 
 void hvb_experiment_syntax(char *buf, size_t len)
 {
@@ -102,17 +106,27 @@ void hvb_experiment_syntax(char *buf, size_t len)
 		 "  Sizes: 4096, 64K, 16KiB, 1.5G (K M G T are powers of 1024, i and B optional); times: 500ms, 2s,\n"
 		 "  1.5m, 1h (ns us ms s m min h; no unit: seconds). Fractions are exact, rounded to the nearest\n"
 		 "  byte or nanosecond. A comma list names each value once (but for pairs: wakeup's cpus).\n",
-		 HVB_SECTION_MAX - 1, MAX_LINE, MAX_FILE_BYTES >> 20);
+		 SECTION_NAME_MAX, MAX_LINE, MAX_FILE_BYTES >> 20);
 }
 
 /* The reader between the text and inih. inih's limits are compiled in (lines of
  * INI_MAX_LINE bytes, section names of 49) and its API cannot lift them, and some
  * of its readings are not what a person sees (the tail of a long line read as a
- * new line, an indented line taken as the continuation of the previous value).
- * So inih gets one whole line per call, or none: comments and section headers
- * as empty lines (the section is kept here, at any length, with its line),
- * key lines without their indentation; whatever it would misread stops the
- * parse with an error naming the line. inih splits key and value. */
+ * new line, an indented line taken as the continuation of the previous value,
+ * text after a section's ']' dropped). So inih gets one whole line per call, or
+ * none: comments as empty lines, other lines without their indentation; whatever
+ * it would misread stops the parse with an error naming the line. inih reads
+ * the section headers and splits keys and values: the sections are its own,
+ * from its handler. Debian's libinih is built without
+ * INI_CALL_HANDLER_ON_NEW_SECTION, so the reader follows each header with a
+ * marker line (a key no file can hold: control characters are refused) that
+ * brings inih's new section to the handler at the header's line, empty
+ * sections too; and precedes it with a header that no file can hold either,
+ * so that a header inih refuses is seen as such. */
+enum { Q_NONE, Q_HEADER, Q_MARKER };
+#define RESET_LINE "[\x01]\n"
+#define MARKER_KEY "\x01"
+
 struct parse {
 	const char *path, *pos;
 	int line;
@@ -123,6 +137,9 @@ struct parse {
 	int *section_line;
 	size_t nsections;
 	int failed;          /* an error was logged: 0 or a negative code */
+	int queue;           /* what the reader hands inih next: the header, the marker */
+	int marker;          /* the handler's next call is the marker's */
+	char header[INI_MAX_LINE]; /* the header line, as inih gets it */
 };
 
 #define parse_error(ps, ...) ((ps)->failed = hvb_experiment_fail((ps)->path, (ps)->line, __VA_ARGS__))
@@ -212,33 +229,40 @@ static int check_text(struct parse *ps, const char *line, const char *end, int c
 	return 0;
 }
 
-/* "[name]", "[ name ]", either followed by a comment: the section, kept here. */
-static int section_header(struct parse *ps, const char *p, const char *end)
+/* The section inih read from the header line ps->header ("[name]", "[ name ]",
+ * either followed by a comment): checked and kept, with its line. */
+static int section_begin(struct parse *ps, const char *section)
 {
-	const char *close = memchr(p, ']', (size_t)(end - p)), *rest, *name, *name_end;
+	size_t len = strlen(section);
+	const char *close = ps->header + 1 + len, *rest, *name = section, *name_end = section + len;
 	char **ns;
 	int *nl;
 
-	if (!close)
-		return parse_error(ps, "a section header needs its closing ']'");
-	for (rest = close + 1; rest < end && (*rest == ' ' || *rest == '\t'); rest++)
+	if (!strcmp(section, MARKER_KEY))
+		return parse_error(ps, "a section header needs its closing ']'%s",
+				   strchr(ps->header, ']') ? " before any ' ;' comment" : "");
+	if (*close != ']') { /* inih cut the name at its limit */
+		for (name = ps->header + 1; *name == ' ' || *name == '\t'; name++)
+			;
+		name_end = name + strcspn(name, "] \t;");
+		return parse_error(ps, "section name '%.*s' is %d characters long: at most %d", (int)(name_end - name),
+				   name, (int)(name_end - name), SECTION_NAME_MAX);
+	}
+	for (rest = close + 1; *rest == ' ' || *rest == '\t'; rest++)
 		;
-	if (rest < end && *rest != ';' && *rest != '#')
+	if (*rest != '\n' && *rest != ';' && *rest != '#')
 		return parse_error(ps, "text after ']': '%.*s' (a section header stands alone on its line; only a "
-				   "; or # comment may follow it)", (int)(end - rest), rest);
-	for (name = p + 1; name < close && (*name == ' ' || *name == '\t'); name++)
-		;
-	for (name_end = close; name_end > name && (name_end[-1] == ' ' || name_end[-1] == '\t'); name_end--)
-		;
+				   "; or # comment may follow it)", (int)strcspn(rest, "\n"), rest);
+	while (*name == ' ' || *name == '\t')
+		name++;
+	while (name_end > name && (name_end[-1] == ' ' || name_end[-1] == '\t'))
+		name_end--;
 	if (name == name_end)
 		return parse_error(ps, "a section needs a name: [experiment], [probe.NAME] or a workload's");
 	for (const char *c = name; c < name_end; c++)
 		if (!name_char((unsigned char)*c))
 			return parse_error(ps, "section name '%.*s': a name has only letters, digits, '_', '.' and '-'",
 					   (int)(name_end - name), name);
-	if (name_end - name >= HVB_SECTION_MAX)
-		return parse_error(ps, "section name '%.*s' is %d characters long: at most %d", (int)(name_end - name),
-				   name, (int)(name_end - name), HVB_SECTION_MAX - 1);
 	/* Here, before any key of it is read: a second [memlat] is the error, not its keys. */
 	for (size_t i = 0; i < ps->nsections; i++)
 		if (strlen(ps->sections[i]) == (size_t)(name_end - name) &&
@@ -264,7 +288,18 @@ static char *reader(char *str, int num, void *stream)
 	const char *line = ps->pos, *nl, *end, *p;
 	int limit;
 
-	if (ps->failed || !*line)
+	if (ps->failed)
+		return NULL;
+	if (ps->queue == Q_HEADER) {
+		ps->queue = Q_MARKER;
+		return strcpy(str, ps->header);
+	}
+	if (ps->queue == Q_MARKER) {
+		ps->queue = Q_NONE;
+		ps->marker = 1;
+		return strcpy(str, MARKER_KEY "=\n");
+	}
+	if (!*line)
 		return NULL;
 	nl = strchr(line, '\n');
 	end = nl ? nl : line + strlen(line);
@@ -285,9 +320,7 @@ static char *reader(char *str, int num, void *stream)
 	str[0] = 0;
 	if (p == end || *p == ';' || *p == '#')
 		return str;
-	if (*p == '[')
-		return section_header(ps, p, end) < 0 ? NULL : str;
-	if (!memchr(p, '=', (size_t)(end - p)) && !memchr(p, ':', (size_t)(end - p))) {
+	if (*p != '[' && !memchr(p, '=', (size_t)(end - p)) && !memchr(p, ':', (size_t)(end - p))) {
 		parse_error(ps, "syntax error: expected [section], key = value, or a ; comment%s",
 			    p > line ? " (an indented line does not continue the one above it: a value stays on one line)"
 				     : "");
@@ -304,18 +337,27 @@ static char *reader(char *str, int num, void *stream)
 	memcpy(str, p, (size_t)(end - p));
 	str[end - p] = '\n';
 	str[end - p + 1] = 0;
+	if (*p == '[') { /* the reset first, then the header, then the marker */
+		memcpy(ps->header, str, (size_t)(end - p) + 2);
+		ps->queue = Q_HEADER;
+		return strcpy(str, RESET_LINE);
+	}
 	return str;
 }
 
-/* inih's section and line are not used: the reader's are whole. */
+/* Keys go into the section inih has; the marker brings a new one. inih's line
+ * numbers count the reader's extra lines: the reader's own are used. */
 static int handler(void *user, const char *section, const char *name, const char *value)
 {
 	struct parse *ps = user;
 	int rc;
 
-	(void)section;
 	if (ps->failed)
 		return 0;
+	if (ps->marker && !strcmp(name, MARKER_KEY)) {
+		ps->marker = 0;
+		return section_begin(ps, section) == 0;
+	}
 	if (!*name)
 		return parse_error(ps, "a key is missing before '='"), 0;
 	for (const char *c = name; *c; c++)
@@ -372,8 +414,8 @@ static int parse_text(const char *path, const char *text, struct parse *ps)
 		hvb_log(HVB_LOG_ERROR, "%s: cannot parse (out of memory)", path);
 	if (ps->failed)
 		return ps->failed;
-	if (rc > 0) {
-		hvb_experiment_fail(path, rc, "syntax error: expected [section], key = value, or a ; comment");
+	if (rc > 0) { /* not seen: the reader hands inih only lines it reads alike; rc counts the extra lines */
+		hvb_experiment_fail(path, 0, "syntax error: the INI reader refused line %d of what it was given", rc);
 		return HVB_EINVAL;
 	}
 	if (rc < 0) {

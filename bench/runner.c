@@ -229,7 +229,8 @@ static int agent_gone(void *arg, char *why, size_t len)
 static int agent_start(struct run_state *rs, const struct hvb_cell *c, const struct hvb_placement *plan, int guest,
 		       int nguests, struct agent *a, int64_t row_id, char **placement_json, char *why, size_t len)
 {
-	char name[64], err[512], console[512] = "", *rb = NULL, *pj;
+	char name[64], err[512], console[512] = "";
+	json_t *rb = NULL;
 	void *reply = NULL;
 	json_t *hello, *wls, *w, *pl;
 	size_t i;
@@ -271,16 +272,10 @@ static int agent_start(struct run_state *rs, const struct hvb_cell *c, const str
 		return HVB_EPROTO;
 	}
 	pl = json_object();
-	if ((pj = hvb_placement_json(plan)))
-		json_object_set_new(pl, "plan", json_loads(pj, 0, NULL));
-	free(pj);
+	json_object_set_new(pl, "plan", hvb_placement_obj(plan));
 	json_object_set(pl, "agent", hello);
-	if (a->be->readback && a->be->readback(a->g, &rb) == 0 && rb) {
-		json_t *r = json_loads(rb, 0, NULL);
-		if (r)
-			json_object_set_new(pl, "readback", r);
-		free(rb);
-	}
+	if (a->be->readback && a->be->readback(a->g, &rb) == 0 && rb)
+		json_object_set_new(pl, "readback", rb);
 	*placement_json = json_dumps(pl, JSON_COMPACT);
 	json_decref(pl);
 	/* In a guest the agent sees vCPUs: the backend checks the plan from outside. */

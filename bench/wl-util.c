@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
 #include "bench/bench.h"
 
 double hvb_now(void)
@@ -22,25 +24,12 @@ uint64_t hvb_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
+void hvb_sort_doubles(double *v, size_t n) { gsl_sort(v, 1, n); }
 
-void hvb_sort_doubles(double *v, size_t n) { qsort(v, n, sizeof(*v), cmp_double); }
-
+/* GSL's quantile, as analysis/ uses (Hyndman-Fan type 7, R's default); 0 of nothing. */
 double hvb_quantile_sorted(const double *v, size_t n, double q)
 {
-	double pos, frac;
-	size_t i;
-
-	if (!n)
-		return 0;
-	pos = q * (double)(n - 1);
-	i = (size_t)pos;
-	frac = pos - (double)i;
-	return i + 1 < n ? v[i] + frac * (v[i + 1] - v[i]) : v[n - 1];
+	return n ? gsl_stats_quantile_from_sorted_data(v, 1, n, q) : 0;
 }
 
 int hvb_wl_fail(struct hvb_wl_result *res, int code, const char *fmt, ...)

@@ -20,9 +20,11 @@ static int check(int json)
 	int rc = hvb_hv_hooks_read(&h);
 
 	if (json) {
-		char *s = hvb_hv_hooks_json(&h);
+		json_t *o = hvb_hv_hooks_json(&h);
+		char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
 		printf("%s\n", s ? s : "{}");
 		free(s);
+		json_decref(o);
 		return rc < 0 ? HVB_EXIT_FAIL : HVB_EXIT_OK;
 	}
 	if (rc < 0) {

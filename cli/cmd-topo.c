@@ -11,11 +11,11 @@
 /* --json: hvb_topo_json's object, the host's kind, and each placement planned. */
 static int topo_json(struct hvb_topo *t, int native, int vcpus)
 {
-	char *tj = hvb_topo_json(t);
+	json_t *tj = hvb_topo_json(t);
 	json_t *doc = hvb_cli_json_doc("topo"), *pls = json_array();
 
 	json_object_set_new(doc, "host_kind", native ? json_string(hvb_native_host_kind()) : json_null());
-	json_object_set_new(doc, "topology", tj ? json_loads(tj, 0, NULL) : json_null());
+	json_object_set_new(doc, "topology", tj ? tj : json_null());
 	json_object_set_new(doc, "vcpus", json_integer(vcpus));
 	for (int k = 0; hvb_placement_names[k]; k++) {
 		struct hvb_placement p;
@@ -25,7 +25,6 @@ static int topo_json(struct hvb_topo *t, int native, int vcpus)
 						     ok ? "plan" : "why", hvb_cli_json_str(ok ? p.desc : why)));
 	}
 	json_object_set_new(doc, "placements", pls);
-	free(tj);
 	hvb_topo_free(t);
 	return hvb_cli_json_print(doc);
 }

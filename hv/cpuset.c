@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* CPU sets and node masks as the kernel's list syntax ("0-3,8"). */
+/* CPU sets and node sets as the kernel's list syntax ("0-3,8"), through hwloc's
+ * bitmaps (hwloc_bitmap_list_sscanf, hwloc_bitmap_list_asprintf). */
 #include "config.h"
+#include <ctype.h>
+#include <hwloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,63 +22,77 @@ int hvb_cpuset_equal(const struct hvb_cpuset *a, const struct hvb_cpuset *b)
 	return !memcmp(a->bits, b->bits, sizeof(a->bits));
 }
 
-static void format_bits(int (*has)(const void *, int), const void *set, int max, char *buf, size_t len)
-{
-	size_t off = 0;
-	int first = 1;
-
-	buf[0] = 0;
-	for (int i = 0; i < max; i++) {
-		int j = i;
-		if (!has(set, i))
-			continue;
-		while (j + 1 < max && has(set, j + 1))
-			j++;
-		if (off < len)
-			off += j > i ? snprintf(buf + off, len - off, "%s%d-%d", first ? "" : ",", i, j)
-				     : snprintf(buf + off, len - off, "%s%d", first ? "" : ",", i);
-		first = 0;
-		i = j;
-	}
-	if (first)
-		snprintf(buf, len, "none");
-}
-
-static int cpuset_has(const void *s, int i) { return hvb_cpuset_has(s, i); }
-static int mask_has(const void *m, int i) { return (int)((*(const uint64_t *)m >> i) & 1); }
-
 void hvb_cpuset_format(const struct hvb_cpuset *s, char *buf, size_t len)
 {
-	format_bits(cpuset_has, s, HVB_MAX_CPUS, buf, len);
+	hwloc_bitmap_t b = hwloc_bitmap_alloc();
+	char *list = NULL;
+
+	for (int i = 0; b && i < HVB_MAX_CPUS; i++)
+		if (hvb_cpuset_has(s, i))
+			hwloc_bitmap_set(b, (unsigned)i);
+	if (b && hwloc_bitmap_iszero(b))
+		snprintf(buf, len, "none");
+	else if (b && hwloc_bitmap_list_asprintf(&list, b) >= 0)
+		snprintf(buf, len, "%s", list);
+	else
+		snprintf(buf, len, "?"); /* no memory */
+	free(list);
+	hwloc_bitmap_free(b);
 }
 
-void hvb_nodemask_format(uint64_t mask, char *buf, size_t len) { format_bits(mask_has, &mask, 64, buf, len); }
-
-int hvb_cpuset_parse(const char *list, struct hvb_cpuset *out)
+/* hwloc's list reader reads 010 as octal and 0x10 as hex, "3-" as 3 to
+ * infinity, and drops a reversed range or a number it cannot end without a
+ * word: the text is checked first (decimal, no leading zeros, ranges in order,
+ * below HVB_MAX_CPUS; a sysfs file's newline ends it). Its length, or -1. */
+static int list_check(const char *list)
 {
 	const char *p = list;
 
-	memset(out, 0, sizeof(*out));
 	while (*p && *p != '\n') {
+		unsigned long a, b;
 		char *end;
-		long a = strtol(p, &end, 10), b = a;
-		if (end == p || a < 0 || a >= HVB_MAX_CPUS)
-			return HVB_EINVAL;
-		p = end;
-		if (*p == '-') {
-			b = strtol(p + 1, &end, 10);
-			if (end == p + 1 || b < a || b >= HVB_MAX_CPUS)
-				return HVB_EINVAL;
+		if (!isdigit((unsigned char)*p) || (*p == '0' && isdigit((unsigned char)p[1])))
+			return -1;
+		a = b = strtoul(p, &end, 10);
+		if (*(p = end) == '-') {
+			if (!isdigit((unsigned char)p[1]) || (p[1] == '0' && isdigit((unsigned char)p[2])))
+				return -1;
+			b = strtoul(p + 1, &end, 10);
 			p = end;
 		}
-		for (long i = a; i <= b; i++)
-			hvb_cpuset_set(out, (int)i);
+		if (b < a || b >= HVB_MAX_CPUS)
+			return -1;
 		if (*p == ',')
 			p++;
 		else if (*p && *p != '\n')
-			return HVB_EINVAL;
+			return -1;
 	}
-	return 0;
+	return (int)(p - list);
+}
+
+int hvb_cpuset_parse(const char *list, struct hvb_cpuset *out)
+{
+	int len = list_check(list), rc = HVB_EINVAL;
+	hwloc_bitmap_t b;
+	char *text;
+	int i;
+
+	memset(out, 0, sizeof(*out));
+	if (len < 0)
+		return HVB_EINVAL;
+	if (!(text = strndup(list, (size_t)len)) || !(b = hwloc_bitmap_alloc())) {
+		free(text);
+		return HVB_ENOMEM;
+	}
+	if (hwloc_bitmap_list_sscanf(b, text) == 0 && hwloc_bitmap_last(b) < HVB_MAX_CPUS) {
+		hwloc_bitmap_foreach_begin(i, b)
+			hvb_cpuset_set(out, i);
+		hwloc_bitmap_foreach_end();
+		rc = 0;
+	}
+	hwloc_bitmap_free(b);
+	free(text);
+	return rc;
 }
 
 _Static_assert(HVB_MAX_NODES <= HVB_MAX_CPUS, "node sets are CPU sets");

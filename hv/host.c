@@ -51,11 +51,10 @@ static void cpuinfo_field(const char *key, char *buf, size_t len)
 	fclose(f);
 }
 
-char *hvb_topo_json(const struct hvb_topo *t)
+json_t *hvb_topo_json(const struct hvb_topo *t)
 {
 	json_t *o = json_object(), *nodes = json_array();
 	char buf[512];
-	char *s;
 
 	json_object_set_new(o, "source", json_string(t->source));
 	json_object_set_new(o, "pus", json_integer(t->npus));
@@ -76,9 +75,7 @@ char *hvb_topo_json(const struct hvb_topo *t)
 		json_array_append_new(nodes, n);
 	}
 	json_object_set_new(o, "nodes", nodes);
-	s = json_dumps(o, JSON_COMPACT);
-	json_decref(o);
-	return s;
+	return o;
 }
 
 const char *hvb_native_host_kind(void)
@@ -197,9 +194,9 @@ static void environment(json_t *o)
 
 char *hvb_host_facts_json(const struct hvb_topo *t)
 {
-	json_t *o = json_object(), *topo;
+	json_t *o = json_object();
 	struct utsname u;
-	char buf[512], *tj, *s;
+	char buf[512], *s;
 
 	if (uname(&u) == 0) {
 		json_object_set_new(o, "hostname", json_string(u.nodename));
@@ -222,24 +219,17 @@ char *hvb_host_facts_json(const struct hvb_topo *t)
 	/* On a Xen host every run names the hypervisor and the hooks it was built with. */
 	if (!strncmp(hvb_native_host_kind(), "dom0", 4)) {
 		struct hvb_hv_hooks h;
-		char *hj;
 		hvb_hv_hooks_read(&h);
-		if ((hj = hvb_hv_hooks_json(&h))) {
-			json_t *x = json_loads(hj, 0, NULL);
-			char *mj = hvb_xen_mitigations_json();
-			if (x && mj) /* XPTI, spec-ctrl: what a PV against HVM figure depends on */
-				json_object_set_new(x, "mitigations", json_loads(mj, 0, NULL));
-			free(mj);
-			json_object_set_new(o, "xen", x);
-			free(hj);
-		}
+		json_t *x = hvb_hv_hooks_json(&h);
+		json_t *mj = hvb_xen_mitigations_json();
+		if (x && mj) /* XPTI, spec-ctrl: what a PV against HVM figure depends on */
+			json_object_set_new(x, "mitigations", mj);
+		else
+			json_decref(mj);
+		json_object_set_new(o, "xen", x);
 	}
-	if (t && (tj = hvb_topo_json(t))) {
-		topo = json_loads(tj, 0, NULL);
-		free(tj);
-		if (topo)
-			json_object_set_new(o, "topology", topo);
-	}
+	if (t)
+		json_object_set_new(o, "topology", hvb_topo_json(t));
 	s = json_dumps(o, JSON_COMPACT);
 	json_decref(o);
 	return s;

@@ -8,6 +8,9 @@
 #include <sys/types.h>
 #include "results/results.h"
 
+/* jansson's json_t, without its header here: objects pass between layers as objects. */
+struct json_t;
+
 #define HVB_MAX_CPUS 1024
 /* Linux's MAX_NUMNODES at its largest (NODES_SHIFT 10); a topology beyond it is
  * refused with the reason, never cut short. */
@@ -26,7 +29,6 @@ int hvb_cpuset_equal(const struct hvb_cpuset *a, const struct hvb_cpuset *b);
 /* "0-3,8" */
 void hvb_cpuset_format(const struct hvb_cpuset *s, char *buf, size_t len);
 int hvb_cpuset_parse(const char *list, struct hvb_cpuset *out);
-void hvb_nodemask_format(uint64_t mask, char *buf, size_t len);
 /* Sets of NUMA nodes (by os index, or by topology index where said) use the
  * same bits and list syntax as CPU sets: HVB_MAX_NODES <= HVB_MAX_CPUS. */
 typedef struct hvb_cpuset hvb_nodeset;
@@ -59,7 +61,7 @@ struct hvb_topo *hvb_topo_load(const char *spec);
 void hvb_topo_free(struct hvb_topo *t);
 int hvb_topo_distance(const struct hvb_topo *t, int from_idx, int to_idx); /* -1 unknown */
 /* JSON text describing the topology (caller frees). */
-char *hvb_topo_json(const struct hvb_topo *t);
+struct json_t *hvb_topo_json(const struct hvb_topo *t); /* a new reference */
 
 /* ---- placement ---- */
 enum hvb_placement_kind {
@@ -99,7 +101,8 @@ double hvb_placement_local_share(const struct hvb_topo *t, const struct hvb_plac
 /* Applies to the calling process (inherited across fork and exec). */
 int hvb_placement_apply(const struct hvb_placement *p, char *why, size_t len);
 /* JSON text of the plan (caller frees). */
-char *hvb_placement_json(const struct hvb_placement *p);
+struct json_t *hvb_placement_obj(const struct hvb_placement *p); /* a new reference */
+char *hvb_placement_json(const struct hvb_placement *p);            /* its text; caller frees */
 
 /* What a process or guest actually got, read back after the fact. */
 struct hvb_placement_seen {
@@ -147,7 +150,7 @@ struct hvb_backend_ops {
 	/* Descriptors of the agent channel. */
 	int (*channel)(struct hvb_guest *g, int *rfd, int *wfd);
 	/* Fills JSON text (caller frees) describing where the guest really runs. */
-	int (*readback)(struct hvb_guest *g, char **json);
+	int (*readback)(struct hvb_guest *g, struct json_t **out);
 	/* Peer and disk the workloads use (NULL when none). */
 	const char *(*disk)(struct hvb_guest *g);
 	const char *(*peer)(struct hvb_guest *g);
@@ -215,7 +218,7 @@ struct hvb_hv_hooks {
 };
 /* Asks the running hypervisor; HVB_ESKIP with h->why off a Xen dom0. */
 int hvb_hv_hooks_read(struct hvb_hv_hooks *h);
-char *hvb_hv_hooks_json(const struct hvb_hv_hooks *h); /* caller frees */
+struct json_t *hvb_hv_hooks_json(const struct hvb_hv_hooks *h); /* a new reference */
 
 /* Native CPU hogs (hv/antagonist.c): per_cpu processes pinned to each CPU of
  * cpus, burning it until stopped; stop kills and reaps them (nothing outlives
@@ -253,9 +256,9 @@ int hvb_xen_build(const struct hvb_xen_build_opts *o, struct hvb_xen_build_resul
 
 /* Xen's mitigation state (hv/xen-paging.c): the mitigation options of its
  * command line (spec-ctrl=, xpti=, ...) and its boot report (xl dmesg's
- * "Speculative mitigation facilities" block, XPTI in it), JSON text (caller
- * frees); NULL off a Xen dom0. */
-char *hvb_xen_mitigations_json(void);
+ * "Speculative mitigation facilities" block, XPTI in it), a new reference;
+ * NULL off a Xen dom0. */
+struct json_t *hvb_xen_mitigations_json(void);
 /* What the kernel says of each CPU vulnerability (/sys/devices/system/cpu/
  * vulnerabilities/NAME: "Mitigation: PTI", "Not affected"), JSON object text,
  * caller frees: the same code on the host and in every guest's agent. */

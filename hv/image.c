@@ -2,20 +2,27 @@
 /* The guest image: a kernel and an initramfs holding a static busybox, the
  * hvbench agent, fio and iperf3 with the shared libraries they load, the kernel
  * modules a Xen guest needs, and an init that starts the agent on the PV console
- * channel. Built reproducibly (sorted newc cpio, fixed times and owners, gzip -n)
- * and cached under the SHA-256 of everything that goes into it. */
+ * channel. Built reproducibly (sorted newc cpio, fixed times and owners, gzip
+ * without name or time) and cached under the SHA-256 of everything that goes
+ * into it. Libraries do the formats: nettle the SHA-256, libelf the programs'
+ * interpreter and DT_NEEDED, libkmod the modules' dependencies, libarchive the
+ * archives and .ko.xz. The library search below stays hvbench's: the loader's
+ * own resolution (dlopen, ldd) would run the programs' code. */
 #include "config.h"
+#include <archive.h>
+#include <archive_entry.h>
 #include <dirent.h>
-#include <elf.h>
-#include <lzma.h>
+#include <gelf.h>
+#include <libkmod.h>
+#include <nettle/sha2.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <spawn.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -23,92 +30,6 @@
 #include "hv/hv.h"
 
 extern char **environ;
-
-/* ---------------------------------------------------------------- SHA-256 */
-struct sha256 {
-	uint32_t h[8];
-	uint64_t len;
-	unsigned char buf[64];
-	size_t n;
-};
-
-static const uint32_t sha_k[64] = {
-	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-	0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-	0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-	0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-	0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-	0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-	0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-	0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-};
-
-#define ROR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
-
-static void sha_block(struct sha256 *s, const unsigned char *p)
-{
-	uint32_t w[64], a[8];
-
-	for (int i = 0; i < 16; i++)
-		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 | (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
-	for (int i = 16; i < 64; i++)
-		w[i] = w[i - 16] + (ROR(w[i - 15], 7) ^ ROR(w[i - 15], 18) ^ (w[i - 15] >> 3)) + w[i - 7] +
-		       (ROR(w[i - 2], 17) ^ ROR(w[i - 2], 19) ^ (w[i - 2] >> 10));
-	memcpy(a, s->h, sizeof(a));
-	for (int i = 0; i < 64; i++) {
-		uint32_t t1 = a[7] + (ROR(a[4], 6) ^ ROR(a[4], 11) ^ ROR(a[4], 25)) + ((a[4] & a[5]) ^ (~a[4] & a[6])) +
-			      sha_k[i] + w[i];
-		uint32_t t2 = (ROR(a[0], 2) ^ ROR(a[0], 13) ^ ROR(a[0], 22)) + ((a[0] & a[1]) ^ (a[0] & a[2]) ^ (a[1] & a[2]));
-		memmove(a + 1, a, 7 * sizeof(a[0]));
-		a[4] += t1;
-		a[0] = t1 + t2;
-	}
-	for (int i = 0; i < 8; i++)
-		s->h[i] += a[i];
-}
-
-static void sha_init(struct sha256 *s)
-{
-	static const uint32_t iv[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-					0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 };
-	memcpy(s->h, iv, sizeof(iv));
-	s->len = 0;
-	s->n = 0;
-}
-
-static void sha_update(struct sha256 *s, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-
-	s->len += len;
-	while (len) {
-		size_t k = 64 - s->n < len ? 64 - s->n : len;
-		memcpy(s->buf + s->n, p, k);
-		s->n += k;
-		p += k;
-		len -= k;
-		if (s->n == 64) {
-			sha_block(s, s->buf);
-			s->n = 0;
-		}
-	}
-}
-
-static void sha_hex(struct sha256 *s, char out[65])
-{
-	uint64_t bits = s->len * 8;
-	unsigned char pad = 0x80, len[8];
-
-	sha_update(s, &pad, 1);
-	pad = 0;
-	while (s->n != 56)
-		sha_update(s, &pad, 1);
-	for (int i = 0; i < 8; i++)
-		len[i] = (unsigned char)(bits >> (56 - 8 * i));
-	sha_update(s, len, 8);
-	for (int i = 0; i < 8; i++)
-		snprintf(out + 8 * i, 9, "%08x", s->h[i]);
-}
 
 /* ---------------------------------------------------------------- the file list */
 enum ent_type { ENT_DIR, ENT_FILE, ENT_LINK, ENT_CHR };
@@ -121,6 +42,7 @@ struct ent {
 	unsigned mode;    /* permission bits */
 	enum ent_type type;
 	unsigned rmajor, rminor;
+	uint8_t sha256[SHA256_DIGEST_SIZE]; /* of an ENT_FILE's content, once hashed */
 };
 
 struct imgbuild {
@@ -207,7 +129,7 @@ static int ent_cmp(const void *a, const void *b)
 	return strcmp(((const struct ent *)a)->dest, ((const struct ent *)b)->dest);
 }
 
-/* ---------------------------------------------------------------- ELF: the interpreter and DT_NEEDED */
+/* ---------------------------------------------------------------- ELF: the interpreter and DT_NEEDED (libelf) */
 struct elfinfo {
 	char interp[PATH_MAX];
 	char needed[64][128];
@@ -216,72 +138,59 @@ struct elfinfo {
 	int is_elf;
 };
 
-static uint64_t vaddr_to_off(const Elf64_Ehdr *eh, const Elf64_Phdr *ph, uint64_t va)
-{
-	for (int i = 0; i < eh->e_phnum; i++)
-		if (ph[i].p_type == PT_LOAD && va >= ph[i].p_vaddr && va < ph[i].p_vaddr + ph[i].p_filesz)
-			return va - ph[i].p_vaddr + ph[i].p_offset;
-	return UINT64_MAX;
-}
-
+/* PT_INTERP from the program headers, DT_NEEDED and DT_RUNPATH (or DT_RPATH)
+ * from the dynamic section. A file that is not a 64-bit ELF file (a script,
+ * data) is not an error: is_elf stays 0 and it is copied as it is. */
 static int elf_read(const char *path, struct elfinfo *out, char *why, size_t len)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	unsigned char *m;
-	const Elf64_Ehdr *eh;
-	const Elf64_Phdr *ph;
-	const Elf64_Dyn *dyn = NULL;
-	size_t ndyn = 0;
-	uint64_t strtab = UINT64_MAX;
+	Elf *e;
+	Elf_Scn *scn = NULL;
+	size_t nph = 0, rawlen = 0;
+	const char *raw;
 
 	memset(out, 0, sizeof(*out));
-	if (fd < 0 || fstat(fd, &st) < 0) {
+	if (fd < 0) {
 		snprintf(why, len, "image: cannot open %s: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
 		return HVB_EIO;
 	}
-	if ((size_t)st.st_size < sizeof(Elf64_Ehdr)) {
+	if (elf_version(EV_CURRENT) == EV_NONE || !(e = elf_begin(fd, ELF_C_READ_MMAP, NULL))) {
+		snprintf(why, len, "image: cannot read %s: %s", path, elf_errmsg(-1));
 		close(fd);
-		return 0;
-	}
-	m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (m == MAP_FAILED) {
-		snprintf(why, len, "image: cannot map %s: %s", path, strerror(errno));
 		return HVB_EIO;
 	}
-	eh = (const Elf64_Ehdr *)m;
-	if (memcmp(eh->e_ident, ELFMAG, SELFMAG) || eh->e_ident[EI_CLASS] != ELFCLASS64 ||
-	    eh->e_phoff + (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr) > (uint64_t)st.st_size) {
-		munmap(m, (size_t)st.st_size);
-		return 0; /* not a 64-bit ELF file: a script or data, copied as it is */
-	}
+	if (elf_kind(e) != ELF_K_ELF || gelf_getclass(e) != ELFCLASS64 || elf_getphdrnum(e, &nph) != 0 ||
+	    !(raw = elf_rawfile(e, &rawlen)))
+		goto done;
 	out->is_elf = 1;
-	ph = (const Elf64_Phdr *)(m + eh->e_phoff);
-	for (int i = 0; i < eh->e_phnum; i++) {
-		if (ph[i].p_type == PT_INTERP && ph[i].p_offset + ph[i].p_filesz <= (uint64_t)st.st_size)
-			snprintf(out->interp, sizeof(out->interp), "%.*s", (int)ph[i].p_filesz, m + ph[i].p_offset);
-		if (ph[i].p_type == PT_DYNAMIC && ph[i].p_offset + ph[i].p_filesz <= (uint64_t)st.st_size) {
-			dyn = (const Elf64_Dyn *)(m + ph[i].p_offset);
-			ndyn = ph[i].p_filesz / sizeof(Elf64_Dyn);
+	for (size_t i = 0; i < nph; i++) {
+		GElf_Phdr ph;
+		if (gelf_getphdr(e, (int)i, &ph) && ph.p_type == PT_INTERP && ph.p_offset + ph.p_filesz <= rawlen)
+			snprintf(out->interp, sizeof(out->interp), "%.*s", (int)ph.p_filesz, raw + ph.p_offset);
+	}
+	while ((scn = elf_nextscn(e, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *d;
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_DYNAMIC || !sh.sh_entsize || !(d = elf_getdata(scn, NULL)))
+			continue;
+		for (size_t i = 0; i < sh.sh_size / sh.sh_entsize; i++) {
+			GElf_Dyn dyn;
+			const char *s;
+			if (!gelf_getdyn(d, (int)i, &dyn) || dyn.d_tag == DT_NULL)
+				break;
+			if (dyn.d_tag != DT_NEEDED && dyn.d_tag != DT_RUNPATH && dyn.d_tag != DT_RPATH)
+				continue;
+			if (!(s = elf_strptr(e, sh.sh_link, dyn.d_un.d_val)))
+				continue;
+			if (dyn.d_tag == DT_NEEDED && out->nneeded < 64)
+				snprintf(out->needed[out->nneeded++], sizeof(out->needed[0]), "%s", s);
+			else if (dyn.d_tag != DT_NEEDED)
+				snprintf(out->runpath, sizeof(out->runpath), "%s", s);
 		}
 	}
-	for (size_t i = 0; dyn && i < ndyn && dyn[i].d_tag != DT_NULL; i++)
-		if (dyn[i].d_tag == DT_STRTAB)
-			strtab = vaddr_to_off(eh, ph, dyn[i].d_un.d_ptr);
-	for (size_t i = 0; dyn && strtab != UINT64_MAX && i < ndyn && dyn[i].d_tag != DT_NULL; i++) {
-		uint64_t at = strtab + dyn[i].d_un.d_val;
-		const char *s = at < (uint64_t)st.st_size ? (const char *)m + at : NULL;
-		if (!s || !memchr(s, 0, (size_t)st.st_size - at))
-			continue;
-		if (dyn[i].d_tag == DT_NEEDED && out->nneeded < 64)
-			snprintf(out->needed[out->nneeded++], sizeof(out->needed[0]), "%s", s);
-		else if (dyn[i].d_tag == DT_RUNPATH || dyn[i].d_tag == DT_RPATH)
-			snprintf(out->runpath, sizeof(out->runpath), "%s", s);
-	}
-	munmap(m, (size_t)st.st_size);
+done:
+	elf_end(e);
+	close(fd);
 	return 0;
 }
 
@@ -406,68 +315,58 @@ static int ends_with(const char *s, const char *tail)
 	return a >= b && !strcmp(s + a - b, tail);
 }
 
-/* A module file's bytes, decompressed when it is .ko.xz (Debian 13's kernels) with
- * liblzma; *out is malloc'ed. .ko.zst and .ko.gz are refused by name in why. */
+/* A module file's bytes, decompressed when it is .ko.xz (Debian 13's kernels):
+ * the guest's busybox insmod reads no xz. libarchive reads the xz stream (its
+ * raw format: one entry, the stream's content); *out is malloc'ed. */
 static int module_read(const char *path, char **out, size_t *outlen, char *why, size_t len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	uint8_t *in;
-	lzma_stream z = LZMA_STREAM_INIT;
-	size_t cap;
-	char *buf;
-	lzma_ret r;
+	struct archive *a = archive_read_new();
+	struct archive_entry *ae;
+	size_t cap = 1 << 20, used = 0;
+	char *buf = malloc(cap);
+	la_ssize_t n = 0;
+	int xz = ends_with(path, ".xz"), rc = 0;
 
 	*out = NULL;
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		snprintf(why, len, "image: cannot read %.300s: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return HVB_EIO;
+	if (!a || !buf) {
+		archive_read_free(a);
+		free(buf);
+		return HVB_ENOMEM;
 	}
-	in = st.st_size ? mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0) : MAP_FAILED;
-	close(fd);
-	if (in == MAP_FAILED) {
-		snprintf(why, len, "image: cannot read %.300s: %s", path, st.st_size ? strerror(errno) : "empty file");
-		return HVB_EIO;
-	}
-	if (!ends_with(path, ".xz")) {
-		buf = malloc((size_t)st.st_size);
-		if (buf)
-			memcpy(buf, in, (size_t)st.st_size);
-		munmap(in, (size_t)st.st_size);
-		*out = buf;
-		*outlen = (size_t)st.st_size;
-		return buf ? 0 : HVB_ENOMEM;
-	}
-	cap = (size_t)st.st_size * 4 + 4096;
-	buf = malloc(cap);
-	r = buf ? lzma_stream_decoder(&z, UINT64_MAX, 0) : LZMA_MEM_ERROR;
-	z.next_in = in;
-	z.avail_in = (size_t)st.st_size;
-	while (r == LZMA_OK) {
-		if (z.total_out == cap) {
-			char *nb = realloc(buf, cap * 2);
+	archive_read_support_format_raw(a);
+	if (xz)
+		archive_read_append_filter(a, ARCHIVE_FILTER_XZ);
+	if (archive_read_open_filename(a, path, 1 << 16) != ARCHIVE_OK || archive_read_next_header(a, &ae) != ARCHIVE_OK)
+		n = -1;
+	while (n >= 0) {
+		if (used == cap) {
+			char *nb = realloc(buf, cap *= 2);
 			if (!nb) {
-				r = LZMA_MEM_ERROR;
+				rc = HVB_ENOMEM;
 				break;
 			}
 			buf = nb;
-			cap *= 2;
 		}
-		z.next_out = (uint8_t *)buf + z.total_out;
-		z.avail_out = cap - z.total_out;
-		r = lzma_code(&z, LZMA_FINISH);
+		if ((n = archive_read_data(a, buf + used, cap - used)) <= 0)
+			break;
+		used += (size_t)n;
 	}
-	*outlen = (size_t)z.total_out;
-	lzma_end(&z);
-	munmap(in, (size_t)st.st_size);
-	if (r != LZMA_STREAM_END) {
+	if (!rc && n < 0) {
+		snprintf(why, len, "image: %.300s: %s (libarchive: %.100s)", path,
+			 xz ? "not a whole xz stream" : "cannot read", archive_error_string(a));
+		rc = xz ? HVB_EINVAL : HVB_EIO;
+	}
+	archive_read_free(a);
+	if (!rc && !used) {
+		snprintf(why, len, "image: cannot read %.300s: empty file", path);
+		rc = HVB_EIO;
+	}
+	if (rc) {
 		free(buf);
-		snprintf(why, len, "image: %.300s: not a whole xz stream (liblzma error %d)", path, (int)r);
-		return r == LZMA_MEM_ERROR ? HVB_ENOMEM : HVB_EINVAL;
+		return rc;
 	}
 	*out = buf;
+	*outlen = used;
 	return 0;
 }
 
@@ -523,92 +422,92 @@ static const char *modtree_find(const struct modtree *t, const char *name)
 	return NULL;
 }
 
-/* The "depends=" entry of a module's .modinfo section (the module's n bytes at m), comma separated. */
-static int modinfo_depends(const unsigned char *m, size_t n, char *out, size_t len)
+/* The "depends=" entry of a module's .modinfo, comma separated (libkmod reads
+ * it from the file, compressed or not; the tree needs no modules.dep, which a
+ * .deb's tree does not have). */
+static int modinfo_depends(struct kmod_ctx *ctx, const char *path, char *out, size_t len)
 {
-	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)m;
+	struct kmod_module *mod = NULL;
+	struct kmod_list *info = NULL, *l;
 	int rc = HVB_EINVAL;
 
 	out[0] = 0;
-	if (n < sizeof(*eh))
+	if (kmod_module_new_from_path(ctx, path, &mod) < 0)
 		return rc;
-	if (!memcmp(eh->e_ident, ELFMAG, SELFMAG) && eh->e_ident[EI_CLASS] == ELFCLASS64 &&
-	    eh->e_shoff + (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr) <= (uint64_t)n &&
-	    eh->e_shstrndx < eh->e_shnum) {
-		const Elf64_Shdr *sh = (const Elf64_Shdr *)(m + eh->e_shoff);
-		const char *names = (const char *)m + sh[eh->e_shstrndx].sh_offset;
-		for (int i = 0; i < eh->e_shnum; i++) {
-			const char *p, *end;
-			if (sh[i].sh_offset + sh[i].sh_size > (uint64_t)n ||
-			    sh[eh->e_shstrndx].sh_offset + sh[i].sh_name >= (uint64_t)n ||
-			    strcmp(names + sh[i].sh_name, ".modinfo"))
-				continue;
-			rc = 0;
-			p = (const char *)m + sh[i].sh_offset;
-			end = p + sh[i].sh_size;
-			for (; p < end; p += strnlen(p, (size_t)(end - p)) + 1)
-				if (!strncmp(p, "depends=", 8))
-					snprintf(out, len, "%.*s", (int)strnlen(p + 8, (size_t)(end - p - 8)), p + 8);
-			break;
-		}
+	if (kmod_module_get_info(mod, &info) >= 0 && info) {
+		rc = 0;
+		kmod_list_foreach(l, info)
+			if (!strcmp(kmod_module_info_get_key(l), "depends"))
+				snprintf(out, len, "%s", kmod_module_info_get_value(l) ? kmod_module_info_get_value(l) : "");
 	}
+	kmod_module_info_free_list(info);
+	kmod_module_unref(mod);
 	return rc;
 }
 
 /* Adds one module after the modules it depends on, and appends it to the load order. */
-static int add_module(struct imgbuild *b, const struct modtree *t, const char *moddir, const char *kver,
-		      const char *relpath, char *order, size_t olen, int depth)
+static int add_module(struct imgbuild *b, struct kmod_ctx *ctx, const struct modtree *t, const char *moddir,
+		      const char *kver, const char *relpath, char *order, size_t olen, int depth)
 {
-	char src[PATH_MAX], dest[PATH_MAX], deps[1024], *save = NULL;
-	int rc;
-
-	char *mod = NULL, plain[PATH_MAX];
+	char src[PATH_MAX], dest[PATH_MAX], deps[1024], plain[PATH_MAX], *save = NULL, *mod = NULL;
 	size_t modlen = 0;
+	int xz = ends_with(relpath, ".xz"), rc = 0;
 
 	/* In the image every module is plain .ko: the guest's busybox insmod reads no xz. */
-	snprintf(plain, sizeof(plain), "%.*s", (int)(strlen(relpath) - (ends_with(relpath, ".xz") ? 3 : 0)), relpath);
+	snprintf(plain, sizeof(plain), "%.*s", (int)(strlen(relpath) - (xz ? 3 : 0)), relpath);
 	snprintf(dest, sizeof(dest), "lib/modules/%.200s/%.3800s", kver, plain);
 	if (depth > 16 || ent_find(b, dest) >= 0)
 		return 0;
 	snprintf(src, sizeof(src), "%s/%s", moddir, relpath);
-	if ((rc = module_read(src, &mod, &modlen, b->why, sizeof(b->why))) < 0)
+	/* A broken .ko.xz is named as such, before libkmod reads it. */
+	if (xz && (rc = module_read(src, &mod, &modlen, b->why, sizeof(b->why))) < 0)
 		return rc;
-	if (modinfo_depends((const unsigned char *)mod, modlen, deps, sizeof(deps)) < 0) {
-		free(mod);
+	if (modinfo_depends(ctx, src, deps, sizeof(deps)) < 0) {
 		snprintf(b->why, sizeof(b->why), "image: %.300s is not a kernel module with a .modinfo section", src);
-		return HVB_EINVAL;
+		rc = HVB_EINVAL;
 	}
-	for (char *d = strtok_r(deps, ",", &save); d; d = strtok_r(NULL, ",", &save)) {
+	for (char *d = strtok_r(deps, ",", &save); d && rc == 0; d = strtok_r(NULL, ",", &save)) {
 		const char *rel = modtree_find(t, d);
 		if (!rel) {
 			snprintf(b->why, sizeof(b->why), "image: %s needs module %s, not in %s", relpath, d, moddir);
-			free(mod);
-			return HVB_ENOENT;
-		}
-		if ((rc = add_module(b, t, moddir, kver, rel, order, olen, depth + 1)) < 0) {
-			free(mod);
-			return rc;
-		}
+			rc = HVB_ENOENT;
+		} else
+			rc = add_module(b, ctx, t, moddir, kver, rel, order, olen, depth + 1);
 	}
-	/* A plain module goes in from its file; a decompressed one from memory. */
-	if (ends_with(relpath, ".xz"))
-		rc = ent_add_data(b, dest, mod, modlen, 0644);
-	else {
+	if (rc < 0) {
 		free(mod);
-		rc = ent_add(b, ENT_FILE, dest, src, NULL, 0644);
+		return rc;
 	}
-	if (rc < 0)
+	/* A plain module goes in from its file; a decompressed one from memory (taken over). */
+	if ((rc = xz ? ent_add_data(b, dest, mod, modlen, 0644) : ent_add(b, ENT_FILE, dest, src, NULL, 0644)) < 0)
 		return rc;
 	if (strlen(order) + strlen(plain) + 2 < olen)
 		strcat(strcat(order, plain), "\n");
 	return 0;
 }
 
+/* libkmod's messages go where hvbench's go, as debug messages. */
+static void kmod_log(void *data, int prio, const char *file, int line, const char *fn, const char *fmt, va_list ap)
+{
+	char msg[512];
+
+	(void)data, (void)prio, (void)file, (void)line, (void)fn;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	msg[strcspn(msg, "\n")] = 0;
+	hvb_log(HVB_LOG_DEBUG, "image: libkmod: %s", msg);
+}
+
 static int add_modules(struct imgbuild *b, const char *moddir, const char *kver)
 {
 	struct modtree t = { 0 };
 	char order[16384] = "";
-	int rc = modtree_walk(&t, moddir, "");
+	/* No configuration: the host's modprobe.d (aliases, blacklists) is not the guest's. */
+	static const char *const no_config[] = { NULL };
+	struct kmod_ctx *ctx = kmod_new(moddir, no_config);
+	int rc = ctx ? modtree_walk(&t, moddir, "") : HVB_ENOMEM;
+
+	if (ctx)
+		kmod_set_log_fn(ctx, kmod_log, NULL);
 
 	if (rc == 0 && t.n == 0)
 		hvb_log(HVB_LOG_WARN, "image: no modules under %s: the guest gets no network or disk driver modules",
@@ -619,8 +518,9 @@ static int add_modules(struct imgbuild *b, const char *moddir, const char *kver)
 			hvb_log(HVB_LOG_INFO, "image: kernel %s has no module %s (built in or absent)", kver,
 				guest_modules[m]);
 		else
-			rc = add_module(b, &t, moddir, kver, rel, order, sizeof(order), 0);
+			rc = add_module(b, ctx, &t, moddir, kver, rel, order, sizeof(order), 0);
 	}
+	kmod_unref(ctx);
 	for (size_t i = 0; i < t.n; i++)
 		free(t.rel[i]);
 	free(t.rel);
@@ -698,9 +598,17 @@ static const char guest_init[] =
 	"  sleep 0.2\n"
 	"done\n";
 
-/* ---------------------------------------------------------------- hashing and writing */
-static int hash_file(struct sha256 *s, const char *path, char *why, size_t len)
+/* ---------------------------------------------------------------- hashing (nettle) and writing (libarchive) */
+static void hex_of(const uint8_t d[SHA256_DIGEST_SIZE], char out[2 * SHA256_DIGEST_SIZE + 1])
 {
+	for (int i = 0; i < SHA256_DIGEST_SIZE; i++)
+		snprintf(out + 2 * i, 3, "%02x", d[i]);
+}
+
+/* Feeds a file into the image's key and, when digest is given, into the digest of that file alone. */
+static int hash_file(struct sha256_ctx *key, const char *path, uint8_t *digest, char *why, size_t len)
+{
+	struct sha256_ctx one;
 	char buf[1 << 16];
 	ssize_t n;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -709,95 +617,104 @@ static int hash_file(struct sha256 *s, const char *path, char *why, size_t len)
 		snprintf(why, len, "image: cannot read %s: %s", path, strerror(errno));
 		return HVB_EIO;
 	}
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		sha_update(s, buf, (size_t)n);
+	sha256_init(&one);
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		sha256_update(key, (size_t)n, (const uint8_t *)buf);
+		sha256_update(&one, (size_t)n, (const uint8_t *)buf);
+	}
 	close(fd);
-	return n < 0 ? HVB_EIO : 0;
-}
-
-static int cpio_hdr(FILE *f, unsigned ino, unsigned mode, unsigned nlink, uint64_t mtime, uint64_t size,
-		    unsigned rmaj, unsigned rmin, const char *name)
-{
-	size_t nl = strlen(name) + 1;
-	static const char zeros[4];
-
-	if (fprintf(f, "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X", ino, mode, 0u, 0u, nlink,
-		    (unsigned)mtime, (unsigned)size, 0u, 0u, rmaj, rmin, (unsigned)nl, 0u) != 110)
+	if (n < 0) {
+		snprintf(why, len, "image: cannot read %s: %s", path, strerror(errno));
 		return HVB_EIO;
-	size_t pad = (4 - (110 + nl) % 4) % 4; /* header and name end on a 4-byte boundary */
-
-	if (fwrite(name, 1, nl, f) != nl || fwrite(zeros, 1, pad, f) != pad)
-		return HVB_EIO;
+	}
+	if (digest)
+		sha256_digest(&one, SHA256_DIGEST_SIZE, digest);
 	return 0;
 }
 
-static int cpio_data(FILE *f, const char *src, const char *text, uint64_t size)
+/* One entry's content into the archive: its text, or its host file (which must
+ * still have the size it had when the header was written). */
+static int archive_data(struct archive *a, const struct ent *e, uint64_t size)
 {
-	static const char zeros[4];
 	char buf[1 << 16];
 	uint64_t done = 0;
+	size_t n;
+	FILE *in;
 
-	if (text) {
-		if (fwrite(text, 1, size, f) != size)
-			return HVB_EIO;
-	} else {
-		FILE *in = fopen(src, "re");
-		size_t n;
-		if (!in)
-			return HVB_EIO;
-		while (done < size && (n = fread(buf, 1, sizeof(buf), in)) > 0) {
-			if (fwrite(buf, 1, n, f) != n) {
-				fclose(in);
-				return HVB_EIO;
-			}
-			done += n;
-		}
-		fclose(in);
-		if (done != size)
-			return HVB_EIO; /* the file changed while the image was built */
+	if (e->text)
+		return archive_write_data(a, e->text, size) == (la_ssize_t)size ? 0 : HVB_EIO;
+	if (!(in = fopen(e->src, "re")))
+		return HVB_EIO;
+	while (done < size && (n = fread(buf, 1, sizeof(buf), in)) > 0) {
+		if (archive_write_data(a, buf, n) != (la_ssize_t)n)
+			break;
+		done += n;
 	}
-	return fwrite(zeros, 1, (4 - size % 4) % 4, f) == (4 - size % 4) % 4 ? 0 : HVB_EIO;
+	fclose(in);
+	return done == size ? 0 : HVB_EIO; /* else the file changed while the image was built */
 }
 
-/* The newc archive: entries sorted by path, owner root, one fixed time. */
-static int cpio_write(struct imgbuild *b, const char *path, uint64_t mtime)
+/* The newc archive at path: entries sorted by path, owner root, one fixed time,
+ * inodes numbered in order; gzip'ed without name or time (reproducible), or
+ * padded to whole 512-byte sectors when it is to be a disk. */
+static int archive_list(struct imgbuild *b, const char *path, uint64_t mtime, int gzip, int disk, char *why, size_t len)
 {
-	FILE *f = fopen(path, "we");
+	struct archive *a = archive_write_new();
+	struct archive_entry *ae = archive_entry_new();
 	int rc = 0;
 
-	if (!f)
-		return HVB_EIO;
+	if (!a || !ae)
+		rc = HVB_ENOMEM;
+	else if (archive_write_set_format_cpio_newc(a) != ARCHIVE_OK ||
+		 (gzip && (archive_write_add_filter_gzip(a) != ARCHIVE_OK ||
+			   archive_write_set_filter_option(a, "gzip", "compression-level", "6") != ARCHIVE_OK ||
+			   archive_write_set_filter_option(a, "gzip", "timestamp", NULL) != ARCHIVE_OK)) ||
+		 archive_write_set_bytes_per_block(a, disk ? 512 : 10240) != ARCHIVE_OK ||
+		 archive_write_set_bytes_in_last_block(a, disk ? 512 : 1) != ARCHIVE_OK ||
+		 archive_write_open_filename(a, path) != ARCHIVE_OK)
+		rc = HVB_EIO;
 	for (size_t i = 0; i < b->n && rc == 0; i++) {
 		const struct ent *e = &b->e[i];
 		struct stat st;
 		uint64_t size = 0;
-		unsigned mode = e->mode;
+		archive_entry_clear(ae);
+		archive_entry_set_pathname(ae, e->dest);
+		archive_entry_set_ino(ae, (la_int64_t)i + 1);
+		archive_entry_set_nlink(ae, e->type == ENT_DIR ? 2 : 1);
+		archive_entry_set_mtime(ae, (time_t)mtime, 0);
+		archive_entry_set_perm(ae, e->mode);
+		archive_entry_set_size(ae, 0);
 		switch (e->type) {
-		case ENT_DIR: mode |= S_IFDIR; break;
-		case ENT_CHR: mode |= S_IFCHR; break;
-		case ENT_LINK: mode |= S_IFLNK; size = strlen(e->src); break;
+		case ENT_DIR: archive_entry_set_filetype(ae, AE_IFDIR); break;
+		case ENT_LINK: archive_entry_set_filetype(ae, AE_IFLNK); archive_entry_set_symlink(ae, e->src); break;
+		case ENT_CHR:
+			archive_entry_set_filetype(ae, AE_IFCHR);
+			archive_entry_set_rdevmajor(ae, e->rmajor);
+			archive_entry_set_rdevminor(ae, e->rminor);
+			break;
 		case ENT_FILE:
-			mode |= S_IFREG;
+			archive_entry_set_filetype(ae, AE_IFREG);
 			if (e->text)
 				size = ent_text_len(e);
 			else if (stat(e->src, &st) == 0)
 				size = (uint64_t)st.st_size;
 			else
 				rc = HVB_EIO;
+			archive_entry_set_size(ae, (la_int64_t)size);
 			break;
 		}
-		if (rc == 0)
-			rc = cpio_hdr(f, (unsigned)i + 1, mode, e->type == ENT_DIR ? 2 : 1, mtime, size, e->rmajor,
-				      e->rminor, e->dest);
+		if (rc == 0 && archive_write_header(a, ae) != ARCHIVE_OK)
+			rc = HVB_EIO;
 		if (rc == 0 && e->type == ENT_FILE)
-			rc = cpio_data(f, e->src, e->text, size);
-		if (rc == 0 && e->type == ENT_LINK)
-			rc = cpio_data(f, NULL, e->src, size);
+			rc = archive_data(a, e, size);
 	}
-	if (rc == 0)
-		rc = cpio_hdr(f, 0, 0, 1, 0, 0, 0, 0, "TRAILER!!!");
-	if (fclose(f) != 0)
+	if (a && archive_write_close(a) != ARCHIVE_OK && rc == 0)
 		rc = HVB_EIO;
+	if (rc == HVB_EIO)
+		snprintf(why, len, "image: cannot write %s: %s", path,
+			 a && archive_error_string(a) ? archive_error_string(a) : "a file changed while it was read, or no space");
+	archive_entry_free(ae);
+	archive_write_free(a);
 	return rc;
 }
 
@@ -929,58 +846,69 @@ static int collect_tools(struct imgbuild *t)
 	return 0;
 }
 
-static int hash_list(struct sha256 *s, const char *label, const struct imgbuild *b, char *why, size_t len)
+/* The list into the image's key: each entry's type, mode, device and path, and
+ * its content (a file's SHA-256 kept with it for the checksum lists). */
+static int hash_list(struct sha256_ctx *s, const char *label, struct imgbuild *b, char *why, size_t len)
 {
 	char line[PATH_MAX + 64];
 	int rc;
 
-	sha_update(s, label, strlen(label) + 1);
+	sha256_update(s, strlen(label) + 1, (const uint8_t *)label);
 	for (size_t i = 0; i < b->n; i++) {
-		const struct ent *e = &b->e[i];
+		struct ent *e = &b->e[i];
 		snprintf(line, sizeof(line), "\n%d %o %u:%u %s\n", e->type, e->mode, e->rmajor, e->rminor, e->dest);
-		sha_update(s, line, strlen(line) + 1);
-		if (e->text)
-			sha_update(s, e->text, ent_text_len(e));
-		else if (e->type == ENT_LINK)
-			sha_update(s, e->src, strlen(e->src));
-		else if (e->type == ENT_FILE && (rc = hash_file(s, e->src, why, len)) < 0)
+		sha256_update(s, strlen(line) + 1, (const uint8_t *)line);
+		if (e->text) {
+			struct sha256_ctx one;
+			sha256_update(s, ent_text_len(e), (const uint8_t *)e->text);
+			sha256_init(&one);
+			sha256_update(&one, ent_text_len(e), (const uint8_t *)e->text);
+			sha256_digest(&one, SHA256_DIGEST_SIZE, e->sha256);
+		} else if (e->type == ENT_LINK)
+			sha256_update(s, strlen(e->src), (const uint8_t *)e->src);
+		else if (e->type == ENT_FILE && (rc = hash_file(s, e->src, e->sha256, why, len)) < 0)
 			return rc;
 	}
 	return 0;
 }
 
-/* Writes one archive as DIR/NAME: gzip'ed, or padded to whole 512-byte sectors
- * when it is to be a disk. */
+/* Writes one archive as DIR/NAME (through NAME.tmp: a cut build leaves no NAME). */
 static int store_archive(struct imgbuild *b, const char *dir, const char *name, uint64_t mtime, int gzip, int disk,
 			 char *why, size_t len)
 {
-	char cpio[PATH_MAX + 32], tmp[PATH_MAX + 32], dst[PATH_MAX + 32];
-	struct stat st;
+	char tmp[PATH_MAX + 32], dst[PATH_MAX + 32];
 	int rc;
 
-	snprintf(cpio, sizeof(cpio), "%s/%s.cpio.tmp", dir, name);
 	snprintf(tmp, sizeof(tmp), "%s/%s.tmp", dir, name);
 	snprintf(dst, sizeof(dst), "%s/%s", dir, name);
-	if ((rc = cpio_write(b, cpio, mtime)) < 0) {
-		snprintf(why, len, "image: cannot write %s (space?)", cpio);
-		unlink(cpio);
+	if ((rc = archive_list(b, tmp, mtime, gzip, disk, why, len)) < 0) {
+		unlink(tmp);
 		return rc;
 	}
-	if (gzip) {
-		char *gz[] = { "gzip", "-n", "-6", "-c", NULL };
-		rc = run_filter(gz, cpio, tmp, why, len);
-		unlink(cpio);
-	} else if (rename(cpio, tmp) < 0) {
-		snprintf(why, len, "image: cannot rename %s: %s", cpio, strerror(errno));
-		rc = HVB_EIO;
-	}
-	if (rc == 0 && disk && stat(tmp, &st) == 0 && truncate(tmp, (st.st_size + 511) / 512 * 512) < 0)
-		rc = HVB_EIO;
-	if (rc == 0 && rename(tmp, dst) < 0) {
+	if (rename(tmp, dst) < 0) {
 		snprintf(why, len, "image: cannot store %s: %s", dst, strerror(errno));
-		rc = HVB_EIO;
+		unlink(tmp);
+		return HVB_EIO;
 	}
-	return rc;
+	return 0;
+}
+
+/* DIR/NAME in sha256sum's format: every regular file of the archive, by its
+ * path inside it (sha256sum -c checks an unpacked archive). */
+static void write_sums(const char *dir, const char *name, const struct imgbuild *b)
+{
+	char path[PATH_MAX + 32], hex[2 * SHA256_DIGEST_SIZE + 1];
+	FILE *m;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (!(m = fopen(path, "we")))
+		return;
+	for (size_t i = 0; i < b->n; i++)
+		if (b->e[i].type == ENT_FILE) {
+			hex_of(b->e[i].sha256, hex);
+			fprintf(m, "%s  %s\n", hex, b->e[i].dest);
+		}
+	fclose(m);
 }
 
 static void write_manifest(const char *dir, const char *hex, const char *kernel, const char *kver,
@@ -1006,8 +934,9 @@ static void write_manifest(const char *dir, const char *hex, const char *kernel,
 int hvb_image_build(const struct hvb_image_opts *o, struct hvb_image *img, char *why, size_t len)
 {
 	struct imgbuild b = { 0 }, t = { 0 };
-	struct sha256 s;
-	char kernel[PATH_MAX], cache[PATH_MAX], hex[65], tmp[PATH_MAX + 32], line[128];
+	struct sha256_ctx s;
+	uint8_t digest[SHA256_DIGEST_SIZE];
+	char kernel[PATH_MAX], cache[PATH_MAX], hex[2 * SHA256_DIGEST_SIZE + 1], tmp[PATH_MAX + 32], line[128];
 	const char *sde = getenv("SOURCE_DATE_EPOCH");
 	uint64_t mtime = sde && *sde ? strtoull(sde, NULL, 10) : 0;
 	struct stat st;
@@ -1035,13 +964,14 @@ int hvb_image_build(const struct hvb_image_opts *o, struct hvb_image *img, char 
 	qsort(t.e, t.n, sizeof(*t.e), ent_cmp);
 
 	/* The key: every path, type, mode and content, the kernel, and the time stamp. */
-	sha_init(&s);
+	sha256_init(&s);
 	snprintf(line, sizeof(line), "hvbench-image 3 mtime %llu gzip %d\n", (unsigned long long)mtime, o->gzip);
-	sha_update(&s, line, strlen(line));
-	if ((rc = hash_file(&s, kernel, why, len)) < 0 || (rc = hash_list(&s, "initrd", &b, why, len)) < 0 ||
+	sha256_update(&s, strlen(line), (const uint8_t *)line);
+	if ((rc = hash_file(&s, kernel, NULL, why, len)) < 0 || (rc = hash_list(&s, "initrd", &b, why, len)) < 0 ||
 	    (rc = hash_list(&s, "tools", &t, why, len)) < 0)
 		goto out;
-	sha_hex(&s, hex);
+	sha256_digest(&s, SHA256_DIGEST_SIZE, digest);
+	hex_of(digest, hex);
 	snprintf(img->hash, sizeof(img->hash), "%s", hex);
 	img->nfiles = b.n + t.n;
 
@@ -1082,6 +1012,8 @@ int hvb_image_build(const struct hvb_image_opts *o, struct hvb_image *img, char 
 			goto out;
 		}
 		write_manifest(img->dir, hex, kernel, img->kernel_version, &b, &t);
+		write_sums(img->dir, "initrd.sha256", &b);
+		write_sums(img->dir, "tools.sha256", &t);
 		if ((f = fopen(tmp, "we")))
 			fclose(f);
 	}

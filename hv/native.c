@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <jansson.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -132,7 +133,7 @@ static int native_channel(struct hvb_guest *g, int *rfd, int *wfd)
 	return 0;
 }
 
-static int native_readback(struct hvb_guest *g, char **json)
+static int native_readback(struct hvb_guest *g, json_t **out)
 {
 	char path[64], line[512], cpus[256] = "", mems[256] = "";
 	FILE *f;
@@ -150,10 +151,8 @@ static int native_readback(struct hvb_guest *g, char **json)
 			snprintf(mems, sizeof(mems), "%s", line + 18 + strspn(line + 18, " \t"));
 	}
 	fclose(f);
-	if (asprintf(json, "{\"pid\":%d,\"cpus_allowed\":\"%s\",\"mems_allowed\":\"%s\"}", (int)g->pid, cpus,
-		     mems) < 0)
-		return HVB_ENOMEM;
-	return 0;
+	*out = json_pack("{s:i, s:s, s:s}", "pid", (int)g->pid, "cpus_allowed", cpus, "mems_allowed", mems);
+	return *out ? 0 : HVB_ENOMEM;
 }
 
 static pid_t native_pid(struct hvb_guest *g) { return g->pid; }

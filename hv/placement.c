@@ -557,10 +557,10 @@ int hvb_placement_verify(const struct hvb_placement *plan, const struct hvb_plac
 	return 1;
 }
 
-char *hvb_placement_json(const struct hvb_placement *p)
+json_t *hvb_placement_obj(const struct hvb_placement *p)
 {
 	json_t *o = json_object();
-	char buf[256], *s;
+	char buf[256];
 
 	json_object_set_new(o, "kind", json_string(hvb_placement_names[p->kind]));
 	hvb_cpuset_format(&p->cpus, buf, sizeof(buf));
@@ -572,7 +572,14 @@ char *hvb_placement_json(const struct hvb_placement *p)
 	json_object_set_new(o, "mempolicy", json_string(hvb_mempolicy_name(p->mempolicy)));
 	json_object_set_new(o, "seed", json_integer((json_int_t)p->seed));
 	json_object_set_new(o, "desc", json_string(p->desc));
-	s = json_dumps(o, JSON_COMPACT);
+	return o;
+}
+
+char *hvb_placement_json(const struct hvb_placement *p)
+{
+	json_t *o = hvb_placement_obj(p);
+	char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
+
 	json_decref(o);
 	return s;
 }

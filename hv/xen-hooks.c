@@ -141,10 +141,9 @@ int hvb_hv_hooks_read(struct hvb_hv_hooks *h)
 }
 #endif
 
-char *hvb_hv_hooks_json(const struct hvb_hv_hooks *h)
+json_t *hvb_hv_hooks_json(const struct hvb_hv_hooks *h)
 {
 	json_t *o = json_object(), *a = json_object();
-	char *s;
 
 	if (h->why[0])
 		json_object_set_new(o, "unavailable", json_string(h->why));
@@ -162,7 +161,5 @@ char *hvb_hv_hooks_json(const struct hvb_hv_hooks *h)
 					      k->detail, "probes", k->probes));
 	}
 	json_object_set_new(o, "hooks", a);
-	s = json_dumps(o, JSON_COMPACT);
-	json_decref(o);
-	return s;
+	return o;
 }

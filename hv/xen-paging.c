@@ -8,6 +8,7 @@
  * (`xl dmesg`'s "Speculative mitigation facilities" block, XPTI among it) and
  * was asked for on its command line. Plain C: unit-tested without Xen. */
 #include "config.h"
+#include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 #include "hv/xen-internal.h"
@@ -135,16 +136,15 @@ void hvb_xen_cmdline_mitigations(const char *cmdline, char *out, size_t len)
 }
 
 #ifdef HAVE_LIBXEN
-#include <jansson.h>
 #include <stdlib.h>
 
-char *hvb_xen_mitigations_json(void)
+json_t *hvb_xen_mitigations_json(void)
 {
 	char why[256], spec[4096], opts[1040];
 	xen_commandline_t cl = "";
 	unsigned int nr = 1u << 20, index = 0;
 	xc_interface *x = hvb_xen_xch(why, sizeof(why));
-	char *ring, *s;
+	char *ring;
 	json_t *o;
 
 	if (!x || !(ring = malloc(nr + 1)))
@@ -164,10 +164,8 @@ char *hvb_xen_mitigations_json(void)
 		json_object_set_new(o, "boot_report_missing",
 				    json_string("no \"Speculative mitigation facilities\" block in the console ring "
 						"(overwritten since boot: Xen's conring_size= keeps more)"));
-	s = json_dumps(o, JSON_COMPACT);
-	json_decref(o);
-	return s;
+	return o;
 }
 #else
-char *hvb_xen_mitigations_json(void) { return NULL; }
+json_t *hvb_xen_mitigations_json(void) { return NULL; }
 #endif

@@ -736,7 +736,7 @@ static int read_seen(struct hvb_guest *g)
 	return g->have_seen ? 0 : HVB_EIO;
 }
 
-static int xen_readback(struct hvb_guest *g, char **json)
+static int xen_readback(struct hvb_guest *g, json_t **out)
 {
 	json_t *o = json_object(), *vc = json_array(), *mem = json_object();
 	char buf[256];
@@ -787,9 +787,8 @@ static int xen_readback(struct hvb_guest *g, char **json)
 	}
 	json_object_set_new(o, "vcpus", vc);
 	json_decref(mem);
-	*json = json_dumps(o, JSON_COMPACT);
-	json_decref(o);
-	return *json ? 0 : HVB_ENOMEM;
+	*out = o;
+	return o ? 0 : HVB_ENOMEM;
 }
 
 static int xen_verify(struct hvb_guest *g, const struct hvb_placement *plan, char *why, size_t len)

@@ -61,6 +61,21 @@ static size_t esc_text(long cp, const unsigned char *b, int keep_lines, char *ou
 	return 0;
 }
 
+/* HTML's and XML's references for the characters that are markup: the one
+ * place they are written (Markdown renders HTML, so it uses them too). */
+static size_t esc_markup(long cp, char *out)
+{
+	switch (cp) {
+	case '<': return (size_t)sprintf(out, "&lt;");
+	case '>': return (size_t)sprintf(out, "&gt;");
+	case '&': return (size_t)sprintf(out, "&amp;");
+	case '"': return (size_t)sprintf(out, "&quot;");
+	case '\'': return (size_t)sprintf(out, "&#39;");
+	case '\r': return (size_t)sprintf(out, "&#13;");
+	}
+	return 0;
+}
+
 /* Markdown inline text (GitHub, GitLab): every character that can open markup
  * (links, images, emphasis, code, tables, headings, HTML, math) is escaped, and
  * no line ends inside it. */
@@ -70,12 +85,8 @@ static size_t esc_md(long cp, char *out)
 		return (size_t)sprintf(out, REPLACEMENT);
 	if (cp == '\n' || cp == '\t' || cp == '\r')
 		return (size_t)sprintf(out, " ");
-	if (cp == '<')
-		return (size_t)sprintf(out, "&lt;");
-	if (cp == '>')
-		return (size_t)sprintf(out, "&gt;");
-	if (cp == '&')
-		return (size_t)sprintf(out, "&amp;");
+	if (cp == '<' || cp == '>' || cp == '&')
+		return esc_markup(cp, out);
 	if (cp < 0x80 && strchr("\\`*_[]()!#~|${}", (int)cp))
 		return (size_t)sprintf(out, "\\%c", (int)cp);
 	return 0;
@@ -87,15 +98,7 @@ static size_t esc_xml(long cp, char *out)
 {
 	if (cp < 0 || cp == 0xFFFE || cp == 0xFFFF || (is_control(cp) && cp != '\n' && cp != '\t' && cp != '\r'))
 		return (size_t)sprintf(out, REPLACEMENT);
-	switch (cp) {
-	case '<': return (size_t)sprintf(out, "&lt;");
-	case '>': return (size_t)sprintf(out, "&gt;");
-	case '&': return (size_t)sprintf(out, "&amp;");
-	case '"': return (size_t)sprintf(out, "&quot;");
-	case '\'': return (size_t)sprintf(out, "&#39;");
-	case '\r': return (size_t)sprintf(out, "&#13;");
-	}
-	return 0;
+	return esc_markup(cp, out);
 }
 
 /* Inside a single-quoted gnuplot string (no escapes are processed there; the

@@ -61,7 +61,7 @@ bad-42-spaced-section.ini|0||^repetitions: 3$
 bad-43-continuation.ini|2|8|does not continue the one above
 bad-44-nbsp-in-list.ini|2|7|column 13: .*U\+00A0
 bad-45-lookalike-key.ini|2|3|a key has only letters
-bad-46-long-section-name.ini|2|3|is 70 characters long: at most 63
+bad-46-long-section-name.ini|2|3|is 70 characters long: at most 49
 bad-47-duplicate-matrix-value.ini|2|4|'1024M' is given twice \(first as '1G'\)
 bad-48-bom-inside.ini|2|5|U\+FEFF
 bad-49-inline-comments.ini|0||^experiment run #3: 
@@ -72,6 +72,7 @@ bad-52-long-name.ini|2|3|name is 150 characters long: at most 127
 bad-53-control-char.ini|2|3|control character 0x1b
 bad-54-fraction-sizes.ini|0||memlat sizes=4.5K,16KiB,1.5MB,0.5GiB 
 bad-55-duplicate-workload-key.ini|2|8|\[b\]: workload is given twice \(first at line 7\)
+bad-56-section-name-50.ini|2|7|is 50 characters long: at most 49
 bad-time-above-max.ini|2|6|'100000s' is not valid for timeout: expected a time such as .*, from 0.01s to 86400s
 bad-wl-forkexec-busy-negative.ini|2|8|'-1' is not valid for busy: expected an integer in \[0, 4096\], or auto
 bad-wl-futexhash-key.ini|2|8|unknown key 'futex' \(did you mean 'futexes'\?\); valid keys: threads, futexes, shared

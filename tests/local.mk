@@ -21,6 +21,10 @@ include tests/xentrace.mk
 include tests/xen.mk
 include tests/probes.mk
 check_PROGRAMS += tests/unit-xenstat
+# CPU lists through hwloc's bitmaps, nothing read two ways
+check_PROGRAMS += tests/unit-cpuset
+tests_unit_cpuset_LDADD = $(HVB_LIBS)
+TESTS += tests/unit-cpuset
 tests_unit_xenstat_LDADD = $(HVB_LIBS)
 TESTS += tests/unit-xenstat
 include tests/analysis.mk

@@ -150,11 +150,15 @@ static void file_syntax(void)
 	expect_error("[experiment]\n[mem lat]\n", "t.ini:2:", "a name has only letters");
 	expect_error("[experiment]\n[[memlat]]\n", "t.ini:2:", "text after ']'");
 	expect_error("[experiment]\n[mem[lat]\n", "t.ini:2:", "a name has only letters");
+	/* inih keeps 49 characters of a section name: longer ones are refused, not cut. */
 	memset(pad, 's', 64);
 	pad[64] = 0;
 	snprintf(text, sizeof(text), "[experiment]\n[%s]\nworkload = memlat\n", pad);
-	expect_error(text, "t.ini:2:", "is 64 characters long: at most 63");
-	pad[63] = 0;
+	expect_error(text, "t.ini:2:", "is 64 characters long: at most 49");
+	pad[50] = 0;
+	snprintf(text, sizeof(text), "[experiment]\n[%s]\nworkload = memlat\n", pad);
+	expect_error(text, "t.ini:2:", "is 50 characters long: at most 49");
+	pad[49] = 0;
 	snprintf(text, sizeof(text), "[experiment]\n[%s]\nworkload = memlat\n", pad);
 	CHECK(load(text, &ex) == 0 && ex.ncells == 1 && !strcmp(ex.cells[0].section, pad));
 	hvb_experiment_free(&ex);
@@ -230,13 +234,14 @@ static void values(void)
 	 * that fit their lines can still overflow it. */
 	{
 		char text[2048], sec[64], zeros[200];
-		memset(sec, 's', 63);
-		sec[63] = 0;
-		memset(zeros, '0', 180);
-		zeros[180] = 0;
-		snprintf(text, sizeof(text), "[experiment]\n[%s]\nworkload = memlat\nsizes = 4096.%s\nextra_work = 0.%s\n",
-			 sec, zeros, zeros);
-		expect_error(text, "t.ini:2:", "the cell's key");
+		memset(sec, 's', 49);
+		sec[49] = 0;
+		memset(zeros, '0', 183);
+		zeros[183] = 0;
+		snprintf(text, sizeof(text),
+			 "[experiment]\nantagonists = 1\n[%s]\nworkload = memlat\nsizes = 4096.%s\nextra_work = 0.%s\n", sec,
+			 zeros, zeros);
+		expect_error(text, "t.ini:3:", "the cell's key");
 		snprintf(text, sizeof(text), "[experiment]\n[%s]\nworkload = memlat\nsizes = 4096.%s\n", sec, zeros);
 		CHECK(load(text, &ex) == 0);
 		hvb_experiment_free(&ex);
