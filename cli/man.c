@@ -43,8 +43,6 @@ const struct hvb_cli_doc hvb_cli_environment[] = {
 				 ")" },
 	{ "HVBENCH_XEN_DISK_SIZE", "the size of a guest's scratch disk, 1M or more (default 1G)" },
 	{ "HVBENCH_XEN_RUNDIR", "the agents' console channel sockets (default /run/hvbench)" },
-	{ "HVBENCH_XEN_TRY_VNUMA", "1: let libxl try split placement (vNUMA) of PV and PVH guests, which the "
-				   "libxl of Xen 4.17 and 4.20 refuse (default: such cells are skipped with the reason)" },
 	{ "HVBENCH_XEN_LOGDIR", "guest consoles and iperf3 server logs (default /var/log/hvbench)" },
 	{ "HVBENCH_LABDIR", "the directory of lab.sh for hvbench lab (default: the build tree, then the data "
 			    "directory)" },

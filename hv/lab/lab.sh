@@ -265,11 +265,10 @@ cp "$EXPERIMENT" "$SHARE/experiment.ini"
 install -m 0755 "$HERE/dom0-run.sh" "$SHARE/dom0-run.sh"
 [ -f "$HERE/guest-proof.sh" ] && cp "$HERE/guest-proof.sh" "$SHARE/guest-proof.sh"
 # lab.env is sourced by dom0's shell: only values of a known shape go in.
-case ${HVBENCH_XEN_TRY_VNUMA:-0} in 0|1) ;; *) die "HVBENCH_XEN_TRY_VNUMA must be 0 or 1" ;; esac
 case ${HVBENCH_LAB_PROOF_MODES:-pv} in *[!a-z\ -]*) die "HVBENCH_LAB_PROOF_MODES: guest modes separated by spaces" ;; esac
 case ${HVBENCH_LAB_PROOF_BLKBACK:-0} in 0|1) ;; *) die "HVBENCH_LAB_PROOF_BLKBACK must be 0 or 1" ;; esac
-printf "PROOF=%s\nPROOF_MODES=\"%s\"\nPROOF_BLKBACK=%s\nexport HVBENCH_XEN_TRY_VNUMA=%s\n" "$PROOF" \
-	"${HVBENCH_LAB_PROOF_MODES:-pv pvh hvm}" "${HVBENCH_LAB_PROOF_BLKBACK:-0}" "${HVBENCH_XEN_TRY_VNUMA:-0}" > "$SHARE/lab.env"
+printf "PROOF=%s\nPROOF_MODES=\"%s\"\nPROOF_BLKBACK=%s\n" "$PROOF" \
+	"${HVBENCH_LAB_PROOF_MODES:-pv pvh hvm}" "${HVBENCH_LAB_PROOF_BLKBACK:-0}" > "$SHARE/lab.env"
 
 if [ "$PREPARE_ONLY" = 1 ]; then
 	say "prepared (--prepare-only): dom0 image $D0, guest image in $SHARE/guest"
