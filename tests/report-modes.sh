@@ -22,7 +22,7 @@ check "grep -q 'no winner: pvh and hvm are the same' '$T/w.txt'" "no tie at 8 vC
 check "grep -E '^  4 +pv +2 \[' '$T/w.txt' | grep -q 'mmu_update 3, mmuext_op 1, sched_op 0.5).* 4 '" \
 	"pv's page-table updates per op: $(grep -E '^  4 +pv +2' "$T/w.txt")"
 check "grep -E '^  2 +hvm +1.2 \[' '$T/w.txt' | grep -q '1200 (npf 1000, io 200) *3 '" "hvm's exits: $(grep -E '^  2 +hvm' "$T/w.txt")"
-check "grep -q 'no figures of hypercall arguments (xen.guest.hypercall.\*' '$T/w.txt'" "the absent figures are not named"
+check "grep -q 'no figures of decoded hypercall arguments (xen.guest.pt_updates' '$T/w.txt'" "the absent figures are not named"
 
 "$HVBENCH" report --format json --output "$T/r.json" || fail "report json"
 check "python3 -c 'import json,sys; m=json.load(open(sys.argv[1]))[\"modes\"]; a=m[\"answers\"][0]; \
