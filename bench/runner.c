@@ -301,7 +301,8 @@ static int agent_start(struct run_state *rs, const struct hvb_cell *c, const str
 	artifact_dir(rs, c, a->artifact_dir, sizeof(a->artifact_dir));
 	struct hvb_probe_target t = { .pid = a->be->pid(a->g), .domid = a->be->domid ? a->be->domid(a->g) : -1,
 				      .guest_name = a->be->domid ? name : NULL,
-				      .artifact_dir = a->artifact_dir[0] ? a->artifact_dir : NULL };
+				      .artifact_dir = a->artifact_dir[0] ? a->artifact_dir : NULL,
+				      .mode = c->mode, .run_id = rs->run_id, .cell = c->idx };
 	a->probe_notes[0] = 0;
 	a->host_probes = hvb_probe_set_open(rs->ex->probes, rs->ex->probe_params, rs->ex->nprobes, HVB_PROBE_HOST,
 					    &t, a->probe_notes, sizeof(a->probe_notes));

@@ -18,6 +18,9 @@ struct hvb_probe_target {
 	int domid;              /* Xen domain id, -1 natively */
 	const char *guest_name; /* Xen guest name, NULL natively */
 	const char *artifact_dir; /* where a probe may leave files (trace captures) */
+	const char *mode;       /* the cell's mode ("pv", "pvh", "hvm", ...), NULL when not known */
+	int64_t run_id;         /* the run and cell the probe watches, 0 when not known */
+	int cell;
 };
 
 struct hvb_probe_ops {

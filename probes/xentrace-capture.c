@@ -53,10 +53,9 @@ static const struct hvb_metric_doc xt_metrics[] = {
 
 struct xt_state {
 	uint32_t mask;
-	double cpu_hz;
 	int domid, backend, nsample;
 	char dir[4096], path[4200];
-	char name[64];
+	struct hvb_xt_meta meta; /* written beside each capture */
 	pid_t pid;
 };
 
@@ -89,23 +88,73 @@ static int xt_supported(char *why, size_t len)
 	return 1;
 }
 
-/* The CPU frequency xentrace does not record; dom0's cpuinfo reports the
- * host's nominal MHz under Xen. */
-static double cpuinfo_hz(void)
+/* The running hypervisor's "major.minor" (/sys/hypervisor/version, dom0), stored
+ * in the capture's metadata: record layouts that changed without a new id
+ * (TRC_MEM in 4.18, probes/xentrace/formats.c) are told apart by it. */
+static void xen_version(char *buf, size_t len)
 {
-	FILE *f = fopen("/proc/cpuinfo", "r");
-	char line[512];
-	double mhz = 0;
+	uint64_t mj, mn;
 
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, "cpu MHz", 7) && strchr(line, ':')) {
-			mhz = strtod(strchr(line, ':') + 1, NULL);
-			break;
-		}
-	fclose(f);
-	return mhz * 1e6;
+	buf[0] = 0;
+	if (hvb_probe_read_u64("/sys/hypervisor/version/major", &mj) == 0 &&
+	    hvb_probe_read_u64("/sys/hypervisor/version/minor", &mn) == 0)
+		snprintf(buf, len, "%llu.%llu", (unsigned long long)mj, (unsigned long long)mn);
+}
+
+/* The host's pCPUs, NUMA nodes and TSC frequency as Xen tells them (xl info's nr_cpus,
+ * nr_nodes, cpu_mhz): dom0 sees its own vCPUs, no NUMA, and a frequency of its own
+ * calibration.  Left unknown (0) without libxenctrl or when Xen does not answer. */
+static void host_physinfo(struct hvb_xt_meta *m)
+{
+#ifdef HAVE_LIBXEN
+	char why[256];
+	xc_interface *x = hvb_probe_xc_open(why, sizeof(why));
+	xc_physinfo_t pi;
+
+	if (!x) {
+		hvb_log(HVB_LOG_WARN, "xentrace: %s: the capture's metadata leaves pCPUs and NUMA nodes unknown", why);
+		return;
+	}
+	memset(&pi, 0, sizeof(pi));
+	if (xc_physinfo(x, &pi) == 0) {
+		m->pcpus = (int)pi.nr_cpus;
+		m->numa_nodes = (int)pi.nr_nodes;
+		if (pi.cpu_khz)
+			m->cpu_hz = pi.cpu_khz * 1e3;
+	} else {
+		hvb_log(HVB_LOG_WARN, "xentrace: xc_physinfo failed (%s): pCPUs and NUMA nodes unknown", strerror(errno));
+	}
+	xc_interface_close(x);
+#else
+	(void)m;
+#endif
+}
+
+int hvb_xt_capture_meta(struct hvb_xt_meta *m, const struct hvb_probe_target *t, uint32_t mask, double cpu_hz,
+			const char *cpuinfo)
+{
+	hvb_xt_meta_init(m);
+	m->event_mask = mask;
+	if (!cpuinfo) {
+		host_physinfo(m);
+		xen_version(m->xen_version, sizeof(m->xen_version));
+		cpuinfo = "/proc/cpuinfo";
+	}
+	if (cpu_hz > 0) /* the option wins over what the host says */
+		m->cpu_hz = cpu_hz;
+	/* The vendor (and the frequency when Xen gave none): a PV or PVH dom0 sees the real CPUID vendor. */
+	hvb_xt_meta_cpuinfo(m, cpuinfo);
+	if (t->run_id > 0)
+		m->run_id = t->run_id;
+	if (t->cell > 0)
+		m->cell_id = t->cell;
+	if (t->domid >= 0) {
+		struct hvb_xt_meta_domain *d = &m->domains[m->ndomains++];
+		d->domid = (uint32_t)t->domid;
+		snprintf(d->name, sizeof(d->name), "%s", t->guest_name ? t->guest_name : "");
+		snprintf(d->mode, sizeof(d->mode), "%s", t->mode ? t->mode : "");
+	}
+	return 0;
 }
 
 static int mkdirs(const char *dir)
@@ -123,19 +172,6 @@ static int mkdirs(const char *dir)
 	return mkdir(buf, 0755) < 0 && errno != EEXIST ? -1 : 0;
 }
 
-/* The running hypervisor's "major.minor" (/sys/hypervisor/version, dom0), stored
- * in the capture's metadata: record layouts that changed without a new id
- * (TRC_MEM in 4.18, probes/xentrace/formats.c) are told apart by it. */
-static void xen_version(char *buf, size_t len)
-{
-	uint64_t mj, mn;
-
-	buf[0] = 0;
-	if (hvb_probe_read_u64("/sys/hypervisor/version/major", &mj) == 0 &&
-	    hvb_probe_read_u64("/sys/hypervisor/version/minor", &mn) == 0)
-		snprintf(buf, len, "%llu.%llu", (unsigned long long)mj, (unsigned long long)mn);
-}
-
 static int xt_open(const struct hvb_params *p, const struct hvb_probe_target *t, void **state, char *why,
 		   size_t len)
 {
@@ -149,12 +185,9 @@ static int xt_open(const struct hvb_params *p, const struct hvb_probe_target *t,
 		free(s);
 		return HVB_EINVAL;
 	}
-	s->cpu_hz = hvb_param_float(p, "cpu_hz");
-	if (s->cpu_hz <= 0)
-		s->cpu_hz = cpuinfo_hz();
+	hvb_xt_capture_meta(&s->meta, t, s->mask, hvb_param_float(p, "cpu_hz"), NULL);
 	s->domid = t->domid;
 	s->backend = (int)hvb_param_int(p, "backend_domid");
-	snprintf(s->name, sizeof(s->name), "%s", t->guest_name ? t->guest_name : "");
 	/* Without the run's own artifact directory, a new directory of our own:
 	 * never a shared one whose files someone else may have made. */
 	if (t->artifact_dir)
@@ -237,26 +270,18 @@ int hvb_xt_role_metrics(const struct hvb_xt_summary *sum, int guest, int backend
 static int xt_collect(void *state, struct hvb_metrics *out)
 {
 	struct xt_state *s = state;
-	struct hvb_xt_meta meta;
-	struct hvb_xt_opts o = { .meta = &meta };
+	struct hvb_xt_opts o = { .meta = &s->meta, .cpu_hz = s->meta.cpu_hz };
 	struct hvb_xt_summary *sum = NULL;
 	char mpath[4300];
 	int rc;
 
-	hvb_xt_meta_init(&meta);
-	meta.cpu_hz = s->cpu_hz;
-	meta.event_mask = s->mask;
-	meta.pcpus = (int)sysconf(_SC_NPROCESSORS_CONF);
-	xen_version(meta.xen_version, sizeof(meta.xen_version));
-	if (s->domid >= 0 && meta.ndomains < HVB_XT_META_MAXDOM) {
-		meta.domains[meta.ndomains].domid = (uint32_t)s->domid;
-		snprintf(meta.domains[meta.ndomains].name, sizeof(meta.domains[0].name), "%s", s->name);
-		meta.ndomains++;
-	}
+	rc = hvb_xt_summarize_file(s->path, &o, &sum);
+	/* Exit records name the vendor since Xen 4.19: they tell it when the host did not. */
+	if (rc >= 0 && s->meta.vendor == HVB_XT_VENDOR_AUTO)
+		s->meta.vendor = hvb_xt_summary_record_vendor(sum);
 	if (hvb_xt_meta_path(s->path, mpath, sizeof(mpath)) == 0)
-		hvb_xt_meta_write(mpath, &meta);
-	o.cpu_hz = s->cpu_hz;
-	if ((rc = hvb_xt_summarize_file(s->path, &o, &sum)) < 0) {
+		hvb_xt_meta_write(mpath, &s->meta);
+	if (rc < 0) {
 		hvb_log(HVB_LOG_WARN, "xentrace: %s: %s", s->path, hvb_strerror(rc));
 		return rc;
 	}

@@ -3,7 +3,8 @@
  * figures the matching xenalyze printed for them, read from the *.xenalyze-summary.txt
  * beside each trace: Xen 4.17.7's captures against xenalyze 4.17.7 (`--summary --svm-mode
  * --cpu-hz=2.1G`), Xen 4.20.4's (4.20/) against xenalyze 4.20.4 (`--summary
- * --cpu-hz=2299.998M`, no --svm-mode: the exit records name the vendor).  Compared:
+ * --cpu-hz=2299.998M`, the lab's 2299.996M; no --svm-mode: the exit records name the
+ * vendor).  Compared:
  *  - every record: records + CPU_CHANGE windows + wrap padding = the records of a plain
  *    walk of the file (the count in the data's README);
  *  - bytes per class and pCPU ("Log volume summary"; CPU_CHANGE records are not counted,
@@ -16,13 +17,26 @@
  *    "running" is not compared interval for interval;
  *  - per vCPU: VM exits by reason: count, average cycles, p5/p50/p95 (the vendor from the
  *    records in 4.20: a summary that is not SVM fails), and the hypercalls made by VMMCALL;
- *  - grant operations done by / done for (none in these captures: checked as zero);
+ *  - grant operations done by / done for (TRC_MEM records: none in these captures, checked
+ *    as zero);
+ *  - the lab's blkback and netback captures (4.20/xen420-lab-*): every grant_table_op
+ *    xenalyze counts for dom0 decoded with its arguments, and dom0's figures by command
+ *    (xen.backend.gnttab.*) equal to a walk of the records of its own, and to the values the
+ *    capture holds (netback: grant copies above zero, the sum of the copy calls' counts);
  *  - no domain with PV hypercalls or exits that xenalyze does not list. */
 #include "config.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "probes/xentrace/xentrace.h"
+#include "probes/xentrace/xt-internal.h"
+
+/* dom0's grant_table_op calls and summed batch counts by command (map_grant_ref 0,
+ * unmap_grant_ref 1, copy 5), as the records hold them. */
+struct gnt_want {
+	long long calls[3], ops[3];
+};
+static const unsigned gnt_cmds[3] = { 0, 1, 5 };
 
 /* One capture and the xenalyze that summarised it. */
 struct ref {
@@ -30,6 +44,7 @@ struct ref {
 	double cpu_hz;         /* the --cpu-hz xenalyze was given */
 	long long records;     /* every record of a plain walk of the file (README) */
 	int xa420;             /* xenalyze 4.20.4 (else 4.17.7) */
+	const struct gnt_want *gnt; /* dom0's grant_table_op as the records hold it, or NULL */
 };
 
 static int failures, checks;
@@ -154,6 +169,93 @@ static void check_args(const char *base, json_int_t dom, json_t *vcpu, int nr, l
 	      (long long)dom, nr, ours, xa);
 }
 
+/* grant_table_op in the records, walked apart from the summary: each TRC_PV_HYPERCALL_V2
+ * record and multicall entry (TRC_PV_HYPERCALL_SUBCALL) of hypercall 20, its arguments
+ * read from the 2-bit presence fields in bits 20-31 of word 0 (cmd is argument 0, count
+ * argument 2; cmd's bits 12 and up carry a continuation). */
+struct gnt_walk {
+	long long calls[16], ops[16], records;
+};
+
+static int gnt_rec(const struct hvb_xt_rec *r, void *arg)
+{
+	struct gnt_walk *w = arg;
+	uint64_t a[6] = { 0 };
+	unsigned word = 1, seen = 0;
+
+	if ((r->event != 0x0020100du && r->event != 0x0020200eu) || r->nextra < 1 || (r->d[0] & 0xfffff) != 20)
+		return 0;
+	for (unsigned k = 0; k < 6; k++) {
+		unsigned n = (r->d[0] >> (20 + 2 * k)) & 3;
+		if (!n)
+			continue;
+		if (n == 3 || word + n > r->nextra)
+			return 0;
+		a[k] = n == 2 ? (uint64_t)r->d[word + 1] << 32 | r->d[word] : r->d[word];
+		word += n;
+		seen |= 1u << k;
+	}
+	w->records++;
+	if ((seen & 5) == 5 && (a[0] & 0xfff) < 16) {
+		w->calls[a[0] & 0xfff]++;
+		w->ops[a[0] & 0xfff] += (long long)(uint32_t)a[2];
+	}
+	return 0;
+}
+
+/* dom0's xen.backend.gnttab.SUB.KIND, -1 when absent */
+static double metric(const struct hvb_metrics *ms, const char *sub, const char *kind)
+{
+	char n[128];
+	const struct hvb_metric *m;
+
+	snprintf(n, sizeof(n), "xen.backend.gnttab.%s.%s", sub, kind);
+	m = hvb_metrics_get(ms, n);
+	return m ? m->value : -1;
+}
+
+/* dom0's grant operations: every grant_table_op xenalyze counts for dom0 is decoded with its
+ * arguments; the backend's figures equal what the records hold, command by command (the
+ * copies: the sum of the GNTTABOP_copy calls' batch counts), and the capture's own values. */
+static void check_grants(const char *path, const char *base, const struct hvb_xt_summary *s, const struct gnt_want *want,
+			 long long xa_dom0, long long xa_others)
+{
+	struct hvb_xt_reader *rd = hvb_xt_reader_open(path);
+	struct gnt_walk w = { { 0 }, { 0 }, 0 };
+	struct hvb_metrics ms;
+	long long decoded = 0;
+
+	CHECK(rd && hvb_xt_reader_run(rd, gnt_rec, &w) == 0, "%s: walking the records failed", base);
+	if (rd)
+		hvb_xt_reader_close(rd);
+	/* xenalyze: only dom0 made grant_table_op calls, so the file's records are dom0's */
+	CHECK(xa_others == 0 && xa_dom0 > 0, "%s: xenalyze counts grant_table_op %lld for dom0, %lld for others", base,
+	      xa_dom0, xa_others);
+	for (unsigned c = 0; c < 16; c++)
+		decoded += w.calls[c];
+	CHECK(w.records == xa_dom0 && decoded == xa_dom0, "%s: %lld grant_table_op records, %lld with cmd and count, "
+	      "xenalyze counts %lld for dom0", base, w.records, decoded, xa_dom0);
+	memset(&ms, 0, sizeof(ms));
+	CHECK(hvb_xt_summary_metrics_as(s, 0, "xen.backend", &ms) == 0, "%s: dom0's metrics", base);
+	for (unsigned c = 0; c < 13; c++) {
+		const char *n = xt_gnttabop_name(c);
+		double mc = metric(&ms, n, "calls"), mo = metric(&ms, n, "ops");
+		if (mc < 0 && !w.calls[c] && c != 0 && c != 1 && c != 5)
+			continue; /* a sub-operation never seen is left out */
+		CHECK(mc == (double)w.calls[c] && mo == (double)w.ops[c], "%s: dom0 gnttab.%s %g calls %g ops, "
+		      "records %lld calls %lld ops", base, n, mc, mo, w.calls[c], w.ops[c]);
+	}
+	if (strstr(base, "netback")) /* netback copies its packets' headers: dom0's grant copies */
+		CHECK(metric(&ms, "copy", "ops") > 0, "%s: dom0's grant copy count is not above zero", base);
+	for (unsigned k = 0; k < 3; k++)
+		CHECK(w.calls[gnt_cmds[k]] == want->calls[k] && w.ops[gnt_cmds[k]] == want->ops[k],
+		      "%s: dom0 %s %lld calls %lld ops, the capture holds %lld and %lld", base, xt_gnttabop_name(gnt_cmds[k]),
+		      w.calls[gnt_cmds[k]], w.ops[gnt_cmds[k]], want->calls[k], want->ops[k]);
+	hvb_metrics_free(&ms);
+	printf("%s: dom0 grant_table_op: map %lld/%lld, unmap %lld/%lld, copy %lld/%lld (calls/ops)\n", base, w.calls[0],
+	       w.ops[0], w.calls[1], w.ops[1], w.calls[5], w.ops[5]);
+}
+
 static void check_file(const char *dir, const struct ref *ref)
 {
 	const char *base = ref->base;
@@ -165,6 +267,7 @@ static void check_file(const char *dir, const struct ref *ref)
 	int in_exits = 0, in_pv = 0, in_rs = 0, dom_seen[8] = { 0 }, ndom = 0, pv_hc_lines = 0, rs_lines = 0;
 	json_int_t domids[8];
 	json_int_t cur_dom = -1;
+	long long xa_gnt_dom0 = 0, xa_gnt_others = 0;
 
 	snprintf(path, sizeof(path), "%s/%s.bin", dir, base);
 	if (hvb_xt_summarize_file(path, &o, &s)) {
@@ -178,7 +281,7 @@ static void check_file(const char *dir, const struct ref *ref)
 	      ref->records);
 	if (strstr(base, "hvm"))  /* PV-only traces have no exit to tell the vendor by */
 		CHECK(!strcmp(json_string_value(json_object_get(j, "vendor")), "svm"), "%s: SVM not detected", base);
-	if (ref->xa420 && strstr(base, "hvm"))
+	if (ref->xa420 && (strstr(base, "hvm") || strstr(base, "pvh")))
 		CHECK(!strcmp(json_string_value(json_object_get(j, "vendor_source")), "record"),
 		      "%s: vendor not taken from the TRC_HVM_SVM_EXIT records", base);
 	CHECK(geti(json_object_get(j, "lost"), "records") == 0, "%s: lost records reported", base);
@@ -268,6 +371,8 @@ static void check_file(const char *dir, const struct ref *ref)
 			CHECK(same_hypercall_name(nr, name, ours), "%s: hypercall %d is %s, xenalyze says %s", base, nr,
 			      ours ? ours : "(none)", name);
 			check_args(base, cur_dom, vcpu, nr, a);
+			if (nr == 20)
+				*(cur_dom == 0 ? &xa_gnt_dom0 : &xa_gnt_others) += a;
 			continue;
 		}
 		if (in_pv) {
@@ -334,6 +439,10 @@ static void check_file(const char *dir, const struct ref *ref)
 			}
 		}
 	}
+	if (ref->gnt) {
+		snprintf(path, sizeof(path), "%s/%s.bin", dir, base);
+		check_grants(path, base, s, ref->gnt, xa_gnt_dom0, xa_gnt_others);
+	}
 	printf("%s: compared (%d hypercall lines, %d runstate lines)\n", base, pv_hc_lines, rs_lines);
 out:
 	json_decref(j);
@@ -342,16 +451,23 @@ out:
 
 int main(void)
 {
+	static const struct gnt_want blkback = { { 0, 451, 0 }, { 0, 0, 0 } }, netback = { { 287, 266, 560 }, { 3698, 3687, 1118 } };
 	static const struct ref refs[] = {
-		{ "fresh-pv-workload-all-5s", 2.1e9, 207684, 0 },
-		{ "fresh-pvh-workload-all-5s", 2.1e9, 68573, 0 },
-		{ "fresh-hvm-workload-all-5s", 2.1e9, 91048, 0 },
-		{ "run1-pv-create-all-5s", 2.1e9, 99885, 0 },
-		{ "narrow-hvm-hvmclass-3s", 2.1e9, 14355, 0 },
-		{ "4.20/xen420-pv-workload-all-5s", 2299.998e6, 23613, 1 },
-		{ "4.20/xen420-pvh-workload-all-5s", 2299.998e6, 31214, 1 },
-		{ "4.20/xen420-hvm-workload-all-5s", 2299.998e6, 108906, 1 },
-		{ "4.20/xen420-narrow-hvm-hvmclass-5s", 2299.998e6, 21428, 1 },
+		{ "fresh-pv-workload-all-5s", 2.1e9, 207684, 0, NULL },
+		{ "fresh-pvh-workload-all-5s", 2.1e9, 68573, 0, NULL },
+		{ "fresh-hvm-workload-all-5s", 2.1e9, 91048, 0, NULL },
+		{ "run1-pv-create-all-5s", 2.1e9, 99885, 0, NULL },
+		{ "narrow-hvm-hvmclass-3s", 2.1e9, 14355, 0, NULL },
+		{ "4.20/xen420-pv-workload-all-5s", 2299.998e6, 23613, 1, NULL },
+		{ "4.20/xen420-pvh-workload-all-5s", 2299.998e6, 31214, 1, NULL },
+		{ "4.20/xen420-hvm-workload-all-5s", 2299.998e6, 108906, 1, NULL },
+		{ "4.20/xen420-narrow-hvm-hvmclass-5s", 2299.998e6, 21428, 1, NULL },
+		/* The lab's captures (classes sched,hvm,pv).  blkback: Linux negotiates persistent
+		 * grants, so no map and no copy; it still issues one GNTTABOP_unmap_grant_ref of
+		 * count 0 per request (451: the requests blkback served in that sample).  netback:
+		 * the guest's transmits are mapped and their headers copied. */
+		{ "4.20/xen420-lab-pv-fio-blkback", 2299.996e6, 126246, 1, &blkback },
+		{ "4.20/xen420-lab-pvh-iperf3-netback", 2299.996e6, 52855, 1, &netback },
 	};
 	const char *top = getenv("top_srcdir");
 	char dir[4096];

@@ -10,7 +10,9 @@ xentrace_test_data = tests/data/xentrace/README.md \
 	tests/data/xentrace/4.20/xen420-hvm-workload-all-5s.bin tests/data/xentrace/4.20/xen420-hvm-workload-all-5s.xenalyze-summary.txt \
 	tests/data/xentrace/4.20/xen420-narrow-hvm-hvmclass-5s.bin tests/data/xentrace/4.20/xen420-narrow-hvm-hvmclass-5s.xenalyze-summary.txt \
 	tests/data/xentrace/4.20/xen420-pv-workload-all-5s.bin tests/data/xentrace/4.20/xen420-pv-workload-all-5s.xenalyze-summary.txt \
-	tests/data/xentrace/4.20/xen420-pvh-workload-all-5s.bin tests/data/xentrace/4.20/xen420-pvh-workload-all-5s.xenalyze-summary.txt
+	tests/data/xentrace/4.20/xen420-pvh-workload-all-5s.bin tests/data/xentrace/4.20/xen420-pvh-workload-all-5s.xenalyze-summary.txt \
+	tests/data/xentrace/4.20/xen420-lab-pv-fio-blkback.bin tests/data/xentrace/4.20/xen420-lab-pv-fio-blkback.xenalyze-summary.txt \
+	tests/data/xentrace/4.20/xen420-lab-pvh-iperf3-netback.bin tests/data/xentrace/4.20/xen420-lab-pvh-iperf3-netback.xenalyze-summary.txt
 xentrace_case_data = tests/data/cases/xentrace/01-xen419-svm-exit64.bin tests/data/cases/xentrace/01b-xen417-vmexit64-control.bin \
 	tests/data/cases/xentrace/03-tsc-skew-2pcpu.bin tests/data/cases/xentrace/04-384-pcpus.bin \
 	tests/data/cases/xentrace/05-xentrace-killed-truncated.bin tests/data/cases/xentrace/05b-complete-control.bin \
@@ -18,11 +20,12 @@ xentrace_case_data = tests/data/cases/xentrace/01-xen419-svm-exit64.bin tests/da
 	tests/data/xentrace/tsc/high-cpu0.bin tests/data/xentrace/tsc/high-cpu1.bin tests/data/xentrace/tsc/near-wrap.bin
 EXTRA_DIST += $(xentrace_test_data) $(xentrace_case_data) probes/xentrace/README tests/xentrace-cli.sh tests/xentrace-cases.sh tests/xentrace-lib.sh tests/fuzz/xentrace-fuzz.c \
 	tests/bench/xentrace-bench.sh tests/bench/README
-check_PROGRAMS += tests/xentrace-xenalyze tests/xentrace-errors tests/xentrace-hcargs
-TESTS += tests/xentrace-xenalyze tests/xentrace-errors tests/xentrace-hcargs tests/xentrace-cli.sh tests/xentrace-cases.sh
+check_PROGRAMS += tests/xentrace-xenalyze tests/xentrace-errors tests/xentrace-hcargs tests/xentrace-meta
+TESTS += tests/xentrace-xenalyze tests/xentrace-errors tests/xentrace-hcargs tests/xentrace-meta tests/xentrace-cli.sh tests/xentrace-cases.sh
 tests_xentrace_xenalyze_LDADD = $(HVB_LIBS)
 tests_xentrace_errors_LDADD = $(HVB_LIBS)
 tests_xentrace_hcargs_LDADD = $(HVB_LIBS)
+tests_xentrace_meta_LDADD = $(HVB_LIBS)
 
 # The big-trace generator of the benchmark (not built by default).
 EXTRA_PROGRAMS = tests/bench/xentrace-bigtrace

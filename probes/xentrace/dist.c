@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Hand-written: no library decodes xentrace (xenalyze is a program, the tests' reference). */
 /* Distributions of cycle counts: exact below a cap, a log-linear histogram above it, so
  * the summary's memory does not grow with the trace. */
 #include "config.h"

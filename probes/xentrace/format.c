@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Hand-written: no library decodes xentrace (xenalyze is a program, the tests' reference). */
 /* One record as one line of text, for "hvbench trace dump". */
 #include "config.h"
 #include <string.h>

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Hand-written: no library decodes xentrace (xenalyze is a program, the tests' reference). */
 /* The table of record formats by Xen version: which event ids a Xen release writes, under
  * what name, and the layout of their extra words where it changed.  Written from Xen's
  * history (git log RELEASE-4.17.0..RELEASE-4.22.0 of xen/include/public/trace.h and of the

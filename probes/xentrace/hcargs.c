@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Hand-written: no library decodes xentrace (xenalyze is a program, the tests' reference). */
 /* Hypercall arguments.  Xen's __trace_hypercall (common/trace.c) writes word 0 = the
  * hypercall number with 2-bit presence flags for arguments 0-5 in bits 20-31 (1: one word,
  * 2: two words), then the arguments present.  It records: grant_table_op cmd (arg 0) and

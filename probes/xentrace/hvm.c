@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Hand-written: no library decodes xentrace (xenalyze is a program, the tests' reference). */
 /* HVM records: VM exits with their reason and the cycles until the next VMENTRY, and the
  * hypercalls of HVM and PVH guests (VMMCALL/VMCALL, number in eax).
  * Exit reasons are SVM's on AMD and VMX's on Intel.  From Xen 4.19 the record says which:

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Hand-written: no library decodes xentrace (xenalyze is a program, the tests' reference). */
 /* Event masks for xentrace -e from class names ("hvm,sched,pv"), with a did-you-mean. */
 #include "config.h"
 #include <stdlib.h>

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Hand-written: no library decodes xentrace (xenalyze is a program, the tests' reference). */
 /* Memory records: grant map, unmap and transfer, done by the current domain for the domain
  * in the payload.  Grant copy has no record of Xen's own (it shows as grant_table_op with
  * its count, hcargs.c); hvbench's hooks series adds one per batch, by the issuing domain. */

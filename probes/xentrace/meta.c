@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Hand-written: no library decodes xentrace (xenalyze is a program, the tests' reference). */
 /* The metadata file written beside each trace (TRACE.meta.json): what xentrace does not
  * record, e.g. the CPU frequency, the CPU vendor and the domain id -> guest name map. */
 #include "config.h"
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "probes/xentrace/xentrace.h"
@@ -118,8 +121,9 @@ int hvb_xt_meta_write(const char *path, const struct hvb_xt_meta *m)
 	if (m->cpu_hz > 0)
 		json_object_set_new(root, "cpu_hz", json_real(m->cpu_hz));
 	json_object_set_new(root, "cpu_vendor", json_string(vendor_name(m->vendor)));
-	json_object_set_new(root, "pcpus", json_integer(m->pcpus));
-	json_object_set_new(root, "numa_nodes", json_integer(m->numa_nodes));
+	/* Unknown is null, never a 0 a reader could take for a count. */
+	json_object_set_new(root, "pcpus", m->pcpus > 0 ? json_integer(m->pcpus) : json_null());
+	json_object_set_new(root, "numa_nodes", m->numa_nodes > 0 ? json_integer(m->numa_nodes) : json_null());
 	json_object_set_new(root, "event_mask", json_integer(m->event_mask));
 	hvb_xt_mask_format(m->event_mask, mask, sizeof(mask));
 	json_object_set_new(root, "event_classes", json_string(mask));
@@ -135,7 +139,7 @@ int hvb_xt_meta_write(const char *path, const struct hvb_xt_meta *m)
 		json_t *d = json_object();
 		json_object_set_new(d, "domid", json_integer(m->domains[i].domid));
 		json_object_set_new(d, "name", json_string(m->domains[i].name));
-		json_object_set_new(d, "mode", json_string(m->domains[i].mode));
+		json_object_set_new(d, "mode", m->domains[i].mode[0] ? json_string(m->domains[i].mode) : json_null());
 		json_array_append_new(doms, d);
 	}
 	json_object_set_new(root, "domains", doms);
@@ -153,4 +157,48 @@ const struct hvb_xt_meta_domain *hvb_xt_meta_domain(const struct hvb_xt_meta *m,
 		if (m->domains[i].domid == domid)
 			return &m->domains[i];
 	return NULL;
+}
+
+/* "key : value" of a cpuinfo line: the value, trimmed, or NULL when the key differs. */
+static char *cpuinfo_value(char *line, const char *key)
+{
+	size_t kl = strlen(key);
+	char *v;
+
+	if (strncmp(line, key, kl) || (line[kl] != ' ' && line[kl] != '\t' && line[kl] != ':') || !(v = strchr(line, ':')))
+		return NULL;
+	v += strspn(v + 1, " \t") + 1;
+	v[strcspn(v, "\n")] = 0;
+	return v;
+}
+
+int hvb_xt_meta_cpuinfo(struct hvb_xt_meta *m, const char *path)
+{
+	static const struct { const char *id; enum hvb_xt_vendor v; } ids[] = {
+		{ "AuthenticAMD", HVB_XT_VENDOR_SVM }, { "HygonGenuine", HVB_XT_VENDOR_SVM },
+		{ "GenuineIntel", HVB_XT_VENDOR_VMX }, { "CentaurHauls", HVB_XT_VENDOR_VMX },
+		{ "  Shanghai  ", HVB_XT_VENDOR_VMX },
+	};
+	FILE *f = fopen(path, "r");
+	char line[4096], *v;
+	int vendor_seen = 0, mhz_seen = 0;
+
+	if (!f)
+		return HVB_EIO;
+	/* The first processor's lines only: a blank line ends it. */
+	while ((!vendor_seen || !mhz_seen) && fgets(line, sizeof(line), f) && line[0] != '\n') {
+		if (!vendor_seen && (v = cpuinfo_value(line, "vendor_id"))) {
+			vendor_seen = 1;
+			for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
+				if (!strcmp(v, ids[i].id) || !strcmp(v, ids[i].id + strspn(ids[i].id, " ")))
+					m->vendor = ids[i].v;
+		} else if (!mhz_seen && (v = cpuinfo_value(line, "cpu MHz"))) {
+			double mhz = strtod(v, NULL);
+			mhz_seen = 1;
+			if (m->cpu_hz <= 0 && mhz > 0)
+				m->cpu_hz = mhz * 1e6;
+		}
+	}
+	fclose(f);
+	return 0;
 }

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Hand-written: no library decodes xentrace (xenalyze is a program, the tests' reference). */
 /* A summary as hvbench metrics, so the xentrace probe can store them with each sample. */
 #include "config.h"
 #include <stdlib.h>

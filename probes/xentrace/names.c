@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Hand-written: no library decodes xentrace (xenalyze is a program, the tests' reference). */
 /* Names: trace classes (event ids and their names are in formats.c), hypercalls (<xen/xen.h>),
  * runstates (<xen/vcpu.h>) and VM exit reasons (AMD APM vol. 2 appendix C for SVM,
  * Intel SDM vol. 3 appendix C for VMX). */

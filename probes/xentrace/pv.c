@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Hand-written: no library decodes xentrace (xenalyze is a program, the tests' reference). */
 /* PV records: hypercalls (TRC_PV_HYPERCALL_V2 with its argument presence bits, multicall
  * entries as TRC_PV_HYPERCALL_SUBCALL, the old TRC_PV_HYPERCALL), and the other PV entry
  * points (page faults, emulated privileged ops, ptwr, ...) counted by kind. */

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Hand-written: no library decodes xentrace (xenalyze is a program, the tests' reference). */
 /* The xentrace stream reader: CPU_CHANGE windows, one buffered stream per pCPU, TSC merge.
  *
  * Windows of different pCPUs interleave in the file.  A scanner walks the CPU_CHANGE headers

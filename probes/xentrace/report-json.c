@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Hand-written: no library decodes xentrace (xenalyze is a program, the tests' reference). */
 /* The summary as JSON: the one structured form; the text report and the tests read it. */
 #include "config.h"
 #include <stdlib.h>

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Hand-written: no library decodes xentrace (xenalyze is a program, the tests' reference). */
 /* The summary as text, rendered from its JSON form so the two never disagree. */
 #include "config.h"
 #include <string.h>

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Hand-written: no library decodes xentrace (xenalyze is a program, the tests' reference). */
 /* Scheduler records: runstate changes give the vCPU current on each pCPU (to attribute
  * every other record), the time per runstate of each vCPU, and wake-up to run latency. */
 #include "config.h"

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Hand-written: no library decodes xentrace (xenalyze is a program, the tests' reference). */
 /* The summary: domain and vCPU tables, the current vCPU of each pCPU, and dispatch of each
  * record to its trace class's handler. */
 #include "config.h"
@@ -269,6 +270,11 @@ void hvb_xt_summary_owner(const struct hvb_xt_summary *s, const struct hvb_xt_re
 	}
 	*dom = HVB_XT_DOM_UNKNOWN;
 	*vcpu = 0;
+}
+
+enum hvb_xt_vendor hvb_xt_summary_record_vendor(const struct hvb_xt_summary *s)
+{
+	return s->rec_vendor;
 }
 
 enum hvb_xt_vendor hvb_xt_summary_vendor(const struct hvb_xt_summary *s)

@@ -101,12 +101,12 @@ enum hvb_xt_vendor { HVB_XT_VENDOR_AUTO, HVB_XT_VENDOR_SVM, HVB_XT_VENDOR_VMX };
 struct hvb_xt_meta_domain {
 	uint32_t domid;
 	char name[64];
-	char mode[8];       /* pv, pvh, hvm */
+	char mode[24];      /* the cell's mode: pv, pvh, hvm, hvm-emu (-shadow); "" = unknown */
 };
 struct hvb_xt_meta {
 	double cpu_hz;      /* 0 = unknown */
-	int pcpus, numa_nodes;
-	enum hvb_xt_vendor vendor;
+	int pcpus, numa_nodes; /* the host's (Xen's physinfo), not dom0's; 0 = unknown (written as null) */
+	enum hvb_xt_vendor vendor; /* AUTO = unknown */
 	uint32_t event_mask;
 	char xen_version[32];
 	int64_t run_id, cell_id, rep; /* -1 = none */
@@ -120,6 +120,11 @@ int hvb_xt_meta_path(const char *trace_path, char *buf, size_t len);
 int hvb_xt_meta_read(const char *path, struct hvb_xt_meta *m);
 int hvb_xt_meta_write(const char *path, const struct hvb_xt_meta *m);
 const struct hvb_xt_meta_domain *hvb_xt_meta_domain(const struct hvb_xt_meta *m, uint32_t domid);
+/* The CPU vendor (vendor_id: AuthenticAMD and HygonGenuine have SVM, GenuineIntel,
+ * CentaurHauls and "  Shanghai  " VMX) and "cpu MHz" of the first processor of a
+ * /proc/cpuinfo-format file into m (vendor, and cpu_hz when m has none); fields the file
+ * lacks stay unknown.  HVB_EIO when it cannot be read. */
+int hvb_xt_meta_cpuinfo(struct hvb_xt_meta *m, const char *path);
 
 /* ---- names ---- */
 const char *hvb_xt_hypercall_name(uint32_t nr);       /* NULL when unknown */
@@ -154,6 +159,8 @@ int hvb_xt_summarize_file(const char *path, const struct hvb_xt_opts *o, struct 
 void hvb_xt_summary_owner(const struct hvb_xt_summary *s, const struct hvb_xt_rec *r,
 			  uint32_t *dom, uint32_t *vcpu);
 enum hvb_xt_vendor hvb_xt_summary_vendor(const struct hvb_xt_summary *s);
+/* The vendor the exit records name (Xen 4.19 and later), AUTO when none did. */
+enum hvb_xt_vendor hvb_xt_summary_record_vendor(const struct hvb_xt_summary *s);
 uint64_t hvb_xt_summary_first_tsc(const struct hvb_xt_summary *s);
 /* 1 when the file was cut: the figures cover the whole records before byte *off. */
 int hvb_xt_summary_truncated(const struct hvb_xt_summary *s, uint64_t *off);
@@ -183,6 +190,14 @@ int hvb_xt_summary_metrics_as(const struct hvb_xt_summary *s, int64_t domid, con
  * and domain backend's as xen.backend.*; guest < 0 (a native cell in dom0): every domain's
  * as xen.host.*. */
 int hvb_xt_role_metrics(const struct hvb_xt_summary *sum, int guest, int backend, struct hvb_metrics *out);
+/* The metadata the probe writes beside a capture of target t (xentrace-capture.c): the
+ * domain with its name and the cell's mode, the run and cell; with cpuinfo NULL the host's
+ * pCPUs, NUMA nodes and TSC frequency from Xen's physinfo, the Xen version from
+ * /sys/hypervisor and the vendor from /proc/cpuinfo, else the vendor (and frequency) from
+ * that file only.  cpu_hz > 0 (the probe's option) wins.  What is not known stays unknown. */
+struct hvb_probe_target;
+int hvb_xt_capture_meta(struct hvb_xt_meta *m, const struct hvb_probe_target *t, uint32_t mask, double cpu_hz,
+			const char *cpuinfo);
 
 /* One line describing a record, for "trace dump". */
 void hvb_xt_rec_format(const struct hvb_xt_rec *r, enum hvb_xt_vendor v, char *buf, size_t len);
