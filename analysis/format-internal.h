@@ -28,6 +28,8 @@ struct hvb_doc_ops {
 int hvb_doc_write(const struct hvb_report *r, const struct hvb_doc_ops *d, FILE *out);
 /* The backend-cost section (format-cost.c): one table per direction and cell. */
 void hvb_cost_part(const struct hvb_report *r, const struct hvb_doc_ops *d, FILE *f);
+/* The spinlock section (format-spin.c): pvspin on/off x overcommit per mode and cell. */
+void hvb_spin_part(const struct hvb_report *r, const struct hvb_doc_ops *d, FILE *f);
 /* The report's randomised-against-optimised placement part (format-numa.c). */
 void hvb_numa_part(const struct hvb_report *r, const struct hvb_doc_ops *d, FILE *f);
 /* The judged metric names of a group, in order (caller frees the array). */

@@ -709,6 +709,7 @@ int hvb_doc_write(const struct hvb_report *r, const struct hvb_doc_ops *d, FILE 
 	sections_part(&w);
 	modes_part(&w);
 	hvb_cost_part(r, d, out);
+	hvb_spin_part(r, d, out);
 	hvb_numa_part(r, d, out);
 	if (d->convergence)
 		d->convergence(out, r);

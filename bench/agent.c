@@ -42,6 +42,9 @@ static json_t *cpustate_reply(const char *workload, const char *when, const char
 			   workload, when, why);
 }
 
+/* Threads burning the vCPUs of an antagonist domain (hvbench.burn=1), started once. */
+static int burning = -1;
+
 /* What the check found at hello, if anything: every later sample fails with it. */
 static char cpu_bad[256];
 
@@ -72,6 +75,9 @@ static json_t *hello(void)
 	char *vj = hvb_cpu_vulnerabilities_json();
 	json_object_set_new(r, "cpu_vulnerabilities", vj ? json_loads(vj, 0, NULL) : json_object());
 	free(vj);
+	json_object_set_new(r, "burning", json_integer(burning));
+	/* The guest kernel's PV spinlocks as it says (experiment key pvspin). */
+	json_object_set_new(r, "pvspin", hvb_pvspin_seen());
 	if (hvb_cpustate_check(CPUSTATE_HELLO_S, cpu_bad, sizeof(cpu_bad)) < 0)
 		hvb_log(HVB_LOG_WARN, "this CPU does not keep its floating-point/SIMD state: %s", cpu_bad);
 	else
@@ -263,6 +269,8 @@ int hvb_agent_serve(int in_fd, int out_fd)
 	int rc;
 
 	hvb_log(HVB_LOG_DEBUG, "agent %ld: serving requests (hvbench %s)", (long)getpid(), PACKAGE_VERSION);
+	if (burning < 0)
+		burning = hvb_burn_start();
 	/* Scratch files of an agent killed before it could remove them. */
 	hvb_wl_scratch_sweep(getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	while ((rc = hvb_line_read(in_fd, &lb, -1, NULL, &line)) != 0) {

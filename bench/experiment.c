@@ -42,6 +42,11 @@ const struct hvb_option hvb_experiment_options[] = {
 	  .help = "xen:pvh, xen:hvm: hardware-assisted paging (EPT, NPT), or off: shadow paging (xl's hap=0; the cell's "
 		  "mode is MODE-shadow, read back from the domain's flags). A hypervisor built without "
 		  "CONFIG_SHADOW_PAGING (Debian's) skips hap = off cells, saying so; PV guests have neither (skipped)" },
+	{ .name = "pvspin", .type = HVB_OPT_BOOL, .def = "on",
+	  .help = "Xen guests: the guest kernel's PV spinlocks (SCHEDOP_poll to wait, an event channel to kick), or "
+		  "off: plain queued spinlocks (xen_nopvspin, or nopvspin from Linux 5.9, on the guest's command "
+		  "line); read back inside the guest from its kernel log and /proc/cmdline, the cell skipped when "
+		  "they disagree. Native cells: one cell, it does not apply" },
 	{ .name = "vcpus", .type = HVB_OPT_INT, .def = "1", .min = 1, .max = HVB_MAX_CPUS,
 	  .help = "CPUs (natively) or vCPUs (guests) per cell" },
 	{ .name = "memory", .type = HVB_OPT_SIZE, .def = "1G", .min = 1 << 20, .max = 16.0 * (1ULL << 40),
@@ -51,7 +56,9 @@ const struct hvb_option hvb_experiment_options[] = {
 	{ .name = "antagonists", .type = HVB_OPT_INT, .def = "0", .min = 0, .max = 16,
 	  .help = "CPU-burning antagonists per CPU of the cell, pinned there and running through each sample "
 		  "(started before it, stopped after it): the overcommit is 1 + antagonists runnable tasks or "
-		  "vCPUs per CPU. Natively hog processes; Xen guests: an antagonist domain, not yet (skipped)" },
+		  "vCPUs per CPU. Natively hog processes; Xen guests: a PV domain of the same image (GUEST-ant) "
+		  "with antagonists vCPUs per pCPU of the cell, each pinned to its pCPU, burning; paused between "
+		  "samples, destroyed with the cell's guest" },
 	{ .name = "guests", .type = HVB_OPT_INT, .def = "1", .min = 1, .max = HVB_MAX_GUESTS,
 	  .help = "guests of the cell's spec started together, each placed by the policy (guest K tries node K "
 		  "first, on CPUs no other guest has while there are enough; random: a draw each), all running the "

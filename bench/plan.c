@@ -261,8 +261,10 @@ char *hvb_cell_params_json(const struct hvb_cell *c)
 	char *s = hvb_params_to_json(&c->params), *t, n[16];
 	json_t *o;
 
-	if (!s || (!c->antagonists && c->guests <= 1) || !(o = json_loads(s, 0, NULL)))
+	if (!s || (!c->antagonists && c->guests <= 1 && c->pvspin != 0) || !(o = json_loads(s, 0, NULL)))
 		return s;
+	if (c->pvspin == 0) /* on is the guest kernel's default: only off tells cells apart */
+		json_object_set_new(o, "pvspin", json_string("off"));
 	if (c->antagonists) {
 		snprintf(n, sizeof(n), "%d", c->antagonists); /* as the workload's values are: text */
 		json_object_set_new(o, "antagonists", json_string(n));
@@ -283,7 +285,7 @@ int hvb_experiment_axis(const char *name)
 		if (!strcmp(name, axis_names[a]))
 			return 1;
 	return !strcmp(name, "pv_drivers") || !strcmp(name, "hap") || !strcmp(name, "antagonists") ||
-	       !strcmp(name, "guests");
+	       !strcmp(name, "guests") || !strcmp(name, "pvspin");
 }
 
 const struct hvb_cell *hvb_experiment_apart(const struct hvb_experiment *ex)
@@ -310,7 +312,7 @@ static int load_settings(struct builder *b, const struct section *xs)
 		    !hvb_experiment_axis(xs->table[k].name) && strcmp(xs->table[k].name, "name"))
 			return hvb_experiment_fail(b->path, xs->raw_line[k],
 						   "[experiment]: %s takes one value, not the list '%s' (only backends, "
-						   "placement, vcpus, memory, pv_drivers, hap, antagonists and guests expand into the matrix)",
+						   "placement, vcpus, memory, pv_drivers, hap, pvspin, antagonists and guests expand into the matrix)",
 						   xs->table[k].name, xs->raw[k]);
 	if (strlen(name) >= sizeof(ex->name))
 		return hvb_experiment_fail(b->path, xs->raw_line[opt_index(xs->table, "name")],
@@ -402,8 +404,8 @@ struct dims {
 };
 
 static int add_cell(struct hvb_experiment *ex, const char *backend, const char *placement, int vcpus,
-		    uint64_t memory, int antagonists, int guests, const struct section *ws, char **const *wwords,
-		    const size_t *choice)
+		    uint64_t memory, int antagonists, int guests, int pvspin, const struct section *ws,
+		    char **const *wwords, const size_t *choice)
 {
 	struct hvb_cell *c, *nc;
 	char err[512], mem[32];
@@ -429,6 +431,7 @@ static int add_cell(struct hvb_experiment *ex, const char *backend, const char *
 	c->memory = memory;
 	c->antagonists = antagonists;
 	c->guests = guests;
+	c->pvspin = pvspin;
 	c->wl = ws->wl;
 	snprintf(c->section, sizeof(c->section), "%s", ws->name);
 	if (hvb_params_init(&c->params, ws->table) < 0)
@@ -464,6 +467,8 @@ static int add_cell(struct hvb_experiment *ex, const char *backend, const char *
 		off += (size_t)snprintf(c->key + off, sizeof(c->key) - off, " antagonists=%d", antagonists);
 	if (guests > 1 && off < sizeof(c->key))
 		off += (size_t)snprintf(c->key + off, sizeof(c->key) - off, " guests=%d", guests);
+	if (pvspin == 0 && off < sizeof(c->key))
+		off += (size_t)snprintf(c->key + off, sizeof(c->key) - off, " pvspin=off");
 	/* Random placement with a set number of draws measures another distribution. */
 	if (!strcmp(placement, "random") && ex->random_draws && off < sizeof(c->key))
 		off += (size_t)snprintf(c->key + off, sizeof(c->key) - off, " draws=%d", ex->random_draws);
@@ -483,7 +488,7 @@ static int add_cell(struct hvb_experiment *ex, const char *backend, const char *
 
 /* Odometer over the workload section's expanding options. */
 static int expand_workload(struct hvb_experiment *ex, const char *backend, const char *placement, int vcpus,
-			   uint64_t memory, int antagonists, int guests, const struct section *ws)
+			   uint64_t memory, int antagonists, int guests, int pvspin, const struct section *ws)
 {
 	char **words[MAX_OPTS] = { 0 };
 	size_t nw[MAX_OPTS] = { 0 }, choice[MAX_OPTS] = { 0 }, nopts = 0;
@@ -497,7 +502,7 @@ static int expand_workload(struct hvb_experiment *ex, const char *backend, const
 			goto out;
 	for (;;) {
 		size_t k;
-		if ((rc = add_cell(ex, backend, placement, vcpus, memory, antagonists, guests, ws, words, choice)) < 0)
+		if ((rc = add_cell(ex, backend, placement, vcpus, memory, antagonists, guests, pvspin, ws, words, choice)) < 0)
 			goto out;
 		for (k = 0; k < nopts; k++) {
 			if (!words[k])
@@ -597,9 +602,16 @@ static int expand(struct builder *b, const struct section *xs)
 	char **gst;
 	size_t ngst;
 	hvb_split_list(raw_or_default(xs, "guests"), &gst, &ngst);
+	/* pvspin: the guest kernel's PV spinlocks, innermost of the modes; natively -1 (does not apply). */
+	char **pvs;
+	size_t npvs;
+	hvb_split_list(raw_or_default(xs, "pvspin"), &pvs, &npvs);
 	for (size_t i = 0; i < u.n[0] && !rc; i++) {
 		int hvm = !strcmp(u.v[0][i], "xen:hvm"), native = !strcmp(u.v[0][i], "native");
-		for (size_t d = 0; d < (hvm ? npvd : 1) * (native ? 1 : nhap) && !rc; d++) {
+		size_t nmode = (hvm ? npvd : 1) * (native ? 1 : nhap);
+		for (size_t dd = 0; dd < nmode * (native ? 1 : npvs) && !rc; dd++) {
+			size_t d = dd / (native ? 1 : npvs);
+			int pvspin = native ? -1 : on(pvs[dd % npvs]);
 			const char *base = hvm && !on(pvd[d % npvd]) ? "xen:hvm-emu" : u.v[0][i];
 			char be[32];
 			snprintf(be, sizeof(be), "%s%s", base, !native && !on(hap[d / (hvm ? npvd : 1)]) ? "-shadow" : "");
@@ -621,7 +633,7 @@ static int expand(struct builder *b, const struct section *xs)
 										rc = expand_workload(b->ex, be, u.v[1][p],
 												     int_word(u.v[2][v]), mem,
 												     int_word(ant[k]), int_word(gst[g]),
-												     &b->s[s]);
+												     pvspin, &b->s[s]);
 						}
 					}
 		}
@@ -632,6 +644,7 @@ static int expand(struct builder *b, const struct section *xs)
 	hvb_words_free(ant, nant);
 	hvb_words_free(hap, nhap);
 	hvb_words_free(gst, ngst);
+	hvb_words_free(pvs, npvs);
 	for (int k = 0; k < 4; k++)
 		free(u.v[k]); /* the words belong to the sections' lists */
 	for (size_t s = 0; s < b->ns && sa; s++)

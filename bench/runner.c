@@ -239,6 +239,7 @@ static int agent_start(struct run_state *rs, const struct hvb_cell *c, const str
 				       .placement = plan, .name = name, .boot_timeout_s = rs->ex->boot_timeout_s,
 				       .need_disk = !!(c->wl->flags & HVB_WL_NEEDS_DISK),
 				       .need_peer = !!(c->wl->flags & HVB_WL_NEEDS_PEER), .agent = rs->ex->agent,
+				       .nopvspin = c->pvspin == 0,
 				       .console_path = console, .console_path_len = sizeof(console) };
 
 	/* Guests of one cell: hvbench-RUN-CELL-gK (hvb_xen_is_guest_name knows both). */
@@ -278,6 +279,11 @@ static int agent_start(struct run_state *rs, const struct hvb_cell *c, const str
 		json_object_set_new(pl, "readback", rb);
 	*placement_json = json_dumps(pl, JSON_COMPACT);
 	json_decref(pl);
+	/* pvspin: what the guest kernel did, against what the cell asked (recorded above in the hello). */
+	if ((rc = hvb_pvspin_check(c->pvspin, c->vcpus, json_object_get(hello, "pvspin"), why, len)) < 0) {
+		json_decref(hello);
+		return rc;
+	}
 	/* In a guest the agent sees vCPUs: the backend checks the plan from outside. */
 	if (a->be->verify ? (rc = a->be->verify(a->g, plan, err, sizeof(err))) <= 0 : !verify(plan, c->vcpus, hello, err, sizeof(err))) {
 		snprintf(why, len, "placement not %s: %s", a->be->verify && rc < 0 ? "verified" : "honoured", err);
@@ -656,6 +662,7 @@ static int one_sample(struct cell_run *cr, int rep, int warmup, int *ok)
 		sr.workload_s = wl_s;
 		hvb_probe_set_collect(a->host_probes, &ms);
 		hvb_backend_cost(&ms); /* per packet, per request: needs every probe's figures */
+		hvb_spin_cost(&ms);    /* the spinlock slow path per operation: the same */
 		if (cr->draw >= 0 || ng > 1)
 			placement_figures(cr, &ms);
 		const char *notes = json_string_value(json_object_get(gc[0].reply, "notes"));

@@ -15,6 +15,7 @@
 #include "config.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -43,6 +44,50 @@ static _Noreturn void burn(void)
 		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
 		__asm__ volatile("" : "+r"(x));
 	}
+}
+
+/* ---- inside an antagonist domain (Xen): its agent burns every vCPU ---- */
+int hvb_burn_wanted(const char *cmdline)
+{
+	return hvb_cmdline_has_word(cmdline, "hvbench.burn=1");
+}
+
+static void *burn_thread(void *arg)
+{
+	cpu_set_t one;
+	struct sched_param sp = { 0 };
+
+	CPU_ZERO(&one);
+	CPU_SET((int)(intptr_t)arg, &one);
+	sched_setaffinity(0, sizeof(one), &one);
+	/* below everything else of the guest: the agent still answers */
+	sched_setscheduler(0, SCHED_IDLE, &sp);
+	burn();
+}
+
+int hvb_burn_start(void)
+{
+	char cmdline[4096] = "";
+	FILE *f = fopen("/proc/cmdline", "r");
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	int started = 0;
+
+	if (f) {
+		if (!fgets(cmdline, sizeof(cmdline), f))
+			cmdline[0] = 0;
+		fclose(f);
+	}
+	if (!hvb_burn_wanted(cmdline))
+		return 0;
+	for (long c = 0; c < n && c < CPU_SETSIZE; c++) {
+		pthread_t t;
+		if (pthread_create(&t, NULL, burn_thread, (void *)(intptr_t)c) == 0) {
+			pthread_detach(t);
+			started++;
+		} else
+			hvb_log(HVB_LOG_WARN, "antagonist: cannot start a burning thread for vCPU %ld", c);
+	}
+	return started;
 }
 
 static _Noreturn void hog(int cpu, int status_fd, pid_t runner)

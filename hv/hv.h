@@ -127,6 +127,7 @@ struct hvb_guest_spec {
 	double boot_timeout_s;
 	int need_disk, need_peer;
 	const char *agent;       /* native: the hvbench binary to run as agent (NULL: this one) */
+	int nopvspin;            /* Xen: the guest kernel's PV spinlocks off (experiment key pvspin = off) */
 	/* out, when set: the guest's console log, filled by start() also when it
 	 * fails, so that a guest that never came up has its log attached */
 	char *console_path;
@@ -179,10 +180,10 @@ struct hvb_backend_ops {
 	 * sample's probes and stops them after): more runnable vCPUs than pCPUs,
 	 * which lock-holder preemption needs (experiment key antagonists). stop
 	 * fills note with what they ran, measured. Native: hog processes pinned one
-	 * CPU each (hv/antagonist.c). Xen: to come, a domain of per_cpu vCPUs per
-	 * pCPU of the cell, pinned there, booted at the first start, paused by
-	 * stop and destroyed with the guest; without it a cell that asks for
-	 * antagonists is skipped, saying so. */
+	 * CPU each (hv/antagonist.c). Xen: a PV domain of per_cpu vCPUs per
+	 * pCPU of the cell, pinned there, its agent burning them (hvbench.burn=1),
+	 * booted at the first start, paused by stop and destroyed with the guest;
+	 * a backend without it skips a cell that asks for antagonists, saying so. */
 	int (*antagonists_start)(struct hvb_guest *g, int per_cpu, struct hvb_antagonists **out, char *why,
 				 size_t len);
 	void (*antagonists_stop)(struct hvb_guest *g, struct hvb_antagonists *a, char *note, size_t len);
@@ -190,6 +191,27 @@ struct hvb_backend_ops {
 	 * (order = interleaved); a Xen guest holds memory and takes a minute to boot. */
 	int side_by_side;
 };
+
+/* ---- Linux's PV spinlocks in a guest (hv/pvspin.c) ---- */
+/* 1 when a kernel command line has the word w (whole, between spaces). */
+int hvb_cmdline_has_word(const char *cmdline, const char *w);
+/* 1 when a kernel release ("6.1.0-13-amd64") is major.minor or later; 0 also when unreadable. */
+int hvb_kernel_at_least(const char *release, int major, int minor);
+/* The command-line word that turns a kernel's PV spinlocks off: nopvspin from 5.9,
+ * xen_nopvspin before and when the release is unknown (NULL). */
+const char *hvb_nopvspin_word(const char *release);
+/* The release of an x86 bzImage, from its setup header; 0, HVB_EIO, or HVB_EINVAL. */
+int hvb_bzimage_release(const char *path, char *out, size_t len);
+/* The last "xen: PV spinlocks enabled|disabled" of a kernel log: 1, 0, or -1 when absent. */
+int hvb_pvspin_log_state(const char *log);
+/* 1 when a command line turns PV spinlocks off for that kernel release. */
+int hvb_pvspin_cmdline_off(const char *cmdline, const char *release);
+/* This kernel's view (the agent's, inside the guest): {cmdline, cmdline_off, kernel,
+ * log: "enabled"|"disabled"|null, log_source}; a new reference. */
+struct json_t *hvb_pvspin_seen(void);
+/* 0 when what the guest saw agrees with what the cell asked (asked: 1 on, 0 off,
+ * -1 does not apply), else HVB_ESKIP with why. */
+int hvb_pvspin_check(int asked, int vcpus, const struct json_t *seen, char *why, size_t len);
 
 extern const struct hvb_backend_ops *const hvb_backends[]; /* NULL-terminated */
 const struct hvb_backend_ops *hvb_backend_find(const char *name);
@@ -226,6 +248,11 @@ struct json_t *hvb_hv_hooks_json(const struct hvb_hv_hooks *h); /* a new referen
 int hvb_antagonists_start(const struct hvb_cpuset *cpus, int per_cpu, struct hvb_antagonists **out, char *why,
 			  size_t len);
 void hvb_antagonists_stop(struct hvb_antagonists *a, char *note, size_t len);
+/* Inside an antagonist domain: 1 when the command line asks its agent to burn (hvbench.burn=1). */
+int hvb_burn_wanted(const char *cmdline);
+/* Starts, when /proc/cmdline asks, a thread burning each online CPU (pinned,
+ * SCHED_IDLE so that the agent answers); returns how many, 0 when not asked. */
+int hvb_burn_start(void);
 
 /* ---- building a hypervisor with hvbench's hooks (hv/xen-build.c) ---- */
 struct hvb_xen_build_opts {

@@ -18,7 +18,7 @@ int hvb_xen_is_guest_name(const char *name)
 	if (!name || strncmp(name, "hvbench-", 8))
 		return 0;
 	p = name + 8;
-	/* RUN-CELL: two decimal numbers; RUN-CELL-gK: guest K of a cell of several. */
+	/* RUN-CELL: two decimal numbers; RUN-CELL-gK: guest K of a cell of several; either with -ant. */
 	if (!isdigit((unsigned char)*p))
 		return 0;
 	p += strspn(p, "0123456789");
@@ -27,6 +27,9 @@ int hvb_xen_is_guest_name(const char *name)
 	p += strspn(p, "0123456789");
 	if (p[0] == '-' && p[1] == 'g' && isdigit((unsigned char)p[2]))
 		p += 2 + strspn(p + 2, "0123456789");
+	/* GUEST-ant: the antagonist domain started with a guest (experiment key antagonists) */
+	if (!strcmp(p, "-ant"))
+		p += 4;
 	return *p == 0;
 }
 

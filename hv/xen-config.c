@@ -50,14 +50,18 @@ char *hvb_xen_cmdline(const struct hvb_xen_build *b)
 	const char *logopt = hvb_agent_log_option();
 
 	/* hvbench.log: the runner's -v or -q for the guest's agent, whose messages go to the console log. */
-	if (asprintf(&s, "console=%s loglevel=4%s%s%s%s%s%s%s%s%s", hvm ? "ttyS0" : "hvc0", logopt ? " hvbench.log=" : "",
+	if (asprintf(&s, "console=%s loglevel=4%s%s%s%s%s%s%s%s%s%s%s%s", hvm ? "ttyS0" : "hvc0", logopt ? " hvbench.log=" : "",
 		     logopt ? logopt : "", b->disk_file ? " hvbench.disk=" : "",
 		     b->disk_file ? hvb_xen_guest_disk(b->mode, b->pv_drivers) : "", b->bridge ? " hvbench.ip=" : "",
 		     b->bridge && b->guest_ip ? b->guest_ip : "", b->bridge ? " hvbench.peer=" : "",
 		     b->bridge && b->peer_ip ? b->peer_ip : "",
 		     /* Emulated devices only: the guest keeps them instead of unplugging them
 		      * for blkfront and netfront; xenbus (and so the agent channel) stays. */
-		     hvm && !b->pv_drivers ? " xen_emul_unplug=never" : "") < 0)
+		     hvm && !b->pv_drivers ? " xen_emul_unplug=never" : "",
+		     /* pvspin = off: the guest kernel's own switch (hv/pvspin.c chose the word) */
+		     b->nopvspin ? " " : "", b->nopvspin ? b->nopvspin : "",
+		     /* an antagonist domain: its agent burns every vCPU (hv/antagonist.c) */
+		     b->burn ? " hvbench.burn=1" : "") < 0)
 		return NULL;
 	return s;
 }
@@ -90,9 +94,11 @@ static int set_placement(const struct hvb_xen_build *b, libxl_domain_build_info 
 		if (!(bi->vcpu_hard_affinity = calloc((size_t)l->vcpus, sizeof(libxl_bitmap))))
 			return HVB_ENOMEM;
 		bi->num_vcpu_hard_affinity = l->vcpus;
-		/* split: each vCPU on its own virtual node's pCPUs from the start. */
+		/* split: each vCPU on its own virtual node's pCPUs from the start; an antagonist
+		 * domain's on its one pCPU (others' hard[v] is build_hard itself, or empty). */
 		for (int v = 0; v < l->vcpus; v++)
-			if (hvb_xen_bitmap_from(&bi->vcpu_hard_affinity[v], ncpus, l->vnodes ? &l->hard[v] : &l->build_hard) < 0)
+			if (hvb_xen_bitmap_from(&bi->vcpu_hard_affinity[v], ncpus,
+						hvb_cpuset_count(&l->hard[v]) ? &l->hard[v] : &l->build_hard) < 0)
 				return HVB_ENOMEM;
 	}
 	if (l->vnodes) {

@@ -50,6 +50,10 @@ struct hvb_xen_layout {
 };
 int hvb_xen_layout(const struct hvb_placement *p, const struct hvb_topo *t, int vcpus, struct hvb_xen_layout *out,
 		   char *why, size_t len);
+/* An antagonist domain's: per_cpu vCPUs on each pCPU of cpus, each pinned to its one
+ * pCPU at build; HVB_ESKIP with why past HVB_XEN_MAX_VCPUS. */
+int hvb_xen_antagonist_layout(const struct hvb_cpuset *cpus, int per_cpu, struct hvb_xen_layout *l, char *why,
+			      size_t len);
 
 /* What the hypervisor says of a running domain. */
 struct hvb_xen_seen {
@@ -160,6 +164,8 @@ struct hvb_xen_build {
 	const char *mac;            /* "00:16:3e:..." */
 	const char *guest_ip, *peer_ip; /* "10.77.0.2/24", "10.77.0.1" */
 	const char *owner;          /* "PID:STARTTIME" written to xenstore for leftover detection */
+	const char *nopvspin;       /* pvspin = off: the word for the guest's kernel (hvb_nopvspin_word); NULL: on */
+	int burn;                   /* an antagonist domain: its agent burns every vCPU (hvbench.burn=1) */
 };
 /* Fills cfg (initialised here; dispose with libxl_domain_config_dispose). */
 int hvb_xen_config_build(const struct hvb_xen_build *b, libxl_domain_config *cfg, char *why, size_t len);

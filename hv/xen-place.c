@@ -83,6 +83,26 @@ int hvb_xen_layout(const struct hvb_placement *p, const struct hvb_topo *t, int 
 	}
 }
 
+int hvb_xen_antagonist_layout(const struct hvb_cpuset *cpus, int per_cpu, struct hvb_xen_layout *l, char *why,
+			      size_t len)
+{
+	int n = hvb_cpuset_count(cpus) * per_cpu, v = 0;
+
+	memset(l, 0, sizeof(*l));
+	if (per_cpu < 1 || n < 1 || n > HVB_XEN_MAX_VCPUS) {
+		snprintf(why, len, "xen: an antagonist domain of %d vCPUs (%d per pCPU on %d pCPUs): hvbench handles 1 to %d",
+			 n, per_cpu, hvb_cpuset_count(cpus), HVB_XEN_MAX_VCPUS);
+		return HVB_ESKIP;
+	}
+	l->vcpus = n;
+	l->build_hard = *cpus;
+	/* per_cpu vCPUs on each pCPU, each pinned to its one pCPU from the start */
+	for (int c = 0; c < HVB_MAX_CPUS; c++)
+		for (int k = 0; hvb_cpuset_has(cpus, c) && k < per_cpu; k++)
+			hvb_cpuset_set(&l->hard[v++], c);
+	return 0;
+}
+
 int hvb_xen_layout_verify(const struct hvb_xen_layout *l, const struct hvb_xen_seen *seen, char *why, size_t len)
 {
 	char want[256], got[256];

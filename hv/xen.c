@@ -215,6 +215,11 @@ struct hvb_guest {
 	int pv_drivers;
 	int shadow;        /* hap = off: built with shadow paging */
 	int paging_seen;   /* the domain's XEN_DOMINF_hap as the hypervisor reports it: 1 HAP, 0 shadow, -1 unread */
+	const char *nopvspin; /* pvspin = off: the word given to the guest kernel; NULL: on */
+	char kernel_release[64]; /* the guest kernel's, read from its bzImage ("" unknown) */
+	int burn;          /* an antagonist domain: its agent burns every vCPU */
+	struct hvb_guest *ant; /* the cell's antagonist domain, booted at the first sample that asks */
+	double boot_timeout_s;
 	uint32_t domid;
 	int created;
 	int fd;
@@ -337,6 +342,8 @@ static void destroy_domain(struct hvb_guest *g)
 
 static void guest_free(struct hvb_guest *g)
 {
+	if (g->ant) /* destroyed with the cell's guest */
+		guest_free(g->ant);
 	if (g->fd >= 0)
 		close(g->fd);
 	destroy_domain(g);
@@ -511,11 +518,16 @@ static int create(struct hvb_guest *g, const struct hvb_guest_spec *spec, const 
 	struct hvb_xen_build b = { .spec = spec, .mode = g->mode, .pv_drivers = g->pv_drivers, .shadow = g->shadow,
 				   .layout = &g->layout,
 				   .topo = topo, .kernel = kernel, .ramdisk = initrd, .channel_socket = g->sock,
-				   .console_log = g->console, .owner = owner };
+				   .console_log = g->console, .owner = owner, .burn = g->burn };
 	int rc;
 
 	image_paths(kernel, initrd, sizeof(kernel), !strcmp(g->mode, "hvm"));
 	hvb_xen_owner_self(owner, sizeof(owner));
+	if (spec->nopvspin) {
+		if (hvb_bzimage_release(kernel, g->kernel_release, sizeof(g->kernel_release)) < 0)
+			g->kernel_release[0] = 0;
+		b.nopvspin = g->nopvspin = hvb_nopvspin_word(g->kernel_release[0] ? g->kernel_release : NULL);
+	}
 	if (g->loop_dev[0]) {
 		b.disk_file = g->loop_dev;
 		b.disk_script = g->hotplug;
@@ -625,7 +637,10 @@ static int paging_check(struct hvb_guest *g, char *why, size_t len)
 	return 0;
 }
 
-static int xen_start(const struct hvb_guest_spec *spec, struct hvb_guest **out, char *why, size_t len)
+/* A guest of spec; pin (not NULL): an antagonist domain's layout instead of the
+ * placement's, its agent burning every vCPU. */
+static int start_guest(const struct hvb_guest_spec *spec, const struct hvb_xen_layout *pin, struct hvb_guest **out,
+		       char *why, size_t len)
 {
 	static struct hvb_topo *topo;
 	struct hvb_placement none = { .kind = HVB_PL_NONE };
@@ -671,8 +686,12 @@ static int xen_start(const struct hvb_guest_spec *spec, struct hvb_guest **out, 
 	}
 	unlink(g->sock);
 	unlink(g->console);
-	if ((rc = hvb_xen_layout(spec->placement ? spec->placement : &none, topo, spec->vcpus, &g->layout, why,
-				 len)) < 0)
+	g->boot_timeout_s = spec->boot_timeout_s;
+	g->burn = !!pin;
+	if (pin)
+		g->layout = *pin;
+	else if ((rc = hvb_xen_layout(spec->placement ? spec->placement : &none, topo, spec->vcpus, &g->layout, why,
+				      len)) < 0)
 		goto fail;
 	if ((spec->need_disk || spec->need_peer) && (rc = make_disks(g, spec, rundir, why, len)) < 0)
 		goto fail;
@@ -718,6 +737,107 @@ fail:
 	return rc;
 }
 
+static int xen_start(const struct hvb_guest_spec *spec, struct hvb_guest **out, char *why, size_t len)
+{
+	return start_guest(spec, NULL, out, why, len);
+}
+
+/* ---- antagonists: a PV domain of the same image whose agent burns every vCPU ---- */
+/* Its own definition here (the native backend has another): owned by its backend. */
+struct hvb_antagonists {
+	struct hvb_guest *dom;
+	uint64_t cpu_ns0; /* the domain's CPU time when the sample began (libxl's cpu_time) */
+	double t0;
+	struct hvb_cpuset cpus;
+};
+
+static uint64_t domain_cpu_ns(uint32_t domid)
+{
+	libxl_dominfo info;
+	uint64_t ns = 0;
+
+	libxl_dominfo_init(&info);
+	if (libxl_domain_info(ctx, &info, domid) == 0)
+		ns = info.cpu_time;
+	libxl_dominfo_dispose(&info);
+	return ns;
+}
+
+/* The cell's pCPUs: what the hypervisor lets the guest's vCPUs run on. */
+static int guest_pcpus(struct hvb_guest *g, struct hvb_cpuset *cpus, char *why, size_t len)
+{
+	memset(cpus, 0, sizeof(*cpus));
+	if (read_seen(g) < 0) {
+		snprintf(why, len, "antagonists: cannot read back domain %u's vCPU affinity", g->domid);
+		return HVB_EIO;
+	}
+	for (int v = 0; v < g->seen.vcpus && v < HVB_XEN_MAX_VCPUS; v++)
+		for (int w = 0; w < HVB_MAX_CPUS / 64; w++)
+			cpus->bits[w] |= g->seen.hard[v].bits[w];
+	return 0;
+}
+
+/* Booted at the first sample (paused between samples), destroyed with the guest. */
+static int xen_antagonists_start(struct hvb_guest *g, int per_cpu, struct hvb_antagonists **out, char *why,
+				 size_t len)
+{
+	struct hvb_antagonists *a = calloc(1, sizeof(*a));
+	int rc;
+
+	*out = NULL;
+	if (!a)
+		return HVB_ENOMEM;
+	if ((rc = guest_pcpus(g, &a->cpus, why, len)) < 0) {
+		free(a);
+		return rc;
+	}
+	if (!g->ant) {
+		struct hvb_xen_layout l;
+		char name[80];
+		if ((rc = hvb_xen_antagonist_layout(&a->cpus, per_cpu, &l, why, len)) < 0) {
+			free(a);
+			return rc;
+		}
+		snprintf(name, sizeof(name), "%s-ant", g->name);
+		struct hvb_guest_spec as = { .mode = "pv", .vcpus = l.vcpus, .memory = 256ULL << 20, .name = name,
+					     .boot_timeout_s = g->boot_timeout_s };
+		if ((rc = start_guest(&as, &l, &g->ant, why, len)) < 0) {
+			free(a);
+			return rc;
+		}
+	} else if (libxl_domain_unpause(ctx, g->ant->domid, NULL) != 0) {
+		snprintf(why, len, "antagonists: cannot unpause %s: %s", g->ant->name, last_error);
+		free(a);
+		return HVB_EIO;
+	}
+	a->dom = g->ant;
+	a->cpu_ns0 = domain_cpu_ns(a->dom->domid);
+	a->t0 = now_s();
+	*out = a;
+	return 0;
+}
+
+static void xen_antagonists_stop(struct hvb_guest *g, struct hvb_antagonists *a, char *note, size_t len)
+{
+	char cpus[256];
+	double wall, cpu_s;
+
+	if (!a)
+		return;
+	if (libxl_domain_pause(ctx, a->dom->domid, NULL) != 0)
+		hvb_log(HVB_LOG_WARN, "%s: cannot pause the antagonist domain: %s", a->dom->name, last_error);
+	/* that they ran is measured: the hypervisor's CPU time of the domain */
+	cpu_s = (double)(domain_cpu_ns(a->dom->domid) - a->cpu_ns0) / 1e9;
+	wall = now_s() - a->t0;
+	hvb_cpuset_format(&a->cpus, cpus, sizeof(cpus));
+	if (note && len)
+		snprintf(note, len, "antagonists: domain %s (%u), %d vCPUs pinned on pCPUs %s, %.3f CPU-s in %.3f s "
+			 "(%.0f%% of their pCPUs)", a->dom->name, a->dom->domid, a->dom->layout.vcpus, cpus, cpu_s, wall,
+			 wall > 0 ? 100.0 * cpu_s / (wall * hvb_cpuset_count(&a->cpus)) : 0);
+	(void)g;
+	free(a);
+}
+
 static int xen_channel(struct hvb_guest *g, int *rfd, int *wfd)
 {
 	*rfd = *wfd = g->fd;
@@ -748,6 +868,10 @@ static int xen_readback(struct hvb_guest *g, json_t **out)
 		json_object_set_new(o, "paging", json_pack("{s:s, s:s, s:s}", "asked", g->shadow ? "shadow (hap = off)" : "hap",
 							  "seen", g->paging_seen ? "hap" : "shadow", "source",
 							  "XEN_DOMINF_hap (XEN_DOMCTL_getdomaininfo)"));
+	/* What was asked of the guest kernel; the agent's hello says what it did. */
+	json_object_set_new(o, "pvspin", json_pack("{s:s, s:s?, s:s?}", "asked", g->nopvspin ? "off" : "on (the kernel's default)",
+						   "cmdline_word", g->nopvspin, "kernel_release",
+						   g->kernel_release[0] ? g->kernel_release : NULL));
 	json_object_set_new(o, "channel", json_string(g->sock));
 	json_object_set_new(o, "console_log", json_string(g->console));
 	if (g->disk_file[0]) {
@@ -860,5 +984,7 @@ const struct hvb_backend_ops hvb_backend_xen = {
 	.domid = xen_domid,
 	.console_log = xen_console_log,
 	.alive = xen_alive,
+	.antagonists_start = xen_antagonists_start,
+	.antagonists_stop = xen_antagonists_stop,
 #endif
 };

@@ -8,22 +8,12 @@
 #include "config.h"
 #include <stdio.h>
 #include <string.h>
-#include "probes/probes.h"
-
-static int get(const struct hvb_metrics *ms, const char *name, const char *unit, double *v)
-{
-	const struct hvb_metric *m = hvb_metrics_get(ms, name);
-
-	if (!m || (unit && strcmp(m->unit, unit)))
-		return 0;
-	*v = m->value;
-	return 1;
-}
+#include "probes/probes-internal.h"
 
 static int get_sum(const struct hvb_metrics *ms, const char *a, const char *b, double *v)
 {
 	double x = 0, y = 0;
-	int ha = get(ms, a, NULL, &x), hb = get(ms, b, NULL, &y);
+	int ha = hvb_metric_value(ms, a, NULL, &x), hb = hvb_metric_value(ms, b, NULL, &y);
 
 	*v = x + y;
 	return ha || hb;
@@ -47,21 +37,21 @@ static int numerator(const struct hvb_metrics *ms, const char *role, const char 
 		/* the hypercall's sub-operation is not traced (Xen records no argument of it): sends and
 		 * the rest; a name absent from a decoded trace means no call */
 		snprintf(n, sizeof(n), "xen.%s.hypercalls", role);
-		if (!get(ms, n, NULL, &calls))
+		if (!hvb_metric_value(ms, n, NULL, &calls))
 			return 0;
 		snprintf(n, sizeof(n), "xen.%s.hypercall.event_channel_op", role);
-		if (!get(ms, n, NULL, v))
+		if (!hvb_metric_value(ms, n, NULL, v))
 			*v = 0;
 		return 1;
 	} else if (!strcmp(what, "cpu_us") || !strcmp(what, "xen_us")) {
 		snprintf(n, sizeof(n), what[0] == 'c' ? "xen.%s.runstate.running" : "xen.%s.xen_time", role);
-		if (!get(ms, n, "s", v))
+		if (!hvb_metric_value(ms, n, "s", v))
 			return 0;
 		*v *= 1e6;
 		return 1;
 	} else
 		return 0;
-	return get(ms, n, NULL, v);
+	return hvb_metric_value(ms, n, NULL, v);
 }
 
 static const char *const whats[] = { "grant_copies", "grant_maps", "grant_unmaps", "hypercalls", "evtchn_ops",
@@ -105,8 +95,8 @@ int hvb_backend_cost(struct hvb_metrics *ms)
 	if (get_sum(ms, "netback.from_guest_bytes", "netback.to_guest_bytes", &a) &&
 	    get_sum(ms, "netback.from_guest_packets", "netback.to_guest_packets", &pk) && a > 0) {
 		double tx = 0, rx = 0;
-		get(ms, "netback.from_guest_bytes", NULL, &tx);
-		get(ms, "netback.to_guest_bytes", NULL, &rx);
+		hvb_metric_value(ms, "netback.from_guest_bytes", NULL, &tx);
+		hvb_metric_value(ms, "netback.to_guest_bytes", NULL, &rx);
 		struct unit u[] = { { "packet", pk }, { "kib", a / 1024 } };
 		e = divide(ms, tx >= rx ? "guest_tx" : "guest_rx", u, 2);
 	}
@@ -114,10 +104,10 @@ int hvb_backend_cost(struct hvb_metrics *ms)
 	if (!e && get_sum(ms, "blkback.rd_req", "blkback.wr_req", &b) && b > 0 &&
 	    get_sum(ms, "blkback.rd_sect", "blkback.wr_sect", &sect)) {
 		double rd = 0, wr = 0;
-		get(ms, "blkback.rd_req", NULL, &rd);
-		get(ms, "blkback.wr_req", NULL, &wr);
+		hvb_metric_value(ms, "blkback.rd_req", NULL, &rd);
+		hvb_metric_value(ms, "blkback.wr_req", NULL, &wr);
 		struct unit u[] = { { "request", b }, { "kib", sect * 512 / 1024 }, { "io", 0 } };
-		if (get(ms, "ops", "I/Os", &ios))
+		if (hvb_metric_value(ms, "ops", "I/Os", &ios))
 			u[2].n = ios;
 		e = divide(ms, rd >= wr ? "read" : "write", u, 3);
 	}

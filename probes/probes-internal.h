@@ -16,6 +16,9 @@ int hvb_probe_read_u64(const char *path, uint64_t *out);
 void hvb_probe_path(char *out, size_t len, const char *root, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/* 1 with *v when ms has the metric name (of that unit, unless NULL), else 0. */
+int hvb_metric_value(const struct hvb_metrics *ms, const char *name, const char *unit, double *v);
+
 /* The increase of a monotonic counter between two readings: 1 with *out set.
  * A counter that went backwards (a reset, a 32-bit wrap, steal time after a
  * migration, a device or domain re-created) has no honest figure: 0, *out

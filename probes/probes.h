@@ -70,6 +70,12 @@ void hvb_probe_set_close(struct hvb_probe_set *ps);
  * packet, kib (both ways), request, io (fio's). Figures not measured stay absent. The
  * runner calls it after the probes' collect; the lab's assertions can read the names. */
 int hvb_backend_cost(struct hvb_metrics *ms);
+/* The spinlock slow path per operation (spin-cost.c): from the guest role's xentrace
+ * figures and the workload's "ops", adds cost.spin.guest.<what>.per_op for what in polls,
+ * kicks, sched_ops, evtchn_ops (the bounds of the two before), pause_exits, vmmcalls;
+ * each only where the trace measured it (kicks: where Xen recorded event_channel_op's
+ * cmd, which it never does today). */
+int hvb_spin_cost(struct hvb_metrics *ms);
 
 /* tracefs: removes the private instances (hvbench-<pid>-<n>) of processes that
  * are gone (killed before they could clean up). Returns how many it removed. The

@@ -122,3 +122,13 @@ int hvb_probe_in_dom0(void)
 
 	return hvb_probe_read_file("/proc/xen/capabilities", caps, sizeof(caps)) >= 0 && strstr(caps, "control_d");
 }
+
+int hvb_metric_value(const struct hvb_metrics *ms, const char *name, const char *unit, double *v)
+{
+	const struct hvb_metric *m = hvb_metrics_get(ms, name);
+
+	if (!m || (unit && strcmp(m->unit, unit)))
+		return 0;
+	*v = m->value;
+	return 1;
+}

@@ -299,6 +299,55 @@ static char *config_json(const struct config_case *c, const struct hvb_topo *t)
 	return json;
 }
 
+/* The antagonist domain: PV, per_cpu vCPUs per pCPU of the cell, each pinned to its one
+ * pCPU at build, its agent told to burn; its name is one cleanup knows as ours. */
+static void test_antagonist_config(const struct hvb_topo *t)
+{
+	struct hvb_cpuset cpus = { { 0 } };
+	struct hvb_xen_layout l;
+	struct hvb_guest_spec spec = { .mode = "pv", .memory = 256ULL << 20, .name = "hvbench-5-2-ant" };
+	struct hvb_xen_build b = { .spec = &spec, .mode = "pv", .layout = &l, .topo = t, .kernel = "/img/vmlinuz",
+				   .ramdisk = "/img/initrd.gz", .channel_socket = "/run/hvbench/hvbench-5-2-ant.sock",
+				   .console_log = "/var/log/hvbench/hvbench-5-2-ant.console", .owner = "4242:777",
+				   .burn = 1 };
+	libxl_domain_config cfg;
+	char why[512], *js = NULL;
+	json_t *o, *aff;
+
+	hvb_cpuset_parse("0-1", &cpus); /* the lab's two pCPUs */
+	CHECK(hvb_xen_antagonist_layout(&cpus, 2, &l, why, sizeof(why)) == 0 && l.vcpus == 4);
+	CHECK(!strcmp(fmt(&l.hard[0]), "0") && !strcmp(fmt(&l.hard[1]), "0") && !strcmp(fmt(&l.hard[2]), "1") &&
+	      !strcmp(fmt(&l.hard[3]), "1"));
+	spec.vcpus = l.vcpus;
+	CHECK(hvb_xen_config_build(&b, &cfg, why, sizeof(why)) == 0);
+	js = libxl_domain_config_to_json(NULL, &cfg);
+	libxl_domain_config_dispose(&cfg);
+	o = js ? json_loads(js, 0, NULL) : NULL;
+	CHECK(o != NULL);
+	aff = json_object_get(json_object_get(o, "b_info"), "vcpu_hard_affinity");
+	CHECK(json_array_size(aff) == 4);
+	CHECK(json_integer_value(json_object_get(json_object_get(o, "b_info"), "max_vcpus")) == 4);
+	CHECK(!strcmp(json_string_value(json_object_get(json_object_get(o, "c_info"), "type")) ?: "", "pv"));
+	const char *cl = json_string_value(json_object_get(json_object_get(o, "b_info"), "cmdline"));
+	CHECK(cl && strstr(cl, " hvbench.burn=1"));
+	/* libxl writes each bitmap as the list of its CPUs */
+	char *a0 = json_dumps(json_array_get(aff, 0), JSON_COMPACT), *a3 = json_dumps(json_array_get(aff, 3), JSON_COMPACT);
+	CHECK(a0 && !strcmp(a0, "[0]") && a3 && !strcmp(a3, "[1]"));
+	free(a0), free(a3);
+	json_decref(o);
+	free(js);
+	/* Too many for one domain: skipped with the reason, never cut */
+	CHECK(hvb_xen_antagonist_layout(&cpus, 4096, &l, why, sizeof(why)) == HVB_ESKIP);
+	CHECK_STR_HAS(why, "antagonist domain of");
+	memset(&cpus, 0, sizeof(cpus));
+	CHECK(hvb_xen_antagonist_layout(&cpus, 1, &l, why, sizeof(why)) == HVB_ESKIP);
+	CHECK(hvb_xen_is_guest_name("hvbench-5-2-ant") && hvb_xen_is_guest_name("hvbench-5-2-g1-ant"));
+	CHECK(!hvb_xen_is_guest_name("hvbench-5-2-antx") && !hvb_xen_is_guest_name("hvbench-5-2-ant-g1"));
+	/* what the guest's agent reads */
+	CHECK(hvb_burn_wanted("console=hvc0 hvbench.burn=1") && hvb_burn_wanted("hvbench.burn=1 loglevel=4\n"));
+	CHECK(!hvb_burn_wanted("console=hvc0") && !hvb_burn_wanted("hvbench.burn=10") && !hvb_burn_wanted("xhvbench.burn=1"));
+}
+
 static void test_configs(const struct hvb_topo *t)
 {
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -417,6 +466,16 @@ static void test_agent_log_level(void)
 	hvb_log_set_level(HVB_LOG_INFO);
 	c = hvb_xen_cmdline(&b);
 	CHECK(c && !strstr(c, "hvbench.log"));
+	CHECK(c && !strstr(c, "pvspin")); /* pvspin = on: the kernel's default, nothing added */
+	free(c);
+	/* pvspin = off: the word chosen for the guest's kernel, as a word of its own. */
+	b.nopvspin = hvb_nopvspin_word("6.1.0-13-amd64");
+	c = hvb_xen_cmdline(&b);
+	CHECK(c && strstr(c, " nopvspin") && !strstr(c, "xen_nopvspin"));
+	free(c);
+	struct hvb_xen_build h = { .mode = "hvm", .pv_drivers = 0, .nopvspin = hvb_nopvspin_word("4.19.0-27-amd64") };
+	c = hvb_xen_cmdline(&h);
+	CHECK(c && strstr(c, " xen_emul_unplug=never xen_nopvspin"));
 	free(c);
 }
 #endif
@@ -456,6 +515,7 @@ int main(int argc, char **argv)
 	test_mitigations();
 #ifdef HAVE_LIBXEN
 	test_configs(lab);
+	test_antagonist_config(lab);
 #else
 	printf("libxl config checks not run: hvbench was built without the Xen toolstack libraries\n");
 #endif

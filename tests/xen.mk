@@ -14,3 +14,7 @@ XEN_FIXTURES = tests/data/xen/topo-lab-2node.json tests/data/xen/topo-4node.json
 	tests/data/xen/config-pv-auto.json tests/data/xen/config-hvm-shadow.json tests/data/xen/config-pv-shadow-ignored.json \
 	tests/data/xen/dmesg-spec-ctrl.txt
 EXTRA_DIST += $(XEN_FIXTURES) tests/xen-cli.sh
+# pvspin = on|off: the kernel's switch, a bzImage's release, the guest's view, the plan's axis
+check_PROGRAMS += tests/unit-pvspin
+tests_unit_pvspin_LDADD = $(HVB_LIBS)
+TESTS += tests/unit-pvspin

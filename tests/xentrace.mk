@@ -44,3 +44,8 @@ fuzz-xentrace: $(libhvbench_a_SOURCES) tests/fuzz/xentrace-fuzz.c
 	tests/fuzz/xentrace-fuzz -max_total_time=$(FUZZ_TIME) -max_len=262144 -rss_limit_mb=2048 -artifact_prefix=tests/fuzz/ \
 		tests/fuzz/corpus-xentrace $(srcdir)/tests/data/xentrace
 .PHONY: fuzz-xentrace
+
+# The spinlock slow path on records built to Xen's layouts (issue 18): polls, kicks, per op
+check_PROGRAMS += tests/xentrace-spin
+TESTS += tests/xentrace-spin
+tests_xentrace_spin_LDADD = $(HVB_LIBS)

@@ -112,8 +112,8 @@ int xt_hvm_record(struct hvb_xt_summary *s, const struct hvb_xt_rec *r)
 			uint64_t a0;
 			v->args.hvm_records++;
 			xt_hcargs_add(&v->args, r, 0);
-			if ((r->d[0] & ~TRC_PV_HYPERCALL_V2_ARG_MASK) == XT_HC_SCHED_OP && xt_hcargs_arg(r, 0, &a0))
-				v->poll_pending = a0 == XT_SCHEDOP_POLL; /* now told from block */
+			if (xt_hcargs_arg(r, 0, &a0)) /* polls now told from block, counted as PV's are */
+				xt_pv_slowpath(v, r->d[0] & ~TRC_PV_HYPERCALL_V2_ARG_MASK, a0);
 		}
 		return 0;
 	}

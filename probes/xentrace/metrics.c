@@ -9,8 +9,9 @@ struct acc {
 	uint64_t hc[XT_NHC + 1];
 	uint64_t grant_by[XT_NGRANT], grant_for[XT_NGRANT];
 	uint64_t state[XT_NSTATES];
-	uint64_t poll, kick;
+	uint64_t poll, kick, sched_cmd, evtchn_cmd;
 	struct xt_dist wake;        /* merged wake-up latencies (exact samples only) */
+	struct xt_dist spin_wait;   /* merged poll-blocked to wake-up times */
 	struct { uint32_t reason; uint64_t count, cycles; } ex[256];
 	uint32_t nex;
 	uint64_t sub[XT_NHC + 1];   /* multicall entries by hypercall */
@@ -46,10 +47,53 @@ static void add_vcpu(struct acc *a, const struct xt_vcpu *v)
 		a->state[i] += v->state_cycles[i];
 	a->poll += v->sched_poll;
 	a->kick += v->evtchn_send;
+	a->sched_cmd += v->sched_op_cmd;
+	a->evtchn_cmd += v->evtchn_cmd;
+	for (uint64_t i = 0; v->spin_wait.samples && i < v->spin_wait.n; i++)
+		xt_dist_add(&a->spin_wait, v->spin_wait.samples[i]);
 	for (uint32_t i = 0; i < v->nexits; i++)
 		add_exit(a, &v->exits[i]);
 	for (uint64_t i = 0; v->wake_lat.samples && i < v->wake_lat.n; i++)
 		xt_dist_add(&a->wake, v->wake_lat.samples[i]);
+}
+
+/* A time of a distribution: ns when the CPU's frequency is known, else cycles. */
+static int emit_time(const struct hvb_xt_summary *s, struct xt_dist *d, unsigned pct, const char *P, const char *what,
+		     struct hvb_metrics *ms)
+{
+	double c = (double)xt_dist_pct(d, pct);
+
+	return s->o.cpu_hz > 0 ? hvb_metrics_addf(ms, c * 1e9 / s->o.cpu_hz, "ns", HVB_LOWER, "%s.%s.p%u", P, what, pct)
+			       : hvb_metrics_addf(ms, c, "cycles", HVB_LOWER, "%s.%s.p%u", P, what, pct);
+}
+
+/* The PV spinlock slow path: polls and kicks only where every sched_op's and every
+ * event_channel_op's sub-operation was recorded (a zero then means none); otherwise how
+ * many calls lack it, never a count that would read as zero. Xen records no argument of
+ * event_channel_op (common/trace.c), so kicks stay unknown wherever the guest made one. */
+static int emit_slowpath(const struct hvb_xt_summary *s, const struct acc *a, const char *P, struct hvb_metrics *ms)
+{
+	uint64_t sched = a->hc[XT_HC_SCHED_OP], evtchn = a->hc[XT_HC_EVTCHN_OP];
+	int e;
+
+	e = sched > a->sched_cmd ? hvb_metrics_addf(ms, (double)(sched - a->sched_cmd), "calls", HVB_INFO,
+						    "%s.spinlock.poll_unknown", P)
+				 : hvb_metrics_addf(ms, (double)a->poll, "calls", HVB_LOWER, "%s.spinlock.poll", P);
+	if (!e)
+		e = evtchn > a->evtchn_cmd ? hvb_metrics_addf(ms, (double)(evtchn - a->evtchn_cmd), "calls", HVB_INFO,
+							      "%s.spinlock.kick_unknown", P)
+					   : hvb_metrics_addf(ms, (double)a->kick, "calls", HVB_LOWER, "%s.spinlock.kick", P);
+	/* HVM and PVH: every hypercall is a VMMCALL (VMCALL) exit; a zero says something there */
+	if (!e && (a->vmmcalls || a->nex))
+		e = hvb_metrics_addf(ms, (double)a->vmmcalls, "calls", HVB_LOWER, "%s.vmmcalls", P);
+	/* a vCPU blocked in a poll until an event woke it: the lock's wait, kick included */
+	if (!e && a->spin_wait.n)
+		e = emit_time(s, (struct xt_dist *)&a->spin_wait, 50, P, "spinlock.block_to_wake", ms);
+	if (!e && a->spin_wait.n)
+		e = emit_time(s, (struct xt_dist *)&a->spin_wait, 95, P, "spinlock.block_to_wake", ms);
+	if (!e && a->spin_wait.n)
+		e = hvb_metrics_addf(ms, (double)a->spin_wait.n, "wakeups", HVB_INFO, "%s.spinlock.poll_wakeups", P);
+	return e;
 }
 
 static int emit(const struct hvb_xt_summary *s, const struct acc *a, const char *P, struct hvb_metrics *ms)
@@ -96,9 +140,7 @@ static int emit(const struct hvb_xt_summary *s, const struct acc *a, const char 
 			e = hvb_metrics_addf(ms, (double)xt_dist_pct(w, 95), "cycles", HVB_LOWER, "%s.wake_latency.p95", P);
 	}
 	if (!e)
-		e = hvb_metrics_addf(ms, (double)a->poll, "calls", HVB_LOWER, "%s.spinlock.poll", P);
-	if (!e)
-		e = hvb_metrics_addf(ms, (double)a->kick, "calls", HVB_LOWER, "%s.spinlock.kick", P);
+		e = emit_slowpath(s, a, P, ms);
 	if (!e)
 		e = hvb_metrics_addf(ms, (double)s->lost_records, "records", HVB_INFO, "%s.lost_records", P);
 	if (!e && (s->nskews || s->rst.tsc_backwards)) { /* times across pCPUs are uncertain: say by how much */
@@ -221,6 +263,7 @@ int hvb_xt_summary_metrics_as(const struct hvb_xt_summary *s, int64_t domid, con
 	if (!e)
 		e = emit_args(s, a, prefix, copy_records, ms);
 	xt_dist_free(&a->wake);
+	xt_dist_free(&a->spin_wait);
 	free(a);
 	return e;
 }

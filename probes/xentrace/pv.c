@@ -20,6 +20,18 @@ const char *xt_pv_event_name(unsigned minor)
 	return minor < XT_NPVEV ? n[minor] : NULL;
 }
 
+void xt_pv_slowpath(struct xt_vcpu *v, uint32_t op, uint64_t cmd)
+{
+	if (op == XT_HC_SCHED_OP) {
+		v->sched_op_cmd++;
+		v->poll_pending = cmd == XT_SCHEDOP_POLL; /* told from block: its blocked time is a wait */
+		v->sched_poll += cmd == XT_SCHEDOP_POLL;
+	} else if (op == XT_HC_EVTCHN_OP) {
+		v->evtchn_cmd++;
+		v->evtchn_send += cmd == XT_EVTCHNOP_SEND;
+	}
+}
+
 static void hypercall(struct xt_vcpu *v, uint32_t op, int sub, const struct hvb_xt_rec *r)
 {
 	uint32_t i = op < XT_NHC ? op : XT_NHC;
@@ -34,14 +46,8 @@ static void hypercall(struct xt_vcpu *v, uint32_t op, int sub, const struct hvb_
 		return;
 	}
 	xt_hcargs_add(&v->args, r, sub);
-	if (!xt_hcargs_arg(r, 0, &a0))
-		return;
-	if (op == XT_HC_SCHED_OP && a0 == XT_SCHEDOP_POLL) {
-		v->sched_poll++;
-		v->poll_pending = 1;
-	} else if (op == XT_HC_EVTCHN_OP && a0 == XT_EVTCHNOP_SEND) {
-		v->evtchn_send++;
-	}
+	if (xt_hcargs_arg(r, 0, &a0))
+		xt_pv_slowpath(v, op, a0);
 }
 
 int xt_pv_record(struct hvb_xt_summary *s, const struct hvb_xt_rec *r)

@@ -173,8 +173,13 @@ static json_t *vcpu_json(const struct hvb_xt_summary *s, struct xt_vcpu *v)
 	}
 	json_object_set_new(o, "exits", ex);
 	json_object_set_new(o, "exits_unclosed", jint(v->exits_unclosed));
-	json_object_set_new(spin, "sched_poll", jint(v->sched_poll));
-	json_object_set_new(spin, "evtchn_send", jint(v->evtchn_send));
+	/* counts only where every call's sub-operation was recorded: else null, and how many lack it */
+	uint64_t sched = v->hc[XT_HC_SCHED_OP] + v->vmmcall[XT_HC_SCHED_OP];
+	uint64_t evtchn = v->hc[XT_HC_EVTCHN_OP] + v->vmmcall[XT_HC_EVTCHN_OP];
+	json_object_set_new(spin, "sched_poll", sched > v->sched_op_cmd ? json_null() : jint(v->sched_poll));
+	json_object_set_new(spin, "sched_op_unknown", jint(sched > v->sched_op_cmd ? sched - v->sched_op_cmd : 0));
+	json_object_set_new(spin, "evtchn_send", evtchn > v->evtchn_cmd ? json_null() : jint(v->evtchn_send));
+	json_object_set_new(spin, "evtchn_op_unknown", jint(evtchn > v->evtchn_cmd ? evtchn - v->evtchn_cmd : 0));
 	json_object_set_new(spin, "blocked_to_wake", dist_json(s, &v->spin_wait));
 	json_object_set_new(o, "spinlock", spin);
 	return o;

@@ -125,10 +125,20 @@ static void write_vcpu(FILE *f, json_t *v)
 				json_is_true(json_object_get(e, "exact")) ? "" : " (histogram)");
 		}
 	}
-	if (geti(spin, "sched_poll") || geti(spin, "evtchn_send") ||
-	    geti(json_object_get(spin, "blocked_to_wake"), "count")) {
-		fprintf(f, "    spinlock slow path: sched_op poll %lld, event_channel_op send %lld\n",
-			(long long)geti(spin, "sched_poll"), (long long)geti(spin, "evtchn_send"));
+	if (geti(spin, "sched_poll") || geti(spin, "evtchn_send") || geti(spin, "sched_op_unknown") ||
+	    geti(spin, "evtchn_op_unknown") || geti(json_object_get(spin, "blocked_to_wake"), "count")) {
+		char poll[64], kick[96];
+		/* unknown, not zero, where calls were recorded without their sub-operation */
+		if (json_is_null(json_object_get(spin, "sched_poll")))
+			snprintf(poll, sizeof(poll), "unknown (%lld sched_op without cmd)", (long long)geti(spin, "sched_op_unknown"));
+		else
+			snprintf(poll, sizeof(poll), "%lld", (long long)geti(spin, "sched_poll"));
+		if (json_is_null(json_object_get(spin, "evtchn_send")))
+			snprintf(kick, sizeof(kick), "unknown (%lld event_channel_op: Xen records no cmd)",
+				 (long long)geti(spin, "evtchn_op_unknown"));
+		else
+			snprintf(kick, sizeof(kick), "%lld", (long long)geti(spin, "evtchn_send"));
+		fprintf(f, "    spinlock slow path: sched_op poll %s, event_channel_op send %s\n", poll, kick);
 		write_dist(f, "poll-blocked to wake-up", json_object_get(spin, "blocked_to_wake"));
 	}
 }

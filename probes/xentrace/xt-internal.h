@@ -83,6 +83,10 @@ struct xt_vcpu {
 	uint64_t hc_sub[XT_NHC + 1]; /* of which multicall entries */
 	uint64_t pv_ev[XT_NPVEV];    /* other PV events by minor number */
 	uint64_t sched_poll, evtchn_send; /* the PV spinlock slow path: wait and kick */
+	/* sched_op and event_channel_op calls whose sub-operation a record showed: polls
+	 * and kicks are known only where every call's was (Xen records no argument of
+	 * event_channel_op, and an HVM VMMCALL record carries eax alone) */
+	uint64_t sched_op_cmd, evtchn_cmd;
 	/* hvm.c */
 	uint64_t vmmcall[XT_NHC + 1];
 	struct xt_exit *exits;
@@ -217,5 +221,7 @@ void xt_sched_finish(struct hvb_xt_summary *s);
 #define XT_SCHEDOP_POLL 3
 #define XT_EVTCHNOP_SEND 4
 const char *xt_pv_event_name(unsigned minor);
+/* A sched_op or event_channel_op whose argument 0 (its cmd) a record carried: polls and kicks. */
+void xt_pv_slowpath(struct xt_vcpu *v, uint32_t op, uint64_t cmd);
 
 #endif
