@@ -120,6 +120,17 @@ wait $pid
 clean "SIGKILL to the runner during fio"
 for p in $(ours | cut -d: -f1); do kill -KILL "${p#/proc/}"; done # what a failure left
 
+# ---- an agent killed between mkdtemp and the directory's mark: the next agent removes the empty
+# directory (a CI run saw it left), and leaves a non-empty unmarked one and a live agent's alone ----
+sh -c 'exit 0' & dead=$!; wait $dead
+mkdir "$SCRATCH/hvbench-scratch.$dead.AAAAAA" "$SCRATCH/hvbench-scratch.$dead.BBBBBB" "$SCRATCH/hvbench-scratch.$$.CCCCCC"
+echo keep > "$SCRATCH/hvbench-scratch.$dead.BBBBBB/not-ours"
+echo '{"v":1,"op":"hello"}' | "$HVBENCH" agent > "$T/reply" 2>&1
+check '[ ! -e "$SCRATCH/hvbench-scratch.$dead.AAAAAA" ]' "an empty unmarked scratch directory of a dead agent was left"
+check '[ -s "$SCRATCH/hvbench-scratch.$dead.BBBBBB/not-ours" ] && [ -d "$SCRATCH/hvbench-scratch.$$.CCCCCC" ]' \
+	"a directory that is not surely ours was removed"
+rm -rf "$SCRATCH"/hvbench-scratch.*
+
 # ---- SIGTERM and SIGKILL to the agent ----
 mkfifo "$T/in"
 for sig in TERM KILL; do

@@ -451,8 +451,15 @@ void hvb_wl_scratch_sweep(const char *parent)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", parent, e->d_name);
 		snprintf(mark, sizeof(mark), "%s/" SCRATCH_MARK, path);
-		if (lstat(path, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid() || lstat(mark, &st) < 0)
+		if (lstat(path, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid())
 			continue;
+		if (lstat(mark, &st) < 0) {
+			/* killed between mkdtemp and its mark: nothing in it can be ours to judge,
+			 * but an empty directory is (rmdir removes nothing else) */
+			if (rmdir(path) == 0)
+				hvb_log(HVB_LOG_INFO, "removed %s, empty, left by agent %ld that is gone", path, pid);
+			continue;
+		}
 		hvb_log(HVB_LOG_INFO, "removing %s, left by agent %ld that is gone", path, pid);
 		remove_dir_raw(path);
 	}
