@@ -111,7 +111,7 @@ int hvb_metric_xen_role(const char *metric, const char *backend, char *out, size
 	/* The xentrace probe's figures before they were stored by role (xen.guest., xen.backend.,
 	 * xen.host.): then they were the watched domain's, a guest's in a Xen cell, every
 	 * domain's (dom0's) in a native cell. Other xen.* names are not the probe's. */
-	static const char *const old[] = { "hypercall.", "exit.", "exit_cycles.", "grant.", "grant_for.", "runstate.",
+	static const char *const old[] = { "hypercall.", "hypercalls", "exit.", "exit_cycles.", "grant.", "grant_for.", "runstate.",
 					   "wake_latency.", "spinlock.", "lost_records", "tsc_skew_cycles", "tsc_jumps",
 					   "trace_truncated_at", NULL };
 
