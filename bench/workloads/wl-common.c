@@ -33,21 +33,31 @@ int hvb_wl_threads(const struct hvb_wl_ctx *ctx, const char *name)
 	return n > 0 ? (int)n : 1;
 }
 
+static double thread_cpu_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
 void hvb_extra_init(struct hvb_extra *e, const struct hvb_params *p, hvb_extra_op op, void *arg)
 {
 	double f = hvb_param_float(p, "extra_work");
 
-	*e = (struct hvb_extra){ .f = f > 0 ? f : 0, .op = op, .arg = arg };
+	*e = (struct hvb_extra){ .f = f > 0 ? f : 0, .op = op, .arg = arg, .cpu_t = -1 };
 }
 
 int hvb_extra_pay(struct hvb_extra *e, uint64_t n, double *t)
 {
-	double now = hvb_now(), owed;
+	double now = thread_cpu_s(), owed;
 	int rc;
 
-	e->counted_s += now - *t;
+	/* The first batch by the caller's wall clock: its start (*t) follows untimed warm-up work. */
+	e->counted_s += e->cpu_t < 0 ? hvb_now() - *t : now - e->cpu_t;
 	e->counted_ops += n;
-	*t = now;
+	e->cpu_t = now;
+	*t = hvb_now();
 	if (e->f <= 0)
 		return 0;
 	/* Rounds sized from the cost per counted operation so far; the clock after
@@ -60,10 +70,11 @@ int hvb_extra_pay(struct hvb_extra *e, uint64_t n, double *t)
 			break;
 		if ((rc = e->op(e->arg, (uint64_t)k)) != 0)
 			return rc;
-		now = hvb_now();
-		e->extra_s += now - *t;
+		now = thread_cpu_s();
+		e->extra_s += now - e->cpu_t;
 		e->extra_ops += (uint64_t)k;
-		*t = now;
+		e->cpu_t = now;
+		*t = hvb_now();
 	}
 	return 0;
 }
