@@ -273,6 +273,7 @@ int hvb_agent_serve(int in_fd, int out_fd)
 		burning = hvb_burn_start();
 	/* Scratch files of an agent killed before it could remove them. */
 	hvb_wl_scratch_sweep(getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	hvb_wl_scratch_guard();
 	while ((rc = hvb_line_read(in_fd, &lb, -1, NULL, &line)) != 0) {
 		json_t *req = NULL, *reply;
 		const char *op = "";

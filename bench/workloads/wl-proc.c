@@ -401,6 +401,36 @@ int hvb_proc_alive(const struct hvb_proc *p) { return p->pid > 0; }
 #define SCRATCH_PREFIX "hvbench-scratch."
 #define SCRATCH_MARK ".hvbench-scratch" /* says the directory is hvbench's to remove */
 
+/* The directory of the sample in progress, for the agent's termination signals:
+ * SIGTERM between mkdtemp and the program's supervisor (or after it is gone)
+ * otherwise left it to the next agent's sweep (a CI run saw it). The handler
+ * uses only system calls (open, getdents64, unlinkat, rmdir), then dies of the
+ * signal as before. */
+static char live_scratch[4200];
+static volatile sig_atomic_t live_scratch_set;
+
+static void scratch_on_term(int sig)
+{
+	if (live_scratch_set)
+		remove_dir_raw(live_scratch);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+void hvb_wl_scratch_guard(void)
+{
+	struct sigaction sa = { .sa_handler = scratch_on_term };
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP };
+
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		struct sigaction old;
+		/* a signal ignored by whoever started us (a script's background job: SIGINT) stays so */
+		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+			sigaction(sigs[i], &sa, NULL);
+	}
+}
+
 int hvb_wl_scratch_make(const char *parent, char *dir, size_t len, char *err, size_t errlen)
 {
 	char mark[4200];
@@ -412,9 +442,14 @@ int hvb_wl_scratch_make(const char *parent, char *dir, size_t len, char *err, si
 		snprintf(err, errlen, "scratch directory %s: path too long", parent);
 		return HVB_EINVAL;
 	}
+	live_scratch_set = 0;
 	if (!mkdtemp(dir)) {
 		snprintf(err, errlen, "cannot make a scratch directory in %s: %s", parent, strerror(errno));
 		return HVB_EIO;
+	}
+	if (strlen(dir) < sizeof(live_scratch)) {
+		memcpy(live_scratch, dir, strlen(dir) + 1);
+		live_scratch_set = 1;
 	}
 	snprintf(mark, sizeof(mark), "%s/" SCRATCH_MARK, dir);
 	if ((fd = open(mark, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) >= 0)
@@ -424,6 +459,8 @@ int hvb_wl_scratch_make(const char *parent, char *dir, size_t len, char *err, si
 
 void hvb_wl_scratch_remove(const char *dir)
 {
+	if (dir && *dir && live_scratch_set && !strcmp(dir, live_scratch))
+		live_scratch_set = 0;
 	if (dir && *dir)
 		remove_dir_raw(dir);
 }

@@ -160,6 +160,8 @@ int hvb_proc_stop(struct hvb_proc *p);
  * the agent's pid); removed with hvb_wl_scratch_remove. Returns 0 or a code. */
 int hvb_wl_scratch_make(const char *parent, char *dir, size_t len, char *err, size_t errlen);
 void hvb_wl_scratch_remove(const char *dir);
+/* The agent: SIGTERM, SIGINT and SIGHUP remove the scratch directory in progress, then kill as before. */
+void hvb_wl_scratch_guard(void);
 /* Removes scratch directories in parent left by agents that are gone (killed
  * before their supervisors could). Called when the agent starts. */
 void hvb_wl_scratch_sweep(const char *parent);
