@@ -279,13 +279,23 @@ char *hvb_cell_params_json(const struct hvb_cell *c)
 	return t;
 }
 
+/* The [experiment] axes beside the four a section may narrow, in expand()'s order:
+ * pv_drivers = off turns a xen:hvm cell into xen:hvm-emu; hap = off makes a Xen cell's
+ * mode MODE-shadow (PV's a skip, saying why); pvspin is the guest kernel's PV spinlocks
+ * (natively -1: does not apply); antagonists and guests are innermost before the
+ * workload's own options. Native cells take one value of each mode axis. */
+enum { X_PVD, X_HAP, X_PVSPIN, X_ANT, X_GUESTS, NEXTRA };
+static const char *const extra_axes[NEXTRA] = { "pv_drivers", "hap", "pvspin", "antagonists", "guests" };
+
 int hvb_experiment_axis(const char *name)
 {
 	for (int a = 0; a < 4; a++)
 		if (!strcmp(name, axis_names[a]))
 			return 1;
-	return !strcmp(name, "pv_drivers") || !strcmp(name, "hap") || !strcmp(name, "antagonists") ||
-	       !strcmp(name, "guests") || !strcmp(name, "pvspin");
+	for (int a = 0; a < NEXTRA; a++)
+		if (!strcmp(name, extra_axes[a]))
+			return 1;
+	return 0;
 }
 
 const struct hvb_cell *hvb_experiment_apart(const struct hvb_experiment *ex)
@@ -586,26 +596,12 @@ static int expand(struct builder *b, const struct section *xs)
 						u.v[k] = nv;
 						u.v[k][u.n[k]++] = sa[s].v[k][i];
 					}
-	/* pv_drivers = off turns a xen:hvm cell into xen:hvm-emu; other backends have one value. */
-	char **pvd;
-	size_t npvd;
-	hvb_split_list(raw_or_default(xs, "pv_drivers"), &pvd, &npvd);
-	/* antagonists: an [experiment] axis, innermost before the workload's own options. */
-	char **ant;
-	size_t nant;
-	hvb_split_list(raw_or_default(xs, "antagonists"), &ant, &nant);
-	/* hap = off makes a Xen cell's mode MODE-shadow (PV's a skip, saying why); native has one value. */
-	char **hap;
-	size_t nhap;
-	hvb_split_list(raw_or_default(xs, "hap"), &hap, &nhap);
-	/* guests: the same, inside antagonists. */
-	char **gst;
-	size_t ngst;
-	hvb_split_list(raw_or_default(xs, "guests"), &gst, &ngst);
-	/* pvspin: the guest kernel's PV spinlocks, innermost of the modes; natively -1 (does not apply). */
-	char **pvs;
-	size_t npvs;
-	hvb_split_list(raw_or_default(xs, "pvspin"), &pvs, &npvs);
+	char **xv[NEXTRA];
+	size_t xn[NEXTRA];
+	for (int x = 0; x < NEXTRA; x++)
+		hvb_split_list(raw_or_default(xs, extra_axes[x]), &xv[x], &xn[x]);
+	char **pvd = xv[X_PVD], **hap = xv[X_HAP], **pvs = xv[X_PVSPIN], **ant = xv[X_ANT], **gst = xv[X_GUESTS];
+	size_t npvd = xn[X_PVD], nhap = xn[X_HAP], npvs = xn[X_PVSPIN], nant = xn[X_ANT], ngst = xn[X_GUESTS];
 	for (size_t i = 0; i < u.n[0] && !rc; i++) {
 		int hvm = !strcmp(u.v[0][i], "xen:hvm"), native = !strcmp(u.v[0][i], "native");
 		size_t nmode = (hvm ? npvd : 1) * (native ? 1 : nhap);
@@ -640,11 +636,8 @@ static int expand(struct builder *b, const struct section *xs)
 	}
 	if (rc == HVB_EINVAL && b->ex->ncells >= MAX_CELLS)
 		hvb_experiment_fail(b->path, 0, "the plan has more than %d cells", MAX_CELLS);
-	hvb_words_free(pvd, npvd);
-	hvb_words_free(ant, nant);
-	hvb_words_free(hap, nhap);
-	hvb_words_free(gst, ngst);
-	hvb_words_free(pvs, npvs);
+	for (int x = 0; x < NEXTRA; x++)
+		hvb_words_free(xv[x], xn[x]);
 	for (int k = 0; k < 4; k++)
 		free(u.v[k]); /* the words belong to the sections' lists */
 	for (size_t s = 0; s < b->ns && sa; s++)
