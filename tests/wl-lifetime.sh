@@ -124,9 +124,15 @@ for p in $(ours | cut -d: -f1); do kill -KILL "${p#/proc/}"; done # what a failu
 # directory (a CI run saw it left), and leaves a non-empty unmarked one and a live agent's alone ----
 sh -c 'exit 0' & dead=$!; wait $dead
 mkdir "$SCRATCH/hvbench-scratch.$dead.AAAAAA" "$SCRATCH/hvbench-scratch.$dead.BBBBBB" "$SCRATCH/hvbench-scratch.$$.CCCCCC"
+# and a marked one holding more entries than one getdents64 buffer returns: removed whole
+mkdir "$SCRATCH/hvbench-scratch.$dead.DDDDDD"
+: > "$SCRATCH/hvbench-scratch.$dead.DDDDDD/.hvbench-scratch"
+(cd "$SCRATCH/hvbench-scratch.$dead.DDDDDD" && seq -f "fio.data.%04g.with-a-long-name-to-fill-the-buffer" 1 600 | xargs touch)
 echo keep > "$SCRATCH/hvbench-scratch.$dead.BBBBBB/not-ours"
 echo '{"v":1,"op":"hello"}' | "$HVBENCH" agent > "$T/reply" 2>&1
 check '[ ! -e "$SCRATCH/hvbench-scratch.$dead.AAAAAA" ]' "an empty unmarked scratch directory of a dead agent was left"
+check '[ ! -e "$SCRATCH/hvbench-scratch.$dead.DDDDDD" ]' \
+	"a dead agent's scratch directory of 601 entries was left with $(ls -A "$SCRATCH/hvbench-scratch.$dead.DDDDDD" 2>/dev/null | wc -l)"
 check '[ -s "$SCRATCH/hvbench-scratch.$dead.BBBBBB/not-ours" ] && [ -d "$SCRATCH/hvbench-scratch.$$.CCCCCC" ]' \
 	"a directory that is not surely ours was removed"
 rm -rf "$SCRATCH"/hvbench-scratch.*
@@ -140,7 +146,10 @@ for sig in TERM KILL; do
 		agent=$!
 		exec 3> "$T/in"
 		echo "$req" >&3
-		check "started '$wl '" "SIG$sig: $wl did not start"
+		# the workload's own process: 'fio ' alone also matched the version probe the agent runs
+		# first, and a SIGKILL there, before the program's supervisor exists, leaves the scratch
+		# directory to the next agent's sweep (checked below), not to this check
+		check "started '$(job $wl)'" "SIG$sig: $wl did not start"
 		kill -$sig $agent
 		wait $agent
 		exec 3>&-
