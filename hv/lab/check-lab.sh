@@ -1,22 +1,23 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 # make check-lab: runs an experiment in the lab and checks what came back.
-# usage: check-lab.sh HVBENCH EXPERIMENT WORKDIR [--reuse | --xen VER [--dom0-hvbench BIN]]
+# usage: check-lab.sh HVBENCH EXPERIMENT WORKDIR [--reuse | --xen VER [--dom0-hvbench BIN]] [--timeout S]
 #   --reuse: check WORKDIR's last lab again; --xen 4.20 (with the Debian 13 build of hvbench for dom0):
-#   the lab of another Xen version (hvbench lab --xen).
+#   the lab of another Xen version (hvbench lab --xen); --timeout: QEMU's time limit (hvbench lab --timeout).
 # Passes when the lab ran, every cell
 # has its samples (a native cell may skip only for want of NUMA nodes in dom0's own
 # view), native cells say "dom0 (PV)", placements read back as asked, and no domain
 # is left behind. Needs root, Debian's package registry and about 3 GB.
-usage() { echo "usage: check-lab.sh HVBENCH EXPERIMENT WORKDIR [--reuse | --xen VER [--dom0-hvbench BIN]]" >&2; exit 2; }
+usage() { echo "usage: check-lab.sh HVBENCH EXPERIMENT WORKDIR [--reuse | --xen VER [--dom0-hvbench BIN]] [--timeout S]" >&2; exit 2; }
 [ $# -ge 3 ] || usage
-HVB=$1 EXP=$2 WORK=$3 REUSE= XENV=4.17 DOM0=
+HVB=$1 EXP=$2 WORK=$3 REUSE= XENV=4.17 DOM0= TMO=
 shift 3
 while [ $# -gt 0 ]; do
 	case $1 in
 	--reuse) REUSE=--reuse ;;
 	--xen) [ $# -ge 2 ] || usage; XENV=$2; shift ;;
 	--dom0-hvbench) [ $# -ge 2 ] || usage; DOM0=$2; shift ;;
+	--timeout) [ $# -ge 2 ] || usage; TMO=$2; shift ;;
 	*) usage ;;
 	esac
 	shift
@@ -27,7 +28,7 @@ if [ "$REUSE" != --reuse ]; then
 	rm -rf "$WORK"
 	# No hand-made guest proof (hv/lab/guest-proof.sh): every guest cell below is the
 	# backend itself booting the image in its mode, which proves more in less time.
-	"$HVB" lab --xen "$XENV" ${DOM0:+--dom0-hvbench "$DOM0"} --experiment "$EXP" --workdir "$WORK" --no-guest-proof
+	"$HVB" lab --xen "$XENV" ${DOM0:+--dom0-hvbench "$DOM0"} ${TMO:+--timeout "$TMO"} --experiment "$EXP" --workdir "$WORK" --no-guest-proof
 	rc=$?
 fi
 fails=0
