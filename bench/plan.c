@@ -25,13 +25,22 @@ struct section {
 	const char *raw[MAX_OPTS];
 	int raw_line[MAX_OPTS];
 	/* A workload section may narrow the matrix axes for its own cells
-	 * (e.g. fio on local placement only); NULL: the [experiment]'s. */
-	const char *axis[4];
-	int axis_line[4];
+	 * (e.g. fio on local placement only, pvspin on and off for a lock workload
+	 * alone); NULL: the [experiment]'s. Indexed as axis_names. */
+	const char *axis[9];
+	int axis_line[9];
 };
 
-/* The [experiment] keys a workload section may set for its own cells. */
-static const char *const axis_names[4] = { "backends", "placement", "vcpus", "memory" };
+/* The matrix axes, which a workload section may also set for its own cells. The four
+ * first, in expand()'s order of cells; then the five beside them:
+ * pv_drivers = off turns a xen:hvm cell into xen:hvm-emu; hap = off makes a Xen cell's
+ * mode MODE-shadow (PV's a skip, saying why); pvspin is the guest kernel's PV spinlocks
+ * (natively -1: does not apply); antagonists and guests are innermost before the
+ * workload's own options. Native cells take one value of each mode axis. */
+enum { A_BACKENDS, A_PLACEMENT, A_VCPUS, A_MEMORY, X_PVD, X_HAP, X_PVSPIN, X_ANT, X_GUESTS, NAXES };
+static const char *const axis_names[NAXES] = { "backends", "placement", "vcpus", "memory",
+					       "pv_drivers", "hap", "pvspin", "antagonists", "guests" };
+#define AXES_LIST "backends, placement, vcpus, memory, pv_drivers, hap, pvspin, antagonists, guests"
 
 struct builder {
 	const char *path;
@@ -165,9 +174,9 @@ static int fill_section(struct builder *b, struct section *s, const struct entry
 			continue;
 		if (s->wl && opt_index(s->table, e[i].key) < 0) {
 			int a = 0;
-			while (a < 4 && strcmp(axis_names[a], e[i].key))
+			while (a < NAXES && strcmp(axis_names[a], e[i].key))
 				a++;
-			if (a < 4) {
+			if (a < NAXES) {
 				const struct hvb_option *o = &hvb_experiment_options[opt_index(hvb_experiment_options, e[i].key)];
 				if (s->axis[a])
 					return hvb_experiment_fail(b->path, e[i].line, "[%s]: %s is given twice (first at line %d)", s->name,
@@ -182,7 +191,7 @@ static int fill_section(struct builder *b, struct section *s, const struct entry
 		if ((k = opt_index(s->table, e[i].key)) < 0 || k >= MAX_OPTS) {
 			const char *dym = hvb_option_suggest(s->table, e[i].key);
 			if (!dym && s->wl)
-				dym = hvb_did_you_mean(e[i].key, axis_names, 4);
+				dym = hvb_did_you_mean(e[i].key, axis_names, NAXES);
 			char valid[1024];
 			size_t off = 0;
 			valid[0] = 0;
@@ -192,7 +201,7 @@ static int fill_section(struct builder *b, struct section *s, const struct entry
 			return hvb_experiment_fail(b->path, e[i].line, "[%s]: unknown key '%s'%s%s%s; valid keys: %s%s", s->name,
 				    e[i].key, dym ? " (did you mean '" : "", dym ? dym : "", dym ? "'?)" : "",
 				    valid[0] ? valid : "none",
-				    s->wl ? "; and, for this workload's cells only: backends, placement, vcpus, memory" : "");
+				    s->wl ? "; and, for this workload's cells only: " AXES_LIST : "");
 		}
 		if (s->raw[k])
 			return hvb_experiment_fail(b->path, e[i].line, "[%s]: %s is given twice (first at line %d)", s->name, e[i].key,
@@ -279,21 +288,10 @@ char *hvb_cell_params_json(const struct hvb_cell *c)
 	return t;
 }
 
-/* The [experiment] axes beside the four a section may narrow, in expand()'s order:
- * pv_drivers = off turns a xen:hvm cell into xen:hvm-emu; hap = off makes a Xen cell's
- * mode MODE-shadow (PV's a skip, saying why); pvspin is the guest kernel's PV spinlocks
- * (natively -1: does not apply); antagonists and guests are innermost before the
- * workload's own options. Native cells take one value of each mode axis. */
-enum { X_PVD, X_HAP, X_PVSPIN, X_ANT, X_GUESTS, NEXTRA };
-static const char *const extra_axes[NEXTRA] = { "pv_drivers", "hap", "pvspin", "antagonists", "guests" };
-
 int hvb_experiment_axis(const char *name)
 {
-	for (int a = 0; a < 4; a++)
+	for (int a = 0; a < NAXES; a++)
 		if (!strcmp(name, axis_names[a]))
-			return 1;
-	for (int a = 0; a < NEXTRA; a++)
-		if (!strcmp(name, extra_axes[a]))
 			return 1;
 	return 0;
 }
@@ -321,8 +319,8 @@ static int load_settings(struct builder *b, const struct section *xs)
 		if (xs->raw[k] && strchr(xs->raw[k], ',') && !(xs->table[k].flags & HVB_OPT_LIST) &&
 		    !hvb_experiment_axis(xs->table[k].name) && strcmp(xs->table[k].name, "name"))
 			return hvb_experiment_fail(b->path, xs->raw_line[k],
-						   "[experiment]: %s takes one value, not the list '%s' (only backends, "
-						   "placement, vcpus, memory, pv_drivers, hap, pvspin, antagonists and guests expand into the matrix)",
+						   "[experiment]: %s takes one value, not the list '%s' (only the axes "
+						   AXES_LIST " expand into the matrix)",
 						   xs->table[k].name, xs->raw[k]);
 	if (strlen(name) >= sizeof(ex->name))
 		return hvb_experiment_fail(b->path, xs->raw_line[opt_index(xs->table, "name")],
@@ -531,8 +529,8 @@ out:
 }
 
 struct axes {
-	char **v[4];
-	size_t n[4];
+	char **v[NAXES];
+	size_t n[NAXES];
 };
 
 static int on(const char *word)
@@ -562,7 +560,7 @@ static int int_word(const char *w)
 /* A section's axes: its own where it sets them, else the [experiment]'s; split needs 2 vCPUs. */
 static int section_axes(struct builder *b, const struct section *xs, const struct section *ws, struct axes *a)
 {
-	for (int k = 0; k < 4; k++)
+	for (int k = 0; k < NAXES; k++)
 		hvb_split_list(ws->axis[k] ? ws->axis[k] : raw_or_default(xs, axis_names[k]), &a->v[k], &a->n[k]);
 	for (size_t p = 0; p < a->n[1]; p++)
 		for (size_t v = 0; v < a->n[2]; v++)
@@ -585,7 +583,7 @@ static int expand(struct builder *b, const struct section *xs)
 
 	for (size_t s = 0; s < b->ns && !rc; s++)
 		if (b->s[s].wl && (rc = section_axes(b, xs, &b->s[s], &sa[s])) == 0)
-			for (int k = 0; k < 4; k++)
+			for (int k = 0; k < NAXES; k++)
 				for (size_t i = 0; i < sa[s].n[k]; i++)
 					if (!has_word(u.v[k], u.n[k], sa[s].v[k][i])) {
 						char **nv = realloc(u.v[k], (u.n[k] + 1) * sizeof(char *));
@@ -596,52 +594,53 @@ static int expand(struct builder *b, const struct section *xs)
 						u.v[k] = nv;
 						u.v[k][u.n[k]++] = sa[s].v[k][i];
 					}
-	char **xv[NEXTRA];
-	size_t xn[NEXTRA];
-	for (int x = 0; x < NEXTRA; x++)
-		hvb_split_list(raw_or_default(xs, extra_axes[x]), &xv[x], &xn[x]);
-	char **pvd = xv[X_PVD], **hap = xv[X_HAP], **pvs = xv[X_PVSPIN], **ant = xv[X_ANT], **gst = xv[X_GUESTS];
-	size_t npvd = xn[X_PVD], nhap = xn[X_HAP], npvs = xn[X_PVSPIN], nant = xn[X_ANT], ngst = xn[X_GUESTS];
-	for (size_t i = 0; i < u.n[0] && !rc; i++) {
+	char **pvd = u.v[X_PVD], **hap = u.v[X_HAP], **pvs = u.v[X_PVSPIN], **ant = u.v[X_ANT], **gst = u.v[X_GUESTS];
+	size_t npvd = u.n[X_PVD], nhap = u.n[X_HAP], npvs = u.n[X_PVSPIN], nant = u.n[X_ANT], ngst = u.n[X_GUESTS];
+	for (size_t i = 0; i < u.n[A_BACKENDS] && !rc; i++) {
 		int hvm = !strcmp(u.v[0][i], "xen:hvm"), native = !strcmp(u.v[0][i], "native");
 		size_t nmode = (hvm ? npvd : 1) * (native ? 1 : nhap);
 		for (size_t dd = 0; dd < nmode * (native ? 1 : npvs) && !rc; dd++) {
 			size_t d = dd / (native ? 1 : npvs);
-			int pvspin = native ? -1 : on(pvs[dd % npvs]);
-			const char *base = hvm && !on(pvd[d % npvd]) ? "xen:hvm-emu" : u.v[0][i];
+			const char *pvd_w = pvd[d % npvd], *hap_w = hap[d / (hvm ? npvd : 1)], *pvs_w = pvs[dd % npvs];
+			int pvspin = native ? -1 : on(pvs_w);
+			const char *base = hvm && !on(pvd_w) ? "xen:hvm-emu" : u.v[0][i];
 			char be[32];
-			snprintf(be, sizeof(be), "%s%s", base, !native && !on(hap[d / (hvm ? npvd : 1)]) ? "-shadow" : "");
-			for (size_t p = 0; p < u.n[1] && !rc; p++)
-				for (size_t v = 0; v < u.n[2] && !rc; v++)
+			snprintf(be, sizeof(be), "%s%s", base, !native && !on(hap_w) ? "-shadow" : "");
+			for (size_t p = 0; p < u.n[A_PLACEMENT] && !rc; p++)
+				for (size_t v = 0; v < u.n[A_VCPUS] && !rc; v++)
 					/* Guest memory does not apply natively: one native cell, not one per size. */
-					for (size_t m = 0; m < (native ? 1 : u.n[3]) && !rc; m++) {
+					for (size_t m = 0; m < (native ? 1 : u.n[A_MEMORY]) && !rc; m++) {
 						uint64_t mem = 0;
 						if (!native)
-							hvb_parse_size(u.v[3][m], &mem);
+							hvb_parse_size(u.v[A_MEMORY][m], &mem);
 						for (size_t s = 0; s < b->ns && !rc; s++) {
 							const struct axes *a = &sa[s];
+							/* The mode axes apply to guests only (and pv_drivers to HVM). */
 							if (b->s[s].wl && has_word(a->v[0], a->n[0], u.v[0][i]) &&
 							    has_word(a->v[1], a->n[1], u.v[1][p]) &&
 							    has_word(a->v[2], a->n[2], u.v[2][v]) &&
-							    (native || has_word(a->v[3], a->n[3], u.v[3][m])))
+							    (native || (has_word(a->v[3], a->n[3], u.v[3][m]) &&
+									has_word(a->v[X_HAP], a->n[X_HAP], hap_w) &&
+									has_word(a->v[X_PVSPIN], a->n[X_PVSPIN], pvs_w))) &&
+							    (!hvm || has_word(a->v[X_PVD], a->n[X_PVD], pvd_w)))
 								for (size_t k = 0; k < nant && !rc; k++)
 									for (size_t g = 0; g < ngst && !rc; g++)
-										rc = expand_workload(b->ex, be, u.v[1][p],
-												     int_word(u.v[2][v]), mem,
-												     int_word(ant[k]), int_word(gst[g]),
-												     pvspin, &b->s[s]);
+										if (has_word(a->v[X_ANT], a->n[X_ANT], ant[k]) &&
+										    has_word(a->v[X_GUESTS], a->n[X_GUESTS], gst[g]))
+											rc = expand_workload(b->ex, be, u.v[1][p],
+													     int_word(u.v[2][v]), mem,
+													     int_word(ant[k]), int_word(gst[g]),
+													     pvspin, &b->s[s]);
 						}
 					}
 		}
 	}
 	if (rc == HVB_EINVAL && b->ex->ncells >= MAX_CELLS)
 		hvb_experiment_fail(b->path, 0, "the plan has more than %d cells", MAX_CELLS);
-	for (int x = 0; x < NEXTRA; x++)
-		hvb_words_free(xv[x], xn[x]);
-	for (int k = 0; k < 4; k++)
+	for (int k = 0; k < NAXES; k++)
 		free(u.v[k]); /* the words belong to the sections' lists */
 	for (size_t s = 0; s < b->ns && sa; s++)
-		for (int k = 0; k < 4; k++)
+		for (int k = 0; k < NAXES; k++)
 			hvb_words_free(sa[s].v[k], sa[s].n[k]);
 	free(sa);
 	return rc;

@@ -23,6 +23,8 @@ tests_unit_modes_LDADD = $(HVB_LIBS)
 TESTS += tests/report-modes.sh
 # pvspin on and off against overcommit, the slow path per op (issue 18)
 TESTS += tests/report-spin.sh
+# The lab's proof of the questions' paths (hv/lab/check-answers.sh), on known figures
+TESTS += tests/lab-answers.sh
 # benchmark aid, built on demand: make tests/bench/gate-power
 EXTRA_PROGRAMS += tests/bench/gate-power
 tests_bench_gate_power_LDADD = $(HVB_LIBS)
@@ -31,4 +33,4 @@ endif
 EXTRA_DIST += tests/shard-merge.sh tests/hv-facts.sh tests/gate.sh tests/report.sh tests/report-html.sh tests/report-lab.sh tests/report-cost.sh tests/data/analysis/native-samples.txt \
 	tests/data/analysis/lab-smoke.sql
 EXTRA_DIST += tests/bench/gate-calibration.sh tests/bench/README-gate.md
-EXTRA_DIST += tests/report-plots.sh tests/html-check.py tests/report-modes.sh tests/report-spin.sh
+EXTRA_DIST += tests/report-plots.sh tests/html-check.py tests/report-modes.sh tests/report-spin.sh tests/lab-answers.sh

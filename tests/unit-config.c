@@ -325,6 +325,29 @@ int main(void)
 		CHECK(!strcmp(ex.cells[2].placement, "local") && !strcmp(ex.cells[2].wl->name, "memlat"));
 	}
 	hvb_experiment_free(&ex);
+	/* ... and the five mode axes too: pvspin on and off, an antagonist and two guests for one
+	 * section alone, the other keeping the [experiment]'s (one cell each, in order). */
+	CHECK(load("[experiment]\nbackends = xen:pv, xen:pvh\n[memlat]\nsizes = 16K\n"
+		   "[futexhash]\nbackends = xen:pv\npvspin = on, off\nantagonists = 1\n"
+		   "[syscall]\nbackends = native, xen:hvm\nhap = off\npv_drivers = off\nguests = 2\ncalls = getppid\n",
+		   &ex) == 0);
+	CHECK(ex.ncells == 6);
+	if (ex.ncells == 6) {
+		const struct hvb_cell *c = ex.cells;
+		CHECK(!strcmp(c[0].mode, "pv") && !strcmp(c[0].wl->name, "memlat") && c[0].pvspin == 1 &&
+		      c[0].antagonists == 0 && c[0].guests == 1);
+		CHECK(!strcmp(c[1].mode, "pv") && !strcmp(c[1].wl->name, "futexhash") && c[1].pvspin == 1 &&
+		      c[1].antagonists == 1);
+		CHECK(!strcmp(c[2].mode, "pv") && !strcmp(c[2].wl->name, "futexhash") && c[2].pvspin == 0 &&
+		      c[2].antagonists == 1);
+		CHECK(!strcmp(c[3].mode, "pvh") && !strcmp(c[3].wl->name, "memlat") && c[3].pvspin == 1);
+		/* backends in the order the sections name them: native after xen:pvh */
+		CHECK(!strcmp(c[4].backend, "native") && !strcmp(c[4].wl->name, "syscall") && c[4].guests == 2);
+		CHECK(!strcmp(c[5].mode, "hvm-emu-shadow") && !strcmp(c[5].wl->name, "syscall") && c[5].guests == 2);
+	}
+	hvb_experiment_free(&ex);
+	expect_error("[experiment]\n[futexhash]\npvspin = maybe\n", "t.ini:3:", "expected on or off");
+	expect_error("[experiment]\n[futexhash]\nguests = 1, 1\n", "t.ini:3:", "the same cells twice");
 	expect_error("[experiment]\nprobes = nosuchprobe\n[memlat]\n", "t.ini:2:", "no probe 'nosuchprobe'");
 	expect_error("[experiment]\n[x]\nworkload = memlat\nsizes=4K\n[x]\n", "t.ini:5:", "appears twice");
 	expect_error("[experiment]\nwarmup = 1\nwarmup = 2\n[memlat]\n", "t.ini:3:", "given twice (first at line 2)");

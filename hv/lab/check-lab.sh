@@ -120,6 +120,11 @@ if has_probe xentrace; then
 	cat "$WORK/cost-check.txt"
 fi
 
+# The paths of the developers' questions (issues 17, 18, 19), where the run has their cells.
+sh "$(dirname "$0")/check-answers.sh" "$HVB" "$DB" > "$WORK/answers-check.txt"
+[ $? = 0 ] || fails=$((fails + 1))
+cat "$WORK/answers-check.txt"
+
 # No domain left behind: only Domain-0 in the final xl list.
 left=$(tail -n +2 "$OUT/xl-list-end.txt" 2>/dev/null | grep -vc '^Domain-0')
 [ -s "$OUT/xl-list-end.txt" ] || bad "no xl list from the end of the run"

@@ -2,7 +2,7 @@
 # The Xen lab (hvbench lab): scripts installed in pkgdatadir/lab, and `make check-lab`.
 labdir = $(pkgdatadir)/lab
 dist_lab_SCRIPTS = hv/lab/lab.sh hv/lab/dom0-init.sh hv/lab/dom0-run.sh hv/lab/guest-proof.sh hv/lab/check-lab.sh \
-	hv/lab/build-in-chroot.sh
+	hv/lab/build-in-chroot.sh hv/lab/check-answers.sh
 dist_lab_DATA = hv/lab/NOTES.md hv/lab/fpu-trap-probe.S hv/lab/apt-mirror.sh hv/lab/build-deps
 
 # Boots Xen under QEMU and runs the lab's smoke test in its dom0, on each Xen version the lab
