@@ -319,6 +319,9 @@ struct hvb_image {
 /* Builds (or finds in the cache) a guest image whose init serves the agent on the
  * PV console channel (see hv/lab/NOTES.md). On failure why says what is missing. */
 int hvb_image_build(const struct hvb_image_opts *o, struct hvb_image *img, char *why, size_t len);
+/* A program as execvp finds it ($PATH, or the usual directories without one): 0 with its path in
+ * out, or HVB_ENOENT. */
+int hvb_host_program(const char *name, char *out, size_t len);
 /* $HVBENCH_CACHE, /var/cache/hvbench for root, else $XDG_CACHE_HOME/hvbench or ~/.cache/hvbench. */
 void hvb_image_cache_default(char *out, size_t len);
 

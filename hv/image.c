@@ -251,13 +251,14 @@ static int add_elf(struct imgbuild *b, const char *src, const char *dest, unsign
 	return 0;
 }
 
-/* A program from $PATH (fio, iperf3). */
-static int find_program(const char *name, char *out, size_t len)
+/* A program from $PATH (fio, iperf3; flex for hv build): 0 with its path in out, or HVB_ENOENT. */
+int hvb_host_program(const char *name, char *out, size_t len)
 {
 	const char *path = getenv("PATH");
 	char dirs[4096], *save = NULL;
 
-	snprintf(dirs, sizeof(dirs), "%s:/usr/bin:/bin:/usr/sbin:/sbin", path ? path : "");
+	/* As execvp looks: $PATH, or the usual directories without one. */
+	snprintf(dirs, sizeof(dirs), "%s", path && *path ? path : "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin");
 	for (char *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
 		snprintf(out, len, "%s/%s", d, name);
 		if (access(out, X_OK) == 0)
@@ -834,7 +835,7 @@ static int collect_tools(struct imgbuild *t)
 	if ((rc = ent_add(t, ENT_FILE, ".hvbench-tools", NULL, "hvbench tools disk 1\n", 0644)) < 0)
 		return rc;
 	for (size_t i = 0; programs[i]; i++) {
-		if (find_program(programs[i], path, sizeof(path)) < 0) {
+		if (hvb_host_program(programs[i], path, sizeof(path)) < 0) {
 			snprintf(t->why, sizeof(t->why), "image: %s is not installed on this host (Debian: apt-get install %s)",
 				 programs[i], programs[i]);
 			return HVB_ENOENT;

@@ -232,6 +232,16 @@ int hvb_xen_build(const struct hvb_xen_build_opts *o, struct hvb_xen_build_resul
 		snprintf(r->why, sizeof(r->why), "%s: %s", o->fragment, strerror(errno));
 		return HVB_EINVAL;
 	}
+	/* What Xen's own build runs (its kconfig's lexer and parser are generated with flex and
+	 * bison), said before anything is copied or built rather than deep in the build's log. */
+	static const char *const needs[][2] = { { "make", "make" }, { "gcc", "gcc" }, { "flex", "flex" },
+						{ "bison", "bison" }, { "python3", "python3" }, { "git", "git" } };
+	for (size_t i = 0; i < sizeof(needs) / sizeof(needs[0]); i++)
+		if (hvb_host_program(needs[i][0], path, sizeof(path)) < 0) {
+			snprintf(r->why, sizeof(r->why), "building Xen needs %s, which is not in $PATH (Debian: "
+				 "apt-get install %s; all of Xen's: make gcc flex bison python3 git)", needs[i][0], needs[i][1]);
+			return HVB_ENOENT;
+		}
 	if ((np = list_patches(o->patches, patches, 64)) <= 0) {
 		snprintf(r->why, sizeof(r->why), "%s: no hooks series (*.patch) there", o->patches);
 		return HVB_EINVAL;

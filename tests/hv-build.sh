@@ -16,6 +16,14 @@ expect() { # RC PATTERN WHAT -- cmd...
 	case $out in *$pat*) echo "ok: $what: $out" ;; *) echo "FAIL: $what: '$out' lacks '$pat'"; fail=1 ;; esac
 }
 
+# A missing build program is named before anything is made (a PATH of links without flex).
+mkdir "$T/bin"
+for p in make gcc bison python3 git; do ln -s "$(command -v $p)" "$T/bin/$p" 2>/dev/null; done
+mkdir -p "$T/xt/xen" && echo 'all:' > "$T/xt/xen/Makefile"
+expect 1 "building Xen needs flex, which is not in \$PATH (Debian: apt-get install flex" "no flex" \
+	-- env PATH="$T/bin" "$HVBENCH" hv build "$T/xt" --out "$T/o0"
+[ -e "$T/o0" ] && { echo "FAIL: hv build made --out without flex"; fail=1; }
+rm -rf "$T/bin" "$T/xt"
 expect 2 "not a Xen source tree" "a directory without xen/Makefile" -- "$HVBENCH" hv build "$T" --out "$T/o1"
 mkdir -p "$T/tree/xen/common" "$T/tree/xen/include/public"
 echo 'all:' > "$T/tree/xen/Makefile"

@@ -47,6 +47,9 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 T_ALL=$(date +%s)
 
 die() { echo "lab: error: $*" >&2; exit 1; }
+# Whatever else fails under set -e at the top level says where, rather than ending the lab
+# without a word (not inherited: a command substitution's own failures are handled in place).
+trap 'echo "lab: error: $(basename "$0") line $LINENO: a command failed (exit $?)" >&2' ERR
 say() { echo "lab: $*"; }
 phase() { echo "PHASE $1 $(( $(date +%s) - $2 ))s${3:+ ($3)}" | tee -a "$WORK/TIMINGS.txt"; }
 
@@ -96,8 +99,11 @@ if [ "$SUITE" != "$HOST_SUITE" ]; then
 	APTO=(-o Dir::Etc::SourceList="$A/sources.list" -o Dir::Etc::SourceParts=/dev/null
 	      -o Dir::State::Lists="$A/lists" -o Dir::Cache="$A/cache")
 fi
-candidate() { apt-cache "${APTO[@]}" policy "$1" 2>/dev/null | awk '/Candidate:/ {print $2}'; }
-kernel_pkg() { apt-cache "${APTO[@]}" depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}'; }
+# Empty when the lists lack the package: a cold cache's private lists are empty, and apt-cache
+# then fails, which pipefail would make the lab's silent end (a fresh CI machine's 4.20 lab).
+candidate() { { apt-cache "${APTO[@]}" policy "$1" 2>/dev/null || true; } | awk '/Candidate:/ {print $2}'; }
+kernel_pkg() { { apt-cache "${APTO[@]}" depends linux-image-amd64 2>/dev/null || true; } |
+	awk '/Depends: linux-image-[0-9]/ {print $2; exit}'; }
 KPKG=$(kernel_pkg)
 if [ -z "$KPKG" ] || [ -z "$(candidate "$XPKG")" ] || [ "$(candidate "$XPKG")" = "(none)" ]; then
 	say "apt lists ($SUITE) lack the Xen or kernel packages; apt-get update"
