@@ -48,6 +48,23 @@ static int burning = -1;
 /* What the check found at hello, if anything: every later sample fails with it. */
 static char cpu_bad[256];
 
+/* NUMA nodes the kernel runs with (/sys/devices/system/node/online; 1 without NUMA, -1 unread):
+ * a split guest's virtual nodes, exposed or hidden (experiment key vnuma). */
+static int online_nodes(void)
+{
+	char list[256] = "";
+	struct hvb_cpuset s;
+	FILE *f = fopen("/sys/devices/system/node/online", "r");
+
+	if (!f)
+		return access("/sys/devices/system/node", F_OK) == 0 ? -1 : 1;
+	if (!fgets(list, sizeof(list), f))
+		list[0] = 0;
+	fclose(f);
+	list[strcspn(list, "\n")] = 0;
+	return hvb_cpuset_parse(list, &s) == 0 ? hvb_cpuset_count(&s) : -1;
+}
+
 static json_t *hello(void)
 {
 	struct hvb_placement_seen seen;
@@ -76,6 +93,7 @@ static json_t *hello(void)
 	json_object_set_new(r, "cpu_vulnerabilities", vj ? json_loads(vj, 0, NULL) : json_object());
 	free(vj);
 	json_object_set_new(r, "burning", json_integer(burning));
+	json_object_set_new(r, "numa_nodes", json_integer(online_nodes()));
 	/* The guest kernel's PV spinlocks as it says (experiment key pvspin). */
 	json_object_set_new(r, "pvspin", hvb_pvspin_seen());
 	if (hvb_cpustate_check(CPUSTATE_HELLO_S, cpu_bad, sizeof(cpu_bad)) < 0)

@@ -171,6 +171,8 @@ struct hvb_cell {
 	int antagonists;     /* CPU hogs per CPU of the cell through each sample (0: none) */
 	int guests;          /* guests (native: agents) of the cell's spec running the workload together */
 	int pvspin;          /* the guest kernel's PV spinlocks: 1 on (its default), 0 off; -1 native (n/a) */
+	int vnuma;           /* split placement of a guest: 1 its virtual NUMA nodes exposed (the default),
+				0 hidden (one node seen, memory still on both); -1 does not apply */
 	const struct hvb_workload_ops *wl;
 	char section[64];
 	struct hvb_params params;
@@ -202,7 +204,8 @@ struct hvb_experiment {
 
 extern const struct hvb_option hvb_experiment_options[];
 /* 1 when an [experiment] option is a matrix axis (a comma list expands into
- * cells: backends, placement, vcpus, memory, pv_drivers, hap, pvspin, antagonists, guests); others take one value. */
+ * cells: backends, placement, vcpus, memory, pv_drivers, hap, pvspin, vnuma, antagonists, guests); others take
+ * one value. */
 int hvb_experiment_axis(const char *name);
 /* The first cell whose backend cannot keep its guest alive beside others (so
  * that cells could take turns), or NULL when every cell's can. */
@@ -259,8 +262,8 @@ int hvb_cell_draw(const struct hvb_experiment *ex, const struct hvb_cell *c, int
 uint64_t hvb_draw_seed(uint64_t seed, const char *cell_key, int draw, int guest);
 /* Params of a cell as a JSON object text (caller frees). */
 char *hvb_params_to_json(const struct hvb_params *p);
-/* What the store keeps as the cell's params: the workload's, and antagonists,
- * guests and pvspin = off when there are any (so that cells that differ in them stay apart in reports). */
+/* What the store keeps as the cell's params: the workload's, and antagonists, guests, pvspin = off
+ * and vnuma = off when there are any (so that cells that differ in them stay apart in reports). */
 char *hvb_cell_params_json(const struct hvb_cell *c);
 
 /* ---- the runner ---- */

@@ -47,6 +47,11 @@ const struct hvb_option hvb_experiment_options[] = {
 		  "off: plain queued spinlocks (xen_nopvspin, or nopvspin from Linux 5.9, on the guest's command "
 		  "line); read back inside the guest from its kernel log and /proc/cmdline, the cell skipped when "
 		  "they disagree. Native cells: one cell, it does not apply" },
+	{ .name = "vnuma", .type = HVB_OPT_BOOL, .def = "on",
+	  .help = "placement = split of a Xen guest: its virtual NUMA nodes exposed to the guest kernel (libxl's "
+		  "vnuma, the default), or off: hidden, the guest sees one node while its vCPUs and memory still "
+		  "span two (memory cycled over both by Xen's allocator); the guest's own node count is checked "
+		  "against it. Other placements and native cells: one cell, it does not apply" },
 	{ .name = "vcpus", .type = HVB_OPT_INT, .def = "1", .min = 1, .max = HVB_MAX_CPUS,
 	  .help = "CPUs (natively) or vCPUs (guests) per cell" },
 	{ .name = "memory", .type = HVB_OPT_SIZE, .def = "1G", .min = 1 << 20, .max = 16.0 * (1ULL << 40),

@@ -15,6 +15,18 @@
 #define MAX_OPTS 64
 #define MAX_CELLS 100000
 
+/* The matrix axes, which a workload section may also set for its own cells. The four
+ * first, in expand()'s order of cells; then the five beside them:
+ * pv_drivers = off turns a xen:hvm cell into xen:hvm-emu; hap = off makes a Xen cell's
+ * mode MODE-shadow (PV's a skip, saying why); pvspin is the guest kernel's PV spinlocks
+ * (natively -1: does not apply); vnuma exposes or hides a split guest's virtual nodes (one
+ * cell, -1, for other placements and natively); antagonists and guests are innermost before the
+ * workload's own options. Native cells take one value of each mode axis. */
+enum { A_BACKENDS, A_PLACEMENT, A_VCPUS, A_MEMORY, X_PVD, X_HAP, X_PVSPIN, X_VNUMA, X_ANT, X_GUESTS, NAXES };
+static const char *const axis_names[NAXES] = { "backends", "placement", "vcpus", "memory", "pv_drivers",
+					       "hap", "pvspin", "vnuma", "antagonists", "guests" };
+#define AXES_LIST "backends, placement, vcpus, memory, pv_drivers, hap, pvspin, vnuma, antagonists, guests"
+
 /* One section with its table and the raw text of each option (NULL: default). */
 struct section {
 	const char *name;
@@ -27,20 +39,10 @@ struct section {
 	/* A workload section may narrow the matrix axes for its own cells
 	 * (e.g. fio on local placement only, pvspin on and off for a lock workload
 	 * alone); NULL: the [experiment]'s. Indexed as axis_names. */
-	const char *axis[9];
-	int axis_line[9];
+	const char *axis[NAXES];
+	int axis_line[NAXES];
 };
 
-/* The matrix axes, which a workload section may also set for its own cells. The four
- * first, in expand()'s order of cells; then the five beside them:
- * pv_drivers = off turns a xen:hvm cell into xen:hvm-emu; hap = off makes a Xen cell's
- * mode MODE-shadow (PV's a skip, saying why); pvspin is the guest kernel's PV spinlocks
- * (natively -1: does not apply); antagonists and guests are innermost before the
- * workload's own options. Native cells take one value of each mode axis. */
-enum { A_BACKENDS, A_PLACEMENT, A_VCPUS, A_MEMORY, X_PVD, X_HAP, X_PVSPIN, X_ANT, X_GUESTS, NAXES };
-static const char *const axis_names[NAXES] = { "backends", "placement", "vcpus", "memory",
-					       "pv_drivers", "hap", "pvspin", "antagonists", "guests" };
-#define AXES_LIST "backends, placement, vcpus, memory, pv_drivers, hap, pvspin, antagonists, guests"
 
 struct builder {
 	const char *path;
@@ -270,10 +272,13 @@ char *hvb_cell_params_json(const struct hvb_cell *c)
 	char *s = hvb_params_to_json(&c->params), *t, n[16];
 	json_t *o;
 
-	if (!s || (!c->antagonists && c->guests <= 1 && c->pvspin != 0) || !(o = json_loads(s, 0, NULL)))
+	if (!s || (!c->antagonists && c->guests <= 1 && c->pvspin != 0 && c->vnuma != 0) ||
+	    !(o = json_loads(s, 0, NULL)))
 		return s;
 	if (c->pvspin == 0) /* on is the guest kernel's default: only off tells cells apart */
 		json_object_set_new(o, "pvspin", json_string("off"));
+	if (c->vnuma == 0) /* likewise exposed, libxl's way of building a split guest */
+		json_object_set_new(o, "vnuma", json_string("off"));
 	if (c->antagonists) {
 		snprintf(n, sizeof(n), "%d", c->antagonists); /* as the workload's values are: text */
 		json_object_set_new(o, "antagonists", json_string(n));
@@ -411,8 +416,13 @@ struct dims {
 	size_t nd;
 };
 
+/* A cell's values of the axes beside backend, placement, vcpus and memory (struct hvb_cell's). */
+struct cell_axes {
+	int antagonists, guests, pvspin, vnuma;
+};
+
 static int add_cell(struct hvb_experiment *ex, const char *backend, const char *placement, int vcpus,
-		    uint64_t memory, int antagonists, int guests, int pvspin, const struct section *ws,
+		    uint64_t memory, const struct cell_axes *ca, const struct section *ws,
 		    char **const *wwords, const size_t *choice)
 {
 	struct hvb_cell *c, *nc;
@@ -437,9 +447,10 @@ static int add_cell(struct hvb_experiment *ex, const char *backend, const char *
 	snprintf(c->placement, sizeof(c->placement), "%s", placement);
 	c->vcpus = vcpus;
 	c->memory = memory;
-	c->antagonists = antagonists;
-	c->guests = guests;
-	c->pvspin = pvspin;
+	c->antagonists = ca->antagonists;
+	c->guests = ca->guests;
+	c->pvspin = ca->pvspin;
+	c->vnuma = ca->vnuma;
 	c->wl = ws->wl;
 	snprintf(c->section, sizeof(c->section), "%s", ws->name);
 	if (hvb_params_init(&c->params, ws->table) < 0)
@@ -471,12 +482,14 @@ static int add_cell(struct hvb_experiment *ex, const char *backend, const char *
 	off = (size_t)snprintf(c->key, sizeof(c->key), "%s:%s placement=%s vcpus=%d memory=%s %s", c->backend,
 			       c->mode, placement, vcpus, memory ? mem : "host", ws->name);
 	/* Only when there are any: the keys of cells without stay what they were. */
-	if (antagonists && off < sizeof(c->key))
-		off += (size_t)snprintf(c->key + off, sizeof(c->key) - off, " antagonists=%d", antagonists);
-	if (guests > 1 && off < sizeof(c->key))
-		off += (size_t)snprintf(c->key + off, sizeof(c->key) - off, " guests=%d", guests);
-	if (pvspin == 0 && off < sizeof(c->key))
+	if (c->antagonists && off < sizeof(c->key))
+		off += (size_t)snprintf(c->key + off, sizeof(c->key) - off, " antagonists=%d", c->antagonists);
+	if (c->guests > 1 && off < sizeof(c->key))
+		off += (size_t)snprintf(c->key + off, sizeof(c->key) - off, " guests=%d", c->guests);
+	if (c->pvspin == 0 && off < sizeof(c->key))
 		off += (size_t)snprintf(c->key + off, sizeof(c->key) - off, " pvspin=off");
+	if (c->vnuma == 0 && off < sizeof(c->key))
+		off += (size_t)snprintf(c->key + off, sizeof(c->key) - off, " vnuma=off");
 	/* Random placement with a set number of draws measures another distribution. */
 	if (!strcmp(placement, "random") && ex->random_draws && off < sizeof(c->key))
 		off += (size_t)snprintf(c->key + off, sizeof(c->key) - off, " draws=%d", ex->random_draws);
@@ -496,7 +509,7 @@ static int add_cell(struct hvb_experiment *ex, const char *backend, const char *
 
 /* Odometer over the workload section's expanding options. */
 static int expand_workload(struct hvb_experiment *ex, const char *backend, const char *placement, int vcpus,
-			   uint64_t memory, int antagonists, int guests, int pvspin, const struct section *ws)
+			   uint64_t memory, const struct cell_axes *ca, const struct section *ws)
 {
 	char **words[MAX_OPTS] = { 0 };
 	size_t nw[MAX_OPTS] = { 0 }, choice[MAX_OPTS] = { 0 }, nopts = 0;
@@ -510,7 +523,7 @@ static int expand_workload(struct hvb_experiment *ex, const char *backend, const
 			goto out;
 	for (;;) {
 		size_t k;
-		if ((rc = add_cell(ex, backend, placement, vcpus, memory, antagonists, guests, pvspin, ws, words, choice)) < 0)
+		if ((rc = add_cell(ex, backend, placement, vcpus, memory, ca, ws, words, choice)) < 0)
 			goto out;
 		for (k = 0; k < nopts; k++) {
 			if (!words[k])
@@ -594,8 +607,10 @@ static int expand(struct builder *b, const struct section *xs)
 						u.v[k] = nv;
 						u.v[k][u.n[k]++] = sa[s].v[k][i];
 					}
-	char **pvd = u.v[X_PVD], **hap = u.v[X_HAP], **pvs = u.v[X_PVSPIN], **ant = u.v[X_ANT], **gst = u.v[X_GUESTS];
-	size_t npvd = u.n[X_PVD], nhap = u.n[X_HAP], npvs = u.n[X_PVSPIN], nant = u.n[X_ANT], ngst = u.n[X_GUESTS];
+	char **pvd = u.v[X_PVD], **hap = u.v[X_HAP], **pvs = u.v[X_PVSPIN], **vnu = u.v[X_VNUMA], **ant = u.v[X_ANT],
+	     **gst = u.v[X_GUESTS];
+	size_t npvd = u.n[X_PVD], nhap = u.n[X_HAP], npvs = u.n[X_PVSPIN], nvnu = u.n[X_VNUMA], nant = u.n[X_ANT],
+	       ngst = u.n[X_GUESTS];
 	for (size_t i = 0; i < u.n[A_BACKENDS] && !rc; i++) {
 		int hvm = !strcmp(u.v[0][i], "xen:hvm"), native = !strcmp(u.v[0][i], "native");
 		size_t nmode = (hvm ? npvd : 1) * (native ? 1 : nhap);
@@ -606,7 +621,12 @@ static int expand(struct builder *b, const struct section *xs)
 			const char *base = hvm && !on(pvd_w) ? "xen:hvm-emu" : u.v[0][i];
 			char be[32];
 			snprintf(be, sizeof(be), "%s%s", base, !native && !on(hap_w) ? "-shadow" : "");
-			for (size_t p = 0; p < u.n[A_PLACEMENT] && !rc; p++)
+			for (size_t pz = 0; pz < u.n[A_PLACEMENT] * nvnu && !rc; pz++) {
+				size_t p = pz / nvnu, z = pz % nvnu;
+				/* vnuma: the values of a guest's split placement; one cell (-1) elsewhere */
+				int vn_applies = !native && !strcmp(u.v[A_PLACEMENT][p], "split");
+				if (!vn_applies && z)
+					continue;
 				for (size_t v = 0; v < u.n[A_VCPUS] && !rc; v++)
 					/* Guest memory does not apply natively: one native cell, not one per size. */
 					for (size_t m = 0; m < (native ? 1 : u.n[A_MEMORY]) && !rc; m++) {
@@ -622,17 +642,22 @@ static int expand(struct builder *b, const struct section *xs)
 							    (native || (has_word(a->v[3], a->n[3], u.v[3][m]) &&
 									has_word(a->v[X_HAP], a->n[X_HAP], hap_w) &&
 									has_word(a->v[X_PVSPIN], a->n[X_PVSPIN], pvs_w))) &&
-							    (!hvm || has_word(a->v[X_PVD], a->n[X_PVD], pvd_w)))
+							    (!hvm || has_word(a->v[X_PVD], a->n[X_PVD], pvd_w)) &&
+							    (!vn_applies || has_word(a->v[X_VNUMA], a->n[X_VNUMA], vnu[z])))
 								for (size_t k = 0; k < nant && !rc; k++)
-									for (size_t g = 0; g < ngst && !rc; g++)
+									for (size_t g = 0; g < ngst && !rc; g++) {
+										struct cell_axes ca = {
+											int_word(ant[k]), int_word(gst[g]), pvspin,
+											vn_applies ? on(vnu[z]) : -1 };
 										if (has_word(a->v[X_ANT], a->n[X_ANT], ant[k]) &&
 										    has_word(a->v[X_GUESTS], a->n[X_GUESTS], gst[g]))
 											rc = expand_workload(b->ex, be, u.v[1][p],
 													     int_word(u.v[2][v]), mem,
-													     int_word(ant[k]), int_word(gst[g]),
-													     pvspin, &b->s[s]);
+													     &ca, &b->s[s]);
+									}
 						}
 					}
+			}
 		}
 	}
 	if (rc == HVB_EINVAL && b->ex->ncells >= MAX_CELLS)

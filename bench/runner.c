@@ -239,7 +239,7 @@ static int agent_start(struct run_state *rs, const struct hvb_cell *c, const str
 				       .placement = plan, .name = name, .boot_timeout_s = rs->ex->boot_timeout_s,
 				       .need_disk = !!(c->wl->flags & HVB_WL_NEEDS_DISK),
 				       .need_peer = !!(c->wl->flags & HVB_WL_NEEDS_PEER), .agent = rs->ex->agent,
-				       .nopvspin = c->pvspin == 0,
+				       .nopvspin = c->pvspin == 0, .hide_vnuma = c->vnuma == 0,
 				       .console_path = console, .console_path_len = sizeof(console) };
 
 	/* Guests of one cell: hvbench-RUN-CELL-gK (hvb_xen_is_guest_name knows both). */
@@ -281,6 +281,12 @@ static int agent_start(struct run_state *rs, const struct hvb_cell *c, const str
 	json_decref(pl);
 	/* pvspin: what the guest kernel did, against what the cell asked (recorded above in the hello). */
 	if ((rc = hvb_pvspin_check(c->pvspin, c->vcpus, json_object_get(hello, "pvspin"), why, len)) < 0) {
+		json_decref(hello);
+		return rc;
+	}
+	/* vnuma: the NUMA nodes the guest kernel sees, against what the split cell asked. */
+	if ((rc = hvb_vnuma_check(c->vnuma, json_is_integer(json_object_get(hello, "numa_nodes")) ?
+				  (int)json_integer_value(json_object_get(hello, "numa_nodes")) : -1, why, len)) < 0) {
 		json_decref(hello);
 		return rc;
 	}

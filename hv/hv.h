@@ -86,6 +86,9 @@ struct hvb_placement {
  * cannot honour the placement (remote on one node): never a silent fallback. */
 int hvb_placement_plan(const struct hvb_topo *t, enum hvb_placement_kind kind, int vcpus, uint64_t seed,
 		       struct hvb_placement *out, char *why, size_t len);
+/* A split guest's NUMA nodes as its kernel sees them (seen; -1 unknown) against the cell's vnuma
+ * (1: exposed, two or more; 0: hidden, one; -1: does not apply): 0, or HVB_EIO with why. */
+int hvb_vnuma_check(int asked, int seen, char *why, size_t len);
 /* Guest guest (from 0) of a cell of several (experiment key guests): each placed
  * by the policy, the first node tried is node guest mod nodes (guests spread
  * over the nodes), on CPUs no earlier guest took (taken, updated) while there are
@@ -128,6 +131,7 @@ struct hvb_guest_spec {
 	int need_disk, need_peer;
 	const char *agent;       /* native: the hvbench binary to run as agent (NULL: this one) */
 	int nopvspin;            /* Xen: the guest kernel's PV spinlocks off (experiment key pvspin = off) */
+	int hide_vnuma;          /* Xen, split placement: no virtual NUMA nodes (experiment key vnuma = off) */
 	/* out, when set: the guest's console log, filled by start() also when it
 	 * fails, so that a guest that never came up has its log attached */
 	char *console_path;

@@ -583,3 +583,15 @@ char *hvb_placement_json(const struct hvb_placement *p)
 	json_decref(o);
 	return s;
 }
+
+int hvb_vnuma_check(int asked, int seen, char *why, size_t len)
+{
+	if (asked < 0 || (asked ? seen >= 2 : seen == 1))
+		return 0;
+	if (seen < 0)
+		snprintf(why, len, "vnuma = %s, but the guest's agent does not report its NUMA nodes", asked ? "on" : "off");
+	else
+		snprintf(why, len, "vnuma = %s, but the guest kernel sees %d NUMA node%s", asked ? "on" : "off", seen,
+			 seen == 1 ? "" : "s");
+	return HVB_EIO;
+}

@@ -65,6 +65,10 @@ struct hvb_xen_seen {
 	uint64_t total_pages;
 };
 /* 1 when seen honours the layout; 0 and why otherwise. */
+/* vnuma = off: a split layout without its virtual NUMA nodes; the vCPUs stay pinned to their
+ * halves and the node map keeps both nodes, over which Xen's allocator cycles the memory
+ * (xen/common/page_alloc.c: cycle_node over the domain's node affinity), so the guest sees one node. */
+void hvb_xen_layout_hide_vnuma(struct hvb_xen_layout *l);
 int hvb_xen_layout_verify(const struct hvb_xen_layout *l, const struct hvb_xen_seen *seen, char *why, size_t len);
 /* Its memory part alone: 1 when every page is on the asked nodes (and split or
  * interleave cover each of them), 0 with the reason. */

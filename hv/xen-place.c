@@ -83,6 +83,11 @@ int hvb_xen_layout(const struct hvb_placement *p, const struct hvb_topo *t, int 
 	}
 }
 
+void hvb_xen_layout_hide_vnuma(struct hvb_xen_layout *l)
+{
+	l->vnodes = 0;
+}
+
 int hvb_xen_antagonist_layout(const struct hvb_cpuset *cpus, int per_cpu, struct hvb_xen_layout *l, char *why,
 			      size_t len)
 {

@@ -693,6 +693,8 @@ static int start_guest(const struct hvb_guest_spec *spec, const struct hvb_xen_l
 	else if ((rc = hvb_xen_layout(spec->placement ? spec->placement : &none, topo, spec->vcpus, &g->layout, why,
 				      len)) < 0)
 		goto fail;
+	if (spec->hide_vnuma)
+		hvb_xen_layout_hide_vnuma(&g->layout);
 	if ((spec->need_disk || spec->need_peer) && (rc = make_disks(g, spec, rundir, why, len)) < 0)
 		goto fail;
 	g->guest_disk = hvb_xen_guest_disk(g->mode, g->pv_drivers);

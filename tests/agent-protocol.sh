@@ -34,6 +34,10 @@ if [ -d /sys/devices/system/cpu/vulnerabilities ]; then
 	v=$(ls /sys/devices/system/cpu/vulnerabilities | head -1)
 	check 'line 1 | grep -q "\"cpu_vulnerabilities\":{[^}]*\"$v\":"' "hello has no cpu_vulnerabilities.$v: $(line 1)"
 fi
+# The NUMA nodes the agent's kernel runs with (a split guest's vnuma is checked against it).
+nn=$(tr ',' '\n' < /sys/devices/system/node/online 2>/dev/null | awk -F- '{ n += NF == 2 ? $2 - $1 + 1 : 1 } END { print n + 0 }')
+[ "${nn:-0}" -ge 1 ] || nn=1
+check 'line 1 | grep -q "\"numa_nodes\":$nn[,}]"' "hello's numa_nodes is not this host's $nn: $(line 1)"
 check 'line 2 | grep -q "malformed JSON at column"' "garbage: $(line 2)"
 check 'line 3 | grep -q "missing"' "no version: $(line 3)"
 check 'line 4 | grep -q "mismatch"' "version 2: $(line 4)"

@@ -46,4 +46,14 @@ sh "$CA" "$HVBENCH" "$T/s.db" > "$T/r2.out" 2>&1; rc=$?
 check '[ $rc = 1 ]' "check-answers passed one draw for every sample and a guest without figures"
 check "grep -q 'FAIL: cell 2 .*samples with a draw stored, 1 distinct draws' '$T/r2.out'" "same draws not caught: $(cat "$T/r2.out")"
 check "grep -q 'FAIL: cell 2 .*guest 1 has figures (guest1.\*) in' '$T/r2.out'" "missing guest not caught: $(cat "$T/r2.out")"
+# vnuma: a split guest's kernel sees one node when hidden, two or more when exposed.
+sq "UPDATE cells SET placement = 'split', params_json = json_set(params_json, '$.vnuma', 'off'),
+    placement_json = '{\"agent\":{\"numa_nodes\":1}}' WHERE idx = 4"
+sq "UPDATE cells SET placement = 'split', placement_json = '{\"agent\":{\"numa_nodes\":2}}' WHERE idx = 5"
+sh "$CA" "$HVBENCH" "$T/s.db" > "$T/v.out" 2>&1
+check "grep -q 'cell 4 (xen:pv split, vnuma off): the guest kernel sees 1 NUMA node' '$T/v.out'" "hidden: $(cat "$T/v.out")"
+check "grep -q 'cell 5 (xen:pv split, vnuma on): the guest kernel sees 2 NUMA node' '$T/v.out'" "exposed: $(cat "$T/v.out")"
+sq "UPDATE cells SET placement_json = '{\"agent\":{\"numa_nodes\":2}}' WHERE idx = 4"
+sh "$CA" "$HVBENCH" "$T/s.db" > "$T/v2.out" 2>&1
+check "grep -q 'FAIL: cell 4 (xen:pv split, vnuma off): the guest kernel sees 2' '$T/v2.out'" "hidden seen as 2: $(cat "$T/v2.out")"
 done_testing

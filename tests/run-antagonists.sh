@@ -65,8 +65,13 @@ for v in 17 -1; do
 	check '[ $rc = 2 ] && grep -q "bad.ini:7: .*not valid for antagonists: expected an integer in \[0, 16\]" "$T/err"' \
 		"antagonists = $v: exit $rc: $(cat "$T/err")"
 done
-printf '[experiment]\n[futexhash]\nantagonists = 1\n' > "$T/sec.ini"
-"$HVBENCH" run --dry-run "$T/sec.ini" > /dev/null 2> "$T/err"; rc=$?
-check '[ $rc = 2 ] && grep -q "sec.ini:3: .*unknown key .antagonists." "$T/err"' \
-	"antagonists in a workload section: exit $rc: $(cat "$T/err")"
+# A workload section sets antagonists for its own cells, like any matrix axis; a slip is named.
+printf '[experiment]\n[futexhash]\nantagonists = 1\n[syscall]\ncalls = getppid\n' > "$T/sec.ini"
+"$HVBENCH" run --dry-run "$T/sec.ini" > "$T/plan" 2> "$T/err"; rc=$?
+check '[ $rc = 0 ] && grep -q "futexhash antagonists=1" "$T/plan" && ! grep -q "syscall antagonists" "$T/plan"' \
+	"antagonists in a workload section: exit $rc: $(cat "$T/plan" "$T/err")"
+printf '[experiment]\n[futexhash]\nantagonist = 1\n' > "$T/sec2.ini"
+"$HVBENCH" run --dry-run "$T/sec2.ini" > /dev/null 2> "$T/err"; rc=$?
+check '[ $rc = 2 ] && grep -q "sec2.ini:3: .*unknown key .antagonist. (did you mean .antagonists.?)" "$T/err"' \
+	"a slip in a workload section: exit $rc: $(cat "$T/err")"
 done_testing

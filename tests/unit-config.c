@@ -346,6 +346,31 @@ int main(void)
 		CHECK(!strcmp(c[5].mode, "hvm-emu-shadow") && !strcmp(c[5].wl->name, "syscall") && c[5].guests == 2);
 	}
 	hvb_experiment_free(&ex);
+	/* vnuma: both values for a guest's split placement only; one cell (-1) elsewhere and natively. */
+	CHECK(load("[experiment]\nbackends = native, xen:hvm\nplacement = local, split\nvcpus = 2\nvnuma = on, off\n"
+		   "[memlat]\nsizes = 16K\n", &ex) == 0);
+	CHECK(ex.ncells == 5);
+	if (ex.ncells == 5) {
+		const struct hvb_cell *c = ex.cells;
+		CHECK(!strcmp(c[0].backend, "native") && !strcmp(c[0].placement, "local") && c[0].vnuma == -1);
+		CHECK(!strcmp(c[1].backend, "native") && !strcmp(c[1].placement, "split") && c[1].vnuma == -1);
+		CHECK(!strcmp(c[2].mode, "hvm") && !strcmp(c[2].placement, "local") && c[2].vnuma == -1);
+		CHECK(!strcmp(c[3].placement, "split") && c[3].vnuma == 1 && !strstr(c[3].key, "vnuma"));
+		CHECK(!strcmp(c[4].placement, "split") && c[4].vnuma == 0 && strstr(c[4].key, " vnuma=off"));
+		char *pj = hvb_cell_params_json(&c[4]);
+		CHECK(pj && strstr(pj, "\"vnuma\":\"off\""));
+		free(pj);
+		pj = hvb_cell_params_json(&c[3]);
+		CHECK(pj && !strstr(pj, "vnuma"));
+		free(pj);
+	}
+	hvb_experiment_free(&ex);
+	/* ... and narrowed by a section like the others */
+	CHECK(load("[experiment]\nbackends = xen:pv\nplacement = split\nvcpus = 2\n[memlat]\nsizes = 16K\n"
+		   "[memlat-hidden]\nworkload = memlat\nvnuma = off\nsizes = 16K\n", &ex) == 0);
+	CHECK(ex.ncells == 2 && ex.cells[0].vnuma == 1 && ex.cells[1].vnuma == 0);
+	hvb_experiment_free(&ex);
+	expect_error("[experiment]\nvnuma = hidden\n[memlat]\n", "t.ini:2:", "expected on or off");
 	expect_error("[experiment]\n[futexhash]\npvspin = maybe\n", "t.ini:3:", "expected on or off");
 	expect_error("[experiment]\n[futexhash]\nguests = 1, 1\n", "t.ini:3:", "the same cells twice");
 	expect_error("[experiment]\nprobes = nosuchprobe\n[memlat]\n", "t.ini:2:", "no probe 'nosuchprobe'");

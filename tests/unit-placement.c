@@ -238,6 +238,17 @@ static void test_shapes(void)
 
 int main(void)
 {
+	{ /* vnuma: what the split guest's kernel sees against the cell (hv/placement.c) */
+		char why[256] = "";
+		CHECK(hvb_vnuma_check(-1, 1, why, sizeof(why)) == 0 && hvb_vnuma_check(1, 2, why, sizeof(why)) == 0 &&
+		      hvb_vnuma_check(0, 1, why, sizeof(why)) == 0);
+		CHECK(hvb_vnuma_check(1, 1, why, sizeof(why)) == HVB_EIO &&
+		      !strcmp(why, "vnuma = on, but the guest kernel sees 1 NUMA node"));
+		CHECK(hvb_vnuma_check(0, 2, why, sizeof(why)) == HVB_EIO &&
+		      !strcmp(why, "vnuma = off, but the guest kernel sees 2 NUMA nodes"));
+		CHECK(hvb_vnuma_check(0, -1, why, sizeof(why)) == HVB_EIO && strstr(why, "does not report"));
+	}
+
 	struct hvb_topo *one = hvb_topo_load("synthetic:pack:1 numa:1 core:4 pu:1");
 	struct hvb_topo *two = xml("2node.xml"), *four = xml("4node-distances.xml");
 	struct hvb_placement p, q;

@@ -71,6 +71,10 @@ static void test_layouts(const struct hvb_topo *lab, const struct hvb_topo *four
 	CHECK(layout(lab, HVB_PL_SPLIT, 2, &p, &l) == 0 && l.vnodes == 2 && l.vnode_pnode[0] == 0 &&
 	      l.vnode_pnode[1] == 1 && !strcmp(fmt(&l.hard[0]), "0") && !strcmp(fmt(&l.hard[1]), "1") &&
 	      !strcmp(fmt(&l.nodemap), "0-1"));
+	/* split, vnuma = off: no virtual nodes, the same pinning, memory over both nodes. */
+	hvb_xen_layout_hide_vnuma(&l);
+	CHECK(l.vnodes == 0 && !strcmp(fmt(&l.hard[0]), "0") && !strcmp(fmt(&l.hard[1]), "1") &&
+	      !strcmp(fmt(&l.nodemap), "0-1") && !strcmp(fmt(&l.mem_nodes), "0-1"));
 	CHECK(layout(lab, HVB_PL_LOCAL, 2, &p, &l) == HVB_ESKIP); /* one pCPU per node */
 	/* Four nodes: split of 4 vCPUs takes node 0 and its nearest (1, distance 12). */
 	CHECK(layout(four, HVB_PL_SPLIT, 4, &p, &l) == 0 && l.vnode_pnode[0] == 0 && l.vnode_pnode[1] == 1 &&
@@ -124,6 +128,14 @@ static void test_verify(const struct hvb_topo *lab)
 	CHECK_STR_HAS(why, "memory is on node 0, the placement asked for it on each of 0-1");
 	s.pages[0] = s.pages[1] = 32768;
 	CHECK(hvb_xen_layout_verify(&l, &s, why, sizeof(why)) == 1);
+	/* hidden (vnuma = off): still memory on both nodes, verified the same way */
+	hvb_xen_layout_hide_vnuma(&l);
+	CHECK(hvb_xen_layout_verify(&l, &s, why, sizeof(why)) == 1);
+	s.pages[0] = 65536;
+	s.pages[1] = 0;
+	CHECK(hvb_xen_layout_verify(&l, &s, why, sizeof(why)) == 0);
+	CHECK_STR_HAS(why, "memory is on node 0, the placement asked for it on each of 0-1");
+	s.pages[0] = s.pages[1] = 32768;
 	s.vcpus = 3;
 	CHECK(hvb_xen_layout_verify(&l, &s, why, sizeof(why)) == 0);
 	CHECK_STR_HAS(why, "has 3 vCPUs, 2 were asked");

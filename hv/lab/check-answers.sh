@@ -7,6 +7,7 @@
 #  - random placement and several guests (issue 19): a placement = random cell stores one draw
 #    per sample (placement.draw), as many distinct draws as its samples, and figures per guest
 #    (guestK.*) for each of its guests;
+#  - vNUMA exposed or hidden (issue 19): a split guest's kernel sees two nodes with vnuma on, one off;
 #  - PV vs PVH vs HVM (issue 17): hvbench report's modes answer names a winner at each vCPU count
 #    of a section run in two modes at two or more counts.
 # usage: check-answers.sh HVBENCH DB; prints one line per check; exits 1 when one failed, else 0.
@@ -60,6 +61,20 @@ while IFS='|' read -r id idx sec ng nok; do
 	done
 done < "$DB.rnd"
 rm -f "$DB.rnd"
+
+# vNUMA exposed or hidden (issue 19): the split guest's kernel sees two nodes, or one.
+q "SELECT idx, mode, CASE WHEN params_json LIKE '%\"vnuma\":\"off\"%' THEN 'off' ELSE 'on' END,
+	  coalesce(json_extract(placement_json, '$.agent.numa_nodes'), -1)
+   FROM cells WHERE backend = 'xen' AND placement = 'split' AND status = 'done' ORDER BY idx" > "$DB.vn"
+while IFS='|' read -r idx mode vn nodes; do
+	what="cell $idx (xen:$mode split, vnuma $vn)"
+	if { [ "$vn" = on ] && [ "$nodes" -ge 2 ]; } || { [ "$vn" = off ] && [ "$nodes" = 1 ]; }; then
+		say "$what: the guest kernel sees $nodes NUMA node(s)"
+	else
+		bad "$what: the guest kernel sees $nodes NUMA node(s)"
+	fi
+done < "$DB.vn"
+rm -f "$DB.vn"
 
 # The modes answer: a winner at each vCPU count, for sections run in two modes at two counts.
 secs=$(q "SELECT section || ':' || workload FROM cells WHERE backend = 'xen' AND status = 'done' GROUP BY section
