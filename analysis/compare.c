@@ -518,11 +518,34 @@ static int infra_add(struct hvb_report *r, const char *fmt, ...)
 	return 0;
 }
 
+/* Whether the runs of side d on host class cls (NULL: any class) hold shard sh of n:
+ * 1 yes, 0 no, -1 none of them is sharded (whole runs hold every shard). */
+static int shard_held(const struct hvb_run_data *d, const char *cls, int sh, int n)
+{
+	int sharded = 0;
+
+	for (size_t i = 0; i < d->nparts; i++) {
+		const struct hvb_run_part *p = &d->parts[i];
+		if (cls && strcmp(p->host_class, cls))
+			continue;
+		if (p->shard_index == sh && p->shard_count == n)
+			return 1;
+		sharded |= p->shard_count > 0;
+	}
+	return sharded ? 0 : -1;
+}
+
 /* The shards and runs of each side: every shard 1..N has a run that ended
- * (N: --expect-shards, else the shard count either side's runs name). */
-static int shards_check(struct hvb_report *r, int expect)
+ * (N: --expect-shards, else the shard count either side's runs name), on
+ * every host class the candidate ran on (each class is judged on its own: a
+ * shard of one class does not stand in for the same shard of another), or
+ * on any class with --across-hosts (pooled). The baseline is held to the
+ * candidate's classes it has runs on; a class only one side ran on is no
+ * shard lost, its cells are listed as unmatched. */
+static int shards_check(struct hvb_report *r, int expect, int across_hosts)
 {
 	static const char *const side[2] = { "baseline", "candidate" };
+	const struct hvb_run_data *cand = &r->runs[1];
 	int rc = 0;
 
 	for (int k = 0; k < 2 && !expect; k++)
@@ -540,16 +563,27 @@ static int shards_check(struct hvb_report *r, int expect)
 				rc = infra_add(r, "%s run %lld (%s) is shard %d/%d, not one of %d shards", side[k],
 					       (long long)p->id, p->uuid, p->shard_index, p->shard_count, expect);
 		}
-		int sharded = 0; /* a side of whole runs holds every shard */
-		for (size_t i = 0; i < d->nparts; i++)
-			sharded |= d->parts[i].shard_count > 0;
-		for (int sh = 1; sharded && sh <= expect && rc == 0; sh++) {
-			int found = 0;
-			for (size_t i = 0; i < d->nparts && !found; i++)
-				found = d->parts[i].shard_index == sh && d->parts[i].shard_count == expect;
-			if (!found)
-				rc = infra_add(r, "%s shard %d/%d never ran: no run labelled '%s' holds it", side[k], sh, expect,
-					       d->info.label);
+		if (across_hosts) {
+			for (int sh = 1; sh <= expect && rc == 0; sh++)
+				if (!shard_held(d, NULL, sh, expect))
+					rc = infra_add(r, "%s shard %d/%d never ran: no run labelled '%s' holds it", side[k], sh,
+						       expect, d->info.label);
+			continue;
+		}
+		/* Each of the candidate's classes once, in the order its runs come. */
+		for (size_t c = 0; c < cand->nparts && rc == 0; c++) {
+			const char *cls = cand->parts[c].host_class;
+			size_t first = 0, on_side = 0;
+			while (strcmp(cand->parts[first].host_class, cls))
+				first++;
+			for (size_t i = 0; i < d->nparts; i++)
+				on_side += !strcmp(d->parts[i].host_class, cls);
+			if (first != c || !on_side)
+				continue;
+			for (int sh = 1; sh <= expect && rc == 0; sh++)
+				if (!shard_held(d, cls, sh, expect))
+					rc = infra_add(r, "%s shard %d/%d never ran on host class %s: no run labelled '%s' of "
+						       "that class holds it", side[k], sh, expect, cls, d->info.label);
 		}
 	}
 	return rc;
@@ -568,7 +602,7 @@ int hvb_gate_build_sets(struct hvb_store *s, const int64_t *a, size_t na, const 
 	r->kind = "gate";
 	r->max_regression = max_regression;
 	r->rule = rule;
-	if ((rc = shards_check(r, o->expect_shards)) < 0)
+	if ((rc = shards_check(r, o->expect_shards, o->across_hosts)) < 0)
 		goto fail;
 	for (size_t k = 0; k < r->nsec; k++)
 		for (size_t i = 0; i < r->sec[k].n; i++) {

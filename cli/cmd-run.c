@@ -418,6 +418,13 @@ HVB_COMMAND(run)
 			nconf, nagents, resume ? " (a resumed run keeps its own)" : "");
 		return HVB_EXIT_USAGE;
 	}
+	const char *named = getenv("HVBENCH_HOST_CLASS");
+	if (named && *named && !resume && hvb_host_class_name_check(named, why, sizeof(why)) < 0) {
+		char arg[200];
+		fprintf(stderr, "hvbench run: HVBENCH_HOST_CLASS '%s': %s\n",
+			hvb_esc_buf(named, HVB_ESC_TEXT, arg, sizeof(arg)), why);
+		return HVB_EXIT_USAGE;
+	}
 	if (resume) {
 		if (!(s = hvb_store_open(hvb_cli_db(db), 0)))
 			return HVB_EXIT_FAIL;

@@ -114,13 +114,15 @@ const struct hvb_command hvb_commands[] = {
 	  "Exit 0 when no metric regressed by more than --max-regression (default 3%) with significance\n"
 	  "(Mann-Whitney, Holm-adjusted, --alpha default 0.05); 1 when one did, or a metric of the baseline\n"
 	  "is missing from the candidate; 3 when nothing regressed but an infrastructure failure kept the gate\n"
-	  "from judging everything: a shard that never ran (--expect-shards N, else the shard count the\n"
-	  "runs name), a run that ended interrupted or failed, a cell that measured nothing (a guest that\n"
-	  "did not boot), each named on stderr and a JUnit error: never a pass, never a regression; 2 on an\n"
-	  "error. Baseline and candidate are compared within one host class only (a label names its shards\n"
-	  "and hosts, see report), unless --across-hosts. --junit writes one test case per cell and metric,\n"
-	  "--markdown a summary for a merge-request comment. --rule picks another harness's rule and\n"
-	  "--ignore-param leaves parameters out of the matching of cells (both for calibration).", cmd_gate },
+	  "from judging everything: a shard that never ran on a host class the candidate ran on (every\n"
+	  "shard 1..N on each class, N from --expect-shards, else the shard count the runs name; on any\n"
+	  "class with --across-hosts), a run that ended interrupted or failed, a cell that measured\n"
+	  "nothing (a guest that did not boot), each named on stderr and a JUnit error: never a pass,\n"
+	  "never a regression; 2 on an error. Baseline and candidate are compared within one host class\n"
+	  "only (a label names its shards and hosts, see report), unless --across-hosts. --junit writes\n"
+	  "one test case per cell and metric, --markdown a summary for a merge-request comment. --rule\n"
+	  "picks another harness's rule and --ignore-param leaves parameters out of the matching of cells\n"
+	  "(both for calibration).", cmd_gate },
 	{ "history", "a metric across runs, with change points (E-Divisive means)",
 	  "[WORD ...:]METRIC [--label PATTERN] [--min-segment N] [--plot FILE.svg|FILE.png] [--across-hosts] [--db PATH]",
 	  "The median of METRIC in each run whose label matches PATTERN (a glob), one series per cell whose key\n"

@@ -19,7 +19,8 @@ const struct hvb_cli_doc hvb_cli_exit_codes[] = {
 	{ "2", "bad usage or bad input: an unknown option, a bad value, a run or file that does not exist; nothing "
 	       "was written" },
 	{ "3", "gate: no regression, but not everything could be judged for an infrastructure failure: a shard that "
-	       "never ran (--expect-shards N, else the shard count the runs name), a run that ended interrupted or "
+	       "never ran on a host class the candidate ran on (each class needs every shard 1..N: --expect-shards N, else "
+	       "the shard count the runs name; any class with --across-hosts), a run that ended interrupted or "
 	       "failed, a cell that measured nothing (a guest that did not boot, a host or job that died); each is "
 	       "named on stderr and is a JUnit error of type infrastructure. Never a pass, never a regression: an "
 	       "engine may retry the job" },
@@ -30,6 +31,10 @@ const struct hvb_cli_doc hvb_cli_exit_codes[] = {
 /* Every HVBENCH_* variable read anywhere in the tree (tests/help.sh checks the list against getenv). */
 const struct hvb_cli_doc hvb_cli_environment[] = {
 	{ "HVBENCH_DB", "the result store when --db is not given (default ./hvbench.db)" },
+	{ "HVBENCH_HOST_CLASS", "run: the name of the host class the run is stored under, instead of the one "
+				"derived from its host facts (1 to 23 letters, digits, . _ -); the facts stay as "
+				"measured and show names both. For a site's own names of its host groups, and for "
+				"tests that need runs of two classes on one machine" },
 	{ "HVBENCH_CACHE", "where image build and lab cache what they build (default /var/cache/hvbench for root, "
 			   "else $XDG_CACHE_HOME/hvbench or ~/.cache/hvbench)" },
 	{ "HVBENCH_EXE", "the hvbench binary started as the agent and copied into guest images (default: the "

@@ -234,8 +234,13 @@ int hvb_uuid_new(char *buf, size_t len);
  * each one's CPUs; never the host name, kernel, hypervisor or microcode (what a
  * gate compares; compare and gate warn when they differ). "hc-" and 10 hex
  * digits of its hash into cls, the text hashed into basis (may be NULL);
- * HVB_ENOENT ("unknown") when host_json holds no facts. */
+ * HVB_ENOENT ("unknown") when host_json holds no facts. A valid name in
+ * host_json's "host_class_named" (HVBENCH_HOST_CLASS at run time) is the class
+ * instead, and basis says so. */
 int hvb_host_class(const char *host_json, char *cls, size_t len, char *basis, size_t blen);
+/* A host class name given by a person: 1 to 23 letters, digits, '.', '_', '-',
+ * a letter or digit first; HVB_EINVAL with why otherwise. */
+int hvb_host_class_name_check(const char *name, char *why, size_t len);
 
 /* A new run, with a new UUID; its host class and shard (host_json's "shard":
  * "K/N") are taken from host_json. */

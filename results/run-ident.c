@@ -42,10 +42,28 @@ uint64_t hvb_fnv1a(const char *s)
 	return h;
 }
 
+int hvb_host_class_name_check(const char *name, char *why, size_t len)
+{
+	size_t n = strlen(name);
+
+	if (!n || n >= sizeof(((struct hvb_run_info *)0)->host_class)) {
+		snprintf(why, len, "expected 1 to %zu characters, got %zu", sizeof(((struct hvb_run_info *)0)->host_class) - 1, n);
+		return HVB_EINVAL;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= 'A' && name[i] <= 'Z') ||
+		      (name[i] >= '0' && name[i] <= '9') || (i && strchr("._-", name[i])))) {
+			snprintf(why, len, "character %zu: expected letters, digits and . _ - (a letter or digit first)", i + 1);
+			return HVB_EINVAL;
+		}
+	return 0;
+}
+
 int hvb_host_class(const char *host_json, char *cls, size_t len, char *basis, size_t blen)
 {
 	json_t *h = host_json ? json_loads(host_json, 0, NULL) : NULL, *topo, *nodes, *n;
-	char b[1024], node[64];
+	char b[1024], node[64], why[128], measured[24];
+	const char *named;
 	size_t off, i;
 
 	if (!h || !json_is_object(h)) {
@@ -69,9 +87,19 @@ int hvb_host_class(const char *host_json, char *cls, size_t len, char *basis, si
 		if (off < sizeof(b))
 			off += (size_t)snprintf(b + off, sizeof(b) - off, "%s%s", i ? " | " : ": cpus ", node);
 	}
+	/* A class named by the person running it (HVBENCH_HOST_CLASS): the label only,
+	 * the facts stay as measured, and the basis says both. */
+	named = json_string_value(json_object_get(h, "host_class_named"));
+	snprintf(measured, sizeof(measured), "hc-%010llx", (unsigned long long)(hvb_fnv1a(b) >> 24));
+	if (named && hvb_host_class_name_check(named, why, sizeof(why)) == 0) {
+		snprintf(cls, len, "%s", named);
+		if (basis)
+			snprintf(basis, blen, "named by HVBENCH_HOST_CLASS (the facts' class: %s, of %s)", measured, b);
+	} else {
+		snprintf(cls, len, "%s", measured);
+		if (basis)
+			snprintf(basis, blen, "%s", b);
+	}
 	json_decref(h);
-	snprintf(cls, len, "hc-%010llx", (unsigned long long)(hvb_fnv1a(b) >> 24));
-	if (basis)
-		snprintf(basis, blen, "%s", b);
 	return 0;
 }

@@ -9,7 +9,7 @@ check_PROGRAMS += tests/analysis-fixture
 tests_analysis_fixture_LDADD = $(HVB_LIBS)
 TESTS += tests/gate.sh tests/report.sh tests/report-html.sh tests/report-lab.sh tests/hv-facts.sh
 # Many hosts on existing engines: shards, merge, the gate across hosts (issue 21)
-TESTS += tests/shard-merge.sh
+TESTS += tests/shard-merge.sh tests/shard-class.sh
 # Grant operations and the backends' cost per packet and per request (issue 15)
 check_PROGRAMS += tests/backend-cost
 tests_backend_cost_LDADD = $(HVB_LIBS)
@@ -30,7 +30,7 @@ EXTRA_PROGRAMS += tests/bench/gate-power
 tests_bench_gate_power_LDADD = $(HVB_LIBS)
 CLEANFILES += tests/bench/gate-power
 endif
-EXTRA_DIST += tests/shard-merge.sh tests/hv-facts.sh tests/gate.sh tests/report.sh tests/report-html.sh tests/report-lab.sh tests/report-cost.sh tests/data/analysis/native-samples.txt \
+EXTRA_DIST += tests/shard-merge.sh tests/shard-class.sh tests/hv-facts.sh tests/gate.sh tests/report.sh tests/report-html.sh tests/report-lab.sh tests/report-cost.sh tests/data/analysis/native-samples.txt \
 	tests/data/analysis/lab-smoke.sql
 EXTRA_DIST += tests/bench/gate-calibration.sh tests/bench/README-gate.md
 EXTRA_DIST += tests/report-plots.sh tests/html-check.py tests/report-modes.sh tests/report-spin.sh tests/lab-answers.sh

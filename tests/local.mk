@@ -49,7 +49,7 @@ EXTRA_DIST += tests/run-environment.sh
 TESTS += tests/run-debug.sh
 EXTRA_DIST += tests/run-debug.sh
 # Engines for many hosts (issue 21): Buildbot on loopback, example pipelines parsed
-TESTS += tests/engine-buildbot.sh tests/engine-examples.sh tests/engine-abba.sh
-EXTRA_DIST += tests/engine-buildbot.sh tests/engine-examples.sh tests/engine-abba.sh tests/gitlab-ci-check.py
+TESTS += tests/engine-buildbot.sh tests/engine-examples.sh tests/engine-abba.sh tests/engine-lava.sh
+EXTRA_DIST += tests/engine-buildbot.sh tests/engine-examples.sh tests/engine-abba.sh tests/gitlab-ci-check.py tests/engine-lava.sh
 EXTRA_DIST += tests/data/engines/small.ini
 include tests/numa.mk
