@@ -187,7 +187,8 @@ struct hvb_experiment {
 	int max_repetitions, min_repetitions;
 	double ci_target;    /* relative width of the median's CI that stops auto repetitions */
 	int warmup;
-	int interleave;      /* order = interleaved: the cells take turns, one sample each, shuffled per round */
+	int interleave;      /* order = interleaved: the cells take turns, one sample each, shuffled per round,
+			      * their guests alive together (the plan checks they fit: hvb_turns_check) */
 	const char *agent;   /* set by the caller: another build's hvbench as the native agent, or NULL */
 	uint64_t seed;
 	int random_draws;    /* placement = random: draws over a cell's repetitions (0: one per repetition) */
@@ -207,8 +208,9 @@ extern const struct hvb_option hvb_experiment_options[];
  * cells: backends, placement, vcpus, memory, pv_drivers, hap, pvspin, vnuma, antagonists, guests); others take
  * one value. */
 int hvb_experiment_axis(const char *name);
-/* The first cell whose backend cannot keep its guest alive beside others (so
- * that cells could take turns), or NULL when every cell's can. */
+/* The first cell whose backend cannot keep its guest alive cheaply beside
+ * others' (so that the cells of several runs could take turns: hv.h's
+ * side_by_side), or NULL when every cell's can. */
 const struct hvb_cell *hvb_experiment_apart(const struct hvb_experiment *ex);
 /* Parses and validates; on error logs "FILE:LINE: what (expected ...)" and returns HVB_EINVAL.
  * PATH "-" reads standard input (the same limits). */
@@ -265,6 +267,37 @@ char *hvb_params_to_json(const struct hvb_params *p);
 /* What the store keeps as the cell's params: the workload's, and antagonists, guests, pvspin = off
  * and vnuma = off when there are any (so that cells that differ in them stay apart in reports). */
 char *hvb_cell_params_json(const struct hvb_cell *c);
+
+/* ---- cells that take turns (bench/turns.c) ---- */
+struct hvb_host_memory;
+struct hvb_backend_ops;
+/* The seed of the turns' order: the experiment's seed and the runs' labels
+ * (labels[r], or label for each when labels is NULL), so that it is the same
+ * for the same runs again and differs between the pairs of runs a calibration
+ * takes (else every pair would take the same orders). Never 0. */
+uint64_t hvb_turns_seed(const char *const *labels, const char *label, size_t nruns, uint64_t seed);
+/* Draws a new order of turns inside each group: order holds n indices, those
+ * of a group next to each other (group[index], or one group when group is
+ * NULL), each group shuffled in place (Fisher-Yates on hvb_rand_next(state)).
+ * A fixed order would give every comparison the bias of its position: what
+ * the turn before left in the caches, how long the CPU was idle. */
+void hvb_turns_shuffle(size_t *order, const size_t *group, size_t n, uint64_t *state);
+/* The orders of nrounds rounds of the n cells of one run, as the runner draws
+ * them from seed (hvb_turns_seed): out[r * n + k] is the index of the cell that
+ * takes turn k of round r. A cell that has finished is passed over in its turn. */
+void hvb_turns_rounds(size_t n, uint64_t seed, int nrounds, size_t *out);
+/* Whether the guests of backend be that take turns together (the cells of ex
+ * on be, those with runs[i] set, every one when runs is NULL) fit in host's
+ * free memory, by be->footprint: 0 when they do, HVB_EINVAL when they do not.
+ * msg says either, naming the file, each section's guests and MiB, the need
+ * and the host's figures. */
+int hvb_turns_memory(const struct hvb_experiment *ex, const struct hvb_backend_ops *be, const unsigned char *runs,
+		     const struct hvb_host_memory *host, char *msg, size_t len);
+/* The plan's memory check for order = interleaved: each backend of the cells,
+ * its cells that can run here (be->supported) against its host's free memory
+ * (be->memory). report: one line per backend. 0, or HVB_EINVAL when the guests
+ * do not fit or the free memory cannot be read (report says which). */
+int hvb_turns_check(const struct hvb_experiment *ex, char *report, size_t len);
 
 /* ---- the runner ---- */
 struct hvb_progress {

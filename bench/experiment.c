@@ -32,8 +32,14 @@ const struct hvb_option hvb_experiment_options[] = {
 	  .help = "unrecorded samples before the repetitions of each cell" },
 	{ .name = "order", .type = HVB_OPT_ENUM, .def = "sequential", .choices = order_choices,
 	  .help = "sequential: each cell's samples in a row; interleaved: the cells take turns, one sample "
-		  "each in an order drawn each round, so that a drift of the machine's speed reaches every cell "
-		  "alike and no cell always goes first (native backend)" },
+		  "each in an order drawn each round from the seed (and the run's label), so that a drift of the "
+		  "machine's speed reaches every cell alike and no cell always goes first. Every cell's guests are "
+		  "started first and live together, paused (Xen: libxl's pause; native agents: SIGSTOP) but for "
+		  "the turn of their cell; the plan fails when the Xen guests do not fit in the host's free memory, "
+		  "naming each section's share, and --dry-run shows each round's order and the memory check. The "
+		  "run stores turns.json (the seed, each round's order) and, with each sample, turns.round, "
+		  "turns.guests (guests alive) and turns.paused (other guests paused), read back from the "
+		  "hypervisor or the kernel" },
 	{ .name = "backends", .type = HVB_OPT_ENUM, .def = "native", .choices = backend_choices,
 	  .help = "where the workload runs: native, or Xen guests of a mode" },
 	{ .name = "pv_drivers", .type = HVB_OPT_BOOL, .def = "on",

@@ -713,13 +713,6 @@ int hvb_experiment_build(struct hvb_experiment *ex, const struct entry *e, size_
 	}
 	if (!rc)
 		rc = expand(&b, xs);
-	/* Taking turns keeps every cell's guest alive at once: only where guests can live side by side. */
-	const struct hvb_cell *apart = !rc && ex->interleave ? hvb_experiment_apart(ex) : NULL;
-	if (apart)
-		rc = hvb_experiment_fail(b.path, xs->raw_line[opt_index(xs->table, "order")] ?: xs->line,
-			  "[experiment]: order = interleaved keeps every cell's guest alive at once, which the %s "
-			  "backend cannot (cell %s): use order = sequential, or backends = native",
-			  apart->backend, apart->key);
 	free(b.s);
 	return rc;
 }

@@ -63,6 +63,7 @@ struct agent {
 	struct hvb_probe_set *host_probes;
 	char probe_notes[1024];
 	char artifact_dir[4096]; /* where probes leave files (trace captures) */
+	int paused;              /* paused by the runner for the other cells' turns */
 };
 
 /* c: a cell of rs's plan (a shard's cells keep their indices in the whole matrix). */
@@ -88,6 +89,10 @@ static void agent_stop(struct agent *a, int force)
 	if (a->g && !force) {
 		void *reply = NULL;
 		char err[128];
+		/* A paused guest could not answer: it runs again for its last words. */
+		if (a->paused && a->be->pause && a->be->pause(a->g, 0, err, sizeof(err)) < 0)
+			hvb_log(HVB_LOG_WARN, "%s", err);
+		a->paused = 0;
 		/* A polite quit first, so the agent can clean up its workload's leftovers. */
 		if (hvb_agent_call(&a->conn, "{\"v\":1,\"op\":\"quit\"}", 2.0, &reply, err, sizeof(err)) == 0)
 			json_decref(reply);
@@ -376,7 +381,48 @@ struct cell_run {
 	size_t group; /* cells compared with each other, whose turns are shuffled together */
 	size_t timed; /* its repetitions counted in the run clock's done */
 	int settled;  /* its share of the clock's total made what it measured */
+	int finished; /* taking turns: finished before the first round (skipped, done before a --resume) */
+	struct turns *turns; /* taking turns: all the cells' guests alive together; NULL one cell at a time */
 };
+
+/* Cells taking turns: their guests live together, only the one sampling runs. */
+struct turns {
+	struct cell_run *cr;
+	size_t n;
+	size_t active; /* the cell whose guests run; n: none */
+	int round;     /* 1-based, 0 before the first */
+	unsigned long pauses, pause_failures;
+};
+
+/* The guests of the cells taking turns that their backend sees, and of the
+ * other cells' those it reports paused: read back from the hypervisor or the
+ * kernel, not the runner's own book. -1 each when a backend cannot say. */
+static void turns_state(const struct cell_run *self, int *guests, int *paused)
+{
+	const struct turns *t = self->turns;
+	int known = 1;
+
+	*guests = *paused = 0;
+	for (size_t i = 0; i < t->n; i++) {
+		const struct cell_run *c = &t->cr[i];
+		for (int g = 0; c->a && g < c->ng; g++) {
+			const struct agent *a = &c->a[g];
+			int p;
+			if (!a->g)
+				continue;
+			if (!a->be->paused) {
+				known = 0;
+				continue;
+			}
+			if ((p = a->be->paused(a->g)) < 0)
+				continue; /* gone, or the backend cannot find it: not alive */
+			++*guests;
+			*paused += c != self && p == 1;
+		}
+	}
+	if (!known)
+		*guests = *paused = -1;
+}
 
 /* A cell that ended (skipped, finished before a --resume, given up, done with
  * more or fewer repetitions than planned) owes the ETA no more samples than it
@@ -606,8 +652,12 @@ static int one_sample(struct cell_run *cr, int rep, int warmup, int *ok)
 	double t0, t1, wl_s = 0;
 	int rc = 0, ng = cr->ng, g;
 
+	int tguests = -1, tpaused = -1;
+
 	memset(gc, 0, sizeof(gc[0]) * (size_t)ng);
 	memset(per, 0, sizeof(per[0]) * (size_t)ng);
+	if (cr->turns && !warmup)
+		turns_state(cr, &tguests, &tpaused);
 	for (g = 0; g < ng; g++) {
 		/* Each guest its own seed; guest 0 the sample's, as a cell of one guest has. */
 		uint64_t gs = g ? hvb_sample_seed(rs->ex->seed ^ (uint64_t)g * 0xD1B54A32D192ED03ULL, c->key,
@@ -671,6 +721,14 @@ static int one_sample(struct cell_run *cr, int rep, int warmup, int *ok)
 		hvb_spin_cost(&ms);    /* the spinlock slow path per operation: the same */
 		if (cr->draw >= 0 || ng > 1)
 			placement_figures(cr, &ms);
+		/* Taking turns: the round, and the guests alive and paused around this one's, read back. */
+		if (cr->turns && !warmup) {
+			hvb_metrics_add(&ms, "turns.round", cr->turns->round, "count", HVB_INFO);
+			if (tguests >= 0)
+				hvb_metrics_add(&ms, "turns.guests", tguests, "count", HVB_INFO);
+			if (tpaused >= 0)
+				hvb_metrics_add(&ms, "turns.paused", tpaused, "count", HVB_INFO);
+		}
 		const char *notes = json_string_value(json_object_get(gc[0].reply, "notes"));
 		if ((notes && *notes) || a->probe_notes[0] || antnote[0]) {
 			snprintf(notebuf, sizeof(notebuf), "%s%s%s%s%s", antnote,
@@ -1133,80 +1191,124 @@ static void run_end(struct run_state *rs, int rc)
 						: rs->ntrouble ? "incomplete" : "done");
 }
 
-/* Draws a new order of turns inside each group (order holds the indices of cr,
- * each group's together). A fixed order would give every comparison the bias of
- * its position: what the turn before left in the caches, how long the CPU was
- * idle. Each group's cells stay next to each other, so that the cells compared
- * are measured as close in time as they can be. */
-static void shuffle_groups(size_t *order, const struct cell_run *cr, size_t n, uint64_t *seed)
+/* Pauses (on = 1) or lets run (0) every live guest of a cell. A guest that
+ * cannot be paused keeps running idle: said in the run's warnings, and seen in
+ * the samples' turns.paused. */
+static void cell_pause(struct turns *t, struct cell_run *cr, int on)
 {
-	for (size_t s = 0, e; s < n; s = e) {
-		for (e = s + 1; e < n && cr[order[e]].group == cr[order[s]].group; e++)
-			;
-		for (size_t k = e - s; k > 1; k--) {
-			size_t j = s + hvb_rand_next(seed) % k, t = order[s + k - 1];
-			order[s + k - 1] = order[j];
-			order[j] = t;
-		}
+	for (int g = 0; cr->a && g < cr->ng; g++) {
+		struct agent *a = &cr->a[g];
+		char why[512];
+		if (!a->g || !a->be->pause || a->paused == on)
+			continue;
+		t->pauses++;
+		if (a->be->pause(a->g, on, why, sizeof(why)) < 0) {
+			t->pause_failures++;
+			hvb_log(HVB_LOG_WARN, "cell %d%s: %s", cr->c->idx, cr->ng > 1 ? ", a guest" : "", why);
+		} else
+			a->paused = on;
 	}
 }
 
-/* The seed of the turns' order: the experiment's seed and the runs' labels, so
- * that it is the same for the same runs again and differs between the pairs of
- * runs a calibration takes (else every pair would take the same orders). */
-static uint64_t turns_seed(const char *const *labels, const char *label, size_t nruns, uint64_t seed)
+/* Every cell's guests are started (and warmed up) before the first round, each
+ * paused once it is up, so that they live together through every round; a
+ * cell whose guest does not come up ends with its reason (or, for a boot that
+ * died, tries again at its turn), the others go on. < 0 (Ctrl-C) stops the run. */
+static int turns_boot(struct turns *t, unsigned char *live, size_t *nlive)
 {
-	uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a */
-
-	for (size_t r = 0; r < nruns; r++)
-		for (const char *p = labels && labels[r] ? labels[r] : label ? label : ""; ; p++) {
-			h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
-			if (!*p)
-				break;
+	for (size_t i = 0; i < t->n; i++) {
+		struct cell_run *cr = &t->cr[i];
+		int rc;
+		if (!live[i])
+			continue;
+		if (hvb_run_interrupted())
+			return HVB_EINTR;
+		if ((rc = cell_agent(cr)) < 0) {
+			live[i] = 0; /* closed itself */
+			--*nlive;
+			return rc;
 		}
-	seed = (seed ^ h) * 0x9E3779B97F4A7C15ULL;
-	return seed ? seed : 1;
+		if (rc == 1) {
+			live[i] = 0;
+			--*nlive;
+		} else
+			cell_pause(t, cr, 1);
+	}
+	return 0;
 }
 
 /* Every cell of every run takes turns, one repetition each, until all are
  * finished, so that a drift of the machine's speed reaches them alike: rounds of
- * one turn per live cell, in an order drawn each round. */
-static int take_turns(struct cell_run *cr, size_t n, uint64_t seed)
+ * one turn per live cell, in an order drawn each round (hvb_turns_shuffle; a
+ * cell finished before the first round keeps its place in the draw, so that
+ * the order is the plan's). Only the cell whose turn it is runs: the others'
+ * guests are paused. log (turns.json) gets each round's order. */
+static int take_turns(struct cell_run *cr, size_t n, uint64_t seed, size_t nruns, json_t *log)
 {
 	unsigned char *live = calloc(n ? n : 1, 1);
-	size_t *order = calloc(n ? n : 1, sizeof(*order)), nlive = 0;
+	size_t *order = calloc(n ? n : 1, sizeof(*order)), *group = calloc(n ? n : 1, sizeof(*group)), nlive = 0;
+	struct turns t = { .cr = cr, .n = n, .active = n };
+	json_t *rounds = json_array();
 	int rc = 0;
 
-	if (!live || !order) {
+	if (!live || !order || !group) {
 		free(live);
 		free(order);
+		free(group);
 		return HVB_ENOMEM;
 	}
+	char sd[24];
+	snprintf(sd, sizeof(sd), "%llu", (unsigned long long)seed); /* all 64 bits, as the plan shows it */
+	json_object_set_new(log, "seed", json_string(sd));
+	json_object_set_new(log, "rounds", rounds);
 	for (size_t i = 0; i < n; i++) {
-		nlive += live[i] = 1;
+		nlive += live[i] = !cr[i].finished;
 		order[i] = i;
+		group[i] = cr[i].group;
+		cr[i].turns = &t;
 	}
+	rc = turns_boot(&t, live, &nlive);
 	while (nlive && rc == 0) {
-		shuffle_groups(order, cr, n, &seed);
+		json_t *taken = json_array();
+		hvb_turns_shuffle(order, group, n, &seed);
+		t.round++;
 		for (size_t k = 0; k < n && rc == 0; k++) {
 			size_t i = order[k];
 			if (!live[i])
 				continue;
-			int t = cell_turn(&cr[i]);
-			if (t < 0)
-				rc = t;
-			if (t != 0) { /* a cell that stopped the run has closed itself */
+			/* the guests that ran last pause, this cell's run */
+			if (t.active < n && t.active != i)
+				cell_pause(&t, &cr[t.active], 1);
+			cell_pause(&t, &cr[i], 0);
+			t.active = i;
+			int r = cell_turn(&cr[i]);
+			if (r == 0) /* a repetition taken (a closing turn takes none) */
+				json_array_append_new(taken, nruns > 1 ? json_pack("[I, i]", (json_int_t)cr[i].rs->run_id,
+										   cr[i].c->idx)
+								       : json_integer(cr[i].c->idx));
+			if (r < 0)
+				rc = r;
+			if (r != 0) { /* a cell that stopped the run has closed itself */
 				live[i] = 0;
 				nlive--;
+				t.active = n;
 			}
 		}
+		if (json_array_size(taken))
+			json_array_append(rounds, taken);
+		json_decref(taken);
 	}
-	/* Interrupted: the cells not finished keep what they measured. */
+	/* Interrupted: the cells not finished keep what they measured; their guests are destroyed. */
 	for (size_t i = 0; i < n && rc < 0; i++)
 		if (live[i])
 			cell_stop(&cr[i], rc);
+	json_object_set_new(log, "pauses", json_integer((json_int_t)t.pauses));
+	json_object_set_new(log, "pause_failures", json_integer((json_int_t)t.pause_failures));
+	for (size_t i = 0; i < n; i++)
+		cr[i].turns = NULL;
 	free(live);
 	free(order);
+	free(group);
 	return rc;
 }
 
@@ -1248,6 +1350,13 @@ int hvb_run_many(struct hvb_store *s, struct hvb_experiment *const *ex, const ch
 				rc = b;
 				cell_free(c);
 			}
+			else if (b == 1 && interleave) {
+				/* finished: it keeps its place in the turns' draw, which is the plan's */
+				cell_free(c);
+				c->group = nruns > 1 ? i : 0;
+				c->finished = 1;
+				ncr++;
+			}
 			else if (b == 1)
 				cell_free(c);
 			else if (interleave) {
@@ -1263,8 +1372,13 @@ int hvb_run_many(struct hvb_store *s, struct hvb_experiment *const *ex, const ch
 			}
 		}
 	}
-	if (rc == 0 && interleave)
-		rc = take_turns(cr, ncr, turns_seed(labels, o->label, nruns, ex[0]->seed));
+	json_t *log = interleave ? json_object() : NULL;
+	if (rc == 0 && interleave) {
+		char sd[24];
+		snprintf(sd, sizeof(sd), "%llu", (unsigned long long)ex[0]->seed);
+		json_object_set_new(log, "experiment_seed", json_string(sd));
+		rc = take_turns(cr, ncr, hvb_turns_seed(labels, o->label, nruns, ex[0]->seed), nruns, log);
+	}
 	for (size_t i = 0; i < ncr; i++)
 		cell_free(&cr[i]);
 	free(cr);
@@ -1274,11 +1388,18 @@ int hvb_run_many(struct hvb_store *s, struct hvb_experiment *const *ex, const ch
 		if (warnings)
 			hvb_store_artifact_add(s, rs[r].run_id, 0, 0, "warnings.log", "text/plain", warnings,
 					       strlen(warnings));
+		/* The turns' seed and each round's order: how the run took them, to take them again. */
+		char *turns = log && json_object_size(log) > 1 ? json_dumps(log, JSON_COMPACT) : NULL;
+		if (turns)
+			hvb_store_artifact_add(s, rs[r].run_id, 0, 0, "turns.json", "application/json", turns,
+					       strlen(turns));
+		free(turns);
 		run_end(&rs[r], rc);
 		if (rc == 0 && rs[r].ntrouble)
 			rc = 1;
 	}
 	free(warnings);
+	json_decref(log);
 	free(rs);
 	return rc;
 }

@@ -75,9 +75,52 @@ static void on_progress(const struct hvb_progress *p, void *arg)
 			detail ? detail : "", eta);
 }
 
+/* order = interleaved: the rounds' order the run will take (hvb_turns_rounds
+ * from the seed the runner uses), and the memory check's lines. */
+static void print_turns(const struct hvb_experiment *ex, const char *label, int alone, const char *memory)
+{
+	uint64_t seed = hvb_turns_seed(NULL, label, 1, ex->seed);
+	int nrounds = ex->repetitions ? ex->repetitions : ex->min_repetitions, shown = nrounds < 20 ? nrounds : 20;
+	size_t *order = calloc((size_t)shown * (ex->ncells ? ex->ncells : 1), sizeof(*order));
+	char line[4096], lab[200];
+
+	snprintf(line, sizeof(line), "order = interleaved: the %zu cells take turns, one sample each per round, in an "
+		 "order drawn each round; every cell's guests are started first and live together, paused but for the "
+		 "turn of their cell", ex->ncells);
+	hvb_text_wrap(stdout, line, 0, 4, hvb_cli_width());
+	if (alone && order) {
+		snprintf(line, sizeof(line), "turns seed %llu (from seed = %llu%s%s%s); the cells by their index:",
+			 (unsigned long long)seed, (unsigned long long)ex->seed, label ? " and the label '" : "",
+			 label ? hvb_esc_buf(label, HVB_ESC_TEXT, lab, sizeof(lab)) : "", label ? "'" : "");
+		hvb_text_wrap(stdout, line, 4, 6, hvb_cli_width());
+		hvb_turns_rounds(ex->ncells, seed, shown, order);
+		for (int r = 0; r < shown; r++) {
+			size_t off = (size_t)snprintf(line, sizeof(line), "round %d:", r + 1);
+			for (size_t k = 0; k < ex->ncells && off < sizeof(line); k++)
+				off += (size_t)snprintf(line + off, sizeof(line) - off, " %d", ex->cells[order[r * ex->ncells + k]].idx);
+			hvb_text_wrap(stdout, line, 4, 6, hvb_cli_width());
+		}
+		if (shown < nrounds || !ex->repetitions) {
+			snprintf(line, sizeof(line), "%s rounds, each drawn anew (a cell that finished is passed over)",
+				 ex->repetitions ? "and further" : "and, with repetitions = auto, as many further");
+			hvb_text_wrap(stdout, line, 4, 6, hvb_cli_width());
+		}
+	} else if (!alone)
+		hvb_text_wrap(stdout, "with the cells of the other runs: the same cell of each run side by side", 4, 6,
+			      hvb_cli_width());
+	free(order);
+	for (const char *m = memory; m && *m;) {
+		size_t n = strcspn(m, "\n");
+		snprintf(line, sizeof(line), "memory: %.*s", (int)n, m);
+		hvb_text_wrap(stdout, line, 4, 6, hvb_cli_width());
+		m += n + (m[n] == '\n');
+	}
+}
+
 /* The estimate leaves out the cells that will be skipped, and takes a sample's
  * time measured before (same cell key, in the store db if there is one). */
-static void print_plan(const struct hvb_experiment *ex, struct hvb_store *db)
+static void print_plan(const struct hvb_experiment *ex, struct hvb_store *db, const char *label, int alone,
+		       const char *turns)
 {
 	struct hvb_topo *t = hvb_topo_native();
 	char est[32], name[400];
@@ -138,6 +181,8 @@ static void print_plan(const struct hvb_experiment *ex, struct hvb_store *db)
 			nmeasured++;
 		total += hvb_cell_estimate(ex, c, sample_s);
 	}
+	if (ex->interleave)
+		print_turns(ex, label, alone, turns);
 	fmt_time(total, est, sizeof(est));
 	printf("estimated duration: %s%s", ex->repetitions ? "" : "at least ", est);
 	if (nskip)
@@ -272,7 +317,8 @@ int hvb_cli_run_plans(struct hvb_store *s, const char *db, struct hvb_experiment
 	struct hvb_experiment *ex[MAX_RUNS];
 	struct prog pg = { .tty = isatty(2) && !hvb_cli_quiet };
 	int64_t run_ids[MAX_RUNS] = { 0 };
-	int rc;
+	char *turns[MAX_RUNS] = { 0 };
+	int rc = 0;
 
 	for (size_t i = 0; i < nex; i++)
 		if (exs[i].shard_count && !exs[i].ncells) {
@@ -281,17 +327,32 @@ int hvb_cli_run_plans(struct hvb_store *s, const char *db, struct hvb_experiment
 			       exs[i].shard_count, hvb_esc_buf(exs[i].name, HVB_ESC_TEXT, name, sizeof(name)),
 			       exs[i].matrix_cells, exs[i].shard_count, dry ? "" : ": its run is recorded, with no cells");
 		}
+	/* Cells that take turns keep their guests alive together: checked before anything is built or stored. */
+	for (size_t i = 0; i < nex && rc == 0; i++)
+		if (exs[i].interleave && (turns[i] = calloc(1, 8192)) &&
+		    (rc = hvb_turns_check(&exs[i], turns[i], 8192)) < 0)
+			fprintf(stderr, "hvbench run: %s\n", turns[i]);
+	if (rc < 0) {
+		for (size_t i = 0; i < nex; i++)
+			free(turns[i]);
+		hvb_store_close(s);
+		return HVB_EXIT_USAGE;
+	}
 	if (dry) {
 		/* Only read, and only a store that is there: a dry run writes nothing. */
 		const char *path = hvb_cli_db(db);
 		struct hvb_store *known = access(path, R_OK) == 0 ? hvb_store_open(path, 1) : NULL;
 		for (size_t i = 0; i < nex; i++)
-			print_plan(&exs[i], known);
+			print_plan(&exs[i], known, nlabels == 1 ? labels[0] : NULL, nex == 1, turns[i]);
 		hvb_store_close(known);
 		if (nex > 1)
 			printf("the %zu runs take turns, one sample per cell each\n", nex);
+		for (size_t i = 0; i < nex; i++)
+			free(turns[i]);
 		return HVB_EXIT_OK;
 	}
+	for (size_t i = 0; i < nex; i++)
+		free(turns[i]);
 	if (!s && !(s = hvb_store_open(hvb_cli_db(db), 0)))
 		return HVB_EXIT_FAIL;
 	for (size_t i = 0; i < nex; i++)

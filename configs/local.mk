@@ -2,7 +2,7 @@
 dist_pkgdata_DATA += configs/quickstart.ini configs/modes.ini configs/numa.ini configs/spinlock.ini
 dist_pkgdata_DATA += configs/netback.ini configs/blkback.ini
 dist_pkgdata_DATA += configs/gate.ini configs/gate-ci.yml
-dist_pkgdata_DATA += configs/lab-smoke.ini configs/lab-smoke-short.ini configs/lab-hooks.ini
+dist_pkgdata_DATA += configs/lab-smoke.ini configs/lab-smoke-short.ini configs/lab-hooks.ini configs/lab-modes-turns.ini
 # Engines for many hosts: Buildbot master, GitLab CI and Slurm pipelines
 buildbotdir = $(pkgdatadir)/buildbot
 dist_buildbot_DATA = configs/buildbot/master.cfg

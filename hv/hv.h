@@ -138,6 +138,14 @@ struct hvb_guest_spec {
 	size_t console_path_len;
 };
 
+/* What a host has for guests, in bytes. */
+struct hvb_host_memory {
+	uint64_t total; /* the host's memory */
+	uint64_t free;  /* not held by any domain: what new guests are built from */
+	uint64_t dom0;  /* held by the control domain (0: none, natively) */
+	char source[64]; /* where the figures come from: "Xen physinfo" */
+};
+
 struct hvb_guest; /* owned by its backend */
 struct hvb_antagonists; /* owned by its backend */
 
@@ -191,8 +199,27 @@ struct hvb_backend_ops {
 	int (*antagonists_start)(struct hvb_guest *g, int per_cpu, struct hvb_antagonists **out, char *why,
 				 size_t len);
 	void (*antagonists_stop)(struct hvb_guest *g, struct hvb_antagonists *a, char *note, size_t len);
-	/* 1 when many guests may live at once cheaply, so that cells can take turns
-	 * (order = interleaved); a Xen guest holds memory and takes a minute to boot. */
+	/* Optional (order = interleaved: the cells take turns, their guests alive
+	 * together): pause 1 freezes a live guest for the turns of the others, 0 lets
+	 * it run again; 0, or a negative code with why. Xen: libxl_domain_pause and
+	 * unpause. Native: SIGSTOP and SIGCONT to the agent's process group, waited for
+	 * until the kernel says so (the agent dies with the runner: PR_SET_PDEATHSIG). */
+	int (*pause)(struct hvb_guest *g, int pause, char *why, size_t len);
+	/* Optional: whether the guest is paused, read back from the hypervisor (Xen's
+	 * domain info) or the kernel (/proc/PID/stat state T): 1, 0, or -1 unknown. */
+	int (*paused)(struct hvb_guest *g);
+	/* Optional: what the host has for guests (Xen: physinfo's total and free
+	 * pages, dom0's current memory); 0, or a negative code with why. */
+	int (*memory)(struct hvb_host_memory *m, char *why, size_t len);
+	/* Optional: bytes of the host's free memory one guest of the mode takes
+	 * (its memory and the hypervisor's own for it), with its antagonists' when
+	 * antagonists > 0 (experiment key antagonists); absent: guests hold none
+	 * between samples (native agents). */
+	uint64_t (*footprint)(const char *mode, int vcpus, uint64_t memory, int antagonists);
+	/* 1 when many guests may live at once cheaply, so that the cells of several
+	 * runs can take turns (hvbench run A.ini B.ini); a Xen guest holds memory and
+	 * takes a minute to boot: its cells take turns inside one run only, where the
+	 * plan checks that they fit (bench/turns.c). */
 	int side_by_side;
 };
 

@@ -166,6 +166,7 @@ static int native_stop(struct hvb_guest *g, int force)
 		return 0;
 	close(g->fd);
 	if (!force) {
+		kill(-g->pid, SIGCONT); /* a paused agent could not see its input close */
 		/* The agent exits when its input closes; give it a moment. */
 		for (int i = 0; i < 200; i++) {
 			if (waitpid(g->pid, &status, WNOHANG) == g->pid) {
@@ -180,6 +181,56 @@ static int native_stop(struct hvb_guest *g, int force)
 	waitpid(g->pid, &status, 0);
 	free(g);
 	return 0;
+}
+
+/* The state letter of /proc/PID/stat (after the command's closing paren), or 0. */
+static char proc_state(pid_t pid)
+{
+	char path[64], buf[512], *p;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (!(f = fopen(path, "r")))
+		return 0;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' ? p[2] : 0;
+}
+
+static int native_paused(struct hvb_guest *g)
+{
+	char st = proc_state(g->pid);
+
+	return st == 'T' ? 1 : st ? 0 : -1;
+}
+
+/* Between its turns the agent waits on its socket and takes no CPU time; it is
+ * stopped all the same, so that the runner takes the same path as with Xen
+ * guests and what it did can be read back. Waited for: a stop or continue is
+ * done when the kernel says the state changed (SIGSTOP reaches a process at
+ * once unless it is in an uninterruptible sleep). */
+static int native_pause(struct hvb_guest *g, int pause, char *why, size_t len)
+{
+	if (kill(-g->pid, pause ? SIGSTOP : SIGCONT) < 0 && kill(g->pid, pause ? SIGSTOP : SIGCONT) < 0) {
+		snprintf(why, len, "%s agent %d: %s", pause ? "stopping" : "continuing", (int)g->pid, strerror(errno));
+		return HVB_EIO;
+	}
+	for (int i = 0; i < 500; i++) {
+		int p = native_paused(g);
+		if (p < 0) {
+			snprintf(why, len, "agent %d is gone", (int)g->pid);
+			return HVB_ECHILD;
+		}
+		if (p == pause)
+			return 0;
+		nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
+	}
+	snprintf(why, len, "agent %d: still %s 0.5 s after SIG%s", (int)g->pid, pause ? "running" : "stopped",
+		 pause ? "STOP" : "CONT");
+	return HVB_ETIMEDOUT;
 }
 
 /* The hogs go where the agent may run: its affinity, as the kernel has it. */
@@ -221,5 +272,7 @@ const struct hvb_backend_ops hvb_backend_native = {
 	.stop = native_stop,
 	.antagonists_start = native_antagonists_start,
 	.antagonists_stop = native_antagonists_stop,
+	.pause = native_pause,
+	.paused = native_paused,
 	.side_by_side = 1,
 };

@@ -119,6 +119,17 @@ int hvb_xen_hotplug_link(const char *rundir, char *path, size_t plen, char *why,
 int hvb_xen_nodes_have(const uint64_t *free_bytes, int nnodes, const hvb_nodeset *mask, uint64_t need, char *why,
 		       size_t len);
 
+/* Bytes of Xen's free memory a guest of mode (hvb_xen_mode_parse's) with vcpus
+ * and memory bytes takes, by libxl_domain_need_memory's rule: its memory, the
+ * paging pool libxl gives PVH and HVM guests by default
+ * (libxl_get_required_shadow_memory: 4 KiB x (256 per vCPU + 2 per MiB)), libxl's
+ * extra (LIBXL_PV_EXTRA_MEMORY 1 MiB, LIBXL_HVM_EXTRA_MEMORY 2 MiB), rounded up to
+ * 2 MiB; and its antagonist domain's, when antagonists > 0. An HVM guest's
+ * device model runs in dom0, from dom0's memory. */
+uint64_t hvb_xen_guest_footprint(const char *mode, int vcpus, uint64_t memory, int antagonists);
+/* The memory of a cell's antagonist domain (a PV guest whose agent burns its vCPUs). */
+#define HVB_XEN_ANTAGONIST_MEMORY (256ULL << 20)
+
 /* ---- paging and mitigations (hv/xen-paging.c) ---- */
 /* A mode of the xen backend: "pv", "pvh", "hvm", "hvm-emu", each but pv with
  * "-shadow" for hap = off. */

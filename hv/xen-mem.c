@@ -42,6 +42,21 @@ int hvb_xen_nodes_have(const uint64_t *free_bytes, int nnodes, const hvb_nodeset
 	return 0;
 }
 
+uint64_t hvb_xen_guest_footprint(const char *mode, int vcpus, uint64_t memory, int antagonists)
+{
+	struct hvb_xen_mode m;
+	char why[128];
+	uint64_t kb = memory / 1024;
+	int pv = hvb_xen_mode_parse(mode, &m, why, sizeof(why)) == 0 && !strcmp(m.base, "pv");
+
+	if (!pv)
+		kb += 4 * (256 * (uint64_t)(vcpus > 0 ? vcpus : 1) + 2 * (kb / 1024));
+	kb += pv ? 1024 : 2048;
+	kb = (kb + 2047) / 2048 * 2048;
+	/* the antagonist domain: PV, whatever its vCPUs (xen.c) */
+	return kb * 1024 + (antagonists > 0 ? hvb_xen_guest_footprint("pv", 1, HVB_XEN_ANTAGONIST_MEMORY, 0) : 0);
+}
+
 #ifdef HAVE_LIBXEN
 static double mono(void)
 {

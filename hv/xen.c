@@ -801,7 +801,8 @@ static int xen_antagonists_start(struct hvb_guest *g, int per_cpu, struct hvb_an
 			return rc;
 		}
 		snprintf(name, sizeof(name), "%s-ant", g->name);
-		struct hvb_guest_spec as = { .mode = "pv", .vcpus = l.vcpus, .memory = 256ULL << 20, .name = name,
+		struct hvb_guest_spec as = { .mode = "pv", .vcpus = l.vcpus, .memory = HVB_XEN_ANTAGONIST_MEMORY,
+					     .name = name,
 					     .boot_timeout_s = g->boot_timeout_s };
 		if ((rc = start_guest(&as, &l, &g->ant, why, len)) < 0) {
 			free(a);
@@ -838,6 +839,57 @@ static void xen_antagonists_stop(struct hvb_guest *g, struct hvb_antagonists *a,
 			 wall > 0 ? 100.0 * cpu_s / (wall * hvb_cpuset_count(&a->cpus)) : 0);
 	(void)g;
 	free(a);
+}
+
+/* ---- taking turns: a paused domain keeps its memory and takes no CPU time ---- */
+static int xen_pause(struct hvb_guest *g, int pause, char *why, size_t len)
+{
+	last_error[0] = 0;
+	if ((pause ? libxl_domain_pause(ctx, g->domid, NULL) : libxl_domain_unpause(ctx, g->domid, NULL)) != 0) {
+		snprintf(why, len, "xen: cannot %spause %s (domain %u): %s", pause ? "" : "un", g->name, g->domid,
+			 last_error[0] ? last_error : "libxl gave no reason");
+		return HVB_EIO;
+	}
+	return 0;
+}
+
+static int xen_paused(struct hvb_guest *g)
+{
+	libxl_dominfo info;
+	int p = -1;
+
+	libxl_dominfo_init(&info);
+	if (libxl_domain_info(ctx, &info, g->domid) == 0)
+		p = !!info.paused;
+	libxl_dominfo_dispose(&info);
+	return p;
+}
+
+/* Free pages are what a new domain is built from: hvbench builds guests
+ * through libxl, which (unlike xl) never balloons dom0 down for them. */
+static int xen_memory(struct hvb_host_memory *m, char *why, size_t len)
+{
+	libxl_physinfo pi;
+	libxl_dominfo d0;
+
+	memset(m, 0, sizeof(*m));
+	if (!hvb_xen_ctx(why, len))
+		return HVB_ESKIP;
+	libxl_physinfo_init(&pi);
+	if (libxl_get_physinfo(ctx, &pi) != 0) {
+		snprintf(why, len, "xen: cannot read the hypervisor's physinfo (free memory): %s", last_error);
+		libxl_physinfo_dispose(&pi);
+		return HVB_EIO;
+	}
+	m->total = pi.total_pages * (uint64_t)XC_PAGE_SIZE;
+	m->free = pi.free_pages * (uint64_t)XC_PAGE_SIZE;
+	libxl_physinfo_dispose(&pi);
+	libxl_dominfo_init(&d0);
+	if (libxl_domain_info(ctx, &d0, 0) == 0)
+		m->dom0 = d0.current_memkb * 1024ULL;
+	libxl_dominfo_dispose(&d0);
+	snprintf(m->source, sizeof(m->source), "Xen physinfo");
+	return 0;
 }
 
 static int xen_channel(struct hvb_guest *g, int *rfd, int *wfd)
@@ -988,5 +1040,9 @@ const struct hvb_backend_ops hvb_backend_xen = {
 	.alive = xen_alive,
 	.antagonists_start = xen_antagonists_start,
 	.antagonists_stop = xen_antagonists_stop,
+	.pause = xen_pause,
+	.paused = xen_paused,
+	.memory = xen_memory,
 #endif
+	.footprint = hvb_xen_guest_footprint,
 };

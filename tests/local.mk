@@ -9,10 +9,10 @@ tests_unit_config_LDADD = $(HVB_LIBS)
 tests_unit_placement_LDADD = $(HVB_LIBS)
 tests_unit_store_LDADD = $(HVB_LIBS)
 TESTS += tests/unit-config tests/unit-placement tests/unit-store tests/unit-cpustate tests/unit-agent-gone \
-	tests/agent-protocol.sh tests/run-native.sh tests/run-interrupt.sh tests/run-interleave.sh tests/placement-native.sh tests/cli.sh tests/text-output.sh tests/configs.sh \
+	tests/agent-protocol.sh tests/run-native.sh tests/run-interrupt.sh tests/run-interleave.sh tests/run-turns.sh tests/placement-native.sh tests/cli.sh tests/text-output.sh tests/configs.sh \
 	tests/run-hostile.sh tests/report-hostile.sh
 EXTRA_DIST += tests/data/cases/configs
-EXTRA_DIST += tests/text-output.sh tests/run-hostile.sh tests/report-hostile.sh tests/configs.sh tests/cli.sh tests/agent-protocol.sh tests/run-native.sh tests/run-interrupt.sh tests/run-interleave.sh tests/placement-native.sh
+EXTRA_DIST += tests/text-output.sh tests/run-hostile.sh tests/report-hostile.sh tests/configs.sh tests/cli.sh tests/agent-protocol.sh tests/run-native.sh tests/run-interrupt.sh tests/run-interleave.sh tests/run-turns.sh tests/placement-native.sh
 # The store never destroys or hides data
 TESTS += tests/unit-store-safety tests/store-safety.sh tests/store-readonly.sh tests/store-full.sh
 EXTRA_DIST += tests/store-safety.sh tests/store-readonly.sh tests/store-full.sh

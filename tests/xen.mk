@@ -18,3 +18,7 @@ EXTRA_DIST += $(XEN_FIXTURES) tests/xen-cli.sh
 check_PROGRAMS += tests/unit-pvspin
 tests_unit_pvspin_LDADD = $(HVB_LIBS)
 TESTS += tests/unit-pvspin
+# order = interleaved: the turns' order from the seed, the guests' memory against the host's (no Xen needed)
+check_PROGRAMS += tests/unit-turns
+tests_unit_turns_LDADD = $(HVB_LIBS)
+TESTS += tests/unit-turns
