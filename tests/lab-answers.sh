@@ -56,4 +56,15 @@ check "grep -q 'cell 5 (xen:pv split, vnuma on): the guest kernel sees 2 NUMA no
 sq "UPDATE cells SET placement_json = '{\"agent\":{\"numa_nodes\":2}}' WHERE idx = 4"
 sh "$CA" "$HVBENCH" "$T/s.db" > "$T/v2.out" 2>&1
 check "grep -q 'FAIL: cell 4 (xen:pv split, vnuma off): the guest kernel sees 2' '$T/v2.out'" "hidden seen as 2: $(cat "$T/v2.out")"
+# Cells taking turns: every sample saw the other cells' guests alive and paused.
+sq "INSERT INTO metrics SELECT s.id, 'turns.guests', 4, 'count', 'info' FROM samples s JOIN cells c ON c.id = s.cell_id WHERE c.idx = 3"
+sq "INSERT INTO metrics SELECT s.id, 'turns.paused', 3, 'count', 'info' FROM samples s JOIN cells c ON c.id = s.cell_id WHERE c.idx = 3"
+sh "$CA" "$HVBENCH" "$T/s.db" > "$T/t.out" 2>&1
+check "grep -q 'cell 3 (xen:pv, [0-9]* vCPU(s), taking turns): [0-9]* samples, each with 4 guests alive and the 3 others paused' '$T/t.out'" \
+	"turns: $(cat "$T/t.out")"
+sq "UPDATE metrics SET value = 2 WHERE name = 'turns.paused' AND sample_id = (SELECT min(s.id) FROM samples s
+    JOIN cells c ON c.id = s.cell_id WHERE c.idx = 3)"
+sh "$CA" "$HVBENCH" "$T/s.db" > "$T/t2.out" 2>&1
+check "grep -q 'FAIL: cell 3 (xen:pv, [0-9]* vCPU(s), taking turns): [0-9]* of [0-9]* samples had the other guests alive and paused' '$T/t2.out'" \
+	"a guest not paused is not caught: $(cat "$T/t2.out")"
 done_testing

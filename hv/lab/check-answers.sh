@@ -8,6 +8,8 @@
 #    per sample (placement.draw), as many distinct draws as its samples, and figures per guest
 #    (guestK.*) for each of its guests;
 #  - vNUMA exposed or hidden (issue 19): a split guest's kernel sees two nodes with vnuma on, one off;
+#  - cells taking turns (issue 17, order = interleaved): every sample of a Xen cell saw the other
+#    cells' guests alive and paused;
 #  - PV vs PVH vs HVM (issue 17): hvbench report's modes answer names a winner at each vCPU count
 #    of a section run in two modes at two or more counts.
 # usage: check-answers.sh HVBENCH DB; prints one line per check; exits 1 when one failed, else 0.
@@ -75,6 +77,24 @@ while IFS='|' read -r idx mode vn nodes; do
 	fi
 done < "$DB.vn"
 rm -f "$DB.vn"
+
+# Cells taking turns (issue 17, order = interleaved): in every sample of a Xen cell the other
+# cells' guests were alive and paused (turns.guests and turns.paused, read back from Xen).
+q "SELECT c.idx, c.mode, c.vcpus, c.guests_n, count(*),
+	  sum(CASE WHEN g.value >= 2 AND p.value = g.value - c.guests_n THEN 1 ELSE 0 END),
+	  CAST(min(g.value) AS INTEGER), CAST(min(p.value) AS INTEGER), CAST(max(p.value) AS INTEGER)
+   FROM (SELECT id, idx, mode, vcpus, CAST(coalesce(json_extract(params_json, '$.guests'), '1') AS INTEGER) AS guests_n
+	 FROM cells WHERE backend = 'xen' AND status = 'done') c
+   JOIN samples s ON s.cell_id = c.id AND s.status = 'ok'
+   JOIN metrics g ON g.sample_id = s.id AND g.name = 'turns.guests'
+   JOIN metrics p ON p.sample_id = s.id AND p.name = 'turns.paused'
+   GROUP BY c.id ORDER BY c.idx" > "$DB.turns"
+while IFS='|' read -r idx mode vcpus ng n good gmin pmin pmax; do
+	what="cell $idx (xen:$mode, $vcpus vCPU(s), taking turns)"
+	[ "$n" = "$good" ] && say "$what: $n samples, each with $gmin guests alive and the $pmin others paused" ||
+		bad "$what: $good of $n samples had the other guests alive and paused (guests alive >= $gmin, paused $pmin-$pmax)"
+done < "$DB.turns"
+rm -f "$DB.turns"
 
 # The modes answer: a winner at each vCPU count, for sections run in two modes at two counts.
 secs=$(q "SELECT section || ':' || workload FROM cells WHERE backend = 'xen' AND status = 'done' GROUP BY section

@@ -318,9 +318,11 @@ boot() { # attempt
 	mkdir -p "$SHARE/out"
 	t0=$(date +%s)
 	say "booting Xen under QEMU ($ACCEL), attempt $1; console: $ser"
+	# 2 GiB per node: dom0 takes part of one node, and two 512 MiB guests placed by random
+	# draws may both land beside it (with 1.5 GiB the second did not fit).
 	timeout --kill-after=10 "$QEMU_TMO" qemu-system-x86_64 -machine q35 -accel "$ACCEL" -cpu max,-smap \
-		-smp 2 -m 3072 -nographic -no-reboot \
-		-object memory-backend-ram,id=m0,size=1536M -object memory-backend-ram,id=m1,size=1536M \
+		-smp 2 -m 4096 -nographic -no-reboot \
+		-object memory-backend-ram,id=m0,size=2048M -object memory-backend-ram,id=m1,size=2048M \
 		-numa node,nodeid=0,cpus=0,memdev=m0 -numa node,nodeid=1,cpus=1,memdev=m1 \
 		-kernel "$XEN_KERNEL" \
 		-append "console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M loglvl=all guest_loglvl=all noreboot $XEN_EAGER_FPU" \
