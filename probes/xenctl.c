@@ -52,10 +52,38 @@ int hvb_probe_xen_hook(int rc, int err, const char *kconfig, const char *what, c
 		snprintf(why, len, "%s failed: %s", what, strerror(err));
 	return 0;
 }
+
+xc_interface *hvb_probe_xc_hook_open(hvb_xen_hook_query *query, char *why, size_t len)
+{
+	xc_interface *x = hvb_probe_xc_open(why, len);
+
+	if (x && !query(x, why, len)) {
+		xc_interface_close(x);
+		x = NULL;
+	}
+	return x;
+}
+
+int hvb_probe_xc_hook_supported(hvb_xen_hook_query *query, char *why, size_t len)
+{
+	xc_interface *x = hvb_probe_xc_hook_open(query, why, len);
+
+	if (!x)
+		return 0;
+	xc_interface_close(x);
+	return 1;
+}
 #endif
 
 int hvb_probe_no_libxen(char *why, size_t len)
 {
 	snprintf(why, len, "hvbench was built without libxenctrl (configure found no xencontrol.pc; Debian: libxen-dev)");
 	return 0;
+}
+
+int hvb_probe_open_no_libxen(const struct hvb_params *p, const struct hvb_probe_target *t, void **state, char *why,
+			     size_t len)
+{
+	hvb_probe_no_libxen(why, len);
+	return HVB_ESKIP;
 }

@@ -16,58 +16,41 @@ static const struct hvb_option xenlockprof_options[] = {
 	{ 0 },
 };
 
-struct xenlockprof_state {
-	int domid;
-	struct hvb_xenlockprof_snap s[2];
 #ifdef HAVE_LIBXEN
+struct xenlockprof_priv {
+	int domid;
 	xc_interface *x;
-#endif
 };
 
-#ifndef HAVE_LIBXEN
-static int xenlockprof_supported(char *why, size_t len) { return hvb_probe_no_libxen(why, len); }
-static int read_snap(struct xenlockprof_state *st, struct hvb_xenlockprof_snap *s) { return HVB_ESKIP; }
-static int init_handle(struct xenlockprof_state *st, char *why, size_t len)
+static int query_number(xc_interface *x, char *why, size_t len)
 {
-	return hvb_probe_no_libxen(why, len) ? 0 : HVB_ESKIP;
-}
-static void fini_handle(struct xenlockprof_state *st) {}
-#else
-
-static int query_number(xc_interface *x, char *why, size_t len, uint32_t *n)
-{
+	uint32_t n;
 	int rc;
 
 	errno = 0;
-	rc = xc_lockprof_query_number(x, n);
+	rc = xc_lockprof_query_number(x, &n);
 	return hvb_probe_xen_hook(rc, errno, "CONFIG_DEBUG_LOCK_PROFILE",
 				  "the lock profile query (xc_lockprof_query_number)", why, len);
 }
 
 static int xenlockprof_supported(char *why, size_t len)
 {
-	xc_interface *x = hvb_probe_xc_open(why, len);
-	uint32_t n;
-	int ok;
-
-	if (!x)
-		return 0;
-	ok = query_number(x, why, len, &n);
-	xc_interface_close(x);
-	return ok;
+	return hvb_probe_xc_hook_supported(query_number, why, len);
 }
 
-static int init_handle(struct xenlockprof_state *st, char *why, size_t len)
+static int init(void *priv, void *snap, const struct hvb_params *p, const struct hvb_probe_target *t, char *why,
+		size_t len)
 {
-	uint32_t n;
+	struct xenlockprof_priv *st = priv;
 
-	if (!(st->x = hvb_probe_xc_open(why, len)))
-		return HVB_ESKIP;
-	return query_number(st->x, why, len, &n) ? 0 : HVB_ESKIP;
+	st->domid = hvb_param_is_auto(p, "domid") ? t->domid : (int)hvb_param_int(p, "domid");
+	return (st->x = hvb_probe_xc_hook_open(query_number, why, len)) ? 0 : HVB_ESKIP;
 }
 
-static void fini_handle(struct xenlockprof_state *st)
+static void fini(void *priv)
 {
+	struct xenlockprof_priv *st = priv;
+
 	if (st->x)
 		xc_interface_close(st->x);
 }
@@ -101,8 +84,10 @@ static int query(xc_interface *x, uint32_t max, struct hvb_xenlockprof_snap *s, 
 	return rc;
 }
 
-static int read_snap(struct xenlockprof_state *st, struct hvb_xenlockprof_snap *s)
+static int read_snap(void *priv, void *snap)
 {
+	struct xenlockprof_priv *st = priv;
+	struct hvb_xenlockprof_snap *s = snap;
 	uint32_t max = 0, n;
 	int rc;
 
@@ -121,54 +106,39 @@ static int read_snap(struct xenlockprof_state *st, struct hvb_xenlockprof_snap *
 		n);
 	return 0;
 }
-#endif
 
-static void xenlockprof_close(void *state)
+static int delta(const void *priv, const void *a, const void *b, struct hvb_metrics *out)
 {
-	struct xenlockprof_state *st = state;
-
-	if (!st)
-		return;
-	fini_handle(st);
-	free(st->s[0].lock);
-	free(st->s[1].lock);
-	free(st);
+	const struct xenlockprof_priv *st = priv;
+	return hvb_xenlockprof_delta(a, b, st->domid, out);
 }
+
+static void snap_free(void *snap)
+{
+	struct hvb_xenlockprof_snap *s = snap;
+	free(s->lock);
+}
+
+static const struct hvb_snapshot_ops xenlockprof_snapshot = {
+	.priv_size = sizeof(struct xenlockprof_priv),
+	.snap_size = sizeof(struct hvb_xenlockprof_snap),
+	.init = init,
+	.read = read_snap,
+	.delta = delta,
+	.free_snap = snap_free,
+	.fini = fini,
+};
 
 static int xenlockprof_open(const struct hvb_params *p, const struct hvb_probe_target *t, void **state, char *why,
 			    size_t len)
 {
-	struct xenlockprof_state *st = calloc(1, sizeof(*st));
-	int rc;
-
-	if (!st)
-		return HVB_ENOMEM;
-	st->domid = hvb_param_is_auto(p, "domid") ? t->domid : (int)hvb_param_int(p, "domid");
-	if ((rc = init_handle(st, why, len)) < 0) {
-		xenlockprof_close(st);
-		return rc;
-	}
-	*state = st;
-	return 0;
+	return hvb_snapshot_open(&xenlockprof_snapshot, p, t, state, why, len);
 }
-
-static int xenlockprof_start(void *state)
-{
-	struct xenlockprof_state *st = state;
-	return read_snap(st, &st->s[0]);
-}
-
-static int xenlockprof_stop(void *state)
-{
-	struct xenlockprof_state *st = state;
-	return read_snap(st, &st->s[1]);
-}
-
-static int xenlockprof_collect(void *state, struct hvb_metrics *out)
-{
-	struct xenlockprof_state *st = state;
-	return hvb_xenlockprof_delta(&st->s[0], &st->s[1], st->domid, out);
-}
+#else
+/* Without libxenctrl the probe is listed with its reason and never opens. */
+#define xenlockprof_supported hvb_probe_no_libxen
+#define xenlockprof_open hvb_probe_open_no_libxen
+#endif
 
 const struct hvb_probe_ops hvb_probe_xenlockprof = {
 	.name = "xenlockprof",
@@ -179,8 +149,8 @@ const struct hvb_probe_ops hvb_probe_xenlockprof = {
 	.where = HVB_PROBE_HOST,
 	.supported = xenlockprof_supported,
 	.open = xenlockprof_open,
-	.start = xenlockprof_start,
-	.stop = xenlockprof_stop,
-	.collect = xenlockprof_collect,
-	.close = xenlockprof_close,
+	.start = hvb_snapshot_start,
+	.stop = hvb_snapshot_stop,
+	.collect = hvb_snapshot_collect,
+	.close = hvb_snapshot_close,
 };

@@ -15,70 +15,54 @@ static const struct hvb_option xenperf_options[] = {
 	{ 0 },
 };
 
-struct xenperf_state {
-	int elements;
-	struct hvb_xenperf_snap s[2];
 #ifdef HAVE_LIBXEN
+struct xenperf_priv {
+	int elements;
 	xc_interface *x;
-#endif
 };
 
-static void snap_free(struct hvb_xenperf_snap *s)
+static void snap_free(void *snap)
 {
+	struct hvb_xenperf_snap *s = snap;
+
 	free(s->desc);
 	free(s->vals);
 	memset(s, 0, sizeof(*s));
 }
 
-#ifndef HAVE_LIBXEN
-static int xenperf_supported(char *why, size_t len) { return hvb_probe_no_libxen(why, len); }
-static int read_snap(struct xenperf_state *st, struct hvb_xenperf_snap *s) { return HVB_ESKIP; }
-static int init_handle(struct xenperf_state *st, char *why, size_t len)
+static int query_number(xc_interface *x, char *why, size_t len)
 {
-	return hvb_probe_no_libxen(why, len) ? 0 : HVB_ESKIP;
-}
-static void fini_handle(struct xenperf_state *st) {}
-#else
-
-static int query_number(xc_interface *x, char *why, size_t len, int *nd, int *nv)
-{
-	int rc;
+	int nd, nv, rc;
 
 	errno = 0;
-	rc = xc_perfc_query_number(x, nd, nv);
+	rc = xc_perfc_query_number(x, &nd, &nv);
 	return hvb_probe_xen_hook(rc, errno, "CONFIG_PERF_COUNTERS", "the perf counter query (xc_perfc_query_number)",
 				  why, len);
 }
 
-static int xenperf_supported(char *why, size_t len)
-{
-	xc_interface *x = hvb_probe_xc_open(why, len);
-	int nd, nv, ok;
+static int xenperf_supported(char *why, size_t len) { return hvb_probe_xc_hook_supported(query_number, why, len); }
 
-	if (!x)
-		return 0;
-	ok = query_number(x, why, len, &nd, &nv);
-	xc_interface_close(x);
-	return ok;
+static int init(void *priv, void *snap, const struct hvb_params *p, const struct hvb_probe_target *t, char *why,
+		size_t len)
+{
+	struct xenperf_priv *st = priv;
+
+	st->elements = hvb_param_bool(p, "elements");
+	return (st->x = hvb_probe_xc_hook_open(query_number, why, len)) ? 0 : HVB_ESKIP;
 }
 
-static int init_handle(struct xenperf_state *st, char *why, size_t len)
+static void fini(void *priv)
 {
-	int nd, nv;
+	struct xenperf_priv *st = priv;
 
-	if (!(st->x = hvb_probe_xc_open(why, len)))
-		return HVB_ESKIP;
-	return query_number(st->x, why, len, &nd, &nv) ? 0 : HVB_ESKIP;
-}
-
-static void fini_handle(struct xenperf_state *st)
-{
 	if (st->x)
 		xc_interface_close(st->x);
 }
 
-static int read_snap(struct xenperf_state *st, struct hvb_xenperf_snap *s)
+static int read_snap(void *priv, void *snap)
 {
+	struct xenperf_priv *st = priv;
+	struct hvb_xenperf_snap *s = snap;
 	DECLARE_HYPERCALL_BUFFER(xc_perfc_desc_t, pcd);
 	DECLARE_HYPERCALL_BUFFER(xc_perfc_val_t, pcv);
 	int nd = 0, nv = 0, rc = HVB_EIO;
@@ -108,55 +92,33 @@ static int read_snap(struct xenperf_state *st, struct hvb_xenperf_snap *s)
 		snap_free(s);
 	return rc;
 }
-#endif
 
-static void xenperf_close(void *state)
+static int delta(const void *priv, const void *a, const void *b, struct hvb_metrics *out)
 {
-	struct xenperf_state *st = state;
-
-	if (!st)
-		return;
-	fini_handle(st);
-	snap_free(&st->s[0]);
-	snap_free(&st->s[1]);
-	free(st);
+	const struct xenperf_priv *st = priv;
+	return hvb_xenperf_delta(a, b, st->elements, out);
 }
+
+static const struct hvb_snapshot_ops xenperf_snapshot = {
+	.priv_size = sizeof(struct xenperf_priv),
+	.snap_size = sizeof(struct hvb_xenperf_snap),
+	.init = init,
+	.read = read_snap,
+	.delta = delta,
+	.free_snap = snap_free,
+	.fini = fini,
+};
 
 static int xenperf_open(const struct hvb_params *p, const struct hvb_probe_target *t, void **state, char *why,
 			size_t len)
 {
-	struct xenperf_state *st = calloc(1, sizeof(*st));
-	int rc;
-
-	if (!st)
-		return HVB_ENOMEM;
-	st->elements = hvb_param_bool(p, "elements");
-	if ((rc = init_handle(st, why, len)) < 0) {
-		xenperf_close(st);
-		return rc;
-	}
-	*state = st;
-	return 0;
+	return hvb_snapshot_open(&xenperf_snapshot, p, t, state, why, len);
 }
-
-static int xenperf_start(void *state)
-{
-	struct xenperf_state *st = state;
-	return read_snap(st, &st->s[0]);
-}
-
-static int xenperf_stop(void *state)
-{
-	struct xenperf_state *st = state;
-	return read_snap(st, &st->s[1]);
-}
-
-static int xenperf_collect(void *state, struct hvb_metrics *out)
-{
-	struct xenperf_state *st = state;
-	return hvb_xenperf_delta(&st->s[0], &st->s[1], st->elements, out);
-}
-
+#else
+/* Without libxenctrl the probe is listed with its reason and never opens. */
+#define xenperf_supported hvb_probe_no_libxen
+#define xenperf_open hvb_probe_open_no_libxen
+#endif
 
 const struct hvb_probe_ops hvb_probe_xenperf = {
 	.name = "xenperf",
@@ -167,8 +129,8 @@ const struct hvb_probe_ops hvb_probe_xenperf = {
 	.where = HVB_PROBE_HOST,
 	.supported = xenperf_supported,
 	.open = xenperf_open,
-	.start = xenperf_start,
-	.stop = xenperf_stop,
-	.collect = xenperf_collect,
-	.close = xenperf_close,
+	.start = hvb_snapshot_start,
+	.stop = hvb_snapshot_stop,
+	.collect = hvb_snapshot_collect,
+	.close = hvb_snapshot_close,
 };

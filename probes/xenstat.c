@@ -21,30 +21,11 @@ static const struct hvb_option xenstat_options[] = {
 	{ 0 },
 };
 
-struct xenstat_state {
-	unsigned domid;
-	struct hvb_xenstat_snap s[2];
 #ifdef HAVE_LIBXENSTAT
+struct xenstat_priv {
+	unsigned domid;
 	xenstat_handle *h;
-#endif
 };
-
-#ifndef HAVE_LIBXENSTAT
-
-static int xenstat_supported(char *why, size_t len)
-{
-	snprintf(why, len, "hvbench was built without libxenstat (configure found no xenstat.pc; Debian: libxen-dev)");
-	return 0;
-}
-
-static int read_domain(struct xenstat_state *st, struct hvb_xenstat_snap *s) { return HVB_ESKIP; }
-static int init_handle(struct xenstat_state *st, char *why, size_t len)
-{
-	return xenstat_supported(why, len) ? 0 : HVB_ESKIP;
-}
-static void fini_handle(struct xenstat_state *st) {}
-
-#else
 
 static int xenstat_supported(char *why, size_t len)
 {
@@ -64,16 +45,10 @@ static int xenstat_supported(char *why, size_t len)
 	return 1;
 }
 
-static int init_handle(struct xenstat_state *st, char *why, size_t len)
+static void fini(void *priv)
 {
-	if ((st->h = xenstat_init()))
-		return 0;
-	snprintf(why, len, "xenstat_init failed (%s): libxenstat needs root in dom0 (/dev/xen/privcmd)", strerror(errno));
-	return HVB_ESKIP;
-}
+	struct xenstat_priv *st = priv;
 
-static void fini_handle(struct xenstat_state *st)
-{
 	if (st->h)
 		xenstat_uninit(st->h);
 }
@@ -140,8 +115,10 @@ static void read_vbds(xenstat_domain *d, struct hvb_xenstat_snap *s)
 		hvb_xenstat_put(s, f, t.v[f]);
 }
 
-static int read_domain(struct xenstat_state *st, struct hvb_xenstat_snap *s)
+static int read_domain(void *priv, void *snap)
 {
+	struct xenstat_priv *st = priv;
+	struct hvb_xenstat_snap *s = snap;
 	unsigned flags = XENSTAT_VCPU | XENSTAT_NETWORK | XENSTAT_VBD;
 	xenstat_node *node = xenstat_get_node(st->h, flags);
 	xenstat_domain *d;
@@ -176,64 +153,76 @@ static int read_domain(struct xenstat_state *st, struct hvb_xenstat_snap *s)
 	return 0;
 }
 
-#endif
-
-static void xenstat_close(void *state)
+/* The first reading, at open: a domain that is not there, or libxenstat that
+ * cannot read, is a skip before any sample, and what it lacks is said once. */
+static int init(void *priv, void *snap, const struct hvb_params *p, const struct hvb_probe_target *t, char *why,
+		size_t len)
 {
-	struct xenstat_state *st = state;
+	struct xenstat_priv *st = priv;
+	const struct hvb_xenstat_snap *s = snap;
+	int rc;
 
-	if (!st)
-		return;
-	fini_handle(st);
-	free(st);
+	if (!hvb_param_is_auto(p, "domid"))
+		st->domid = (unsigned)hvb_param_int(p, "domid");
+	else
+		st->domid = t->domid >= 0 ? (unsigned)t->domid : 0; /* natively in dom0: dom0 itself */
+	if (!(st->h = xenstat_init())) {
+		snprintf(why, len, "xenstat_init failed (%s): libxenstat needs root in dom0 (/dev/xen/privcmd)",
+			 strerror(errno));
+		return HVB_ESKIP;
+	}
+	if ((rc = read_domain(st, snap)) < 0) {
+		if (rc == HVB_ENOENT)
+			snprintf(why, len, "libxenstat knows no domain %u", st->domid);
+		else if (rc == HVB_EIO)
+			snprintf(why, len, "libxenstat could not read the domains (xenstat_get_node failed)");
+		return rc;
+	}
+	if (!s->have[HVB_XS_VIFS])
+		hvb_log(HVB_LOG_WARN, "xenstat: libxenstat gives no network statistics here: no net_ totals");
+	if (!s->have[HVB_XS_VBDS])
+		hvb_log(HVB_LOG_WARN, "xenstat: libxenstat cannot read domain %u's vbd statistics: no vbd_ totals",
+			st->domid);
+	return 0;
+}
+
+static int delta(const void *priv, const void *a, const void *b, struct hvb_metrics *out)
+{
+	return hvb_xenstat_delta(a, b, out);
+}
+
+static const struct hvb_snapshot_ops xenstat_snapshot = {
+	.priv_size = sizeof(struct xenstat_priv),
+	.snap_size = sizeof(struct hvb_xenstat_snap),
+	.init = init,
+	.read = read_domain,
+	.delta = delta,
+	.fini = fini,
+};
+
+static int xenstat_open(const struct hvb_params *p, const struct hvb_probe_target *t, void **state, char *why,
+			size_t len)
+{
+	return hvb_snapshot_open(&xenstat_snapshot, p, t, state, why, len);
+}
+
+#else
+
+/* Without libxenstat the probe is listed with its reason and never opens. */
+static int xenstat_supported(char *why, size_t len)
+{
+	snprintf(why, len, "hvbench was built without libxenstat (configure found no xenstat.pc; Debian: libxen-dev)");
+	return 0;
 }
 
 static int xenstat_open(const struct hvb_params *p, const struct hvb_probe_target *t, void **state, char *why,
 			size_t len)
 {
-	struct xenstat_state *st = calloc(1, sizeof(*st));
-	int rc;
-
-	if (!st)
-		return HVB_ENOMEM;
-	if (!hvb_param_is_auto(p, "domid"))
-		st->domid = (unsigned)hvb_param_int(p, "domid");
-	else
-		st->domid = t->domid >= 0 ? (unsigned)t->domid : 0; /* natively in dom0: dom0 itself */
-	if ((rc = init_handle(st, why, len)) < 0 || (rc = read_domain(st, &st->s[0])) < 0) {
-		if (rc == HVB_ENOENT)
-			snprintf(why, len, "libxenstat knows no domain %u", st->domid);
-		else if (rc == HVB_EIO)
-			snprintf(why, len, "libxenstat could not read the domains (xenstat_get_node failed)");
-		xenstat_close(st);
-		return rc;
-	}
-	if (!st->s[0].have[HVB_XS_VIFS])
-		hvb_log(HVB_LOG_WARN, "xenstat: libxenstat gives no network statistics here: no net_ totals");
-	if (!st->s[0].have[HVB_XS_VBDS])
-		hvb_log(HVB_LOG_WARN, "xenstat: libxenstat cannot read domain %u's vbd statistics: no vbd_ totals",
-			st->domid);
-	*state = st;
-	return 0;
+	xenstat_supported(why, len);
+	return HVB_ESKIP;
 }
 
-static int xenstat_start(void *state)
-{
-	struct xenstat_state *st = state;
-	return read_domain(st, &st->s[0]);
-}
-
-static int xenstat_stop(void *state)
-{
-	struct xenstat_state *st = state;
-	return read_domain(st, &st->s[1]);
-}
-
-static int xenstat_collect(void *state, struct hvb_metrics *out)
-{
-	struct xenstat_state *st = state;
-	return hvb_xenstat_delta(&st->s[0], &st->s[1], out);
-}
+#endif
 
 const struct hvb_probe_ops hvb_probe_xenstat = {
 	.name = "xenstat",
@@ -243,8 +232,8 @@ const struct hvb_probe_ops hvb_probe_xenstat = {
 	.where = HVB_PROBE_HOST,
 	.supported = xenstat_supported,
 	.open = xenstat_open,
-	.start = xenstat_start,
-	.stop = xenstat_stop,
-	.collect = xenstat_collect,
-	.close = xenstat_close,
+	.start = hvb_snapshot_start,
+	.stop = hvb_snapshot_stop,
+	.collect = hvb_snapshot_collect,
+	.close = hvb_snapshot_close,
 };

@@ -12,6 +12,10 @@ check_PROGRAMS += tests/unit-xenhooks
 tests_unit_xenhooks_LDADD = $(HVB_LIBS)
 TESTS += tests/unit-xenhooks tests/probe-xenhooks.sh
 EXTRA_DIST += tests/probe-xenhooks.sh
+# What xenperf, xenlockprof and xenstat share (probes/snapshot.c), on a fake source
+check_PROGRAMS += tests/unit-snapshot
+tests_unit_snapshot_LDADD = $(HVB_LIBS)
+TESTS += tests/unit-snapshot
 EXTRA_DIST += $(PROBE_TESTS) tests/probe-lib.sh tests/bench/probes-overhead.sh tests/bench/README-probes.md
 
 # Recorded trees for the parsers (tests/data/probes/README)
