@@ -11,6 +11,7 @@ struct hvb_snapshot {
 	const struct hvb_snapshot_ops *ops;
 	void *priv;
 	void *s[2]; /* the readings at the start and at the stop */
+	int fresh[2]; /* each taken for this sample: a failed read leaves the last one's in place */
 };
 
 void hvb_snapshot_close(void *state)
@@ -58,17 +59,29 @@ int hvb_snapshot_open(const struct hvb_snapshot_ops *ops, const struct hvb_param
 int hvb_snapshot_start(void *state)
 {
 	struct hvb_snapshot *st = state;
-	return st->ops->read(st->priv, st->s[0]);
+	int rc = st->ops->read(st->priv, st->s[0]);
+
+	st->fresh[0] = rc >= 0;
+	st->fresh[1] = 0;
+	return rc;
 }
 
 int hvb_snapshot_stop(void *state)
 {
 	struct hvb_snapshot *st = state;
-	return st->ops->read(st->priv, st->s[1]);
+	int rc = st->ops->read(st->priv, st->s[1]);
+
+	st->fresh[1] = rc >= 0;
+	return rc;
 }
 
+/* No figures unless both readings are this sample's: a stale one would make a delta
+ * over two samples, or a counter that goes backwards. */
 int hvb_snapshot_collect(void *state, struct hvb_metrics *out)
 {
 	struct hvb_snapshot *st = state;
+
+	if (!st->fresh[0] || !st->fresh[1])
+		return HVB_EIO;
 	return st->ops->delta(st->priv, st->s[0], st->s[1], out);
 }

@@ -18,7 +18,7 @@ struct fake_snap {
 	char *held; /* stands for what a reading holds on the heap */
 };
 
-static int inits, fails_wanted, reads, frees, finis;
+static int inits, fails_wanted, reads, frees, finis, read_fails;
 
 static int fake_init(void *priv, void *snap, const struct hvb_params *p, const struct hvb_probe_target *t,
 		     char *why, size_t len)
@@ -44,6 +44,10 @@ static int fake_read(void *priv, void *snap)
 	struct fake_snap *s = snap;
 
 	reads++;
+	if (read_fails) {
+		read_fails--;
+		return HVB_EIO; /* the earlier reading stays, as in xenlockprof and xenstat */
+	}
 	free(s->held); /* replaces the earlier reading, as the probes do */
 	s->value = st->counter;
 	st->counter += 7;
@@ -108,6 +112,16 @@ static void test_cycle(void)
 		hvb_metrics_free(&ms);
 	}
 	CHECK(reads == 4);
+	/* A failed read at the stop, then at the start: no figures from the stale reading. */
+	CHECK(hvb_snapshot_start(st) == 0);
+	read_fails = 1;
+	CHECK(hvb_snapshot_stop(st) == HVB_EIO);
+	CHECK(hvb_snapshot_collect(st, &ms) == HVB_EIO && ms.n == 0);
+	read_fails = 1;
+	CHECK(hvb_snapshot_start(st) == HVB_EIO && hvb_snapshot_stop(st) == 0);
+	CHECK(hvb_snapshot_collect(st, &ms) == HVB_EIO && ms.n == 0);
+	CHECK(hvb_snapshot_start(st) == 0 && hvb_snapshot_stop(st) == 0 && hvb_snapshot_collect(st, &ms) == 0);
+	hvb_metrics_free(&ms);
 	hvb_snapshot_close(st);
 	CHECK(frees == 2); /* the last start's and stop's readings */
 	CHECK(finis == 1);
