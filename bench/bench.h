@@ -173,6 +173,8 @@ struct hvb_cell {
 	int pvspin;          /* the guest kernel's PV spinlocks: 1 on (its default), 0 off; -1 native (n/a) */
 	int vnuma;           /* split placement of a guest: 1 its virtual NUMA nodes exposed (the default),
 				0 hidden (one node seen, memory still on both); -1 does not apply */
+	int persistent;      /* Xen PV disk's persistent grants: 1 on, 0 off; -1 auto or does not apply */
+	int net_queues;      /* Xen vif's queues (max_queues) asked; 0 auto or does not apply */
 	const struct hvb_workload_ops *wl;
 	char section[64];
 	struct hvb_params params;
@@ -205,8 +207,8 @@ struct hvb_experiment {
 
 extern const struct hvb_option hvb_experiment_options[];
 /* 1 when an [experiment] option is a matrix axis (a comma list expands into
- * cells: backends, placement, vcpus, memory, pv_drivers, hap, pvspin, vnuma, antagonists, guests); others take
- * one value. */
+ * cells: backends, placement, vcpus, memory, pv_drivers, hap, pvspin, vnuma, antagonists, guests,
+ * feature_persistent, max_queues); others take one value. */
 int hvb_experiment_axis(const char *name);
 /* The first cell whose backend cannot keep its guest alive cheaply beside
  * others' (so that the cells of several runs could take turns: hv.h's
@@ -264,8 +266,9 @@ int hvb_cell_draw(const struct hvb_experiment *ex, const struct hvb_cell *c, int
 uint64_t hvb_draw_seed(uint64_t seed, const char *cell_key, int draw, int guest);
 /* Params of a cell as a JSON object text (caller frees). */
 char *hvb_params_to_json(const struct hvb_params *p);
-/* What the store keeps as the cell's params: the workload's, and antagonists, guests, pvspin = off
- * and vnuma = off when there are any (so that cells that differ in them stay apart in reports). */
+/* What the store keeps as the cell's params: the workload's, and antagonists, guests, pvspin = off,
+ * vnuma = off, feature_persistent and max_queues when there are any (so that cells that differ in them
+ * stay apart in reports). */
 char *hvb_cell_params_json(const struct hvb_cell *c);
 
 /* ---- cells that take turns (bench/turns.c) ---- */

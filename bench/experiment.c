@@ -58,6 +58,20 @@ const struct hvb_option hvb_experiment_options[] = {
 		  "vnuma, the default), or off: hidden, the guest sees one node while its vCPUs and memory still "
 		  "span two (memory cycled over both by Xen's allocator); the guest's own node count is checked "
 		  "against it. Other placements and native cells: one cell, it does not apply" },
+	{ .name = "feature_persistent", .type = HVB_OPT_BOOL, .def = "auto", .flags = HVB_OPT_AUTO,
+	  .help = "Xen guests with a blkback disk (fio; not xen:hvm-emu): persistent grants on or off at both ends, "
+		  "dom0's xen_blkback.feature_persistent (a writable module parameter from Linux 5.15) and the "
+		  "guest's xen_blkfront.feature_persistent (its command line), set before the disk connects and "
+		  "read back from xenstore (each end's feature-persistent); a cell whose kernels cannot do it is "
+		  "skipped with the reason. auto: the kernels' defaults (on), read back and recorded all the same. "
+		  "Other cells: one cell, it does not apply. A workload section may set it for its own cells" },
+	{ .name = "max_queues", .type = HVB_OPT_INT, .def = "auto", .flags = HVB_OPT_AUTO, .min = 1, .max = 128,
+	  .help = "Xen guests with a netback vif (iperf3; not xen:hvm-emu): queues per vif, dom0's "
+		  "xen_netback.max_queues and the guest's xen_netfront.max_queues, set before the vif exists and "
+		  "read back from xenstore (netback's multi-queue-max-queues, netfront's multi-queue-num-queues), "
+		  "the cell skipped when they differ. auto: the kernels' defaults (netback: dom0's CPUs; netfront: "
+		  "the guest's vCPUs up to 8), read back and recorded. Other cells: one cell, it does not apply. A "
+		  "workload section may set it for its own cells" },
 	{ .name = "vcpus", .type = HVB_OPT_INT, .def = "1", .min = 1, .max = HVB_MAX_CPUS,
 	  .help = "CPUs (natively) or vCPUs (guests) per cell" },
 	{ .name = "memory", .type = HVB_OPT_SIZE, .def = "1G", .min = 1 << 20, .max = 16.0 * (1ULL << 40),

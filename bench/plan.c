@@ -21,11 +21,17 @@
  * mode MODE-shadow (PV's a skip, saying why); pvspin is the guest kernel's PV spinlocks
  * (natively -1: does not apply); vnuma exposes or hides a split guest's virtual nodes (one
  * cell, -1, for other placements and natively); antagonists and guests are innermost before the
- * workload's own options. Native cells take one value of each mode axis. */
-enum { A_BACKENDS, A_PLACEMENT, A_VCPUS, A_MEMORY, X_PVD, X_HAP, X_PVSPIN, X_VNUMA, X_ANT, X_GUESTS, NAXES };
+ * workload's own options, and the PV device settings feature_persistent and max_queues
+ * (per section, where they apply: Xen guests with PV devices whose workload uses the
+ * device, fio's blkback disk, iperf3's netback vif; else one cell, auto) innermost of all.
+ * Native cells take one value of each mode axis. */
+enum { A_BACKENDS, A_PLACEMENT, A_VCPUS, A_MEMORY, X_PVD, X_HAP, X_PVSPIN, X_VNUMA, X_ANT, X_GUESTS, X_PERSISTENT,
+       X_QUEUES, NAXES };
 static const char *const axis_names[NAXES] = { "backends", "placement", "vcpus", "memory", "pv_drivers",
-					       "hap", "pvspin", "vnuma", "antagonists", "guests" };
-#define AXES_LIST "backends, placement, vcpus, memory, pv_drivers, hap, pvspin, vnuma, antagonists, guests"
+					       "hap", "pvspin", "vnuma", "antagonists", "guests",
+					       "feature_persistent", "max_queues" };
+#define AXES_LIST "backends, placement, vcpus, memory, pv_drivers, hap, pvspin, vnuma, antagonists, guests, " \
+		  "feature_persistent, max_queues"
 
 /* One section with its table and the raw text of each option (NULL: default). */
 struct section {
@@ -272,13 +278,21 @@ char *hvb_cell_params_json(const struct hvb_cell *c)
 	char *s = hvb_params_to_json(&c->params), *t, n[16];
 	json_t *o;
 
-	if (!s || (!c->antagonists && c->guests <= 1 && c->pvspin != 0 && c->vnuma != 0) ||
+	if (!s || (!c->antagonists && c->guests <= 1 && c->pvspin != 0 && c->vnuma != 0 && c->persistent < 0 &&
+		   c->net_queues <= 0) ||
 	    !(o = json_loads(s, 0, NULL)))
 		return s;
 	if (c->pvspin == 0) /* on is the guest kernel's default: only off tells cells apart */
 		json_object_set_new(o, "pvspin", json_string("off"));
 	if (c->vnuma == 0) /* likewise exposed, libxl's way of building a split guest */
 		json_object_set_new(o, "vnuma", json_string("off"));
+	/* asked, as the experiment named them; what the kernels did is the cell's readback */
+	if (c->persistent >= 0)
+		json_object_set_new(o, "feature_persistent", json_string(c->persistent ? "on" : "off"));
+	if (c->net_queues > 0) {
+		snprintf(n, sizeof(n), "%d", c->net_queues);
+		json_object_set_new(o, "max_queues", json_string(n));
+	}
 	if (c->antagonists) {
 		snprintf(n, sizeof(n), "%d", c->antagonists); /* as the workload's values are: text */
 		json_object_set_new(o, "antagonists", json_string(n));
@@ -419,6 +433,9 @@ struct dims {
 /* A cell's values of the axes beside backend, placement, vcpus and memory (struct hvb_cell's). */
 struct cell_axes {
 	int antagonists, guests, pvspin, vnuma;
+	int persistent, net_queues;    /* set by expand_workload from the section's lists below */
+	char **const *dev_w;           /* the section's feature_persistent and max_queues words */
+	const size_t *dev_n;
 };
 
 static int add_cell(struct hvb_experiment *ex, const char *backend, const char *placement, int vcpus,
@@ -451,6 +468,8 @@ static int add_cell(struct hvb_experiment *ex, const char *backend, const char *
 	c->guests = ca->guests;
 	c->pvspin = ca->pvspin;
 	c->vnuma = ca->vnuma;
+	c->persistent = ca->persistent;
+	c->net_queues = ca->net_queues;
 	c->wl = ws->wl;
 	snprintf(c->section, sizeof(c->section), "%s", ws->name);
 	if (hvb_params_init(&c->params, ws->table) < 0)
@@ -490,6 +509,11 @@ static int add_cell(struct hvb_experiment *ex, const char *backend, const char *
 		off += (size_t)snprintf(c->key + off, sizeof(c->key) - off, " pvspin=off");
 	if (c->vnuma == 0 && off < sizeof(c->key))
 		off += (size_t)snprintf(c->key + off, sizeof(c->key) - off, " vnuma=off");
+	if (c->persistent >= 0 && off < sizeof(c->key))
+		off += (size_t)snprintf(c->key + off, sizeof(c->key) - off, " feature_persistent=%s",
+					c->persistent ? "on" : "off");
+	if (c->net_queues > 0 && off < sizeof(c->key))
+		off += (size_t)snprintf(c->key + off, sizeof(c->key) - off, " max_queues=%d", c->net_queues);
 	/* Random placement with a set number of draws measures another distribution. */
 	if (!strcmp(placement, "random") && ex->random_draws && off < sizeof(c->key))
 		off += (size_t)snprintf(c->key + off, sizeof(c->key) - off, " draws=%d", ex->random_draws);
@@ -508,11 +532,37 @@ static int add_cell(struct hvb_experiment *ex, const char *backend, const char *
 }
 
 /* Odometer over the workload section's expanding options. */
+/* 1 when a PV device axis applies to a section's cells on a backend: Xen guests with PV
+ * devices (not hvm-emu) whose workload uses that device. */
+static int device_applies(const char *backend, const struct hvb_workload_ops *wl, int a)
+{
+	return !strncmp(backend, "xen:", 4) && strncmp(backend + 4, "hvm-emu", 7) &&
+	       (wl->flags & (a == X_PERSISTENT ? HVB_WL_NEEDS_DISK : HVB_WL_NEEDS_PEER));
+}
+
+/* A word of a PV device axis as the cell keeps it: persistent 1, 0 or -1 (auto); queues N or 0 (auto). */
+static int device_word(int a, const char *w)
+{
+	int64_t v = 0;
+	int b = 1;
+
+	if (!strcmp(w, "auto"))
+		return a == X_PERSISTENT ? -1 : 0;
+	if (a == X_PERSISTENT)
+		return hvb_parse_bool(w, &b), b;
+	hvb_parse_int(w, &v);
+	return (int)v;
+}
+
+/* Odometer over the workload section's expanding options, for each of its PV device
+ * settings where they apply (else one cell, auto). */
 static int expand_workload(struct hvb_experiment *ex, const char *backend, const char *placement, int vcpus,
 			   uint64_t memory, const struct cell_axes *ca, const struct section *ws)
 {
 	char **words[MAX_OPTS] = { 0 };
 	size_t nw[MAX_OPTS] = { 0 }, choice[MAX_OPTS] = { 0 }, nopts = 0;
+	int pg = device_applies(backend, ws->wl, X_PERSISTENT), nq = device_applies(backend, ws->wl, X_QUEUES);
+	struct cell_axes c = *ca;
 	int rc = 0;
 
 	while (ws->table[nopts].name && nopts < MAX_OPTS)
@@ -521,20 +571,25 @@ static int expand_workload(struct hvb_experiment *ex, const char *backend, const
 		if (ws->raw[k] && !(ws->table[k].flags & HVB_OPT_LIST) && ws->table[k].type != HVB_OPT_STRING &&
 		    (rc = hvb_split_list(ws->raw[k], &words[k], &nw[k])) < 0)
 			goto out;
-	for (;;) {
-		size_t k;
-		if ((rc = add_cell(ex, backend, placement, vcpus, memory, ca, ws, words, choice)) < 0)
-			goto out;
-		for (k = 0; k < nopts; k++) {
-			if (!words[k])
-				continue;
-			if (++choice[k] < nw[k])
-				break;
-			choice[k] = 0;
-		}
-		if (k == nopts)
-			break;
-	}
+	for (size_t dp = 0; dp < (pg ? ca->dev_n[0] : 1) && !rc; dp++)
+		for (size_t dq = 0; dq < (nq ? ca->dev_n[1] : 1) && !rc; dq++)
+			for (;;) {
+				size_t k;
+				c.persistent = pg ? device_word(X_PERSISTENT, ca->dev_w[0][dp]) : -1;
+				c.net_queues = nq ? device_word(X_QUEUES, ca->dev_w[1][dq]) : 0;
+				if ((rc = add_cell(ex, backend, placement, vcpus, memory, &c, ws, words, choice)) < 0)
+					goto out;
+				/* the odometer ends where it began: all zero for the next device setting */
+				for (k = 0; k < nopts; k++) {
+					if (!words[k])
+						continue;
+					if (++choice[k] < nw[k])
+						break;
+					choice[k] = 0;
+				}
+				if (k == nopts)
+					break;
+			}
 out:
 	for (size_t k = 0; k < nopts; k++)
 		hvb_words_free(words[k], nw[k]);
@@ -587,6 +642,30 @@ static int section_axes(struct builder *b, const struct section *xs, const struc
 	return 0;
 }
 
+/* A section that sets a PV device axis where it can never apply is refused (the
+ * [experiment]'s applies where it can). */
+static int device_axes_check(struct builder *b, const struct section *ws, const struct axes *a)
+{
+	for (int d = X_PERSISTENT; d <= X_QUEUES; d++) {
+		const char *dev = d == X_PERSISTENT ? "blkback's and blkfront's persistent grants" :
+						      "netback's and netfront's queues per vif";
+		int xen = 0;
+		if (!ws->axis[d] || (a->n[d] == 1 && !strcmp(a->v[d][0], "auto")))
+			continue;
+		for (size_t i = 0; i < a->n[A_BACKENDS]; i++)
+			xen |= !strncmp(a->v[A_BACKENDS][i], "xen:", 4) && strncmp(a->v[A_BACKENDS][i] + 4, "hvm-emu", 7);
+		if (!(ws->wl->flags & (d == X_PERSISTENT ? HVB_WL_NEEDS_DISK : HVB_WL_NEEDS_PEER)))
+			return hvb_experiment_fail(b->path, ws->axis_line[d], "[%s]: %s sets %s, but workload %s has no %s",
+						   ws->name, axis_names[d], dev, ws->wl->name,
+						   d == X_PERSISTENT ? "disk (fio has)" : "network peer (iperf3 has)");
+		if (!xen)
+			return hvb_experiment_fail(b->path, ws->axis_line[d], "[%s]: %s sets %s, which Xen guests with PV "
+						   "devices have (xen:pv, xen:pvh, xen:hvm): this section's cells are native "
+						   "only", ws->name, axis_names[d], dev);
+	}
+	return 0;
+}
+
 /* Cells in the order backend, placement, vcpus, memory, section: over the union of
  * the sections' axes, each section where its own axes hold the values. */
 static int expand(struct builder *b, const struct section *xs)
@@ -595,7 +674,8 @@ static int expand(struct builder *b, const struct section *xs)
 	int rc = sa ? 0 : HVB_ENOMEM;
 
 	for (size_t s = 0; s < b->ns && !rc; s++)
-		if (b->s[s].wl && (rc = section_axes(b, xs, &b->s[s], &sa[s])) == 0)
+		if (b->s[s].wl && (rc = section_axes(b, xs, &b->s[s], &sa[s])) == 0 &&
+		    (rc = device_axes_check(b, &b->s[s], &sa[s])) == 0)
 			for (int k = 0; k < NAXES; k++)
 				for (size_t i = 0; i < sa[s].n[k]; i++)
 					if (!has_word(u.v[k], u.n[k], sa[s].v[k][i])) {
@@ -648,7 +728,8 @@ static int expand(struct builder *b, const struct section *xs)
 									for (size_t g = 0; g < ngst && !rc; g++) {
 										struct cell_axes ca = {
 											int_word(ant[k]), int_word(gst[g]), pvspin,
-											vn_applies ? on(vnu[z]) : -1 };
+											vn_applies ? on(vnu[z]) : -1, -1, 0,
+											a->v + X_PERSISTENT, a->n + X_PERSISTENT };
 										if (has_word(a->v[X_ANT], a->n[X_ANT], ant[k]) &&
 										    has_word(a->v[X_GUESTS], a->n[X_GUESTS], gst[g]))
 											rc = expand_workload(b->ex, be, u.v[1][p],

@@ -245,6 +245,7 @@ static int agent_start(struct run_state *rs, const struct hvb_cell *c, const str
 				       .need_disk = !!(c->wl->flags & HVB_WL_NEEDS_DISK),
 				       .need_peer = !!(c->wl->flags & HVB_WL_NEEDS_PEER), .agent = rs->ex->agent,
 				       .nopvspin = c->pvspin == 0, .hide_vnuma = c->vnuma == 0,
+				       .persistent = HVB_SETTING_OF(c->persistent), .net_queues = c->net_queues,
 				       .console_path = console, .console_path_len = sizeof(console) };
 
 	/* Guests of one cell: hvbench-RUN-CELL-gK (hvb_xen_is_guest_name knows both). */

@@ -49,6 +49,9 @@ const struct hvb_cli_doc hvb_cli_environment[] = {
 	{ "HVBENCH_XEN_DISK_SIZE", "the size of a guest's scratch disk, 1M or more (default 1G)" },
 	{ "HVBENCH_XEN_RUNDIR", "the agents' console channel sockets (default /run/hvbench)" },
 	{ "HVBENCH_XEN_LOGDIR", "guest consoles and iperf3 server logs (default /var/log/hvbench)" },
+	{ "HVBENCH_SYS_MODULE", "where dom0's kernel module parameters are (xen_blkback.feature_persistent, "
+				"xen_netback.max_queues: experiment keys feature_persistent and max_queues; default "
+				"/sys/module)" },
 	{ "HVBENCH_LABDIR", "the directory of lab.sh for hvbench lab (default: the build tree, then the data "
 			    "directory)" },
 	{ "HVBENCH_XENDIR", "hv build: the directory holding hvbench's Xen series (patches/) and Kconfig fragment "

@@ -121,6 +121,11 @@ int hvb_placement_verify(const struct hvb_placement *plan, const struct hvb_plac
 const char *hvb_mempolicy_name(enum hvb_mempolicy m);
 
 /* ---- backends: one file each, ending in a const ops table ---- */
+/* A setting left to the kernels (zero: what a spec that does not name it gets), or asked. */
+enum hvb_setting { HVB_SET_DEFAULT, HVB_SET_ON, HVB_SET_OFF };
+/* As 1 on, 0 off, -1 default (the cell's and hv/xen-devices.c's form), and back. */
+#define HVB_SETTING_INT(s) ((s) == HVB_SET_ON ? 1 : (s) == HVB_SET_OFF ? 0 : -1)
+#define HVB_SETTING_OF(v) ((v) > 0 ? HVB_SET_ON : (v) == 0 ? HVB_SET_OFF : HVB_SET_DEFAULT)
 struct hvb_guest_spec {
 	const char *mode;        /* "native", "pv", "pvh", "hvm" */
 	int vcpus;
@@ -132,6 +137,11 @@ struct hvb_guest_spec {
 	const char *agent;       /* native: the hvbench binary to run as agent (NULL: this one) */
 	int nopvspin;            /* Xen: the guest kernel's PV spinlocks off (experiment key pvspin = off) */
 	int hide_vnuma;          /* Xen, split placement: no virtual NUMA nodes (experiment key vnuma = off) */
+	/* Xen PV devices (experiment keys feature_persistent, max_queues), set on both ends
+	 * and read back (hv/xen-devices.c): persistent grants, and queues > 0 netback's and
+	 * netfront's max_queues (0 their default). Other backends refuse a spec that asks. */
+	enum hvb_setting persistent;
+	int net_queues;
 	/* out, when set: the guest's console log, filled by start() also when it
 	 * fails, so that a guest that never came up has its log attached */
 	char *console_path;

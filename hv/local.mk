@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 libhvbench_a_SOURCES += hv/hv.h hv/cpuset.c hv/topo.c hv/placement.c hv/host.c hv/native.c hv/antagonist.c hv/pvspin.c hv/xen-internal.h hv/xen.c hv/xen-config.c hv/xen-topo.c hv/xen-place.c hv/xen-net.c \
-	hv/xen-cleanup.c hv/xen-hooks.c hv/xen-build.c hv/xen-disk.c hv/xen-mem.c hv/xen-paging.c hv/backends.c hv/image.c
+	hv/xen-cleanup.c hv/xen-hooks.c hv/xen-build.c hv/xen-disk.c hv/xen-mem.c hv/xen-paging.c hv/xen-devices.c hv/backends.c hv/image.c
 dist_pkgdata_DATA += hv/xen/hvbench.config
 # hvbench's hooks series for Xen (hvbench hv build applies it): pkgdatadir/xen-patches
 hvbxenpatchesdir = $(pkgdatadir)/xen-patches

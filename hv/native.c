@@ -67,6 +67,12 @@ static int native_start(const struct hvb_guest_spec *spec, struct hvb_guest **ou
 	/* auto natively is the kernel's own placement: no binding at all, the
 	 * scheduler and automatic NUMA balancing decide (placement none instead
 	 * holds the agent to the cell's count of CPUs). */
+	/* Xen's PV device settings have no meaning here; the plan gives native cells none. */
+	if (spec->persistent != HVB_SET_DEFAULT || spec->net_queues > 0) {
+		snprintf(why, len, "native: feature_persistent and max_queues are Xen PV device settings (blkback/blkfront, "
+				   "netback/netfront): a native agent has no such devices");
+		return HVB_EINVAL;
+	}
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0 || pipe2(errpipe, O_CLOEXEC) < 0) {
 		snprintf(why, len, "socketpair: %s", strerror(errno));
 		return HVB_EIO;

@@ -48,9 +48,13 @@ char *hvb_xen_cmdline(const struct hvb_xen_build *b)
 	/* The guest's init serves the agent on the first PV console after hvc0: the
 	 * channel, whatever number the guest kernel gives it. */
 	const char *logopt = hvb_agent_log_option();
+	char dev[128];
 
+	/* persistent grants and queues: the guest's drivers' own module parameters */
+	if (hvb_xen_devopts_cmdline(HVB_SETTING_INT(b->persistent), b->net_queues, dev, sizeof(dev)) < 0)
+		return NULL;
 	/* hvbench.log: the runner's -v or -q for the guest's agent, whose messages go to the console log. */
-	if (asprintf(&s, "console=%s loglevel=4%s%s%s%s%s%s%s%s%s%s%s%s", hvm ? "ttyS0" : "hvc0", logopt ? " hvbench.log=" : "",
+	if (asprintf(&s, "console=%s loglevel=4%s%s%s%s%s%s%s%s%s%s%s%s%s", hvm ? "ttyS0" : "hvc0", logopt ? " hvbench.log=" : "",
 		     logopt ? logopt : "", b->disk_file ? " hvbench.disk=" : "",
 		     b->disk_file ? hvb_xen_guest_disk(b->mode, b->pv_drivers) : "", b->bridge ? " hvbench.ip=" : "",
 		     b->bridge && b->guest_ip ? b->guest_ip : "", b->bridge ? " hvbench.peer=" : "",
@@ -61,7 +65,7 @@ char *hvb_xen_cmdline(const struct hvb_xen_build *b)
 		     /* pvspin = off: the guest kernel's own switch (hv/pvspin.c chose the word) */
 		     b->nopvspin ? " " : "", b->nopvspin ? b->nopvspin : "",
 		     /* an antagonist domain: its agent burns every vCPU (hv/antagonist.c) */
-		     b->burn ? " hvbench.burn=1" : "") < 0)
+		     b->burn ? " hvbench.burn=1" : "", dev) < 0)
 		return NULL;
 	return s;
 }

@@ -150,6 +150,65 @@ size_t hvb_xen_spec_lines(const char *console, char *out, size_t len);
  * smt=, ...), space-separated into out; "" when none was given. */
 void hvb_xen_cmdline_mitigations(const char *cmdline, char *out, size_t len);
 
+/* ---- PV device settings (hv/xen-devices.c): persistent grants and net queues ---- */
+/* Where module parameters are: HVBENCH_SYS_MODULE, or /sys/module. */
+const char *hvb_modparam_root(void);
+/* A parameter's text as a number: Y 1, N 0, a decimal; -1 when neither. */
+int hvb_modparam_value(const char *text);
+/* ROOT/MODULE/parameters/PARAM into out (its first line); 0, HVB_ENOENT, HVB_EIO. */
+int hvb_modparam_read(const char *root, const char *module, const char *param, char *out, size_t len);
+/* Writes value and reads it back: 0, or HVB_ESKIP with why (the module is not loaded,
+ * the kernel has no such parameter, it is read-only, or it reads another value). */
+int hvb_modparam_set(const char *root, const char *module, const char *param, int value, char *why, size_t len);
+/* dom0's side, before the guest's devices exist: xen_blkback.feature_persistent
+ * (persistent 1 on, 0 off; -1 the value hvbench found) and xen_netback.max_queues
+ * (queues > 0; 0 the value found). params gets both as dom0 has them after (recorded
+ * with the cell). 0, or HVB_ESKIP with why: the cell cannot have what it asks. */
+int hvb_xen_devopts_apply(int persistent, int queues, char *params, size_t plen, char *why, size_t len);
+/* Puts back what hvb_xen_devopts_apply changed. */
+void hvb_xen_devopts_restore(void);
+/* The guest's side: " xen_blkfront.feature_persistent=P" (persistent >= 0) and
+ * " xen_netfront.max_queues=Q" (queues > 0) for its command line; "" for neither. */
+int hvb_xen_devopts_cmdline(int persistent, int queues, char *out, size_t len);
+
+#define HVB_XEN_MAX_DEVS 8
+/* One blkback disk (vbd) or netback vif of a guest as xenstore has it; -1: key absent. */
+struct hvb_xen_dev {
+	char kind[8];                     /* "vbd", "vif" */
+	char backend_kind[8];             /* the frontend's backend path says: "vbd" blkback, "qdisk" QEMU, ... */
+	int devid;
+	int be_state, fe_state;           /* XenbusState: 4 connected */
+	int be_persistent, fe_persistent; /* vbd: feature-persistent of each end */
+	int be_max_queues, fe_num_queues; /* vif: multi-queue-max-queues, multi-queue-num-queues */
+};
+struct hvb_xen_devices {
+	int n;
+	struct hvb_xen_dev d[HVB_XEN_MAX_DEVS];
+};
+/* Parses text in xenstore-ls -f's form ('/local/domain/5/device/vbd/51728/state = "4"'):
+ * domid's vbd and vif keys, frontend (/local/domain/D/device/KIND/ID/KEY) and backend
+ * (/local/domain/B/backend/KIND/D/ID/KEY); other paths are ignored, and so is a frontend
+ * vbd whose backend key names another backend than blkback (QEMU's qdisk). 0, or
+ * HVB_EINVAL with why naming the line. */
+int hvb_xen_devices_parse(const char *text, unsigned domid, struct hvb_xen_devices *d, char *why, size_t len);
+/* A vbd's persistent grants: 1 in use (both ends say 1), 0 not, -1 unread. */
+int hvb_xen_dev_persistent(const struct hvb_xen_dev *x);
+/* A vif's queues as netfront uses them (no multi-queue-num-queues on a connected vif:
+ * 1, the single-queue layout); -1 unread. */
+int hvb_xen_dev_queues(const struct hvb_xen_dev *x);
+/* 1 when the devices have what was asked (persistent -1 and queues 0: nothing asked),
+ * 0 with why: the cell is skipped, saying so. */
+int hvb_xen_devices_verdict(const struct hvb_xen_devices *d, int persistent, int queues, char *why, size_t len);
+/* The record stored with the cell (readback.pv_devices): what was asked, dom0's
+ * parameters, the guest's command-line words, each device's keys, and the summary
+ * persistent_grants ("on"/"off") and net_queues (N) where the devices agree. */
+struct json_t *hvb_xen_devices_obj(const struct hvb_xen_devices *d, int persistent, int queues,
+				   const char *dom0_params, const char *cmdline);
+#ifdef HAVE_LIBXEN
+/* The keys hvb_xen_devices_parse reads, from the live xenstore (caller frees; NULL when unreadable). */
+char *hvb_xen_devices_text(unsigned domid);
+#endif
+
 #define HVB_XEN_IPERF3_PORT 5201 /* the agent's default peer port */
 /* The iperf3 server in dom0 for a guest's iperf3 client, on the bridge's
  * address; the pid is stopped with hvb_xen_iperf3_stop. */
@@ -181,6 +240,8 @@ struct hvb_xen_build {
 	const char *owner;          /* "PID:STARTTIME" written to xenstore for leftover detection */
 	const char *nopvspin;       /* pvspin = off: the word for the guest's kernel (hvb_nopvspin_word); NULL: on */
 	int burn;                   /* an antagonist domain: its agent burns every vCPU (hvbench.burn=1) */
+	enum hvb_setting persistent; /* the guest's side of the spec's PV device settings (hvb_xen_devopts_cmdline) */
+	int net_queues;
 };
 /* Fills cfg (initialised here; dispose with libxl_domain_config_dispose). */
 int hvb_xen_config_build(const struct hvb_xen_build *b, libxl_domain_config *cfg, char *why, size_t len);

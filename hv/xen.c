@@ -218,6 +218,12 @@ struct hvb_guest {
 	const char *nopvspin; /* pvspin = off: the word given to the guest kernel; NULL: on */
 	char kernel_release[64]; /* the guest kernel's, read from its bzImage ("" unknown) */
 	int burn;          /* an antagonist domain: its agent burns every vCPU */
+	/* PV device settings: asked, set in dom0 (devopts_set: to put back), given to the
+	 * guest kernel, and read back from xenstore once the guest is up (have_devs) */
+	enum hvb_setting persistent;
+	int net_queues, devopts_set, have_devs;
+	char dom0_params[160], dev_cmdline[128];
+	struct hvb_xen_devices devs;
 	struct hvb_guest *ant; /* the cell's antagonist domain, booted at the first sample that asks */
 	double boot_timeout_s;
 	uint32_t domid;
@@ -347,6 +353,8 @@ static void guest_free(struct hvb_guest *g)
 	if (g->fd >= 0)
 		close(g->fd);
 	destroy_domain(g);
+	if (g->devopts_set) /* dom0's parameters as they were before the cell */
+		hvb_xen_devopts_restore();
 	console_detach(g);
 	unlink(g->sock);
 	hvb_xen_iperf3_stop(&g->iperf3_pid);
@@ -518,7 +526,8 @@ static int create(struct hvb_guest *g, const struct hvb_guest_spec *spec, const 
 	struct hvb_xen_build b = { .spec = spec, .mode = g->mode, .pv_drivers = g->pv_drivers, .shadow = g->shadow,
 				   .layout = &g->layout,
 				   .topo = topo, .kernel = kernel, .ramdisk = initrd, .channel_socket = g->sock,
-				   .console_log = g->console, .owner = owner, .burn = g->burn };
+				   .console_log = g->console, .owner = owner, .burn = g->burn,
+				   .persistent = g->persistent, .net_queues = g->net_queues };
 	int rc;
 
 	image_paths(kernel, initrd, sizeof(kernel), !strcmp(g->mode, "hvm"));
@@ -637,6 +646,44 @@ static int paging_check(struct hvb_guest *g, char *why, size_t len)
 	return 0;
 }
 
+/* The guest's PV devices read back from xenstore once it is up (waiting a little for
+ * them to connect), against what the cell asked: HVB_ESKIP with why when the kernels
+ * did not do it (the frontend's parameter unknown to an older guest kernel, ...). */
+static int devices_check(struct hvb_guest *g, double deadline, char *why, size_t len)
+{
+	int p = HVB_SETTING_INT(g->persistent), asked = p >= 0 || g->net_queues > 0;
+	double until = now_s() + 10;
+	char err[256];
+
+	/* Asked: wait for the devices to connect. Not: one look, for the record (the guest's
+	 * init waited for its disk and eth0 before its agent answered). */
+	for (;;) {
+		char *text = hvb_xen_devices_text(g->domid);
+		int connected = 1;
+		g->have_devs = text && hvb_xen_devices_parse(text, g->domid, &g->devs, err, sizeof(err)) == 0;
+		if (text && !g->have_devs)
+			hvb_log(HVB_LOG_WARN, "%s: xenstore's device keys: %s", g->name, err);
+		free(text);
+		for (int i = 0; g->have_devs && i < g->devs.n; i++)
+			connected &= g->devs.d[i].be_state == 4 && g->devs.d[i].fe_state == 4;
+		if (!asked || (g->have_devs && connected) || now_s() > until || now_s() > deadline)
+			break;
+		usleep(200000);
+	}
+	if (!g->have_devs) {
+		if (!asked)
+			return 0; /* nothing asked: nothing to record, said in the readback */
+		snprintf(why, len, "xen: cannot read %s's devices back from xenstore", g->name);
+		return HVB_EIO;
+	}
+	if (!hvb_xen_devices_verdict(&g->devs, p, g->net_queues, err, sizeof(err))) {
+		snprintf(why, len, "xen: %s (dom0: %s;%s)", err, g->dom0_params,
+			 g->dev_cmdline[0] ? g->dev_cmdline : " nothing on the guest's command line");
+		return HVB_ESKIP;
+	}
+	return 0;
+}
+
 /* A guest of spec; pin (not NULL): an antagonist domain's layout instead of the
  * placement's, its agent burning every vCPU. */
 static int start_guest(const struct hvb_guest_spec *spec, const struct hvb_xen_layout *pin, struct hvb_guest **out,
@@ -706,6 +753,23 @@ static int start_guest(const struct hvb_guest_spec *spec, const struct hvb_xen_l
 	if (spec->need_peer && (rc = hvb_xen_iperf3_start(g->peer, HVB_XEN_IPERF3_PORT, g->iperf3_log, &g->iperf3_pid,
 							     why, len)) < 0)
 		goto fail;
+	/* dom0's side of the PV device settings before the devices exist (blkback and
+	 * netback read them when the guest's devices are probed and connect) */
+	if (!pin && !g->pv_drivers && (spec->persistent != HVB_SET_DEFAULT || spec->net_queues > 0)) {
+		snprintf(why, len, "xen: %s has emulated devices only: feature_persistent and max_queues do not apply",
+			 spec->mode);
+		rc = HVB_EINVAL;
+		goto fail;
+	}
+	if (!pin) {
+		g->persistent = spec->persistent;
+		g->net_queues = spec->net_queues;
+		hvb_xen_devopts_cmdline(HVB_SETTING_INT(g->persistent), g->net_queues, g->dev_cmdline, sizeof(g->dev_cmdline));
+		g->devopts_set = 1;
+		if ((rc = hvb_xen_devopts_apply(HVB_SETTING_INT(g->persistent), g->net_queues, g->dom0_params,
+						sizeof(g->dom0_params), why, len)) < 0)
+			goto fail;
+	}
 	if ((rc = create_placed(g, spec, topo, why, len)) < 0)
 		goto fail;
 	/* The paging the hypervisor gave the domain, read back before anything is measured. */
@@ -727,6 +791,10 @@ static int start_guest(const struct hvb_guest_spec *spec, const struct hvb_xen_l
 	}
 	if ((rc = connect_channel(g, deadline, why, len)) < 0 || (rc = wait_ready(g, deadline, why, len)) < 0)
 		goto fail;
+	if (!pin && g->pv_drivers && (g->disk_file[0] || g->peer[0]) && (rc = devices_check(g, deadline, why, len)) < 0) {
+		guest_free(g); /* the guest came up: its console says nothing of why */
+		return rc;
+	}
 	hvb_log(HVB_LOG_INFO, "%s: domain %u (%s) started, uuid %s", g->name, g->domid, spec->mode, g->uuid);
 	*out = g;
 	return 0;
@@ -926,6 +994,10 @@ static int xen_readback(struct hvb_guest *g, json_t **out)
 	json_object_set_new(o, "pvspin", json_pack("{s:s, s:s?, s:s?}", "asked", g->nopvspin ? "off" : "on (the kernel's default)",
 						   "cmdline_word", g->nopvspin, "kernel_release",
 						   g->kernel_release[0] ? g->kernel_release : NULL));
+	/* PV device settings: asked, dom0's parameters, the guest's words, xenstore's keys */
+	if (g->have_devs)
+		json_object_set_new(o, "pv_devices", hvb_xen_devices_obj(&g->devs, HVB_SETTING_INT(g->persistent),
+									 g->net_queues, g->dom0_params, g->dev_cmdline));
 	json_object_set_new(o, "channel", json_string(g->sock));
 	json_object_set_new(o, "console_log", json_string(g->console));
 	if (g->disk_file[0]) {

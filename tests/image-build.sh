@@ -73,7 +73,7 @@ if command -v qemu-system-x86_64 >/dev/null && command -v socat >/dev/null; then
 		-chardev socket,id=ch,path="$T/ch.sock",server=on,wait=off -serial chardev:ch -nic none \
 		-drive file="$D1/tools.img",format=raw,if=ide,snapshot=on > "$T/qemu.log" 2>&1 &
 	QP=$!
-	n=0; while [ ! -S "$T/ch.sock" ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+	n=0; while [ ! -S "$T/ch.sock" ] && [ $n -lt 600 ] && kill -0 $QP 2>/dev/null; do sleep 0.1; n=$((n + 1)); done # 60 s: a loaded machine
 	mkfifo "$T/in"
 	socat - UNIX-CONNECT:"$T/ch.sock" < "$T/in" > "$T/chan" 2>"$T/socat.log" &
 	SP=$!

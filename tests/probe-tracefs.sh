@@ -65,10 +65,15 @@ is "$r" 77 "an event this kernel lacks: skipped"
 has "$WLOUT" "none of the events exists" "the skip says why"
 
 # hold PROBE-TEST-ARGS: starts probe-test hold in the background, waits for "ready".
+# Up to 60 s: on a loaded machine (make -j2 check beside a QEMU lab) 10 s was once too few,
+# and a probe killed before it was ready failed the checks below for the wrong reason.
 hold() {
+	: > "$WLSCRATCH/hold"
 	"$PT" hold tracefs >"$WLSCRATCH/hold" 2>&1 &
 	hpid=$!
-	for i in $(seq 100); do grep -q ready "$WLSCRATCH/hold" && break; sleep 0.1; done
+	for i in $(seq 600); do grep -q ready "$WLSCRATCH/hold" && return 0; sleep 0.1; done
+	echo "FAIL: probe-test hold did not say ready in 60 s: $(cat "$WLSCRATCH/hold")"
+	fails=$((fails + 1))
 }
 
 # Ctrl-C (SIGINT) of a process that does not handle it: the instance goes with it.

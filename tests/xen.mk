@@ -22,3 +22,10 @@ TESTS += tests/unit-pvspin
 check_PROGRAMS += tests/unit-turns
 tests_unit_turns_LDADD = $(HVB_LIBS)
 TESTS += tests/unit-turns
+# PV device settings (feature_persistent, max_queues): module parameters, the guest's
+# command line, xenstore's keys read back, the verdict, the plan's axes; and the plans and
+# refusals a person sees
+check_PROGRAMS += tests/unit-devices
+tests_unit_devices_LDADD = $(HVB_LIBS)
+TESTS += tests/unit-devices tests/pv-devices.sh
+EXTRA_DIST += tests/pv-devices.sh tests/data/xen/xenstore-devices-pv.txt tests/data/xen/xenstore-devices-old-guest.txt
