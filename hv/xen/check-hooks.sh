@@ -56,5 +56,9 @@ gnt=$(q "SELECT count(*) FROM metrics WHERE name LIKE 'xenlockprof.gnttab_%'")
 [ "$gnt" -gt 0 ] || bad "the lock profile names no grant table lock (xenlockprof.gnttab_*)"
 trc=$(sumof iperf3 'xen.grant_copy%')
 echo "grant copy trace records' operations in the iperf3 cells: $trc"
+# Shadow paging, which the fragment turns on: an hvm-shadow cell ran, its paging read back.
+sh=$(q "SELECT count(*) FROM cells WHERE mode = 'hvm-shadow' AND status = 'done'")
+echo "hvm-shadow cells done (hap = off, shadow paging read back from the domain): $sh"
+[ "$sh" -ge 1 ] || bad "no hvm-shadow cell ran: $(q "SELECT status || ': ' || coalesce(reason, '') FROM cells WHERE mode = 'hvm-shadow'")"
 [ $fails = 0 ] && echo "check-hooks: PASS ($IMAGE)"
 [ $fails = 0 ]
