@@ -205,6 +205,9 @@ struct hvb_experiment {
 	size_t matrix_cells;          /* the whole matrix's cells, when sharded */
 };
 
+/* The matrix axes, as help and errors list them (bench/plan.c's axis_names, in order). */
+#define HVB_EXPERIMENT_AXES "backends, placement, vcpus, memory, pv_drivers, hap, pvspin, vnuma, antagonists, " \
+			    "guests, feature_persistent, max_queues"
 extern const struct hvb_option hvb_experiment_options[];
 /* 1 when an [experiment] option is a matrix axis (a comma list expands into
  * cells: backends, placement, vcpus, memory, pv_drivers, hap, pvspin, vnuma, antagonists, guests,

@@ -30,8 +30,7 @@ enum { A_BACKENDS, A_PLACEMENT, A_VCPUS, A_MEMORY, X_PVD, X_HAP, X_PVSPIN, X_VNU
 static const char *const axis_names[NAXES] = { "backends", "placement", "vcpus", "memory", "pv_drivers",
 					       "hap", "pvspin", "vnuma", "antagonists", "guests",
 					       "feature_persistent", "max_queues" };
-#define AXES_LIST "backends, placement, vcpus, memory, pv_drivers, hap, pvspin, vnuma, antagonists, guests, " \
-		  "feature_persistent, max_queues"
+#define AXES_LIST HVB_EXPERIMENT_AXES
 
 /* One section with its table and the raw text of each option (NULL: default). */
 struct section {

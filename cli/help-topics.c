@@ -60,9 +60,9 @@ int hvb_cli_help_topic(const char *name)
 		printf("[experiment] section of an experiment file\n\noptions:\n");
 		print_options(hvb_experiment_options, -1);
 		char syntax[2048];
-		printf("\nA workload section may also set any matrix axis (backends, placement, vcpus, memory,\n"
-		       "pv_drivers, hap, pvspin, antagonists, guests): its cells then use those values instead of\n"
-		       "the [experiment]'s (e.g. fio on placement = local only, pvspin = on, off for one lock workload).\n");
+		printf("\nA workload section may also set any matrix axis (" HVB_EXPERIMENT_AXES "):\n"
+		       "its cells then use those values instead of the [experiment]'s (e.g. fio on placement = local\n"
+		       "only, pvspin = on, off for one lock workload).\n");
 		hvb_experiment_syntax(syntax, sizeof(syntax));
 		printf("\n%s", syntax);
 	} else if (!strcmp(name, "environment")) {

@@ -237,9 +237,8 @@ static void page_experiment(void)
 		  "the workload, or any name with workload = NAME) and a [probe.NAME] section per probe that takes "
 		  "options. Every key is checked against the tables below: an unknown key, a bad value or an "
 		  "impossible combination is an error naming the file, the line and what was expected, and nothing "
-		  "is written. A workload section may also set any matrix axis (backends, placement, vcpus, memory, "
-		  "pv_drivers, hap, pvspin, antagonists, guests): its cells then use those values instead of the "
-		  "[experiment]'s.");
+		  "is written. A workload section may also set any matrix axis (" HVB_EXPERIMENT_AXES "): its cells "
+		  "then use those values instead of the [experiment]'s.");
 	hvb_experiment_syntax(syntax, sizeof(syntax));
 	printf(".SS Syntax\n.nf\n");
 	roff_text(syntax, 0);

@@ -39,9 +39,15 @@ int hvb_steal_read_stat(const char *root, uint64_t *steal, uint64_t *total)
 	if (hvb_probe_read_file(path, buf, sizeof(buf)) < 0)
 		return HVB_EIO;
 	/* cpu user nice system idle iowait irq softirq steal (guest time is inside user) */
-	if (sscanf(buf, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
-		   &v[6], &v[7]) < 4)
+	int n = sscanf(buf, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
+		       &v[6], &v[7]);
+	/* Without the 8th value there is no steal to read (a cut line, or a kernel before 2.6.11):
+	 * no figure, rather than a steal of 0. */
+	if (n < 8) {
+		hvb_log(HVB_LOG_WARN, "steal: %s: the cpu line has %d values, the steal time is the 8th: no figure",
+			path, n < 0 ? 0 : n);
 		return HVB_EINVAL;
+	}
 	*steal = v[7];
 	*total = 0;
 	for (int i = 0; i < 8; i++)

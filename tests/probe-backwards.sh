@@ -23,6 +23,15 @@ has "$PERR" "warning: steal: the steal column of /proc/stat went backwards .*fro
 "$PT" delta steal "$D/cases/steal/after" "$D/cases/steal/before" >"$WLOUT" 2>"$PERR"
 is "$(m steal.steal_ms)" 158395850 "steal going forwards: 15839585 ticks at 100 Hz"
 
+# A cpu line cut short of the steal column (the 8th value): no steal figure, said, not a steal of 0.
+mkdir -p "$WLSCRATCH/short/proc"
+printf 'cpu  144718221 824 31704043 11\n' > "$WLSCRATCH/short/proc/stat"
+"$PT" delta steal "$D/cases/steal/before" "$WLSCRATCH/short" >"$WLOUT" 2>"$PERR"
+no steal.steal_ms "steal_ms with the after reading lacking the steal column"
+has "$PERR" "the cpu line has 4 values, the steal time is the 8th" "the warning says the column is missing"
+"$PT" delta steal "$WLSCRATCH/short" "$WLSCRATCH/short" >"$WLOUT" 2>"$PERR"
+no steal.steal_pct "steal_pct when neither reading has the steal column"
+
 # numastat: numa_hit summed over the nodes went back; the others are figures.
 "$PT" delta numastat "$D/probes" "$D/probes/later" >"$WLOUT" 2>"$PERR"
 cat "$WLOUT" "$PERR"

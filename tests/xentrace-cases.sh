@@ -49,6 +49,19 @@ check "05 metric marks the cut" 1 "$(grep -c '^xen.trace_truncated_at  *37132 by
 check "05b whole: 2041 records" 0 "$(summary "$cases/05b-complete-control.bin")"
 check "05b records" 1 "$(grep -c '^records 2041 ' "$tmp/out")"
 check "05b not marked" 0 "$(grep -c 'TRUNCATED' "$tmp/out")"
+# What a crash or a full disk leaves after a capture: zero fill or garbage where the next window
+# belongs, or zero fill inside a window. The whole records before it are kept, the end marked.
+{ cat "$cases/05b-complete-control.bin"; head -c 4096 /dev/zero; } >"$tmp/zeros.bin"
+check "zeros after the capture: exit 0" 0 "$(summary "$tmp/zeros.bin")"
+check "... every whole record" 1 "$(grep -c '^records 2041 ' "$tmp/out")"
+check "... marked at the first zero" 1 "$(grep -c '^TRUNCATED at byte 37148 (no xentrace data from here on' "$tmp/out")"
+{ cat "$cases/05b-complete-control.bin"; printf 'GARBAGE GARBAGE GARBAGE GARBAGE\n'; } >"$tmp/tailgarbage.bin"
+check "garbage after the capture: exit 0" 0 "$(summary "$tmp/tailgarbage.bin")"
+check "... every whole record" 1 "$(grep -c '^records 2041 ' "$tmp/out")"
+check "... warned with the byte offset" 1 "$(grep -c 'warning: .*: byte 37148: no xentrace data from here on' "$tmp/err")"
+{ head -c 20012 "$cases/05b-complete-control.bin"; head -c 4096 /dev/zero; } >"$tmp/zerofill.bin"
+check "zero fill inside a window: exit 0" 0 "$(summary "$tmp/zerofill.bin")"
+check "... marked where it starts" 1 "$(grep -c '^TRUNCATED at byte 20012 (zero fill inside pCPU' "$tmp/out")"
 # Other cuts: inside a later CPU_CHANGE header, inside the first record, nothing at all.
 head -c 30 "$cases/05b-complete-control.bin" >"$tmp/cut30.bin"
 check "cut in a CPU_CHANGE header: exit 0" 0 "$(summary "$tmp/cut30.bin")"

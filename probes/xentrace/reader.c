@@ -299,9 +299,10 @@ static struct cpu *scan_header(struct hvb_xt_reader *rd)
 			rd->pending = fail(rd, HVB_EINVAL, off, "not a xentrace file: expected a TRC_TRACE_CPU_CHANGE record "
 			     "(header 0x%08x) first, found header 0x%08x",
 			     (unsigned)((2u << TRACE_EXTRA_SHIFT) | TRC_TRACE_CPU_CHANGE), (unsigned)hdr);
-		else
-			rd->pending = fail(rd, HVB_EINVAL, off, "expected a TRC_TRACE_CPU_CHANGE record after the previous "
-			     "window, found header 0x%08x", (unsigned)hdr);
+		else /* the end of the capture: what a crash or a full disk leaves after it is no window */
+			rd->pending = fail(rd, HVB_ETRUNC, off, "no xentrace data from here on: a TRC_TRACE_CPU_CHANGE "
+			     "record belongs after the previous window, found header 0x%08x (zeros or garbage after the "
+			     "capture)", (unsigned)hdr);
 		return NULL;
 	}
 	id = ld32(h + 4);
@@ -442,6 +443,12 @@ static int advance(struct hvb_xt_reader *rd, struct cpu *c)
 			p = c->buf + c->pos;
 		}
 		ev = TRC_HD_TO_EVENT(hdr);
+		/* Xen writes no event 0: a zero header is the zero fill a crash or a full disk leaves
+		 * (blocks allocated, never written), the end of this pCPU's records. */
+		if (hdr == 0)
+			return fail(rd, HVB_ETRUNC, c->buf_off + c->pos, "zero fill inside pCPU %u's window (at byte %llu, "
+				    "%llu bytes) where a record belongs: its records end here",
+				    (unsigned)c->id, (unsigned long long)c->win.hdr_off, (unsigned long long)c->win.declared);
 		if (ev == TRC_TRACE_CPU_CHANGE)
 			return fail(rd, HVB_EINVAL, c->buf_off + c->pos,
 				    "TRC_TRACE_CPU_CHANGE inside pCPU %u's window (at byte %llu, %llu bytes)",
