@@ -332,10 +332,11 @@ boot() { # attempt
 		> "$ser" 2>&1 < /dev/null &
 	qpid=$!
 	QPID=$qpid
-	# Milestones as they appear, and a hang watch: no console output for 900 s is a hung dom0.
-	# Longer than the lab configs' boot_timeout (300 s) with a margin: a guest stuck in its boot
-	# is hvbench's to retry (boot_attempts); a CI run once lost 1100 s to a watch of 600 s that
-	# fired as the stuck boot's own timeout was due.
+	# Milestones as they appear, and a hang watch: no console output for 480 s is a hung dom0.
+	# Every guest built prints on Xen's console (hvmloader, the 'u' dump of its memory), a cell's
+	# end too, and no cell runs 3 minutes; 480 s is longer than the lab configs' boot_timeout
+	# (300 s) with a margin, so a guest stuck in its boot is hvbench's to retry (boot_attempts).
+	# (A dom0 hang, one boot in six on 4.17 by the notes, was once waited out 15 minutes.)
 	local seen_dom0= seen_start= last=0
 	while kill -0 $qpid 2>/dev/null; do
 		sleep 2
@@ -345,8 +346,8 @@ boot() { # attempt
 			seen_start=1; phase xen-toolstack-up "$t0" "since QEMU start"; fi
 		size=$(stat -c %s "$ser")
 		if [ "$size" = "$last" ]; then idle=$((idle + 2)); else idle=0; last=$size; fi
-		if [ $idle -ge 900 ]; then
-			say "no console output for 900 s: dom0 hung"
+		if [ $idle -ge 480 ]; then
+			say "no console output for 480 s: dom0 hung"
 			kill $qpid 2>/dev/null || true
 			break
 		fi
