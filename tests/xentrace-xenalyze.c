@@ -451,7 +451,8 @@ out:
 
 int main(void)
 {
-	static const struct gnt_want blkback = { { 0, 451, 0 }, { 0, 0, 0 } }, netback = { { 287, 266, 560 }, { 3698, 3687, 1118 } };
+	static const struct gnt_want blkback = { { 0, 451, 0 }, { 0, 0, 0 } }, netback = { { 287, 266, 560 }, { 3698, 3687, 1118 } },
+				     blkback_np = { { 1525, 1525, 0 }, { 1525, 1525, 0 } };
 	static const struct ref refs[] = {
 		{ "fresh-pv-workload-all-5s", 2.1e9, 207684, 0, NULL },
 		{ "fresh-pvh-workload-all-5s", 2.1e9, 68573, 0, NULL },
@@ -468,6 +469,9 @@ int main(void)
 		 * the guest's transmits are mapped and their headers copied. */
 		{ "4.20/xen420-lab-pv-fio-blkback", 2299.996e6, 126246, 1, &blkback },
 		{ "4.20/xen420-lab-pvh-iperf3-netback", 2299.996e6, 52855, 1, &netback },
+		/* blkback with persistent grants off (feature_persistent = off, read back from
+		 * xenstore): dom0 maps and unmaps one grant per call for every request's page. */
+		{ "4.20/xen420-lab-pv-fio-blkback-nonpersistent", 2596.123e6, 199475, 1, &blkback_np },
 	};
 	const char *top = getenv("top_srcdir");
 	char dir[4096];

@@ -12,7 +12,9 @@ xentrace_test_data = tests/data/xentrace/README.md \
 	tests/data/xentrace/4.20/xen420-pv-workload-all-5s.bin tests/data/xentrace/4.20/xen420-pv-workload-all-5s.xenalyze-summary.txt \
 	tests/data/xentrace/4.20/xen420-pvh-workload-all-5s.bin tests/data/xentrace/4.20/xen420-pvh-workload-all-5s.xenalyze-summary.txt \
 	tests/data/xentrace/4.20/xen420-lab-pv-fio-blkback.bin tests/data/xentrace/4.20/xen420-lab-pv-fio-blkback.xenalyze-summary.txt \
-	tests/data/xentrace/4.20/xen420-lab-pvh-iperf3-netback.bin tests/data/xentrace/4.20/xen420-lab-pvh-iperf3-netback.xenalyze-summary.txt
+	tests/data/xentrace/4.20/xen420-lab-pvh-iperf3-netback.bin tests/data/xentrace/4.20/xen420-lab-pvh-iperf3-netback.xenalyze-summary.txt \
+	tests/data/xentrace/4.20/xen420-lab-pv-fio-blkback-nonpersistent.bin \
+	tests/data/xentrace/4.20/xen420-lab-pv-fio-blkback-nonpersistent.xenalyze-summary.txt
 xentrace_case_data = tests/data/cases/xentrace/01-xen419-svm-exit64.bin tests/data/cases/xentrace/01b-xen417-vmexit64-control.bin \
 	tests/data/cases/xentrace/03-tsc-skew-2pcpu.bin tests/data/cases/xentrace/04-384-pcpus.bin \
 	tests/data/cases/xentrace/05-xentrace-killed-truncated.bin tests/data/cases/xentrace/05b-complete-control.bin \
