@@ -15,6 +15,7 @@ LAB_TIMEOUT = 2100
 check-lab: hvbench
 	$(MAKE) $(AM_MAKEFLAGS) check-lab-4.17
 	$(MAKE) $(AM_MAKEFLAGS) check-lab-4.20
+	$(MAKE) $(AM_MAKEFLAGS) check-lab-turns
 check-lab-4.17: hvbench
 	HVBENCH_LABDIR='$(abs_srcdir)/hv/lab' $(SHELL) '$(srcdir)/hv/lab/check-lab.sh' '$(abs_builddir)/hvbench' \
 		'$(abs_srcdir)/configs/lab-smoke-short.ini' '$(abs_builddir)/lab-check' --timeout $(LAB_TIMEOUT)

@@ -29,7 +29,7 @@ else
 	echo "$inputs" > "$WORK/xen-build.inputs"
 fi
 # 2. hvbench for the Debian 13 dom0, then the lab with the built hypervisor
-sh "$SRC/hv/lab/build-in-chroot.sh" trixie "$SRC" "$WORK/dom0-build" || exit 1
+bash "$SRC/hv/lab/build-in-chroot.sh" trixie "$SRC" "$WORK/dom0-build" || exit 1
 HVBENCH_LABDIR=$SRC/hv/lab "$HVB" lab --xen 4.20 --xen-image "$IMAGE" --dom0-hvbench "$WORK/dom0-build/hvbench" \
 	--experiment "$SRC/configs/lab-hooks.ini" --workdir "$WORK/lab" --no-guest-proof
 rc=$?
