@@ -14,16 +14,19 @@ xentrace_test_data = tests/data/xentrace/README.md \
 	tests/data/xentrace/4.20/xen420-lab-pv-fio-blkback.bin tests/data/xentrace/4.20/xen420-lab-pv-fio-blkback.xenalyze-summary.txt \
 	tests/data/xentrace/4.20/xen420-lab-pvh-iperf3-netback.bin tests/data/xentrace/4.20/xen420-lab-pvh-iperf3-netback.xenalyze-summary.txt \
 	tests/data/xentrace/4.20/xen420-lab-pv-fio-blkback-nonpersistent.bin \
-	tests/data/xentrace/4.20/xen420-lab-pv-fio-blkback-nonpersistent.xenalyze-summary.txt
+	tests/data/xentrace/4.20/xen420-lab-pv-fio-blkback-nonpersistent.xenalyze-summary.txt \
+	tests/data/xentrace/hooks/README.md \
+	tests/data/xentrace/hooks/hooks420-lab-pv-iperf3-netback.bin tests/data/xentrace/hooks/hooks420-lab-pv-iperf3-netback.bin.meta.json \
+	tests/data/xentrace/hooks/hooks420-lab-hvm-iperf3-netback.bin tests/data/xentrace/hooks/hooks420-lab-hvm-iperf3-netback.bin.meta.json
 xentrace_case_data = tests/data/cases/xentrace/01-xen419-svm-exit64.bin tests/data/cases/xentrace/01b-xen417-vmexit64-control.bin \
 	tests/data/cases/xentrace/03-tsc-skew-2pcpu.bin tests/data/cases/xentrace/04-384-pcpus.bin \
 	tests/data/cases/xentrace/05-xentrace-killed-truncated.bin tests/data/cases/xentrace/05b-complete-control.bin \
 	tests/data/cases/xentrace/06-lost-records-same-vcpu.bin \
 	tests/data/xentrace/tsc/high-cpu0.bin tests/data/xentrace/tsc/high-cpu1.bin tests/data/xentrace/tsc/near-wrap.bin
-EXTRA_DIST += $(xentrace_test_data) $(xentrace_case_data) probes/xentrace/README tests/xentrace-cli.sh tests/xentrace-cases.sh tests/xentrace-lib.sh tests/fuzz/xentrace-fuzz.c \
+EXTRA_DIST += $(xentrace_test_data) $(xentrace_case_data) probes/xentrace/README tests/xentrace-cli.sh tests/xentrace-cases.sh tests/xentrace-hooks.sh tests/xentrace-lib.sh tests/fuzz/xentrace-fuzz.c \
 	tests/bench/xentrace-bench.sh tests/bench/README
 check_PROGRAMS += tests/xentrace-xenalyze tests/xentrace-errors tests/xentrace-hcargs tests/xentrace-meta
-TESTS += tests/xentrace-xenalyze tests/xentrace-errors tests/xentrace-hcargs tests/xentrace-meta tests/xentrace-cli.sh tests/xentrace-cases.sh
+TESTS += tests/xentrace-xenalyze tests/xentrace-errors tests/xentrace-hcargs tests/xentrace-meta tests/xentrace-cli.sh tests/xentrace-cases.sh tests/xentrace-hooks.sh
 tests_xentrace_xenalyze_LDADD = $(HVB_LIBS)
 tests_xentrace_errors_LDADD = $(HVB_LIBS)
 tests_xentrace_hcargs_LDADD = $(HVB_LIBS)

@@ -54,8 +54,9 @@ awk -v c="$copies" -v p="$packets" 'BEGIN { exit !(p > 0 && c / p >= 1 && c / p 
 	bad "grant copies per packet $copies / $packets is not between 1 and 20"
 gnt=$(q "SELECT count(*) FROM metrics WHERE name LIKE 'xenlockprof.gnttab_%'")
 [ "$gnt" -gt 0 ] || bad "the lock profile names no grant table lock (xenlockprof.gnttab_*)"
-trc=$(sumof iperf3 'xen.grant_copy%')
+trc=$(sumof iperf3 'xen.%.grant.copy')
 echo "grant copy trace records' operations in the iperf3 cells: $trc"
+awk -v c="$trc" 'BEGIN { exit !(c > 0) }' || bad "no grant copy trace record (hooks 0001) decoded in the iperf3 cells"
 # Shadow paging, which the fragment turns on: an hvm-shadow cell ran, its paging read back.
 sh=$(q "SELECT count(*) FROM cells WHERE mode = 'hvm-shadow' AND status = 'done'")
 echo "hvm-shadow cells done (hap = off, shadow paging read back from the domain): $sh"
