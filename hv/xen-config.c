@@ -259,6 +259,10 @@ int hvb_xen_config_build(const struct hvb_xen_build *b, libxl_domain_config *cfg
 	if (b->shadow && type != LIBXL_DOMAIN_TYPE_PV)
 		libxl_defbool_set(&cfg->c_info.hap, false);
 	cfg->c_info.name = strdup(b->spec->name);
+	/* Each domain its own handle, as xl gives (libxl_uuid_generate in xl's parse_config):
+	 * libxl keeps a domain's /vm/UUID in xenstore by it, so guests alive together with
+	 * the null UUID would share one, and destroying one would remove the other's. */
+	libxl_uuid_generate(&cfg->c_info.uuid);
 	/* Who owns the guest: `hvbench cleanup` destroys guests whose owner is gone. */
 	if (b->owner && (cfg->c_info.xsdata = calloc(3, sizeof(char *)))) {
 		cfg->c_info.xsdata[0] = strdup("hvbench-owner");

@@ -303,9 +303,14 @@ static char *config_json(const struct config_case *c, const struct hvb_topo *t)
 		fprintf(stderr, "%s: %s\n", c->name, why);
 		return NULL;
 	}
-	if (hvb_xen_config_build(&b, &cfg, why, sizeof(why)) == 0)
+	if (hvb_xen_config_build(&b, &cfg, why, sizeof(why)) == 0) {
+		/* A fresh UUID each build (never the null one); the rest is compared whole. */
+		static libxl_uuid last;
+		CHECK(!libxl_uuid_is_nil(&cfg.c_info.uuid) && libxl_uuid_compare(&cfg.c_info.uuid, &last));
+		libxl_uuid_copy(NULL, &last, &cfg.c_info.uuid);
+		libxl_uuid_clear(&cfg.c_info.uuid);
 		json = libxl_domain_config_to_json(NULL, &cfg); /* the context only serves to log errors */
-	else
+	} else
 		fprintf(stderr, "%s: %s\n", c->name, why);
 	libxl_domain_config_dispose(&cfg);
 	return json;

@@ -44,17 +44,26 @@ D0=$(sed -n 's/^lab: prepared (--prepare-only): dom0 image \(.*\), guest image i
 [ -f "$D0/done" ] || { echo "prepare.sh: lab.sh named no dom0 image" >&2; exit 1; }
 GUEST=$OUT/lab-work/share/guest
 
-# Xen and dom0's kernel from the packages the lab fetched (the newest of each).
-newest() { ls -t "$CACHE"/lab/debs/$1 2> /dev/null | head -1; }
-XDEB=$(newest 'xen-hypervisor-4.17-amd64_*.deb')
-KDEB=$(newest 'linux-image-[0-9]*-amd64_*.deb')
-[ -n "$XDEB" ] && [ -n "$KDEB" ] || { echo "prepare.sh: no Xen or kernel package in $CACHE/lab/debs" >&2; exit 1; }
+# Xen and dom0's kernel: the very packages the lab used for this dom0 image (its modules
+# are in the image's initramfs; another kernel would not load them).
+set -- $(sed -n 's/^lab: prepared (--prepare-only): packages \(.*\) \(.*\)$/\1 \2/p' "$OUT/lab-prepare.log")
+XDEB=${1:-} KDEB=${2:-}
+[ -f "$XDEB" ] && [ -f "$KDEB" ] || { echo "prepare.sh: lab.sh named no Xen or kernel package" >&2; exit 1; }
 X=$(mktemp -d)
 trap 'rm -rf "$X"' EXIT
 dpkg -x "$XDEB" "$X/xen"
-dpkg -x "$KDEB" "$X/kernel"
 cp "$X/xen/boot/xen-4.17-amd64.gz" "$OUT/xen-4.17-amd64.gz"
-cp "$X"/kernel/boot/vmlinuz-* "$OUT/vmlinuz"
+# The kernel tree stays: the worker's libguestfs may use it for its appliance (LAVA writes the
+# overlays into dom0's ext4 image with libguestfs, whose supermin needs a kernel and a
+# modules.dep; a CI machine's /boot has none): SUPERMIN_KERNEL and SUPERMIN_MODULES in
+# appliance.env, for the worker's environment (env.yaml).
+rm -rf "$OUT/appliance-kernel"
+dpkg -x "$KDEB" "$OUT/appliance-kernel"
+KV=$(basename "$(ls -d "$OUT"/appliance-kernel/lib/modules/*)")
+depmod -b "$OUT/appliance-kernel" "$KV"
+cp "$OUT/appliance-kernel/boot/vmlinuz-$KV" "$OUT/vmlinuz"
+printf 'SUPERMIN_KERNEL=%s\nSUPERMIN_MODULES=%s\n' "$OUT/appliance-kernel/boot/vmlinuz-$KV" \
+	"$OUT/appliance-kernel/lib/modules/$KV" > "$OUT/appliance.env"
 cp "$D0/initrd.gz" "$OUT/initrd.gz"
 gzip -1 -c "$D0/dom0.img" > "$OUT/dom0.img.gz"
 

@@ -277,6 +277,7 @@ printf "PROOF=%s\nPROOF_MODES=\"%s\"\nPROOF_BLKBACK=%s\n" "$PROOF" \
 	"${HVBENCH_LAB_PROOF_MODES:-pv pvh hvm}" "${HVBENCH_LAB_PROOF_BLKBACK:-0}" > "$SHARE/lab.env"
 
 if [ "$PREPARE_ONLY" = 1 ]; then
+	say "prepared (--prepare-only): packages $XDEB $KDEB"
 	say "prepared (--prepare-only): dom0 image $D0, guest image in $SHARE/guest"
 	phase total "$T_ALL"
 	exit 0
