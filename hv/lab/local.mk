@@ -40,6 +40,6 @@ check-lab-4.20: hvbench
 # dom0: a native run and one PV cell), its store fetched from the job's log and merged.
 # Needs root and .ci/setup --with-lava; reuses check-lab-4.17's cached dom0 image. ~8 minutes.
 check-lava: hvbench
-	HVBENCH_LAVA_DIR='$(abs_srcdir)/configs/lava' bash '$(srcdir)/hv/lab/check-lava.sh' '$(abs_builddir)/hvbench' \
-		'$(abs_builddir)/lava-check' --timeout 1800
+	bash '$(srcdir)/hv/lab/check-lava.sh' '$(abs_builddir)/hvbench' '$(abs_builddir)/lava-check' --timeout 1800 \
+		--lava-dir '$(abs_srcdir)/configs/lava'
 .PHONY: check-lava check-lab check-lab-4.17 check-lab-4.20 check-lab-turns check-lab-full
