@@ -311,13 +311,8 @@ static void xen_fact(json_t *host, const char *key, char *buf, size_t len)
 	buf[0] = 0;
 	if (!x)
 		return;
-	if (!strcmp(key, "hooks")) { /* which hooks were present, as "110" */
-		const char *k;
-		size_t n = 0;
-		json_object_foreach(json_object_get(x, "hooks"), k, v)
-			if (n + 1 < len)
-				buf[n++] = json_is_true(json_object_get(v, "present")) ? '1' : '0';
-		buf[n] = 0;
+	if (!strcmp(key, "hooks")) { /* the present hooks by name: "CONFIG_TRACEBUFFER" against three */
+		hvb_xen_hooks_line(x, buf, len);
 		return;
 	}
 	if ((v = json_object_get(x, key)) && json_is_string(v))

@@ -36,7 +36,8 @@ const struct hvb_option hvb_experiment_options[] = {
 		  "machine's speed reaches every cell alike and no cell always goes first. Every cell's guests are "
 		  "started first and live together, paused (Xen: libxl's pause; native agents: SIGSTOP) but for "
 		  "the turn of their cell; the plan fails when the Xen guests do not fit in the host's free memory, "
-		  "naming each section's share, and --dry-run shows each round's order and the memory check. The "
+		  "naming each section's share, or when one turn's native agents cannot map their workload's "
+		  "buffers (the sizes its help says each agent maps) together in MemAvailable, and --dry-run shows each round's order and the memory check. The "
 		  "run stores turns.json (the seed, each round's order) and, with each sample, turns.round, "
 		  "turns.guests (guests alive) and turns.paused (other guests paused), read back from the "
 		  "hypervisor or the kernel" },

@@ -89,6 +89,12 @@ char *hvb_fingerprint_facts(const char *facts, int k, int n)
 		json_object_set(fp, "xen_cmdline", json_object_get(xen, "commandline"));
 		json_object_set(fp, "xen_mitigations", json_object_get(xen, "mitigations"));
 	}
+	/* A hypervisor built with hvbench's hooks is not Debian's of the same version; a
+	 * dom0 whose hypervisor could not be asked says why ("unknown: ..."). */
+	char hooks[320];
+	hvb_xen_hooks_line(xen, hooks, sizeof(hooks));
+	if (hooks[0])
+		json_object_set_new(fp, "xen_hooks", json_string(hooks));
 	if (e)
 		json_object_set(fp, "job", json_object_get(e, "job_id"));
 	if (k > 0)

@@ -19,7 +19,7 @@ const char *hvb_cli_type_name(const struct hvb_option *o)
  * probe's (one value each), -1 for [experiment] (only its axes expand). */
 static void print_options(const struct hvb_option *t, int axes)
 {
-	char expect[512];
+	char expect[512], mapped[256];
 
 	if (!t || !t->name) {
 		printf("  (no options)\n");
@@ -27,11 +27,12 @@ static void print_options(const struct hvb_option *t, int axes)
 	}
 	for (; t->name; t++) {
 		hvb_option_expect(t, expect, sizeof(expect));
-		printf("  %-16s %-7s default %-10s %s\n  %-16s         %s%s\n", t->name, hvb_cli_type_name(t),
+		hvb_option_mapped_note(t, mapped, sizeof(mapped));
+		printf("  %-16s %-7s default %-10s %s\n  %-16s         %s%s%s\n", t->name, hvb_cli_type_name(t),
 		       t->def ? (*t->def ? t->def : "\"\"") : "(required)", t->help, "", expect,
 		       t->flags & HVB_OPT_LIST                            ? "; a comma list stays one value"
 		       : axes > 0 || (axes < 0 && hvb_experiment_axis(t->name)) ? "; a comma list expands into the matrix"
-										: "; one value");
+										: "; one value", mapped);
 	}
 }
 

@@ -191,7 +191,7 @@ static void page_command(const struct hvb_command *c)
 
 static void options(const struct hvb_option *t, int axes)
 {
-	char expect[512], def[256];
+	char expect[512], def[256], mapped[256];
 
 	if (!t || !t->name) {
 		printf(".PP\nNo options.\n");
@@ -208,9 +208,12 @@ static void options(const struct hvb_option *t, int axes)
 		roff_line(t->help);
 		printf(".br\nExpected: ");
 		roff(expect);
-		roff_line(t->flags & HVB_OPT_LIST ? "; a comma list stays one value."
-			  : axes > 0 || (axes < 0 && hvb_experiment_axis(t->name)) ? "; a comma list expands into the matrix."
-										   : "; one value.");
+		hvb_option_mapped_note(t, mapped, sizeof(mapped));
+		roff(t->flags & HVB_OPT_LIST ? "; a comma list stays one value"
+		     : axes > 0 || (axes < 0 && hvb_experiment_axis(t->name)) ? "; a comma list expands into the matrix"
+									      : "; one value");
+		roff(mapped);
+		roff_line(".");
 	}
 }
 

@@ -147,8 +147,7 @@ static void boost(char *buf, size_t len)
 		snprintf(buf, len, "unknown (no cpufreq boost control)");
 }
 
-/* The value of a "Key:   N kB" line of /proc/meminfo, in bytes; 0 when absent. */
-static long long meminfo_bytes(const char *key)
+long long hvb_meminfo_bytes(const char *key)
 {
 	FILE *f = fopen("/proc/meminfo", "r");
 	char line[256];
@@ -182,7 +181,7 @@ static void environment(json_t *o)
 	json_object_set_new(o, "boost", json_string(buf));
 	cpuinfo_field("microcode", buf, sizeof(buf));
 	json_object_set_new(o, "microcode", json_string(buf[0] ? buf : "unknown"));
-	json_object_set_new(o, "mem_total_bytes", json_integer(meminfo_bytes("MemTotal")));
+	json_object_set_new(o, "mem_total_bytes", json_integer(hvb_meminfo_bytes("MemTotal")));
 	read_line("/proc/loadavg", buf, sizeof(buf));
 	if (sscanf(buf, "%lf %lf %lf", &l1, &l5, &l15) == 3)
 		snprintf(buf, sizeof(buf), "%.2f %.2f %.2f", l1, l5, l15);

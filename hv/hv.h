@@ -219,7 +219,8 @@ struct hvb_backend_ops {
 	 * domain info) or the kernel (/proc/PID/stat state T): 1, 0, or -1 unknown. */
 	int (*paused)(struct hvb_guest *g);
 	/* Optional: what the host has for guests (Xen: physinfo's total and free
-	 * pages, dom0's current memory); 0, or a negative code with why. */
+	 * pages, dom0's current memory; native: MemTotal and MemAvailable); 0, or a
+	 * negative code with why. */
 	int (*memory)(struct hvb_host_memory *m, char *why, size_t len);
 	/* Optional: bytes of the host's free memory one guest of the mode takes
 	 * (its memory and the hypervisor's own for it), with its antagonists' when
@@ -333,6 +334,8 @@ struct json_t *hvb_xen_mitigations_json(void);
 char *hvb_cpu_vulnerabilities_json(void);
 /* "bare metal", "virtual machine", "dom0 (PV)": what native results ran on. */
 const char *hvb_native_host_kind(void);
+/* The value of a "Key:   N kB" line of /proc/meminfo ("MemAvailable"), in bytes; 0 when absent. */
+long long hvb_meminfo_bytes(const char *key);
 /* Facts about this host stored with every run (JSON text, caller frees). */
 char *hvb_host_facts_json(const struct hvb_topo *t);
 

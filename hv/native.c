@@ -262,6 +262,22 @@ static void native_antagonists_stop(struct hvb_guest *g, struct hvb_antagonists 
 	hvb_antagonists_stop(a, note, len);
 }
 
+/* MemAvailable, the kernel's estimate of what new allocations get without
+ * swapping: MemFree alone misses the page cache it would drop, MemTotal
+ * counts what the kernel and other processes hold. */
+static int native_memory(struct hvb_host_memory *m, char *why, size_t len)
+{
+	memset(m, 0, sizeof(*m));
+	m->total = (uint64_t)hvb_meminfo_bytes("MemTotal");
+	m->free = (uint64_t)hvb_meminfo_bytes("MemAvailable");
+	if (!m->total || !m->free) {
+		snprintf(why, len, "native: /proc/meminfo has no MemTotal or MemAvailable (a kernel older than 3.14?)");
+		return HVB_EIO;
+	}
+	snprintf(m->source, sizeof(m->source), "/proc/meminfo MemAvailable");
+	return 0;
+}
+
 const struct hvb_backend_ops hvb_backend_native = {
 	.name = "native",
 	.summary = "the agent as a child process on this host (bare metal, a VM, or dom0 on a Xen host)",
@@ -280,5 +296,6 @@ const struct hvb_backend_ops hvb_backend_native = {
 	.antagonists_stop = native_antagonists_stop,
 	.pause = native_pause,
 	.paused = native_paused,
+	.memory = native_memory,
 	.side_by_side = 1,
 };

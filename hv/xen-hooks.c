@@ -16,9 +16,9 @@ static const struct {
 	const char *name, *kconfig, *probes;
 } hooks[HVB_HV_NHOOKS] = {
 	{ "trace buffers", "CONFIG_TRACEBUFFER", "xentrace" },
-	/* NULL: no probe of hvbench reads the hook yet (a name here must be a probe's) */
-	{ "perf counters", "CONFIG_PERF_COUNTERS", NULL },
-	{ "lock profiling", "CONFIG_DEBUG_LOCK_PROFILE", NULL },
+	/* a name here must be a probe's (NULL: none reads the hook) */
+	{ "perf counters", "CONFIG_PERF_COUNTERS", "xenperf" },
+	{ "lock profiling", "CONFIG_DEBUG_LOCK_PROFILE", "xenlockprof" },
 };
 
 static void fill_names(struct hvb_hv_hooks *h)

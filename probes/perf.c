@@ -28,9 +28,9 @@ static const struct hvb_option perf_options[] = {
 	  .help = "events as perf or libpfm4 name them: cycles, instructions, LLC-load-misses, dTLB-load-misses, "
 		  "node-load-misses, task-clock, page-faults, context-switches, or a PMU event such as "
 		  "INST_RETIRED:ANY_P" },
-	{ .name = "group", .type = HVB_OPT_BOOL, .def = "yes",
+	{ .name = "group", .type = HVB_OPT_BOOL, .def = "on",
 	  .help = "read the events as one group (falls back to one fd per event when the kernel refuses)" },
-	{ .name = "inherit", .type = HVB_OPT_BOOL, .def = "yes",
+	{ .name = "inherit", .type = HVB_OPT_BOOL, .def = "on",
 	  .help = "count the target's threads and children created after the probe opens" },
 	{ 0 },
 };

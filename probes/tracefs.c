@@ -32,7 +32,7 @@ static const struct hvb_option tracefs_options[] = {
 	  .help = "SYSTEM:EVENT tracepoints; aggregated: lock:contention_begin/end, sched:sched_switch/sched_wakeup, "
 		  "block:block_rq_issue/complete, net:net_dev_xmit, net:netif_receive_skb, napi:napi_poll; "
 		  "any other event is counted" },
-	{ .name = "follow", .type = HVB_OPT_BOOL, .def = "yes",
+	{ .name = "follow", .type = HVB_OPT_BOOL, .def = "on",
 	  .help = "limit lock and sched events to the target's process tree (no: the whole system)" },
 	{ .name = "buffer_kb", .type = HVB_OPT_INT, .def = "4096", .min = 64, .max = 1048576,
 	  .help = "ring buffer per CPU, KiB" },

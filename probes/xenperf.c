@@ -10,7 +10,7 @@
 #include "probes/probes-internal.h"
 
 static const struct hvb_option xenperf_options[] = {
-	{ .name = "elements", .type = HVB_OPT_BOOL, .def = "yes",
+	{ .name = "elements", .type = HVB_OPT_BOOL, .def = "on",
 	  .help = "also the elements of Xen's array counters one by one (xenperf.hypercalls.N, .vmexits.N, ...)" },
 	{ 0 },
 };

@@ -60,6 +60,11 @@ static const struct hvb_metric_doc xt_metrics[] = {
 	  "a vCPU blocked in SCHEDOP_poll until woken (runnable): the lock's wait, its kick included (p50, p95)" },
 	{ "xen.%s.spinlock.poll_wakeups", "wakeups", HVB_INFO, "wake-ups of vCPUs blocked in SCHEDOP_poll" },
 	{ "xen.%s.lost_records", "records", HVB_LOWER, "records xentrace lost (a capture with losses undercounts)" },
+	{ "xen.%s.tsc_skew_cycles", "cycles", HVB_INFO, "the largest TSC skew between pCPUs the trace shows (corrected)" },
+	{ "xen.%s.runstate_skew_uncertain", "s", HVB_INFO,
+	  "of the runstate times, those measured between pCPUs whose TSCs were corrected for skew: bounds, not values" },
+	{ "xen.%s.wake_latency_skew_uncertain", "wakeups", HVB_INFO,
+	  "wake-up latencies (of wake_latency.p50/p95) measured between skew-corrected pCPUs: bounds, not values" },
 	{ 0 },
 };
 

@@ -175,6 +175,19 @@ void hvb_format_size(uint64_t b, char *buf, size_t len)
 	snprintf(buf, len, "%llu%s", (unsigned long long)b, sfx[i]);
 }
 
+void hvb_option_mapped_note(const struct hvb_option *o, char *buf, size_t len)
+{
+	char n[32] = "";
+
+	if (o->mapped > 1)
+		snprintf(n, sizeof(n), " %u times", o->mapped);
+	if (o->mapped)
+		snprintf(buf, len, "; each agent maps it%s%s for a sample: the native plan of order = interleaved "
+			 "checks that one turn's agents fit in MemAvailable", n, o->flags & HVB_OPT_LIST ? " (the largest)" : "");
+	else
+		buf[0] = 0;
+}
+
 void hvb_option_expect(const struct hvb_option *o, char *buf, size_t len)
 {
 	size_t off = 0;
@@ -270,7 +283,15 @@ int hvb_option_check(const struct hvb_option *o, const char *value, char *err, s
 		break;
 	}
 	case HVB_OPT_BOOL:
-		bad = hvb_parse_bool(value, &b) < 0;
+		/* one spelling per value, as the help says: yes or true would be accepted
+		 * silently and make a cell key of their own */
+		if (strcmp(value, "on") && strcmp(value, "off")) {
+			int synonym = hvb_parse_bool(value, &b) == 0;
+			hvb_option_expect(o, expect, sizeof(expect));
+			snprintf(err, len, "'%s' is not valid for %s: expected %s%s%s%s", value, o->name, expect,
+				 synonym ? " (did you mean '" : "", synonym ? (b ? "on" : "off") : "", synonym ? "'?)" : "");
+			return HVB_EINVAL;
+		}
 		break;
 	case HVB_OPT_ENUM:
 		bad = 1;

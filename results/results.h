@@ -68,7 +68,8 @@ enum hvb_opt_type {
 	HVB_OPT_SIZE,     /* bytes, with K M G T suffixes (binary) */
 	HVB_OPT_TIME,     /* seconds, with ns us ms s m suffixes; stored as seconds */
 	HVB_OPT_FLOAT,
-	HVB_OPT_BOOL,     /* on/off, yes/no, true/false, 1/0 */
+	HVB_OPT_BOOL,     /* on or off, one spelling each (a cell's key holds the text: "yes" would be
+			   * another cell); hvb_parse_bool also reads yes/no, true/false, 1/0 */
 	HVB_OPT_ENUM,     /* one of choices[] */
 	HVB_OPT_STRING,
 };
@@ -86,6 +87,11 @@ struct hvb_option {
 	const char *const *choices; /* ENUM: NULL-terminated */
 	double min, max;            /* INT, SIZE, TIME, FLOAT when max > min */
 	unsigned flags;
+	/* SIZE: how many buffers of this size an agent maps at once for a sample (0:
+	 * none; a LIST's largest, its sizes measured one at a time; "auto" not
+	 * counted: sized from the LLC). What the native plan checks against
+	 * the host's memory (hvb_params_mapped). */
+	unsigned mapped;
 };
 
 const struct hvb_option *hvb_option_find(const struct hvb_option *table, const char *name);
@@ -103,6 +109,8 @@ const char *hvb_did_you_mean(const char *word, const char *const *names, size_t 
 const char *hvb_option_suggest(const struct hvb_option *table, const char *name);
 /* "one of a, b, c" or "an integer in [1, 64]" */
 void hvb_option_expect(const struct hvb_option *o, char *buf, size_t len);
+/* For help and man: what o.mapped means for o ("; each agent maps it ..."), "" when 0. */
+void hvb_option_mapped_note(const struct hvb_option *o, char *buf, size_t len);
 /* The one syntax of numbers (results/option.c): decimal, no leading zeros, no
  * exponent; sizes (K M G T, optional i and B) and times (ns us ms s m min h)
  * may have a fraction, rounded half up to a byte or a nanosecond. 0 or HVB_EINVAL. */
@@ -238,6 +246,14 @@ int hvb_uuid_new(char *buf, size_t len);
  * host_json's "host_class_named" (HVBENCH_HOST_CLASS at run time) is the class
  * instead, and basis says so. */
 int hvb_host_class(const char *host_json, char *cls, size_t len, char *basis, size_t blen);
+/* The hypervisor's hooks a run's host facts hold (host_json "xen"."hooks", from
+ * hvb_hv_hooks_read in a dom0), in one line for comparing and showing: the
+ * Kconfig names of those present, space-separated ("CONFIG_TRACEBUFFER
+ * CONFIG_PERF_COUNTERS"), "none" when none is, "unknown: WHY" when the
+ * hypervisor could not be asked; "" when the facts hold no hooks (not a Xen
+ * dom0, or an hvbench that did not record them). xen may be NULL. */
+struct json_t;
+void hvb_xen_hooks_line(const struct json_t *xen, char *buf, size_t len);
 /* A host class name given by a person: 1 to 23 letters, digits, '.', '_', '-',
  * a letter or digit first; HVB_EINVAL with why otherwise. */
 int hvb_host_class_name_check(const char *name, char *why, size_t len);

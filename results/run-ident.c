@@ -103,3 +103,23 @@ int hvb_host_class(const char *host_json, char *cls, size_t len, char *basis, si
 	json_decref(h);
 	return 0;
 }
+
+void hvb_xen_hooks_line(const json_t *xen, char *buf, size_t len)
+{
+	json_t *hooks = json_object_get(xen, "hooks"), *v;
+	const char *k, *why = json_string_value(json_object_get(xen, "unavailable"));
+	size_t off = 0;
+
+	buf[0] = 0;
+	if (!json_is_object(hooks))
+		return;
+	if (why) {
+		snprintf(buf, len, "unknown: %s", why);
+		return;
+	}
+	json_object_foreach(hooks, k, v)
+		if (json_is_true(json_object_get(v, "present")) && off < len)
+			off += (size_t)snprintf(buf + off, len - off, "%s%s", off ? " " : "", k);
+	if (!off)
+		snprintf(buf, len, "none");
+}

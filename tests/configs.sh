@@ -78,6 +78,9 @@ bad-wl-forkexec-busy-negative.ini|2|8|'-1' is not valid for busy: expected an in
 bad-wl-futexhash-key.ini|2|8|unknown key 'futex' \(did you mean 'futexes'\?\); valid keys: threads, futexes, shared
 bad-wl-mmaplock-region-small.ini|2|9|'4K' is not valid for region: expected a size such as .*, from 64K to 16G
 bad-wl-tlbshoot-pages-zero.ini|2|8|'0' is not valid for pages: expected an integer in \[1, 262144\]
+bad-bool-yes.ini|2|6|\[experiment\] 'yes' is not valid for hap: expected on or off \(did you mean 'on'\?\)$
+bad-bool-auto-true.ini|2|6|'true' is not valid for feature_persistent: expected on or off, or auto \(did you mean 'on'\?\)$
+bad-wl-bool-zero.ini|2|7|\[memlat\] '0' is not valid for hugepages: expected on or off \(did you mean 'off'\?\)$
 EOF
 
 # Outcome of one file: exit code, and the line and reason named on stderr (or

@@ -28,7 +28,7 @@ probe_run_or_skip perf events=page-faults,task-clock -- sh -c "\"$PT\" touch 64"
 rel "$(m perf.page-faults)" ">=" 16384 "faults of a grandchild touching 64 MiB are counted"
 
 # One fd per event instead of a group read: the same figures.
-probe_run_or_skip perf events=page-faults,context-switches group=no -- "$PT" touch 32
+probe_run_or_skip perf events=page-faults,context-switches group=off -- "$PT" touch 32
 rel "$(m perf.page-faults)" ">=" 8192 "per-event fds count 32 MiB of faults"
 
 # An event libpfm4 does not know is named, with libpfm4's reason.

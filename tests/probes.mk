@@ -11,7 +11,7 @@ TESTS += $(PROBE_TESTS)
 check_PROGRAMS += tests/unit-xenhooks
 tests_unit_xenhooks_LDADD = $(HVB_LIBS)
 TESTS += tests/unit-xenhooks tests/probe-xenhooks.sh
-EXTRA_DIST += tests/probe-xenhooks.sh
+EXTRA_DIST += tests/probe-xenhooks.sh tests/data/hosts/xen420-hooks-dom0.json tests/data/hosts/xen420-debian-dom0.json
 # What xenperf, xenlockprof and xenstat share (probes/snapshot.c), on a fake source
 check_PROGRAMS += tests/unit-snapshot
 tests_unit_snapshot_LDADD = $(HVB_LIBS)

@@ -223,7 +223,10 @@ static void values(void)
 	expect_error("[experiment]\nvcpus = 2, 2\n[memlat]\n", "t.ini:2:", "vcpus: '2' is given twice");
 	expect_error("[experiment]\nbackends = xen:pv\nmemory = 1G, 1024M\n[memlat]\n", "t.ini:3:",
 		     "'1024M' is given twice (first as '1G')");
-	expect_error("[experiment]\npv_drivers = on, yes\nbackends = xen:hvm\n[memlat]\n", "t.ini:2:", "given twice");
+	expect_error("[experiment]\npv_drivers = on, on\nbackends = xen:hvm\n[memlat]\n", "t.ini:2:", "given twice");
+	/* yes is not a second spelling of on: one spelling, one cell key */
+	expect_error("[experiment]\npv_drivers = on, yes\nbackends = xen:hvm\n[memlat]\n", "t.ini:2:",
+		     "'yes' is not valid for pv_drivers: expected on or off (did you mean 'on'?)");
 	expect_error("[experiment]\nprobes = steal, steal\n[memlat]\n", "t.ini:2:", "probes: 'steal' is given twice");
 	expect_error("[experiment]\n[memlat]\nsizes = 16K, 16KiB\n", "t.ini:3:", "'16KiB' is given twice");
 	expect_error("[experiment]\n[syscall]\nsmall = 64, 64B\n", "t.ini:3:", "given twice");

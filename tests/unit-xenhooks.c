@@ -3,10 +3,14 @@
  * two readings given as data, in the layout Xen's sysctls return them
  * (xen_sysctl_perfc_desc/_val, xen_sysctl_lockprof_data). The readings are
  * constructed here, not captured: a machine with Xen and these hooks built in
- * is the lab's (make check-hooks). */
+ * is the lab's (make check-hooks). Then the hooks in a run's fingerprint, from
+ * the xen facts two dom0s recorded (tests/data/hosts), and off Xen. */
 #include "config.h"
 #include <math.h>
 #include <stdlib.h>
+#include <jansson.h>
+#include "bench/bench.h"
+#include "hv/hv.h"
 #include "probes/probes.h"
 #include "tests/check.h"
 
@@ -153,9 +157,74 @@ static void test_lockprof(void)
 	hvb_metrics_free(&ms);
 }
 
+/* The fingerprint of host facts holding XEN_FILE's xen facts (NULL: this host's own). */
+static json_t *fingerprint_of(const char *xen_file)
+{
+	char path[4096], *facts, *fp;
+	json_t *f, *out;
+
+	if (xen_file) {
+		json_error_t e;
+		snprintf(path, sizeof(path), "%s/tests/data/hosts/%s", getenv("top_srcdir") ? getenv("top_srcdir") : ".",
+			 xen_file);
+		json_t *x = json_load_file(path, 0, &e);
+		if (!x) {
+			fprintf(stderr, "%s:%d: %s\n", path, e.line, e.text);
+			return NULL;
+		}
+		f = json_pack("{s:s, s:o}", "host_kind", "dom0 (PV)", "xen", x);
+		facts = json_dumps(f, JSON_COMPACT);
+		json_decref(f);
+	} else
+		facts = hvb_host_facts_json(NULL);
+	fp = facts ? hvb_fingerprint_facts(facts, 0, 0) : NULL;
+	out = fp ? json_loads(fp, 0, NULL) : NULL;
+	free(facts);
+	free(fp);
+	return out;
+}
+
+static void test_fingerprint(void)
+{
+	json_t *hooked = fingerprint_of("xen420-hooks-dom0.json"), *debian = fingerprint_of("xen420-debian-dom0.json");
+	json_t *here = fingerprint_of(NULL);
+	const char *h = json_string_value(json_object_get(json_object_get(hooked, "fingerprint"), "xen_hooks"));
+	const char *d = json_string_value(json_object_get(json_object_get(debian, "fingerprint"), "xen_hooks"));
+
+	CHECK(h && !strcmp(h, "CONFIG_TRACEBUFFER CONFIG_PERF_COUNTERS CONFIG_DEBUG_LOCK_PROFILE"));
+	CHECK(d && !strcmp(d, "CONFIG_TRACEBUFFER"));
+	CHECK(here != NULL);
+	/* Off a Xen dom0 no hypervisor fact is recorded, the hooks no more than its version. */
+	if (strncmp(hvb_native_host_kind(), "dom0", 4)) {
+		CHECK(!json_object_get(here, "xen"));
+		CHECK(!json_object_get(json_object_get(here, "fingerprint"), "xen_hooks"));
+	}
+	/* A dom0 whose hypervisor could not be asked says why, not "none". */
+	char line[256];
+	json_t *x = json_pack("{s:s, s:{s:{s:n}}}", "unavailable", "xen: not running in dom0", "hooks",
+			      "CONFIG_TRACEBUFFER", "present");
+	hvb_xen_hooks_line(x, line, sizeof(line));
+	CHECK(!strcmp(line, "unknown: xen: not running in dom0"));
+	/* and its fingerprint says so (the facts of an hvbench built without Xen's libraries, in a dom0) */
+	json_t *f = json_pack("{s:s, s:O}", "host_kind", "dom0 (PV)", "xen", x);
+	char *facts = json_dumps(f, JSON_COMPACT), *fp = facts ? hvb_fingerprint_facts(facts, 0, 0) : NULL;
+	json_t *got = fp ? json_loads(fp, 0, NULL) : NULL;
+	const char *u = json_string_value(json_object_get(json_object_get(got, "fingerprint"), "xen_hooks"));
+	CHECK(u && !strcmp(u, "unknown: xen: not running in dom0"));
+	json_decref(got);
+	free(fp);
+	free(facts);
+	json_decref(f);
+	json_decref(x);
+	json_decref(hooked);
+	json_decref(debian);
+	json_decref(here);
+}
+
 int main(void)
 {
 	test_perfc();
 	test_lockprof();
+	test_fingerprint();
 	return CHECK_DONE();
 }

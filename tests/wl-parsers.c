@@ -142,7 +142,7 @@ static void test_fio_versions(void)
 	refuses("(iops as a string)", 1,
 		"{\"fio version\":\"fio-9.9\",\"jobs\":[{\"jobname\":\"j\",\"read\":"
 		"{\"bw_bytes\":1000,\"iops\":\"7\",\"total_ios\":70}}]}",
-		"fio JSON (fio-9.9): \"read\" has no iops");
+		"fio JSON (fio-9.9): job \"j\", \"read\" has no iops");
 	/* percentiles turned off (fio 2.x prints only "0.00" keys) */
 	refuses("(no percentiles)", 1,
 		"{\"fio version\":\"fio-2.1\",\"jobs\":[{\"jobname\":\"j\",\"read\":"
@@ -192,6 +192,19 @@ static void test_fio(void)
 		near("fio-garbage.json", "read iops", r.read_iops, 44416.583417);
 	else
 		says("fio-garbage.json", -1, err, "(should parse)");
+	/* fio-randread.json with fio's -1 for the read bandwidth: refused, naming job, direction, key and
+	 * value, and no figure kept (the iops beside it neither) */
+	rc = fio("fio-bw-minus1.json", &r, err, sizeof(err));
+	says("fio-bw-minus1.json", rc, err,
+	     "fio JSON (fio-3.33): job \"hvb\", \"read\": \"bw_bytes\" is -1, expected a number >= 0 (bytes per second); "
+	     "no figure is kept from this output");
+	near("fio-bw-minus1.json", "read iops kept", r.read_iops + r.read_bw_bytes + r.ios, 0);
+	/* fio 2.x's "bw" (KiB/s) alone at -1, and a write direction after a good read */
+	refuses("(fio 2 bw -1)", 1,
+		"{\"fio version\":\"fio-2.2.10\",\"jobs\":[{\"jobname\":\"xvda\",\"read\":"
+		"{\"bw\":1000,\"iops\":7,\"total_ios\":70,\"clat\":{\"percentile\":{\"50.000000\":1,\"99.000000\":2,"
+		"\"99.900000\":3}}},\"write\":{\"bw\":-1,\"iops\":0,\"total_ios\":0}}]}",
+		"fio JSON (fio-2.2.10): job \"xvda\", \"write\": \"bw\" is -1, expected a number >= 0 (KiB per second)");
 	rc = fio("fio-truncated.json", &r, err, sizeof(err));
 	says("fio-truncated.json", rc, err, "bad JSON at byte");
 	rc = fio("fio-bogus-engine.out", &r, err, sizeof(err));

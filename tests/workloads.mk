@@ -11,7 +11,7 @@ EXTRA_DIST += $(WL_TESTS) tests/wl-lib.sh
 check_PROGRAMS += tests/wl-parsers
 tests_wl_parsers_LDADD = $(HVB_LIBS)
 TESTS += tests/wl-parsers
-EXTRA_DIST += tests/data/workloads/fio-randread.json tests/data/workloads/fio-randrw-note.json \
+EXTRA_DIST += tests/data/workloads/fio-randread.json tests/data/workloads/fio-bw-minus1.json tests/data/workloads/fio-randrw-note.json \
 	tests/data/workloads/fio-dup-rw.json tests/data/workloads/fio-dup-iops.json \
 	tests/data/workloads/fio-garbage.json tests/data/workloads/fio-truncated.json \
 	tests/data/workloads/fio-bogus-engine.out tests/data/workloads/iperf3-tcp.json \

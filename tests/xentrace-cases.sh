@@ -32,6 +32,20 @@ check "03 runnable and wake-up marked uncertain" 1 "$(grep -c 'span pCPUs with s
 check "03 report says TSC SKEW" 1 "$(grep -c '^TSC SKEW: pCPU 1 is at least 2950 cycles behind pCPU 0' "$tmp/out")"
 summary --metrics "$cases/03-tsc-skew-2pcpu.bin" >/dev/null
 check "03 metric marks the skew" 1 "$(grep -c '^xen.tsc_skew_cycles  *2951 cycles$' "$tmp/out")"
+# ... and the figures it makes bounds: d1v0's runnable cycle and its one wake-up latency, measured
+# from pCPU 0 to the corrected pCPU 1 (the text's "uncertain"), in --metrics and --json too.
+check "03 metric marks the runstate bound" 1 "$(grep -c '^xen.runstate_skew_uncertain  *1 cycles$' "$tmp/out")"
+check "03 metric marks the wake-up bound" 1 "$(grep -c '^xen.wake_latency_skew_uncertain  *1 wakeups$' "$tmp/out")"
+summary --metrics --domain 0 "$cases/03-tsc-skew-2pcpu.bin" >/dev/null
+check "03 dom0's figures, within one pCPU, unmarked" 0 "$(grep -c 'skew_uncertain' "$tmp/out")"
+summary --json "$cases/03-tsc-skew-2pcpu.bin" >/dev/null
+check "03 JSON marks d1v0's sections" "{'runstates': 1, 'wake_latency': 1} {}" "$(python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+m = {x["domid"]: x["vcpus"][0]["tsc_skew_uncertain"] for x in d["domains"]}
+print(m[1], m[0])' "$tmp/out" 2>&1)"
+summary --metrics "$cases/01b-xen417-vmexit64-control.bin" >/dev/null
+check "no skew, no mark" 0 "$(grep -c 'skew' "$tmp/out")"
 
 # 04: 384 pCPUs (xenalyze stops at 256).
 check "04 exit code" 0 "$(summary "$cases/04-384-pcpus.bin")"

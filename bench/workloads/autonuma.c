@@ -34,7 +34,7 @@ static const struct hvb_option autonuma_options[] = {
 	{ .name = "sharing", .type = HVB_OPT_ENUM, .def = "private", .choices = sharing_names,
 	  .help = "shared: every thread writes the whole buffer (autonuma-benchmark's numa01); private: each "
 		  "thread its own slice (numa02)" },
-	{ .name = "size", .type = HVB_OPT_SIZE, .def = "64M", .min = 1 << 20, .max = 64.0 * (1ULL << 30),
+	{ .name = "size", .type = HVB_OPT_SIZE, .def = "64M", .mapped = 1, .min = 1 << 20, .max = 64.0 * (1ULL << 30),
 	  .help = "bytes of the buffer, first touched by the main thread alone" },
 	{ .name = "threads", .type = HVB_OPT_INT, .def = "auto", .flags = HVB_OPT_AUTO, .min = 1, .max = 1024,
 	  .help = "writing threads (auto = CPUs)" },

@@ -20,30 +20,54 @@ static double get(json_t *d, const char *key)
 	return json_is_number(v) ? json_number_value(v) : -1;
 }
 
+/* A rate or count of direction d of job: 1 with *v, 0 when absent (or not a
+ * number); HVB_EINVAL with err when fio printed a negative one (fio prints -1
+ * where it has no figure): the output gives no figure then, not a wrong one. */
+static int take_num(json_t *d, const char *key, const char *unit, const char *job, const char *dir, const char *ver,
+		    double *v, char *err, size_t len)
+{
+	json_t *x = json_object_get(d, key);
+
+	if (!json_is_number(x))
+		return 0;
+	*v = json_number_value(x);
+	if (*v >= 0)
+		return 1;
+	snprintf(err, len, "fio JSON (%s): job \"%s\", \"%s\": \"%s\" is %g, expected a number >= 0 (%s); no figure is "
+		 "kept from this output", ver, job, dir, key, *v, unit);
+	return HVB_EINVAL;
+}
+
 /* One direction of one job: adds its rates and keeps the worse percentiles.
  * The shapes of fio's versions: bw_bytes from fio 3.2 (before it "bw", in KiB/s,
  * which it still is); clat_ns from fio 2.99 (before it "clat", in microseconds). */
-static int take_dir(json_t *job, const char *dir, const char *ver, struct hvb_fio_result *r, double *iops,
-		    double *bw, char *err, size_t len)
+static int take_dir(json_t *job, const char *name, const char *dir, const char *ver, struct hvb_fio_result *r,
+		    double *iops, double *bw, char *err, size_t len)
 {
 	static const char *const pct[] = { "50.000000", "99.000000", "99.900000" };
 	double *dst[] = { &r->clat_p50_ns, &r->clat_p99_ns, &r->clat_p999_ns };
 	json_t *d = json_object_get(job, dir), *p, *clat;
-	double v_iops = get(d, "iops"), v_bw = get(d, "bw_bytes"), v_ios = get(d, "total_ios"), scale = 1;
+	double v_iops = 0, v_bw = 0, v_kib = 0, v_ios = 0, scale = 1;
 	const char *missing = NULL;
+	int h_iops, h_bw, h_kib, h_ios;
 
 	if (!json_is_object(d))
 		return 0; /* this fio does not report the direction */
-	if (v_bw < 0 && get(d, "bw") >= 0)
-		v_bw = get(d, "bw") * 1024;
-	if (v_iops < 0)
+	if ((h_iops = take_num(d, "iops", "I/Os per second", name, dir, ver, &v_iops, err, len)) < 0 ||
+	    (h_bw = take_num(d, "bw_bytes", "bytes per second", name, dir, ver, &v_bw, err, len)) < 0 ||
+	    (h_kib = take_num(d, "bw", "KiB per second", name, dir, ver, &v_kib, err, len)) < 0 ||
+	    (h_ios = take_num(d, "total_ios", "I/Os", name, dir, ver, &v_ios, err, len)) < 0)
+		return HVB_EINVAL;
+	if (!h_bw && h_kib) /* fio before 3.2 */
+		h_bw = 1, v_bw = v_kib * 1024;
+	if (!h_iops)
 		missing = "iops";
-	else if (v_bw < 0)
+	else if (!h_bw)
 		missing = "bw_bytes or bw";
-	else if (v_ios < 0)
+	else if (!h_ios)
 		missing = "total_ios";
 	if (missing) {
-		snprintf(err, len, "fio JSON (%s): \"%s\" has no %s (a number)", ver, dir, missing);
+		snprintf(err, len, "fio JSON (%s): job \"%s\", \"%s\" has no %s (a number)", ver, name, dir, missing);
 		return HVB_EINVAL;
 	}
 	*iops += v_iops;
@@ -108,9 +132,9 @@ int hvb_fio_parse(const char *text, size_t len, struct hvb_fio_result *r, char *
 			break;
 		}
 		/* "mixed": unified_rw_reporting, reads and writes together */
-		if ((rc = take_dir(job, "read", v, r, &r->read_iops, &r->read_bw_bytes, err, errlen)) < 0 ||
-		    (rc = take_dir(job, "write", v, r, &r->write_iops, &r->write_bw_bytes, err, errlen)) < 0 ||
-		    (rc = take_dir(job, "mixed", v, r, &r->read_iops, &r->read_bw_bytes, err, errlen)) < 0)
+		if ((rc = take_dir(job, name, "read", v, r, &r->read_iops, &r->read_bw_bytes, err, errlen)) < 0 ||
+		    (rc = take_dir(job, name, "write", v, r, &r->write_iops, &r->write_bw_bytes, err, errlen)) < 0 ||
+		    (rc = take_dir(job, name, "mixed", v, r, &r->read_iops, &r->read_bw_bytes, err, errlen)) < 0)
 			break;
 		r->jobs++;
 	}
@@ -118,6 +142,8 @@ int hvb_fio_parse(const char *text, size_t len, struct hvb_fio_result *r, char *
 		snprintf(err, errlen, "fio JSON: %d job(s) but no I/O completed", r->jobs);
 		rc = HVB_EINVAL;
 	}
+	if (rc < 0) /* the jobs before the refused one gave figures: none is kept */
+		*r = (struct hvb_fio_result){ .jobs = 0 }, snprintf(r->version, sizeof(r->version), "%s", ver ? ver : "");
 	json_decref(root);
 	return rc;
 }

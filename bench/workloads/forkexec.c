@@ -23,7 +23,7 @@
 static const struct hvb_option forkexec_options[] = {
 	{ .name = "busy", .type = HVB_OPT_INT, .def = "auto", .flags = HVB_OPT_AUTO, .min = 0, .max = 4096,
 	  .help = "threads writing to memory while the other one forks (auto = the CPUs less one)" },
-	{ .name = "mem", .type = HVB_OPT_SIZE, .def = "64M", .min = 0, .max = 64.0 * (1ULL << 30),
+	{ .name = "mem", .type = HVB_OPT_SIZE, .def = "64M", .mapped = 1, .min = 0, .max = 64.0 * (1ULL << 30),
 	  .help = "memory the process holds touched (the page tables fork copies), shared out among the busy threads" },
 	{ 0 },
 };

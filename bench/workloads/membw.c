@@ -24,7 +24,7 @@ static const char *const kernel_names[] = { "copy", "scale", "add", "triad", NUL
 static const int kernel_arrays[] = { 2, 2, 3, 3 }; /* arrays each kernel reads + writes */
 
 static const struct hvb_option membw_options[] = {
-	{ .name = "size", .type = HVB_OPT_SIZE, .def = "auto", .flags = HVB_OPT_AUTO, .min = 4096,
+	{ .name = "size", .type = HVB_OPT_SIZE, .def = "auto", .flags = HVB_OPT_AUTO, .mapped = 3 /* a, b, c */, .min = 4096,
 	  .max = 64.0 * (1ULL << 30),
 	  .help = "bytes of each of the three arrays; auto = 4x the last-level cache (at least 16M)" },
 	{ .name = "threads", .type = HVB_OPT_INT, .def = "auto", .flags = HVB_OPT_AUTO, .min = 1, .max = 1024,

@@ -26,7 +26,7 @@
 #define MAX_NODES 1024
 
 static const struct hvb_option memlat_options[] = {
-	{ .name = "sizes", .type = HVB_OPT_SIZE, .def = "16K,256K,4M,64M", .flags = HVB_OPT_LIST | HVB_OPT_AUTO,
+	{ .name = "sizes", .type = HVB_OPT_SIZE, .def = "16K,256K,4M,64M", .flags = HVB_OPT_LIST | HVB_OPT_AUTO, .mapped = 1,
 	  .help = "working-set sizes, each measured in the same sample; auto = powers of two from 4K to 4x the "
 		  "last-level cache", .min = 4096, .max = 64.0 * (1ULL << 30) },
 	{ .name = "hugepages", .type = HVB_OPT_BOOL, .def = "off",

@@ -22,7 +22,7 @@ static const struct hvb_option mmaplock_options[] = {
 	  .help = "threads faulting pages in (auto = the CPUs)" },
 	{ .name = "mappers", .type = HVB_OPT_INT, .def = "1", .min = 0, .max = 4096,
 	  .help = "threads mapping and unmapping a 64 KiB region (mmap_lock for writing); 0: faults alone" },
-	{ .name = "region", .type = HVB_OPT_SIZE, .def = "4M", .min = 64 << 10, .max = 16.0 * (1ULL << 30),
+	{ .name = "region", .type = HVB_OPT_SIZE, .def = "4M", .mapped = 1, .min = 64 << 10, .max = 16.0 * (1ULL << 30),
 	  .help = "bytes each faulting thread touches and drops per round" },
 	{ 0 },
 };

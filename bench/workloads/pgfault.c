@@ -28,9 +28,9 @@ static const struct hvb_option pgfault_options[] = {
 	  .flags = HVB_OPT_LIST, .help = "paths measured in the sample" },
 	{ .name = "pages", .type = HVB_OPT_ENUM, .def = "4k", .choices = page_kinds,
 	  .help = "4k pages, or transparent huge pages (madvise) for every region" },
-	{ .name = "region", .type = HVB_OPT_SIZE, .def = "16M", .min = 2 << 20, .max = 16.0 * (1ULL << 30),
+	{ .name = "region", .type = HVB_OPT_SIZE, .def = "16M", .mapped = 1, .min = 2 << 20, .max = 16.0 * (1ULL << 30),
 	  .help = "bytes mapped, touched and unmapped per mmap operation; the mprotect region" },
-	{ .name = "fork_mem", .type = HVB_OPT_SIZE, .def = "64M", .min = 0, .max = 64.0 * (1ULL << 30),
+	{ .name = "fork_mem", .type = HVB_OPT_SIZE, .def = "64M", .mapped = 1, .min = 0, .max = 64.0 * (1ULL << 30),
 	  .help = "touched memory the parent holds while it forks" },
 	{ 0 },
 };

@@ -188,7 +188,10 @@ struct hvb_fio_result {
 	char version[32];
 };
 /* Parses fio's output: JSON possibly preceded or followed by other text, possibly
- * with duplicate keys (the last wins). On failure err names what it got. */
+ * with duplicate keys (the last wins). On failure err names what it got, r holds
+ * no figure (its version only). A negative iops, bw_bytes, bw or total_ios (fio
+ * prints -1 where it has none) is refused: err names the job, the direction, the
+ * key and the value. */
 int hvb_fio_parse(const char *text, size_t len, struct hvb_fio_result *r, char *err, size_t errlen);
 
 /* ---- iperf3 --json (bench/workloads/iperf3-json.c) ---- */

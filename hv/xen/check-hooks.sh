@@ -42,8 +42,11 @@ sumof() { # WORKLOAD LIKE-PATTERN -> the metric summed over the workload's ok sa
 	   JOIN cells c ON c.id = s.cell_id WHERE c.workload = '$1' AND s.status = 'ok' AND m.name LIKE '$2'"
 }
 # 3. what the hooks gave
-hooks=$(q "SELECT json_extract(host_json, '$.hypervisor.hooks') FROM runs")
+# the run's host facts name the hooks (hv check's own reading, in the fingerprint merge and show use)
+hooks=$(q "SELECT json_extract(host_json, '$.fingerprint.xen_hooks') FROM runs")
 echo "hooks recorded with the run: $hooks"
+[ "$hooks" = "CONFIG_TRACEBUFFER CONFIG_PERF_COUNTERS CONFIG_DEBUG_LOCK_PROFILE" ] ||
+	bad "the run's host facts do not name the three hooks: '$hooks'"
 copies=$(sumof iperf3 'xenperf.gnttab_copy_operations')
 packets=$(sumof iperf3 'netback.%_packets')
 echo "iperf3 cells: $copies grant copy operations (xenperf), $packets packets through netback"

@@ -18,6 +18,7 @@ struct acc {
 	uint64_t vmmcalls;
 	struct xt_hcargs args;
 	uint64_t copy_batches, copy_ops, copy_failed, copy_bytes;
+	uint64_t skew_rs, skew_wakes; /* measured across skew-corrected pCPUs (xt_vcpu) */
 };
 
 static void add_exit(struct acc *a, const struct xt_exit *e)
@@ -55,6 +56,8 @@ static void add_vcpu(struct acc *a, const struct xt_vcpu *v)
 		add_exit(a, &v->exits[i]);
 	for (uint64_t i = 0; v->wake_lat.samples && i < v->wake_lat.n; i++)
 		xt_dist_add(&a->wake, v->wake_lat.samples[i]);
+	a->skew_rs += v->skew_rs_cycles;
+	a->skew_wakes += v->skew_wakeups;
 }
 
 /* A time of a distribution: ns when the CPU's frequency is known, else cycles. */
@@ -133,11 +136,21 @@ static int emit(const struct hvb_xt_summary *s, const struct acc *a, const char 
 			e = hvb_metrics_addf(ms, (double)a->state[i], "cycles", HVB_INFO, "%s.runstate.%s", P,
 					     hvb_xt_runstate_name(i));
 	}
+	/* The mark of the runstate times above measured across skew-corrected pCPUs (bounds). */
+	if (!e && a->skew_rs)
+		e = s->o.cpu_hz > 0 ? hvb_metrics_addf(ms, (double)a->skew_rs / s->o.cpu_hz, "s", HVB_INFO,
+						       "%s.runstate_skew_uncertain", P)
+				    : hvb_metrics_addf(ms, (double)a->skew_rs, "cycles", HVB_INFO,
+						       "%s.runstate_skew_uncertain", P);
 	if (!e && a->wake.n) {
 		struct xt_dist *w = (struct xt_dist *)&a->wake;
 		e = hvb_metrics_addf(ms, (double)xt_dist_pct(w, 50), "cycles", HVB_LOWER, "%s.wake_latency.p50", P);
 		if (!e)
 			e = hvb_metrics_addf(ms, (double)xt_dist_pct(w, 95), "cycles", HVB_LOWER, "%s.wake_latency.p95", P);
+		/* and of the wake-up latencies among them so measured */
+		if (!e && a->skew_wakes)
+			e = hvb_metrics_addf(ms, (double)a->skew_wakes, "wakeups", HVB_INFO,
+					     "%s.wake_latency_skew_uncertain", P);
 	}
 	if (!e)
 		e = emit_slowpath(s, a, P, ms);

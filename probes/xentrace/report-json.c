@@ -143,6 +143,16 @@ static json_t *vcpu_json(const struct hvb_xt_summary *s, struct xt_vcpu *v)
 	/* Runstate and wake-up cycles measured from one pCPU to another whose TSCs were
 	 * corrected for skew: only as exact as the correction (the skew's lower bound). */
 	json_object_set_new(o, "tsc_skew_uncertain_cycles", jint(v->skew_cycles));
+	/* The sections of this object those figures are in, by name, and how much of each
+	 * is a bound: runstates its cycles, wake_latency its samples; {} without skew. */
+	{
+		json_t *u = json_object();
+		if (v->skew_rs_cycles)
+			json_object_set_new(u, "runstates", jint(v->skew_rs_cycles));
+		if (v->skew_wakeups)
+			json_object_set_new(u, "wake_latency", jint(v->skew_wakeups));
+		json_object_set_new(o, "tsc_skew_uncertain", u);
+	}
 	json_object_set_new(o, "wake_latency", dist_json(s, &v->wake_lat));
 	for (uint32_t i = 0; i <= XT_NHC; i++) {
 		total += v->hc[i];

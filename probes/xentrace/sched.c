@@ -69,8 +69,10 @@ static void change(struct hvb_xt_summary *s, const struct hvb_xt_rec *r, unsigne
 			v->first_cycles = d; /* 0 and not ok: its length is unknown */
 			v->first_open = 0;
 		}
-		if (ok && corrected(s, v->state_cpu, r->cpu))
+		if (ok && corrected(s, v->state_cpu, r->cpu)) {
 			v->skew_cycles += d;
+			v->skew_rs_cycles += d;
+		}
 	}
 	if (v->first_state < 0) {
 		v->first_state = (int)new;
@@ -86,8 +88,10 @@ static void change(struct hvb_xt_summary *s, const struct hvb_xt_rec *r, unsigne
 		uint64_t d;
 		if (v->wake_tsc && t >= v->wake_tsc && xt_interval(s, v->wake_tsc, t, v->wake_cpu, r->cpu, &d)) {
 			xt_dist_add(&v->wake_lat, d);
-			if (corrected(s, v->wake_cpu, r->cpu))
+			if (corrected(s, v->wake_cpu, r->cpu)) {
 				v->skew_cycles += d;
+				v->skew_wakeups++;
+			}
 		}
 		v->wake_tsc = 0;
 		if (p)

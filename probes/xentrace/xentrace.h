@@ -165,6 +165,10 @@ uint64_t hvb_xt_summary_first_tsc(const struct hvb_xt_summary *s);
 /* 1 when the file was cut: the figures cover the whole records before byte *off. */
 int hvb_xt_summary_truncated(const struct hvb_xt_summary *s, uint64_t *off);
 
+/* The summary as JSON. Each vCPU's tsc_skew_uncertain names the sections of its object
+ * whose figures were measured between pCPUs whose TSCs were corrected for skew (bounds,
+ * not values): "runstates" with those cycles, "wake_latency" with those samples; {} when
+ * none (tsc_skew_uncertain_cycles: both kinds' cycles; the trace's tsc_skew: each skew). */
 json_t *hvb_xt_summary_json(const struct hvb_xt_summary *s);
 /* Text report into f (the caller chooses the stream). */
 int hvb_xt_summary_write_text(const struct hvb_xt_summary *s, FILE *f);
@@ -173,6 +177,9 @@ int hvb_xt_summary_write_text(const struct hvb_xt_summary *s, FILE *f);
  * xen.grant.map|unmap|transfer (done by), xen.grant_for.*, xen.runstate.<state> (seconds, or
  * cycles without a CPU frequency), xen.wake_latency.p50|p95, xen.spinlock.poll|kick,
  * xen.lost_records, xen.tsc_jumps when intervals over 2^48 cycles were left out (a corrupt TSC),
+ * with TSC skew between pCPUs xen.tsc_skew_cycles and the marks of the figures it makes bounds:
+ * xen.runstate_skew_uncertain (the runstate time, s or cycles, measured between corrected
+ * pCPUs) and xen.wake_latency_skew_uncertain (wake-ups so measured; absent when 0),
  * and for a cut file xen.trace_truncated_at (the byte offset: the other
  * figures then cover only the records before it). */
 int hvb_xt_summary_metrics(const struct hvb_xt_summary *s, int64_t domid, struct hvb_metrics *ms);

@@ -117,7 +117,10 @@ struct xt_vcpu {
 	int mis;                     /* a runstate record whose old state was not this vCPU's */
 	uint32_t mis_cpu, mis_old;
 	uint64_t mis_tsc;
-	uint64_t skew_cycles;        /* runstate time measured between pCPUs whose TSCs were corrected */
+	/* Times measured between pCPUs whose TSCs were corrected for skew: bounds, not values. */
+	uint64_t skew_cycles;        /* runstate and wake-up cycles so measured, both */
+	uint64_t skew_rs_cycles;     /* runstate cycles so measured */
+	uint64_t skew_wakeups;       /* wake-up latencies so measured */
 	/* mem.c */
 	uint64_t records;            /* records attributed to this vCPU */
 	struct xt_hcargs args;       /* hcargs.c */
