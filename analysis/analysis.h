@@ -222,11 +222,13 @@ int hvb_runs_load(struct hvb_store *s, const int64_t *ids, size_t n, int pool, s
 int hvb_cell_is_infra(const struct hvb_cell_data *c);
 /* The facts a cell's samples recorded (their facts.json artifacts: the fio
  * target's file system...), "KEY: VALUE; ..." sorted by key, a value that
- * changed between samples as "A | B". Caller frees; NULL when there are none. */
-char *hvb_cell_facts(struct hvb_store *s, int64_t cell_id);
-/* The warnings logged while the run was measured (its warnings.log), caller
- * frees; NULL when there were none. */
-char *hvb_run_warnings(struct hvb_store *s, int64_t run_id);
+ * changed between samples as "A | B", into *facts: caller frees; NULL when
+ * there are none. Returns 0, or HVB_EDB (a damaged store, said) or HVB_ENOMEM. */
+int hvb_cell_facts(struct hvb_store *s, int64_t cell_id, char **facts);
+/* The warnings logged while the run was measured (its warnings.log) into
+ * *warnings: caller frees; NULL when there were none. Returns 0, or HVB_EDB
+ * (a damaged store, said) or HVB_ENOMEM. */
+int hvb_run_warnings(struct hvb_store *s, int64_t run_id, char **warnings);
 void hvb_run_data_free(struct hvb_run_data *d);
 const struct hvb_series *hvb_cell_series(const struct hvb_cell_data *c, const char *metric);
 /* Probe and trace figures are namespaced by a known probe ("perf.cycles", "xen.exits"). */

@@ -552,8 +552,10 @@ static int shards_check(struct hvb_report *r, int expect, int across_hosts)
 		for (size_t i = 0; i < d->nparts && rc == 0; i++) {
 			const struct hvb_run_part *p = &d->parts[i];
 			if (!strcmp(p->status, "interrupted") || !strcmp(p->status, "failed") || !strcmp(p->status, "running"))
-				rc = infra_add(r, "%s run %lld (%s) on host class %s ended %s: its cells are not all measured",
-					       side[k], (long long)p->id, p->uuid, p->host_class, p->status);
+				rc = infra_add(r, "%s run %lld (%s) on host class %s %s: its cells are not all measured",
+					       side[k], (long long)p->id, p->uuid, p->host_class, strcmp(p->status, "running") ?
+					       (!strcmp(p->status, "failed") ? "ended failed" : "ended interrupted")
+					       : "never ended (it is still running, or its process died)");
 			else if (p->shard_count && p->shard_count != expect)
 				rc = infra_add(r, "%s run %lld (%s) is shard %d/%d, not one of %d shards", side[k],
 					       (long long)p->id, p->uuid, p->shard_index, p->shard_count, expect);

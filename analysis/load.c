@@ -165,6 +165,24 @@ static int value_cb(int64_t sample_id, int rep, const char *metric, double value
 	return 0;
 }
 
+/* Says SQLite's error with what was being read, finalizes st (may be NULL) and
+ * returns HVB_EDB: a damaged store must never read as one without the rows. */
+static int db_fail(struct hvb_store *s, sqlite3_stmt *st, const char *what)
+{
+	hvb_log(HVB_LOG_ERROR, "%s: %s: %s", hvb_store_path(s), what, sqlite3_errmsg(hvb_store_db(s)));
+	sqlite3_finalize(st);
+	return HVB_EDB;
+}
+
+/* The end of a loop over rows: rc is sqlite3_step's last answer. */
+static int rows_end(struct hvb_store *s, sqlite3_stmt *st, int rc, const char *what)
+{
+	if (rc != SQLITE_DONE)
+		return db_fail(s, st, what);
+	sqlite3_finalize(st);
+	return 0;
+}
+
 static int sample_troubles(struct hvb_store *s, struct hvb_cell_data *c)
 {
 	sqlite3 *db = hvb_store_db(s);
@@ -172,16 +190,11 @@ static int sample_troubles(struct hvb_store *s, struct hvb_cell_data *c)
 
 	if (sqlite3_prepare_v2(db, "SELECT sum(status='ok'), sum(status NOT IN ('ok','warmup')),"
 				   " (SELECT reason FROM samples WHERE cell_id=?1 AND status NOT IN ('ok','warmup') ORDER BY rep LIMIT 1)"
-				   " FROM samples WHERE cell_id=?1", -1, &st, NULL) != SQLITE_OK) {
-		hvb_log(HVB_LOG_ERROR, "%s: %s", hvb_store_path(s), sqlite3_errmsg(db));
-		return HVB_EDB;
-	}
+				   " FROM samples WHERE cell_id=?1", -1, &st, NULL) != SQLITE_OK)
+		return db_fail(s, NULL, "cannot read the samples");
 	sqlite3_bind_int64(st, 1, c->row.id);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		hvb_log(HVB_LOG_ERROR, "%s: cannot read the samples: %s", hvb_store_path(s), sqlite3_errmsg(db));
-		sqlite3_finalize(st);
-		return HVB_EDB;
-	}
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return db_fail(s, st, "cannot read the samples");
 	c->nok = sqlite3_column_int(st, 0);
 	c->nbad = sqlite3_column_int(st, 1);
 	c->bad_reason = dup_or_null((const char *)sqlite3_column_text(st, 2));
@@ -205,29 +218,36 @@ static void fact_merge(json_t *m, const char *key, const char *v)
 	json_object_set_new(m, key, json_sprintf("%s | %s", old, v));
 }
 
-char *hvb_cell_facts(struct hvb_store *s, int64_t cell_id)
+int hvb_cell_facts(struct hvb_store *s, int64_t cell_id, char **facts)
 {
 	sqlite3_stmt *st;
-	json_t *m = json_object();
+	json_t *m;
 	char *out = NULL;
 	size_t len = 0, cap = 0;
 	const char *k;
 	json_t *v;
+	int rc;
 
+	*facts = NULL;
 	if (sqlite3_prepare_v2(hvb_store_db(s), "SELECT data FROM artifacts WHERE cell_id=? AND name='facts.json'"
-				   " ORDER BY sample_id", -1, &st, NULL) != SQLITE_OK) {
-		json_decref(m);
-		return NULL;
+				   " ORDER BY sample_id", -1, &st, NULL) != SQLITE_OK)
+		return db_fail(s, NULL, "cannot read the cells' facts");
+	if (!(m = json_object())) {
+		sqlite3_finalize(st);
+		return HVB_ENOMEM;
 	}
 	sqlite3_bind_int64(st, 1, cell_id);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		json_t *f = json_loadb(sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0), 0, NULL);
 		json_object_foreach(f, k, v)
 			if (json_is_string(v))
 				fact_merge(m, k, json_string_value(v));
 		json_decref(f);
 	}
-	sqlite3_finalize(st);
+	if ((rc = rows_end(s, st, rc, "cannot read the cells' facts")) < 0) {
+		json_decref(m);
+		return rc;
+	}
 	json_object_foreach(m, k, v) { /* jansson keeps keys in insertion order: sorted when stored */
 		const char *val = json_string_value(v);
 		size_t need = len + strlen(k) + strlen(val) + 5;
@@ -240,59 +260,68 @@ char *hvb_cell_facts(struct hvb_store *s, int64_t cell_id)
 		len += (size_t)snprintf(out + len, cap - len, "%s%s: %s", len ? "; " : "", k, val);
 	}
 	json_decref(m);
-	return out;
+	*facts = out;
+	return 0;
 }
 
-char *hvb_run_warnings(struct hvb_store *s, int64_t run_id)
+int hvb_run_warnings(struct hvb_store *s, int64_t run_id, char **warnings)
 {
 	sqlite3_stmt *st;
 	char *out = NULL;
 	size_t len = 0;
+	int rc;
 
+	*warnings = NULL;
 	if (sqlite3_prepare_v2(hvb_store_db(s), "SELECT data FROM artifacts WHERE run_id=? AND cell_id IS NULL AND"
 				   " name='warnings.log' ORDER BY id", -1, &st, NULL) != SQLITE_OK)
-		return NULL;
+		return db_fail(s, NULL, "cannot read the run's warnings");
 	sqlite3_bind_int64(st, 1, run_id);
-	while (sqlite3_step(st) == SQLITE_ROW) { /* one per invocation: a --resume adds its own */
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) { /* one per invocation: a --resume adds its own */
 		size_t n = (size_t)sqlite3_column_bytes(st, 0);
 		char *nb = realloc(out, len + n + 1);
-		if (!nb)
-			break;
+		if (!nb) {
+			free(out);
+			sqlite3_finalize(st);
+			return HVB_ENOMEM;
+		}
 		out = nb;
 		memcpy(out + len, sqlite3_column_blob(st, 0), n);
 		out[len += n] = 0;
 	}
-	sqlite3_finalize(st);
-	return out;
+	if ((rc = rows_end(s, st, rc, "cannot read the run's warnings")) < 0) {
+		free(out);
+		return rc;
+	}
+	*warnings = out;
+	return 0;
 }
 
 /* The convergence series the cell's ok samples stored (autonuma's looks). */
 static int convergence_load(struct hvb_store *s, struct hvb_cell_data *c)
 {
 	sqlite3_stmt *st;
-	int rc = 0;
+	int step;
 
 	if (sqlite3_prepare_v2(hvb_store_db(s), "SELECT a.data FROM artifacts a JOIN samples s ON s.id = a.sample_id"
 				   " WHERE a.cell_id=? AND a.name='numa-convergence.csv' AND s.status='ok'"
 				   " ORDER BY s.rep", -1, &st, NULL) != SQLITE_OK)
-		return 0; /* a store without them: no plot */
+		return db_fail(s, NULL, "cannot read the convergence series");
 	sqlite3_bind_int64(st, 1, c->row.id);
-	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		size_t n = (size_t)sqlite3_column_bytes(st, 0);
 		char **nc = realloc(c->conv, (c->nconv + 1) * sizeof(char *)), *t = malloc(n + 1);
 		if (nc)
 			c->conv = nc;
 		if (!nc || !t) {
 			free(t);
-			rc = HVB_ENOMEM;
-			break;
+			sqlite3_finalize(st);
+			return HVB_ENOMEM;
 		}
 		memcpy(t, sqlite3_column_blob(st, 0), n);
 		t[n] = 0;
 		c->conv[c->nconv++] = t;
 	}
-	sqlite3_finalize(st);
-	return rc;
+	return rows_end(s, st, step, "cannot read the convergence series");
 }
 
 static int cell_cb(const struct hvb_cell_row *r, void *arg)
@@ -311,8 +340,9 @@ static int cell_cb(const struct hvb_cell_row *r, void *arg)
 	    (rc = hvb_store_values_foreach(x->s, r->id, value_cb, c)) < 0)
 		return x->rc = rc;
 	placement_nodes(c, x->nodes);
-	c->facts = hvb_cell_facts(x->s, r->id);
-	return convergence_load(x->s, c);
+	if ((rc = hvb_cell_facts(x->s, r->id, &c->facts)) < 0 || (rc = convergence_load(x->s, c)) < 0)
+		return x->rc = rc;
+	return 0;
 }
 
 static int part_add(struct hvb_run_data *d);
@@ -329,10 +359,11 @@ int hvb_run_load(struct hvb_store *s, int64_t run_id, struct hvb_run_data *d)
 	if (d->info.host_json && (host = json_loads(d->info.host_json, 0, NULL)))
 		x.nodes = json_object_get(json_object_get(host, "topology"), "nodes");
 	rc = hvb_store_cells_foreach(s, run_id, cell_cb, &x);
-	d->warnings = hvb_run_warnings(s, run_id);
 	json_decref(host);
 	if (rc == 0 && x.rc < 0)
 		rc = x.rc;
+	if (rc == 0)
+		rc = hvb_run_warnings(s, run_id, &d->warnings);
 	if (rc == 0)
 		rc = part_add(d);
 	if (rc < 0)

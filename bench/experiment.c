@@ -705,8 +705,11 @@ static int set_parse(struct set *st, const char *arg, const struct parse *ps, co
 		for (size_t i = 0; i < ps->nsections; i++)
 			if (strcmp(ps->sections[i], "experiment"))
 				snprintf(known + strlen(known), sizeof(known) - strlen(known), ", %s", ps->sections[i]);
-		if (!eq)
+		if (!eq || !dot)
 			hvb_log(HVB_LOG_ERROR, "%s: expected SECTION.KEY=VALUE, e.g. experiment.repetitions=10", st->origin);
+		else if (dot + 1 == eq) /* "experiment.=3": the section is there, the key is not */
+			hvb_log(HVB_LOG_ERROR, "%s: no key after '%.*s': expected SECTION.KEY=VALUE, e.g. "
+				"experiment.repetitions=10", st->origin, (int)(eq - arg), arg);
 		else
 			hvb_log(HVB_LOG_ERROR, "%s: no section [%.*s] in %s (its sections: %s)", st->origin,
 				dot ? (int)(dot - arg) : (int)lhs, arg, path, known);

@@ -21,6 +21,10 @@ const struct hvb_command *hvb_command_find(const char *name);
 int hvb_command_internal(const struct hvb_command *c);
 /* Prints "usage: hvbench NAME USAGE" to stderr and returns HVB_EXIT_USAGE. */
 int hvb_cli_usage(const char *name);
+/* A --label's value: 0, or HVB_EXIT_USAGE after saying why it is refused (one
+ * that reads as a run id or 'last', or an empty or blank one: an unset
+ * "$CI_COMMIT_SHA" would leave the run unlabelled without a word). */
+int hvb_cli_label_check(const char *cmd, const char *label);
 /* The --db value, $HVBENCH_DB or ./hvbench.db */
 const char *hvb_cli_db(const char *opt);
 struct hvb_store;
@@ -75,6 +79,10 @@ FILE *hvb_cli_output_open(const char *cmd, const char *path, const char *db);
  * command with several outputs checks them all before it writes any. 0, or -1
  * after saying why. */
 int hvb_cli_output_check(const char *cmd, const char *path, const char *db);
+/* -1 after saying so when two of paths[0..n) (NULL: not given) name one file
+ * ("-" is stdout), by name or through links: what one writes, the other
+ * would write over (a JUnit file that is Markdown). opts name the options. */
+int hvb_cli_outputs_distinct(const char *cmd, const char *const *opts, const char *const *paths, size_t n);
 /* The exit code after a failed open or check: HVB_EXIT_USAGE when the file was
  * refused (nothing written), HVB_EXIT_FAIL for an I/O error. */
 int hvb_cli_output_exit(void);

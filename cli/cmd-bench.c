@@ -59,7 +59,7 @@ HVB_COMMAND(bench)
 		{ "dry-run", no_argument, NULL, 'n' },       { 0 },
 	};
 	const char *db = NULL, *label = NULL, *backend = NULL, *reps = NULL;
-	char *orig[MAX_ARGS], origin[MAX_ARGS + 2][300], keys[MAX_ARGS][128], why[256];
+	char *orig[MAX_ARGS], origin[MAX_ARGS + 2][300], keys[MAX_ARGS][128];
 	struct hvb_experiment_arg a[MAX_ARGS + 4];
 	struct hvb_experiment ex;
 	struct hvb_run_opts o = { 0 };
@@ -78,10 +78,8 @@ HVB_COMMAND(bench)
 		case 'b': backend = optarg; break;
 		case 'r': reps = optarg; break;
 		case 'l':
-			if (hvb_store_label_check(optarg, why, sizeof(why)) < 0) {
-				fprintf(stderr, "hvbench bench: --label '%s': %s\n", optarg, why);
+			if (hvb_cli_label_check("bench", optarg))
 				return HVB_EXIT_USAGE;
-			}
 			label = optarg;
 			break;
 		case 'd': db = optarg; break;

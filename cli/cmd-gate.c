@@ -94,7 +94,10 @@ HVB_COMMAND(gate)
 		return HVB_EXIT_USAGE;
 	}
 	/* Every output checked before any is written: a refused --junit must not leave --output written. */
-	if (hvb_cli_output_check("gate", ao.output, hvb_store_path(s)) < 0 ||
+	const char *const opts[] = { ao.output ? "--output" : "the report, without --output,", "--junit", "--markdown" };
+	const char *const outs[] = { ao.output ? ao.output : "-", junit, md };
+	if (hvb_cli_outputs_distinct("gate", opts, outs, 3) < 0 ||
+	    hvb_cli_output_check("gate", ao.output, hvb_store_path(s)) < 0 ||
 	    hvb_cli_output_check("gate", junit, hvb_store_path(s)) < 0 ||
 	    hvb_cli_output_check("gate", md, hvb_store_path(s)) < 0 ||
 	    hvb_cli_output_named("gate", "--junit", junit, "junit") < 0 || hvb_cli_output_named("gate", "--markdown", md, "md") < 0) {

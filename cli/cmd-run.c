@@ -358,8 +358,13 @@ int hvb_cli_run_plans(struct hvb_store *s, const char *db, struct hvb_experiment
 	for (size_t i = 0; i < nex; i++)
 		ex[i] = &exs[i];
 	struct sigaction sa = { .sa_handler = on_signal }; /* no SA_RESTART: waits wake up */
+	struct sigaction hup;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* A closed terminal or a dropped ssh session ends the run as Ctrl-C does
+	 * (kept and marked interrupted); under nohup it is ignored and stays so. */
+	if (sigaction(SIGHUP, NULL, &hup) == 0 && hup.sa_handler != SIG_IGN)
+		sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	o->label = nlabels == 1 ? labels[0] : NULL;
 	o->progress = on_progress;
@@ -421,10 +426,8 @@ HVB_COMMAND(run)
 		case 'l':
 			if (nlabels == MAX_RUNS)
 				return hvb_cli_usage("run");
-			if (hvb_store_label_check(optarg, why, sizeof(why)) < 0) {
-				fprintf(stderr, "hvbench run: --label '%s': %s\n", optarg, why);
+			if (hvb_cli_label_check("run", optarg))
 				return HVB_EXIT_USAGE;
-			}
 			labels[nlabels++] = optarg;
 			break;
 		case 'a':
@@ -474,6 +477,17 @@ HVB_COMMAND(run)
 		fprintf(stderr, "hvbench run: one run takes one --label\n");
 		return HVB_EXIT_USAGE;
 	}
+	/* A label names its newest run: of two runs measured side by side under one
+	 * label, the older could never be named by it again. */
+	for (size_t i = 0; i < nlabels; i++)
+		for (size_t j = i + 1; j < nlabels; j++)
+			if (!strcmp(labels[i], labels[j])) {
+				char arg[200];
+				fprintf(stderr, "hvbench run: --label '%s' is given to runs %zu and %zu: each run needs its "
+					"own label, or compare and gate could name only one of them\n",
+					hvb_esc_buf(labels[i], HVB_ESC_TEXT, arg, sizeof(arg)), i + 1, j + 1);
+				return HVB_EXIT_USAGE;
+			}
 	if (nagents && (resume || nagents != (nconf ? nconf : 1))) {
 		fprintf(stderr, "hvbench run: %zu configs and %zu agents: give one --agent per config, in order, or none%s\n",
 			nconf, nagents, resume ? " (a resumed run keeps its own)" : "");

@@ -180,7 +180,8 @@ HVB_COMMAND(show)
 	 * `hvbench topo` and the reports. */
 	int width = hvb_cli_width();
 	hvb_host_facts(r.host_json, show_fact, &width);
-	char *warnings = hvb_run_warnings(s, id);
+	char *warnings;
+	rc = hvb_run_warnings(s, id, &warnings);
 	if (warnings) {
 		printf("  warnings logged during the run:\n");
 		for (char *line = strtok(warnings, "\n"); line; line = strtok(NULL, "\n"))
@@ -188,7 +189,8 @@ HVB_COMMAND(show)
 		free(warnings);
 	}
 	printf("\n");
-	rc = hvb_cli_print_summary(s, id, stdout);
+	if (rc == 0)
+		rc = hvb_cli_print_summary(s, id, stdout);
 	hvb_run_info_free(&r);
 	hvb_store_close(s);
 	return rc < 0 ? HVB_EXIT_FAIL : HVB_EXIT_OK;

@@ -20,7 +20,8 @@ const struct hvb_command hvb_commands[] = {
 	{ "run", "run an experiment file into the result store", "CONFIG... [--set SECTION.KEY=VALUE]... [--shard K/N] [--dry-run] [--db PATH] [--label TEXT]... [--agent PATH]... | --resume RUN",
 	  "Expands CONFIG into a matrix of cells and runs each through its backend's agent, storing every\n"
 	  "sample as it is measured. --dry-run prints the plan and runs nothing. --resume RUN finishes an\n"
-	  "interrupted run from its stored config. Ctrl-C ends a run cleanly (status interrupted).\n"
+	  "interrupted run from its stored config. Ctrl-C, SIGTERM or a hang-up (not under nohup) ends a\n"
+	  "run cleanly (status interrupted, exit 130).\n"
 	  "With several CONFIGs (e.g. a baseline and a candidate), one run each, and their cells take turns,\n"
 	  "one sample each (the same cell of every run side by side, in an order drawn each round), so\n"
 	  "that a drift of the machine's speed reaches both alike: the way to measure for `hvbench gate`\n"
@@ -210,6 +211,18 @@ int hvb_cli_parse_int(const char *cmd, const char *opt, const char *s, int64_t m
 	}
 	*out = v;
 	return 0;
+}
+
+int hvb_cli_label_check(const char *cmd, const char *label)
+{
+	char why[256], arg[200];
+
+	if (!label[strspn(label, " \t")])
+		snprintf(why, sizeof(why), "an empty label: a run without one is named by its id (leave --label out)");
+	else if (hvb_store_label_check(label, why, sizeof(why)) == 0)
+		return 0;
+	fprintf(stderr, "hvbench %s: --label '%s': %s\n", cmd, hvb_esc_buf(label, HVB_ESC_TEXT, arg, sizeof(arg)), why);
+	return HVB_EXIT_USAGE;
 }
 
 const char *hvb_cli_db(const char *opt)

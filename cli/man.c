@@ -15,16 +15,16 @@
 const struct hvb_cli_doc hvb_cli_exit_codes[] = {
 	{ "0", "done (gate: no regression; run: every cell not skipped stored every repetition ok)" },
 	{ "1", "failed (gate: a regression, or a metric of the baseline missing from the candidate; run: some cell "
-	       "did not produce every sample; a damaged or unreadable store)" },
+	       "did not produce every sample; a damaged or unreadable store, except for gate: 2)" },
 	{ "2", "bad usage or bad input: an unknown option, a bad value, a run or file that does not exist; nothing "
-	       "was written" },
+	       "was written (gate: also a damaged or unreadable store, never taken for a regression)" },
 	{ "3", "gate: no regression, but not everything could be judged for an infrastructure failure: a shard that "
 	       "never ran on a host class the candidate ran on (each class needs every shard 1..N: --expect-shards N, else "
 	       "the shard count the runs name; any class with --across-hosts), a run that ended interrupted or "
-	       "failed, a cell that measured nothing (a guest that did not boot, a host or job that died); each is "
+	       "failed or never ended, a cell that measured nothing (a guest that did not boot, a host or job that died); each is "
 	       "named on stderr and is a JUnit error of type infrastructure. Never a pass, never a regression: an "
 	       "engine may retry the job" },
-	{ "130", "interrupted (Ctrl-C): what was measured is kept, and run --resume finishes it" },
+	{ "130", "interrupted (Ctrl-C, SIGTERM, a hang-up): what was measured is kept, and run --resume finishes it" },
 	{ NULL, NULL },
 };
 

@@ -10,12 +10,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/sysmacros.h>
+#include <linux/magic.h>
 #include <unistd.h>
 #include <lzma.h>
 #include "cli/cli.h"
@@ -125,6 +128,24 @@ static int refuse_special(const char *cmd, const char *path, const struct stat *
 				 : S_ISCHR(st->st_mode) ? "a device" : "not a regular file");
 }
 
+/* The kernel's own files (proc, sysfs, cgroups, tracing...): they call
+ * themselves regular and empty (size 0), and a write there sets the kernel's
+ * state (/proc/sys/kernel/core_pattern), never a file of its own. */
+static int kernel_fs(int fd)
+{
+	static const unsigned long magic[] = { PROC_SUPER_MAGIC, SYSFS_MAGIC, DEBUGFS_MAGIC, TRACEFS_MAGIC,
+					      SECURITYFS_MAGIC, CGROUP_SUPER_MAGIC, CGROUP2_SUPER_MAGIC,
+					      BPF_FS_MAGIC, EFIVARFS_MAGIC, 0x62656570 /* configfs */ };
+	struct statfs sf;
+
+	if (fstatfs(fd, &sf) < 0)
+		return 0;
+	for (size_t i = 0; i < sizeof(magic) / sizeof(magic[0]); i++)
+		if ((unsigned long)sf.f_type == magic[i])
+			return 1;
+	return 0;
+}
+
 /* Checks the opened fd; 0 when it may be written (and is then emptied, unless only checked). */
 static int may_write(const char *cmd, const char *path, int fd, const char *db, int created, int check_only)
 {
@@ -142,12 +163,17 @@ static int may_write(const char *cmd, const char *path, int fd, const char *db, 
 		return 0;
 	if (!S_ISREG(st.st_mode))
 		return refuse(cmd, path, "not a regular file");
-	if (created || st.st_size == 0)
+	if (created)
 		return 0;
+	if (kernel_fs(fd))
+		return refuse(cmd, path, "a file of the kernel (proc, sysfs, cgroup...), not a file for output");
+	/* Empty as read, not as stat says: a size of 0 is also what pseudo files show. */
 	if ((n = pread(fd, head, sizeof(head), 0)) < 0) {
 		fprintf(stderr, "hvbench %s: %s: %s\n", cmd, path, strerror(errno));
 		return -1;
 	}
+	if (n == 0)
+		return 0;
 	if (!hvb_cli_is_own_output(head, (size_t)n))
 		return refuse(cmd, path, "exists and is not an output of hvbench");
 	if (check_only)
@@ -184,6 +210,49 @@ int hvb_cli_output_check(const char *cmd, const char *path, const char *db)
 	rc = may_write(cmd, path, fd, db, 0, 1);
 	close(fd);
 	return rc;
+}
+
+/* Who path is: the file's device and inode, else (a new file) its folder's
+ * real path and its name; a dangling link is whom it points to, which the
+ * first output written creates. */
+static void output_identity(const char *path, char *id, size_t len, int depth)
+{
+	struct stat st;
+	const char *slash = strrchr(path, '/');
+	char dir[PATH_MAX], real[PATH_MAX], to[PATH_MAX], next[2 * PATH_MAX + 2];
+	ssize_t n;
+
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) + 1 : 1, slash ? path : ".");
+	if (!strcmp(path, "-"))
+		snprintf(id, len, "stdout");
+	else if (stat(path, &st) == 0)
+		snprintf(id, len, "inode %ju:%ju", (uintmax_t)st.st_dev, (uintmax_t)st.st_ino);
+	else if (depth < 8 && lstat(path, &st) == 0 && S_ISLNK(st.st_mode) &&
+		 (n = readlink(path, to, sizeof(to) - 1)) > 0) {
+		to[n] = 0;
+		snprintf(next, sizeof(next), "%s%s%s", to[0] == '/' ? "" : dir, to[0] == '/' ? "" : "/", to);
+		output_identity(next, id, len, depth + 1);
+	} else
+		snprintf(id, len, "path %s/%s", realpath(dir, real) ? real : dir, slash ? slash + 1 : path);
+}
+
+int hvb_cli_outputs_distinct(const char *cmd, const char *const *opts, const char *const *paths, size_t n)
+{
+	char a[PATH_MAX + 16], b[PATH_MAX + 16];
+
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; paths[i] && j < n; j++) {
+			if (!paths[j])
+				continue;
+			output_identity(paths[i], a, sizeof(a), 0);
+			output_identity(paths[j], b, sizeof(b), 0);
+			if (strcmp(a, b))
+				continue;
+			fprintf(stderr, "hvbench %s: %s '%s' and %s '%s' name one file: give each its own\n", cmd, opts[i],
+				paths[i], opts[j], paths[j]);
+			return -1;
+		}
+	return 0;
 }
 
 FILE *hvb_cli_output_open(const char *cmd, const char *path, const char *db)

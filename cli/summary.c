@@ -163,7 +163,11 @@ static int on_cell(const struct hvb_cell_row *c, void *arg)
 		hvb_table_span(w->t, "  no samples");
 	} else if (strcmp(c->status, "done") || c->reason)
 		status_line(w->t, c, "(", ")");
-	char *facts = hvb_cell_facts(w->s, c->id); /* what it measured on: tmpfs is not a disk */
+	char *facts; /* what it measured on: tmpfs is not a disk */
+	if ((rc = hvb_cell_facts(w->s, c->id, &facts)) < 0) {
+		free(a.v);
+		return rc;
+	}
 	if (facts) {
 		char *line = malloc(strlen(facts) + 20);
 		if (line) {

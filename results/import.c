@@ -222,34 +222,57 @@ static int copy_sample(struct merge *m, int64_t old, int64_t cell)
 
 /* A sample's figures as one text (status, seed, times, then every metric),
  * each double in hexadecimal: equal texts are equal figures, to the bit. */
-static char *sample_text(struct hvb_store *s, int64_t id)
+/* v in decimal, as short as reads back the same double: what a person can
+ * compare in the conflict message, and still exact (two values differ here
+ * exactly when they differ). */
+static const char *exact_decimal(double v, char buf[32])
+{
+	snprintf(buf, 32, "%.15g", v);
+	if (strtod(buf, NULL) != v)
+		snprintf(buf, 32, "%.17g", v);
+	return buf;
+}
+
+/* The sample's row and metrics as text into *text (caller frees). Returns 0,
+ * or a negative code: a damaged store is an error, never a shorter text. */
+static int sample_text(struct hvb_store *s, int64_t id, char **text)
 {
 	static const char *const sql[2] = {
 		"SELECT status, coalesce(reason, ''), seed, started, wall_s, workload_s FROM samples WHERE id=?",
 		"SELECT name, value, unit, better FROM metrics WHERE sample_id=? ORDER BY name",
 	};
-	char *out = NULL;
+	char *out = NULL, num[32];
 	size_t len = 0;
 	FILE *f = open_memstream(&out, &len);
+	int rc = f ? 0 : HVB_ENOMEM, step;
 
-	for (int q = 0; f && q < 2; q++) {
+	for (int q = 0; !rc && q < 2; q++) {
 		sqlite3_stmt *st;
-		if (sqlite3_prepare_v2(s->db, sql[q], -1, &st, NULL) != SQLITE_OK)
+		if (sqlite3_prepare_v2(s->db, sql[q], -1, &st, NULL) != SQLITE_OK) {
+			rc = hvb_store_fail(s, "cannot read a sample to compare");
 			break;
+		}
 		sqlite3_bind_int64(st, 1, id);
-		while (sqlite3_step(st) == SQLITE_ROW) {
+		while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 			for (int i = 0; i < sqlite3_column_count(st); i++)
 				if (sqlite3_column_type(st, i) == SQLITE_FLOAT)
-					fprintf(f, "%s%a", i ? " " : "", sqlite3_column_double(st, i));
+					fprintf(f, "%s%s", i ? " " : "", exact_decimal(sqlite3_column_double(st, i), num));
 				else
 					fprintf(f, "%s%s", i ? " " : "", (const char *)sqlite3_column_text(st, i) ?: "-");
 			fputc('\n', f);
 		}
+		if (step != SQLITE_DONE)
+			rc = hvb_store_fail(s, "cannot read a sample to compare");
 		sqlite3_finalize(st);
 	}
-	if (f)
-		fclose(f);
-	return out;
+	if (f && fclose(f) != 0 && !rc)
+		rc = HVB_ENOMEM;
+	if (rc < 0 || !out) {
+		free(out);
+		return rc < 0 ? rc : HVB_ENOMEM;
+	}
+	*text = out;
+	return 0;
 }
 
 /* The first line where two sample texts differ, for the message. */
@@ -285,10 +308,10 @@ static int merge_samples(struct merge *m, int64_t old_cell, int64_t cell, const 
 			rc = found ? found : copy_sample(m, old, cell);
 			continue;
 		}
-		char *here = sample_text(m->dst, same), *there = sample_text(m->src, old);
-		if (!here || !there)
-			rc = HVB_ENOMEM;
-		else if (strcmp(here, there)) {
+		char *here = NULL, *there = NULL;
+		if ((rc = sample_text(m->dst, same, &here)) == 0)
+			rc = sample_text(m->src, old, &there);
+		if (rc == 0 && strcmp(here, there)) {
 			char d[600];
 			first_difference(here, there, d, sizeof(d));
 			hvb_log(HVB_LOG_ERROR, "%s: run %s, cell '%s', repetition %d: %s holds other figures under the "

@@ -271,12 +271,14 @@ int hvb_store_run_claim(struct hvb_store *s, int64_t run_id);
 void hvb_store_run_release(struct hvb_store *s, int64_t run_id);
 /* 1 when another live process holds the run, with who in who[]; 0 when none. */
 int hvb_store_run_holder(struct hvb_store *s, int64_t run_id, char *who, size_t len);
-/* HVB_EINVAL with the reason when a label would read as a run id or 'last'. */
+/* HVB_EINVAL with the reason when a label would read as a run id or 'last'
+ * ("" is no label: a run named by its id alone). */
 int hvb_store_label_check(const char *label, char *why, size_t len);
 /* Where a run's probes leave files: beside the database, in a directory of
  * that run of that database alone (DBDIR/hvbench-artifacts/DB-run-R-START_IN_MICROSECONDS). */
 int hvb_store_artifact_dir(struct hvb_store *s, int64_t run_id, char *buf, size_t len);
-/* RUN as a number, "last", or a label (newest run with that label). */
+/* RUN as a number, "last", or a label (newest run with that label); an empty or
+ * blank RUN is HVB_ENOENT, never the newest unlabelled run. */
 int hvb_store_run_resolve(struct hvb_store *s, const char *spec, int64_t *run_id);
 /* The runs SPEC names for analysis: a run id or "last" names that run; a label
  * names the newest run with it and, beside it, the newest run with that label,

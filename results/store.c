@@ -241,6 +241,9 @@ int hvb_store_run_resolve(struct hvb_store *s, const char *spec, int64_t *run_id
 	int64_t n;
 	int rc;
 
+	/* An empty selector (an unset CI variable) would name every unlabelled run. */
+	if (!spec[strspn(spec, " \t")])
+		return HVB_ENOENT;
 	if (!strcmp(spec, "last"))
 		rc = prep(s, "SELECT id FROM runs ORDER BY id DESC LIMIT 1", &st);
 	else if (hvb_parse_int(spec, &n) == 0) {

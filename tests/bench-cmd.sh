@@ -58,6 +58,9 @@ check 'grep -q "^; replaced by --set: repetitions = 5" "$T/set.ini" && grep -q "
 check "grep -q \"^hvbench: error: --set 'experiment.repetitionz=2': .*unknown key 'repetitionz' (did you mean 'repetitions'?)\" \"\$T/err\"" "--set unknown key: $(cat "$T/err")"
 "$HVBENCH" run "$T/q.ini" --set memlatt.sizes=1M 2> "$T/err"; check '[ $? = 2 ]' "--set unknown section exit"
 check "grep -q \"\\-\\-set 'memlatt.sizes=1M': no section \\[memlatt\\]\" \"\$T/err\"" "--set unknown section: $(cat "$T/err")"
+# A section with no key is not a section missing from the file that has it.
+"$HVBENCH" run "$T/q.ini" --set experiment.=3 2> "$T/err"; check '[ $? = 2 ]' "--set without a key exit"
+check "grep -q \"\\-\\-set 'experiment.=3': no key after 'experiment.'\" \"\$T/err\"" "--set without a key: $(cat "$T/err")"
 "$HVBENCH" run "$T/q.ini" --set memlat.sizes=1X 2> "$T/err"; check '[ $? = 2 ]' "--set bad value exit"
 check "grep -q \"\\-\\-set 'memlat.sizes=1X': \\[memlat\\] '1X' is not valid for sizes\" \"\$T/err\"" "--set bad value: $(cat "$T/err")"
 "$HVBENCH" run "$T/q.ini" --set "memlat.sizes=16K

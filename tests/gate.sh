@@ -34,6 +34,17 @@ for rule in ci-overlap minmax; do
 	check "! grep -q 'would catch' '$T/rule.out'" "--rule $rule claims the gate's detectable change"
 done
 
+# Two outputs that name one file (by name, through a link, or stdout twice): refused
+# before anything is written, as the JUnit file would hold the Markdown.
+ln -s "$T/one.xml" "$T/one-link.md"
+for pair in "--junit $T/one.xml --markdown $T/one.xml" "--junit $T/one.xml --markdown $T/../$(basename "$T")/one.xml" \
+	"--output $T/one --junit $T/one" "--junit - --markdown $T/m.md" "--junit $T/one.xml --markdown $T/one-link.md"; do
+	# shellcheck disable=SC2086 # the options are words
+	HVBENCH_DB="$T/aa.db" "$HVBENCH" gate --baseline base --candidate cand $pair > /dev/null 2> "$T/err"; rc=$?
+	check "[ $rc = 2 ] && grep -q 'name one file' '$T/err' && [ ! -e '$T/one.xml' ] && [ ! -e '$T/one' ] && [ ! -e '$T/m.md' ]" \
+		"gate $pair: exit $rc, $(cat "$T/err")"
+done
+
 # 20% slower candidate at 10 repetitions each.
 "$FIX" "$T/reg.db" regress "$DATA" || fail "fixture regress"
 HVBENCH_DB="$T/reg.db" "$HVBENCH" gate --baseline base --candidate cand --junit "$T/reg.xml" --markdown "$T/reg.md" \

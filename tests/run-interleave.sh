@@ -84,6 +84,8 @@ check '! agents_left' "agents left behind"
 # for several runs (inside one run its cells take turns: tests/run-turns.sh, tests/unit-turns.c).
 "$HVBENCH" run --label a "$T/base.ini" "$T/cand.ini" > "$T/e1" 2>&1; rc=$?
 check '[ $rc = 2 ] && grep -q "one --label per config" "$T/e1"' "one label for two configs: exit $rc, $(cat "$T/e1")"
+"$HVBENCH" run --label a --label a "$T/base.ini" "$T/cand.ini" > "$T/e1" 2>&1; rc=$?
+check '[ $rc = 2 ] && grep -q "label .a. is given to runs 1 and 2" "$T/e1"' "one label twice: exit $rc, $(cat "$T/e1")"
 sed 's/^order = .*/order = interleaved\nbackends = xen:pv/' "$T/base.ini" > "$T/xen.ini"
 "$HVBENCH" run --dry-run "$T/xen.ini" > "$T/e2" 2>&1; rc=$?
 check '[ $rc = 0 ] && grep -q "memory: xen: " "$T/e2"' "xen with order = interleaved (one run: the plan checks memory): exit $rc, $(cat "$T/e2")"

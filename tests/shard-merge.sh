@@ -88,7 +88,18 @@ uuid=$(qb 1 "select uuid from runs")
 check '[ $rc = 1 ]' "conflicting merge: exit $rc"
 check 'grep -q "run $uuid, cell .native:native.*, repetition 0: .* holds other figures.*conflicting duplicate" "$T/err"' "conflict message: $(cat "$T/err")"
 check 'grep -q "lat_ns.16K" "$T/err"' "the conflict names the metric: $(cat "$T/err")"
+# ...with both figures in decimal, as a person compares them (never C's hex floats)
+v=$(sqlite3 "$T/base1.db" "select printf('%.15g', value) from metrics where name = 'lat_ns.16K' and sample_id = (select min(id) from samples where status = 'ok')")
+check 'grep -q "lat_ns.16K $v[0-9]* ns" "$T/err" && ! grep -q "0x[0-9a-f.]*p[-+]" "$T/err"' "the conflict's figures (expected $v): $(cat "$T/err")"
 check '[ "$(q "select count(*) from samples")" = "$samples" ] && [ "$(q "select count(*) from metrics")" = "$metrics" ]' "a conflict wrote rows"
+# A file whose metrics page is damaged: SQLite's words, never a conflict of figures.
+cp "$T/base1.db" "$T/damaged.db"
+root=$(sqlite3 "$T/damaged.db" "select rootpage from sqlite_master where name = 'metrics'")
+dd if=/dev/zero of="$T/damaged.db" bs="$(sqlite3 "$T/damaged.db" "pragma page_size")" seek=$((root - 1)) count=1 \
+	conv=notrunc 2>/dev/null
+"$HVBENCH" merge "$T/damaged.db" > "$T/m5" 2> "$T/err"; rc=$?
+check '[ $rc = 1 ] && grep -q "malformed" "$T/err" && ! grep -q "conflicting" "$T/err"' \
+	"merge of a damaged file into a store that has its runs: exit $rc, $(cat "$T/err")"
 
 # A shard merged while partial, then whole: only the missing samples are added.
 cp "$T/base2.db" "$T/partial.db"
@@ -131,6 +142,12 @@ q "update cells set status = 'failed', reason = 'xen: the guest did not boot' wh
 check '[ $rc = 3 ] && grep -q "candidate cell native:native placement=none.*failed, no sample measured: xen: the guest did not boot" "$T/err"' \
 	"failed cell: exit $rc, $(cat "$T/err")"
 check 'grep -q "<error type=\"infrastructure\"" "$T/j2.xml" && ! grep -q "<failure" "$T/j2.xml"' "JUnit of a failed cell: $(cat "$T/j2.xml")"
+cp "$T/whole.db" "$HVBENCH_DB"
+# A run whose process was killed (SIGKILL, a lost host) stays 'running': it never ended.
+q "update runs set status = 'running' where label = 'cand' and shard_index = 2"
+"$HVBENCH" gate --baseline base --candidate cand > /dev/null 2> "$T/err"; rc=$?
+check '[ $rc = 3 ] && grep -q "candidate run [0-9]* (.*) on host class .* never ended (it is still running, or its process died)" "$T/err"' \
+	"a run left running: exit $rc, $(cat "$T/err")"
 cp "$T/whole.db" "$HVBENCH_DB"
 
 # Host classes: a candidate measured on hosts of another class is not compared unless asked.

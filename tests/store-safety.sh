@@ -18,7 +18,9 @@ ln -s "$HVBENCH_DB" link.db
 ln "$HVBENCH_DB" hard.db
 echo "my notes" > notes.txt
 mkdir adir
-for o in "$HVBENCH_DB" link.db hard.db copy.db notes.txt adir; do
+# /proc/self/comm: a kernel file that says it is regular and empty (a write sets
+# the process's name; /proc/sys/kernel/core_pattern would set the kernel's).
+for o in "$HVBENCH_DB" link.db hard.db copy.db notes.txt adir /proc/self/comm; do
 	"$HVBENCH" report --output "$o" > /dev/null 2> err; rc=$?
 	check '[ $rc = 2 ]' "report --output $o: exit $rc (a refusal: nothing written)"
 	check 'grep -q "hvbench writes only over files it wrote" err' "report --output $o: $(cat err)"
@@ -73,6 +75,18 @@ for c in list "show 1" "report 1" "compare 1 1"; do
 done
 "$HVBENCH" gate --baseline 1 --candidate 1 --db bad.db > /dev/null 2>&1
 check '[ $? = 2 ]' "gate on a corrupted store is an error (2), not a regression"
+# Only the artifacts' page damaged (the run's warnings, the cells' facts): the
+# figures read fine, but what they were measured on is lost; never shown as none.
+cp copy.db bad-art.db
+root=$(sqlite3 bad-art.db "select rootpage from sqlite_master where name='artifacts'")
+dd if=/dev/urandom of=bad-art.db bs="$(sqlite3 bad-art.db "pragma page_size")" seek=$((root - 1)) count=1 \
+	conv=notrunc 2>/dev/null
+for c in "show 1" "report 1" "report 1 --format json"; do
+	# shellcheck disable=SC2086
+	"$HVBENCH" $c --db bad-art.db > out 2> err; rc=$?
+	check '[ $rc = 1 ]' "$c on a store with a corrupted artifacts page: exit $rc"
+	check 'grep -q "malformed\|not a database" err' "$c on a corrupted artifacts page says: $(cat err)"
+done
 
 # --- --db is a path: a URI or :memory: is a file of that name ---
 # mkconfig FILE REPETITIONS DURATION: one small memlat cell
@@ -93,7 +107,19 @@ for l in 2 last 010 0x1; do
 	"$HVBENCH" run --db labels.db --label "$l" tiny.ini > /dev/null 2> err; rc=$?
 	check '[ $rc = 2 ] && grep -Eq "could never be named|would take for a run id" err' "--label $l: exit $rc: $(cat err)"
 done
+# An empty label (an unset "$CI_COMMIT_SHA") would leave the run unlabelled without a word.
+for l in "" "  "; do
+	"$HVBENCH" run --db labels.db --label "$l" tiny.ini > /dev/null 2> err; rc=$?
+	check '[ $rc = 2 ] && grep -q "an empty label" err' "--label '$l': exit $rc: $(cat err)"
+done
 check '[ ! -e labels.db ]' "a refused label still made a database"
+# ...and an empty selector never names the newest unlabelled run.
+cp copy.db unlabelled.db
+sqlite3 unlabelled.db "update runs set label = ''"
+for c in "show ''" "report ''" "gate --baseline '' --candidate 1" "gate --baseline 1 --candidate ' '" "export ''"; do
+	eval "\"\$HVBENCH\" $c --db unlabelled.db" > /dev/null 2> err; rc=$?
+	check '[ $rc = 2 ] && grep -q "no run" err' "$c: exit $rc: $(cat err)"
+done
 
 # --- a live run cannot be resumed; a dead one can ---
 mkconfig long.ini 40 100ms
