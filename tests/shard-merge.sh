@@ -89,8 +89,16 @@ check '[ $rc = 1 ]' "conflicting merge: exit $rc"
 check 'grep -q "run $uuid, cell .native:native.*, repetition 0: .* holds other figures.*conflicting duplicate" "$T/err"' "conflict message: $(cat "$T/err")"
 check 'grep -q "lat_ns.16K" "$T/err"' "the conflict names the metric: $(cat "$T/err")"
 # ...with both figures in decimal, as a person compares them (never C's hex floats)
-v=$(sqlite3 "$T/base1.db" "select printf('%.15g', value) from metrics where name = 'lat_ns.16K' and sample_id = (select min(id) from samples where status = 'ok')")
-check 'grep -q "lat_ns.16K $v[0-9]* ns" "$T/err" && ! grep -q "0x[0-9a-f.]*p[-+]" "$T/err"' "the conflict's figures (expected $v): $(cat "$T/err")"
+# that reads back as the very figure stored (a prefix of digits would not do: 15 digits
+# of ...3019 round to ...302; sqlite3's printf stops at 16).
+here=$(sed -n "s/.*'lat_ns.16K \([-0-9.e+]*\) ns lower' here.*/\1/p" "$T/err")
+python3 - "$T/base1.db" "$here" <<'EOF2'
+import sqlite3, sys
+v = sqlite3.connect(sys.argv[1]).execute("select value from metrics where name = 'lat_ns.16K' and sample_id = "
+                                         "(select min(id) from samples where status = 'ok')").fetchone()[0]
+sys.exit(0 if sys.argv[2] and float(sys.argv[2]) == v else f"stored {v!r}")
+EOF2
+check '[ $? = 0 ] && ! grep -q "0x[0-9a-f.]*p[-+]" "$T/err"' "the conflict's figures (read '$here'): $(cat "$T/err")"
 check '[ "$(q "select count(*) from samples")" = "$samples" ] && [ "$(q "select count(*) from metrics")" = "$metrics" ]' "a conflict wrote rows"
 # A file whose metrics page is damaged: SQLite's words, never a conflict of figures.
 cp "$T/base1.db" "$T/damaged.db"
