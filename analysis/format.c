@@ -391,9 +391,17 @@ static void sections_part(struct walk *w)
 			i = j;
 		}
 	}
-	if (!strcmp(w->r->kind, "report") && !w->r->nsec)
+	if (strcmp(w->r->kind, "report") || w->r->nsec)
+		return;
+	const struct hvb_run_info *ri = &w->r->runs[0].info;
+	if (w->r->runs[0].n)
 		para(w, "This run has no cells that differ only in guest mode or only in placement: nothing to compare "
 		     "within it; the cells' own figures follow.");
+	else if (ri->shard_count) /* run --shard K/N of a matrix with fewer cells than shards */
+		para(w, "Run %lld is shard %d/%d of its experiment and holds no cells (the matrix had none for this "
+		     "shard): nothing was measured in it.", (long long)ri->id, ri->shard_index, ri->shard_count);
+	else
+		para(w, "Run %lld holds no cells: nothing was measured in it.", (long long)ri->id);
 }
 
 /* "pv 1.52 µs, hvm 1.21 µs": every mode's median at one vCPU count, in one scale. */

@@ -80,11 +80,14 @@ static int opt_index(const struct hvb_option *t, const char *name)
 static const char *workload_names[64];
 static size_t nworkload_names;
 
-static const char *suggest_workload(const char *name)
+/* section: name is a section's (no workload = key), which may be a misspelt [experiment]. */
+static const char *suggest_workload(const char *name, int section)
 {
 	nworkload_names = 0;
-	for (size_t i = 0; hvb_workloads[i] && i < 64; i++)
+	for (size_t i = 0; hvb_workloads[i] && i < 63; i++)
 		workload_names[nworkload_names++] = hvb_workloads[i]->name;
+	if (section)
+		workload_names[nworkload_names++] = "experiment";
 	return hvb_did_you_mean(name, workload_names, nworkload_names);
 }
 
@@ -128,7 +131,7 @@ static int classify(struct builder *b, struct section *s, const struct entry *e,
 			wline = e[i].line;
 		}
 	if (!(s->wl = hvb_workload_find(wname))) {
-		const char *dym = suggest_workload(wname);
+		const char *dym = suggest_workload(wname, !wline);
 		known_list(known, sizeof(known), 0);
 		return hvb_experiment_fail(b->path, s->line,
 			    "[%s]: no workload '%s'%s%s%s; a section is [experiment], [probe.NAME], or a workload "

@@ -51,6 +51,13 @@ const char *hvb_cli_type_name(const struct hvb_option *o);
 /* An option's integer, in the one syntax of experiment files (decimal, no leading
  * zeros); else says "hvbench CMD: OPT 'S': expected ..." and returns -1. */
 int hvb_cli_parse_int(const char *cmd, const char *opt, const char *s, int64_t min, int64_t max, int64_t *out);
+struct option;
+/* getopt_long, except that an option with a value given twice is refused: says
+ * "hvbench CMD: --OPT given twice" on stderr and returns '?' (the command's
+ * usage, exit 2), where getopt would let the last win silently. repeat: the
+ * letters of options meant to repeat (run's --label, --set), or NULL. */
+int hvb_cli_getopt(const char *cmd, int argc, char **argv, const char *shortopts, const struct option *longopts,
+		   const char *repeat);
 struct hvb_store;
 /* help for workloads, probes, backends, "experiment"; -1 when NAME is none of them. */
 int hvb_cli_help_topic(const char *name);

@@ -73,7 +73,7 @@ HVB_COMMAND(bench)
 	}
 	memcpy(orig, argv, (size_t)argc * sizeof(*argv)); /* getopt reorders argv: arguments are named by position */
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "b:r:l:d:n", longopts, NULL)) != -1)
+	while ((c = hvb_cli_getopt("bench", argc, argv, "b:r:l:d:n", longopts, NULL)) != -1)
 		switch (c) {
 		case 'b': backend = optarg; break;
 		case 'r': reps = optarg; break;

@@ -12,7 +12,7 @@ HVB_COMMAND(cleanup)
 	static const struct option longopts[] = { { "dry-run", no_argument, NULL, 'n' }, { 0 } };
 	int dry = 0, c, failed = 0;
 
-	while ((c = getopt_long(argc, argv, "n", longopts, NULL)) != -1)
+	while ((c = hvb_cli_getopt("cleanup", argc, argv, "n", longopts, NULL)) != -1)
 		switch (c) {
 		case 'n': dry = 1; break;
 		default: return hvb_cli_usage("cleanup");

@@ -23,7 +23,7 @@ HVB_COMMAND(compare)
 
 	hvb_cli_aopts_init(&ao, "compare");
 	optind = 1;
-	while ((c = getopt_long(argc, argv, HVB_CLI_ANALYSIS_SHORT "i:m:", longopts, NULL)) != -1)
+	while ((c = hvb_cli_getopt("compare", argc, argv, HVB_CLI_ANALYSIS_SHORT "i:m:", longopts, NULL)) != -1)
 		if ((rc = hvb_cli_aopt(&ao, c, optarg)) <= 0)
 			return rc < 0 ? HVB_EXIT_USAGE : hvb_cli_usage("compare");
 	if (argc - optind != 2)

@@ -22,7 +22,7 @@ HVB_COMMAND(export)
 	int c, rc;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:o:d:", longopts, NULL)) != -1)
+	while ((c = hvb_cli_getopt("export", argc, argv, "f:o:d:", longopts, NULL)) != -1)
 		switch (c) {
 		case 'f': format = optarg; break;
 		case 'o': output = optarg; break;

@@ -51,7 +51,7 @@ HVB_COMMAND(gate)
 
 	hvb_cli_aopts_init(&ao, "gate");
 	optind = 1;
-	while ((c = getopt_long(argc, argv, HVB_CLI_ANALYSIS_SHORT "b:c:x:j:k:r:i:E:", longopts, NULL)) != -1) {
+	while ((c = hvb_cli_getopt("gate", argc, argv, HVB_CLI_ANALYSIS_SHORT "b:c:x:j:k:r:i:E:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'b': spec[0] = optarg; break;
 		case 'c': spec[1] = optarg; break;

@@ -121,7 +121,7 @@ HVB_COMMAND(history)
 
 	hvb_edm_opts_default(&eo);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "l:m:p:d:H", longopts, NULL)) != -1) {
+	while ((c = hvb_cli_getopt("history", argc, argv, "l:m:p:d:H", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'l': label = optarg; break;
 		case 'm':

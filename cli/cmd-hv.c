@@ -89,7 +89,7 @@ static int build(int argc, char **argv)
 
 	o.jobs = cpus > 0 ? (int)cpus : 1;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:tj:h", longopts, NULL)) != -1)
+	while ((c = hvb_cli_getopt("hv build", argc, argv, "o:tj:h", longopts, NULL)) != -1)
 		switch (c) {
 		case 'o': o.out = optarg; break;
 		case 't': o.tools = 1; break;

@@ -145,7 +145,7 @@ HVB_COMMAND(image)
 		return hvb_cli_usage("image");
 	argc--;
 	argv++;
-	while ((c = getopt_long(argc, argv, "k:m:o:c:a:b:zh", longopts, NULL)) != -1)
+	while ((c = hvb_cli_getopt("image build", argc, argv, "k:m:o:c:a:b:zh", longopts, NULL)) != -1)
 		switch (c) {
 		case 'k': o.kernel = optarg; break;
 		case 'm': o.modules = optarg; break;

@@ -58,7 +58,7 @@ HVB_COMMAND(lab)
 	size_t n = 0;
 	pid_t pid;
 
-	while ((c = getopt_long(argc, argv, "e:w:kt:c:nx:d:X:h", longopts, NULL)) != -1)
+	while ((c = hvb_cli_getopt("lab", argc, argv, "e:w:kt:c:nx:d:X:h", longopts, NULL)) != -1)
 		switch (c) {
 		case 'e': exp = optarg; break;
 		case 'w': work = optarg; break;

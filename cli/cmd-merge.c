@@ -4,29 +4,40 @@
 #include "config.h"
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 #include "cli/cli.h"
 #include "results/results.h"
 
 HVB_COMMAND(merge)
 {
 	static const struct option longopts[] = { { "db", required_argument, NULL, 'd' }, { 0 } };
-	const char *db = NULL, *cmd = argv[0];
+	const char *db = NULL, *cmd = argv[0], *env = getenv("HVBENCH_DB");
 	struct hvb_store *dst;
 	int c, rc = HVB_EXIT_OK;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:", longopts, NULL)) != -1)
+	while ((c = hvb_cli_getopt(cmd, argc, argv, "d:", longopts, NULL)) != -1)
 		if (c == 'd')
 			db = optarg;
 		else
 			return hvb_cli_usage(cmd);
 	if (optind == argc)
 		return hvb_cli_usage(cmd);
-	/* Every file is a store before anything is written. */
+	/* Every file is a store, and not the target, before anything is written. */
 	for (int i = optind; i < argc; i++) {
-		struct hvb_store *src = hvb_store_open(argv[i], 1);
-		if (!src)
+		struct stat a, b;
+		struct hvb_store *src;
+		if (stat(argv[i], &a) == 0 && stat(hvb_cli_db(db), &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
+			char name[400];
+			fprintf(stderr, "hvbench %s: %s is the target store (%s): a store holds its own runs already; name "
+				"another with --db\n", cmd, hvb_esc_buf(argv[i], HVB_ESC_TEXT, name, sizeof(name)),
+				db ? "--db" : env && *env ? "HVBENCH_DB" : "./hvbench.db, the default");
 			return HVB_EXIT_USAGE;
+		}
+		/* as --db: a file that is not there is bad input (2), one that is no store a store error (1) */
+		if (!(src = hvb_cli_store_open_ro(argv[i], &rc)))
+			return rc;
 		hvb_store_close(src);
 	}
 	if (!(dst = hvb_store_open(hvb_cli_db(db), 0)))

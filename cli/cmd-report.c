@@ -46,7 +46,7 @@ HVB_COMMAND(report)
 
 	hvb_cli_aopts_init(&ao, "report");
 	optind = 1;
-	while ((c = getopt_long(argc, argv, HVB_CLI_ANALYSIS_SHORT "b:m:P:", longopts, NULL)) != -1) {
+	while ((c = hvb_cli_getopt("report", argc, argv, HVB_CLI_ANALYSIS_SHORT "b:m:P:", longopts, NULL)) != -1) {
 		if (c == 'P') {
 			/* the placement others are compared with, and the optimised one of the NUMA part */
 			if (hvb_placement_kind_parse(optarg) < 0) {

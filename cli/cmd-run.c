@@ -419,7 +419,7 @@ HVB_COMMAND(run)
 	struct hvb_run_opts o = { 0 };
 	char why[256];
 
-	while ((c = getopt_long(argc, argv, "nd:l:r:a:s:h", longopts, NULL)) != -1)
+	while ((c = hvb_cli_getopt("run", argc, argv, "nd:l:r:a:s:h", longopts, "las")) != -1)
 		switch (c) {
 		case 'n': dry = 1; break;
 		case 'd': db = optarg; break;

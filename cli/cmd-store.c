@@ -64,7 +64,7 @@ static int db_opt(int argc, char **argv, const char **db, int *json)
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:j", longopts, NULL)) != -1) {
+	while ((c = hvb_cli_getopt(argv[0], argc, argv, "d:j", longopts, NULL)) != -1) {
 		if (c == 'j')
 			*json = 1;
 		else if (c == 'd')

@@ -41,7 +41,7 @@ HVB_COMMAND(topo)
 	struct hvb_topo *t;
 	char buf[512];
 
-	while ((c = getopt_long(argc, argv, "t:v:j", longopts, NULL)) != -1)
+	while ((c = hvb_cli_getopt("topo", argc, argv, "t:v:j", longopts, NULL)) != -1)
 		switch (c) {
 		case 'j': json = 1; break;
 		case 't': spec = optarg; break;

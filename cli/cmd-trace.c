@@ -117,7 +117,7 @@ static int summary(int argc, char **argv)
 	int json = 0, metrics = 0, opt, e;
 	int64_t dom = -1;
 
-	while ((opt = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+	while ((opt = hvb_cli_getopt("trace summary", argc, argv, "", lo, NULL)) != -1) {
 		switch (opt) {
 		case 'j': json = 1; break;
 		case 'm': metrics = 1; break;
@@ -233,7 +233,7 @@ static int dump(int argc, char **argv)
 	int64_t n;
 	char *end;
 
-	while ((opt = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+	while ((opt = hvb_cli_getopt("trace dump", argc, argv, "", lo, NULL)) != -1) {
 		switch (opt) {
 		case 'd':
 			if (hvb_cli_parse_int("trace dump", "--domain", optarg, 0, UINT16_MAX, &n) < 0)

@@ -2,7 +2,7 @@
 hvbench_SOURCES += cli/cli.h cli/main.c cli/summary.c cli/output.c cli/help-topics.c cli/cmd-run.c cli/cmd-store.c \
 	cli/cmd-topo.c cli/cmd-agent.c cli/cmd-trace.c cli/cmd-cleanup.c cli/cmd-hv.c \
 	cli/analysis-opts.c cli/cmd-report.c cli/cmd-compare.c cli/cmd-gate.c cli/cmd-history.c cli/cmd-image.c cli/cmd-lab.c \
-	cli/man.c cli/complete.c cli/cmd-bench.c cli/cmd-export.c cli/cmd-merge.c
+	cli/man.c cli/complete.c cli/cmd-bench.c cli/cmd-export.c cli/cmd-merge.c cli/getopt.c
 
 # Man pages, written at build time by hvbench itself from its tables (cli/man.c):
 # every command of commands[] gets its page without a change here.

@@ -15,7 +15,8 @@
 const struct hvb_cli_doc hvb_cli_exit_codes[] = {
 	{ "0", "done (gate: no regression; run: every cell not skipped stored every repetition ok)" },
 	{ "1", "failed (gate: a regression, or a metric of the baseline missing from the candidate; run: some cell "
-	       "did not produce every sample; a damaged or unreadable store, except for gate: 2)" },
+	       "did not produce every sample; a damaged or unreadable store, or a file that is no store, as --db or "
+	       "as merge's FILE; except for gate: 2)" },
 	{ "2", "bad usage or bad input: an unknown option, a bad value, a run or file that does not exist; nothing "
 	       "was written (gate: also a damaged or unreadable store, never taken for a regression)" },
 	{ "3", "gate: no regression, but not everything could be judged for an infrastructure failure: a shard that "

@@ -208,7 +208,8 @@ void hvb_option_expect(const struct hvb_option *o, char *buf, size_t len)
 			snprintf(buf, len, "an integer");
 		break;
 	case HVB_OPT_SIZE:
-		off = (size_t)snprintf(buf, len, "a size such as 64K, 16M or 1G");
+		off = (size_t)snprintf(buf, len, "a size such as 64K, 16M or 1G (K, M, G, T: 1024, 1024^2, ... bytes, "
+				       "also written k or KiB; KB, MB refused: 1000 to SI)");
 		/* The limits too: a size out of range is refused, and must say why. */
 		if (o->max > o->min && off < len) {
 			char lo[32], hi[32];
@@ -245,6 +246,44 @@ static int leading_zero(const char *v)
 	return v[0] == '0' && (isdigit((unsigned char)v[1]) || v[1] == 'x' || v[1] == 'X');
 }
 
+/* "16KB", "4mb": a multiple's letter followed by B alone, which SI reads as
+ * powers of 1000; hvb_parse_size still reads it (as 1024) for stored runs and sysfs. */
+static int size_si_suffix(const char *v)
+{
+	const char *end = number_end(v);
+
+	return end && end[0] && strchr("KkMmGgTt", end[0]) && (end[1] == 'B' || end[1] == 'b') && !end[2];
+}
+
+int hvb_option_canonical(const struct hvb_option *o, const char *value, char *buf, size_t len)
+{
+	char **w;
+	size_t n, off = 0;
+	int rc;
+
+	if (o->type != HVB_OPT_SIZE) {
+		if ((size_t)snprintf(buf, len, "%s", value) >= len)
+			return HVB_EINVAL;
+		return 0;
+	}
+	if ((rc = hvb_split_list(value, &w, &n)) < 0)
+		return rc;
+	buf[0] = 0;
+	for (size_t i = 0; i < n && off < len; i++) {
+		char one[32];
+		uint64_t b;
+		if ((o->flags & HVB_OPT_AUTO) && !strcmp(w[i], "auto"))
+			snprintf(one, sizeof(one), "auto");
+		else if (hvb_parse_size(w[i], &b) == 0)
+			hvb_format_size(b, one, sizeof(one));
+		else
+			snprintf(one, sizeof(one), "%.31s", w[i]); /* checked by the caller: cannot happen */
+		off += (size_t)snprintf(buf + off, len - off, "%s%s", i ? "," : "", one);
+	}
+	hvb_words_free(w, n);
+	return off < len ? 0 : HVB_EINVAL;
+}
+
 static int out_of_range(const struct hvb_option *o, double v)
 {
 	return o->max > o->min && (v < o->min || v > o->max);
@@ -260,6 +299,11 @@ int hvb_option_check(const struct hvb_option *o, const char *value, char *err, s
 
 	if ((o->flags & HVB_OPT_AUTO) && !strcmp(value, "auto"))
 		return 0;
+	if ((o->flags & HVB_OPT_AUTO) && !strcasecmp(value, "auto")) {
+		hvb_option_expect(o, expect, sizeof(expect));
+		snprintf(err, len, "'%s' is not valid for %s: expected %s (did you mean 'auto'?)", value, o->name, expect);
+		return HVB_EINVAL;
+	}
 	switch (o->type) {
 	case HVB_OPT_INT:
 		bad = hvb_parse_int(value, &i) < 0;
@@ -267,6 +311,13 @@ int hvb_option_check(const struct hvb_option *o, const char *value, char *err, s
 		break;
 	case HVB_OPT_SIZE:
 		bad = hvb_parse_size(value, &sz) < 0;
+		if (!bad && size_si_suffix(value)) {
+			const char *end = number_end(value);
+			snprintf(err, len, "'%s' is ambiguous for %s: %.2s is 1000 bytes to SI (and to fio's kb_base=1000, "
+				 "iperf3's rates), 1024 to others; write %.*s%c (binary, 1024) or the bytes", value, o->name,
+				 end, (int)(end - value), value, toupper((unsigned char)*end));
+			return HVB_EINVAL;
+		}
 		range = !bad && out_of_range(o, (double)sz);
 		break;
 	case HVB_OPT_TIME:
@@ -408,39 +459,51 @@ int hvb_option_check_value(const struct hvb_option *o, const char *value, char *
 	return rc;
 }
 
+/* Optimal string alignment distance, case-insensitive: insertions, deletions,
+ * substitutions and swaps of two neighbours ("rnu" for "run") cost 1. */
 static size_t edit_distance(const char *a, const char *b)
 {
-	size_t la = strlen(a), lb = strlen(b), prev[64], cur[64];
+	size_t la = strlen(a), lb = strlen(b), d[64][64];
 
 	if (la >= 63 || lb >= 63)
 		return 99;
-	for (size_t j = 0; j <= lb; j++)
-		prev[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		cur[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t sub = prev[j - 1] + (tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]));
-			size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
-			cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+	for (size_t i = 0; i <= la; i++)
+		for (size_t j = 0; j <= lb; j++) {
+			size_t best;
+			if (!i || !j) {
+				d[i][j] = i + j;
+				continue;
+			}
+			best = d[i - 1][j - 1] + (tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]));
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && tolower((unsigned char)a[i - 1]) == tolower((unsigned char)b[j - 2]) &&
+			    tolower((unsigned char)a[i - 2]) == tolower((unsigned char)b[j - 1]) && d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
 		}
-		memcpy(prev, cur, (lb + 1) * sizeof(size_t));
-	}
-	return prev[lb];
+	return d[la][lb];
 }
 
+/* Close means at most one edit in three letters of the longer word (git's
+ * "did you mean" also scales with length): 'foo' is not 'root' (2 of 4), but
+ * 'repetitons' is 'repetitions', 'Experiment' 'experiment'. */
 const char *hvb_did_you_mean(const char *word, const char *const *names, size_t n)
 {
 	const char *best = NULL;
-	size_t bestd = (size_t)-1, limit = strlen(word) / 3 + 1;
+	size_t bestd = (size_t)-1, bestlen = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		size_t d = edit_distance(word, names[i]);
 		if (d < bestd) {
 			bestd = d;
 			best = names[i];
+			bestlen = strlen(word) > strlen(names[i]) ? strlen(word) : strlen(names[i]);
 		}
 	}
-	return bestd <= (limit < 3 ? limit : 3) ? best : NULL;
+	return best && bestd * 3 <= bestlen ? best : NULL;
 }
 
 const char *hvb_option_suggest(const struct hvb_option *table, const char *name)

@@ -46,7 +46,7 @@ static int index_of(const struct hvb_params *p, const char *name)
 int hvb_params_set(struct hvb_params *p, const char *name, const char *value, char *err, size_t len)
 {
 	int i = index_of(p, name), rc;
-	char *v;
+	char *v, canon[1024];
 
 	if (i < 0) {
 		const char *dym = hvb_option_suggest(p->table, name);
@@ -57,6 +57,14 @@ int hvb_params_set(struct hvb_params *p, const char *name, const char *value, ch
 	rc = hvb_option_check_value(&p->table[i], value, err, len);
 	if (rc < 0)
 		return rc;
+	/* Sizes in one spelling: the value is the cell's key and its stored params. */
+	if (p->table[i].type == HVB_OPT_SIZE) {
+		if (hvb_option_canonical(&p->table[i], value, canon, sizeof(canon)) < 0) {
+			snprintf(err, len, "%s is longer than %zu characters", name, sizeof(canon) - 1);
+			return HVB_EINVAL;
+		}
+		value = canon;
+	}
 	if (!(v = strdup(value)))
 		return HVB_ENOMEM;
 	free(p->values[i]);

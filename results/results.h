@@ -104,6 +104,10 @@ int hvb_option_check_value(const struct hvb_option *o, const char *value, char *
 /* 1-based position of the first empty item of a comma list ("16K,,64K", "16K,"), or 0. */
 size_t hvb_list_empty_item(const char *s);
 int hvb_option_check_distinct(const struct hvb_option *o, char *const *words, size_t n, char *err, size_t len);
+/* A checked value in its one spelling, so that a cell key does not depend on how it
+ * was written: sizes as hvb_format_size writes them (16k, 16KiB, 16384 -> 16K; a
+ * list item by item), other types unchanged. HVB_EINVAL when buf is too small. */
+int hvb_option_canonical(const struct hvb_option *o, const char *value, char *buf, size_t len);
 /* The closest name in names[] (edit distance), or NULL when nothing is close. */
 const char *hvb_did_you_mean(const char *word, const char *const *names, size_t n);
 const char *hvb_option_suggest(const struct hvb_option *table, const char *name);
@@ -112,7 +116,7 @@ void hvb_option_expect(const struct hvb_option *o, char *buf, size_t len);
 /* For help and man: what o.mapped means for o ("; each agent maps it ..."), "" when 0. */
 void hvb_option_mapped_note(const struct hvb_option *o, char *buf, size_t len);
 /* The one syntax of numbers (results/option.c): decimal, no leading zeros, no
- * exponent; sizes (K M G T, optional i and B) and times (ns us ms s m min h)
+ * exponent; sizes (K M G T, optional i and B: 1024-based; option values refuse KB, MB) and times (ns us ms s m min h)
  * may have a fraction, rounded half up to a byte or a nanosecond. 0 or HVB_EINVAL. */
 int hvb_parse_size(const char *s, uint64_t *out);
 int hvb_parse_time(const char *s, double *seconds);

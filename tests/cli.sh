@@ -28,4 +28,32 @@ check 'grep -q "remote     remote: CPUs 0-1; memory bind to node 1" "$T/topo2"' 
 check 'grep -q "^  sizes " "$T/hm" && grep -q "lat_ns" "$T/hm" && grep -q "on this host: supported" "$T/hm"' "help memlat: $(cat "$T/hm")"
 "$HVBENCH" help experiment | grep -q "^  placement " || fail "help experiment"
 "$HVBENCH" help xen | grep -q "not supported: xen:" || fail "help xen says why it is not supported"
+# A single-value option given twice is refused (getopt lets the last win without a
+# word: two --shard ran the second shard only), in every command; what repeats by
+# design (--set, --label per config) still does.
+printf '[experiment]\nrepetitions = 1\nwarmup = 0\nduration = 10ms\n[memlat]\nsizes = 16K\n' > "$T/q.ini"
+while IFS='|' read -r cmd opt args; do
+	# shellcheck disable=SC2086
+	(cd "$T" && "$HVBENCH" $args > out 2> err); rc=$?
+	check '[ $rc = 2 ] && grep -q "^hvbench $cmd: $opt given twice$" "$T/err"' "$args: exit $rc: $(cat "$T/err")"
+done <<'EOF2'
+run|--shard|run --shard 1/2 --shard 2/2 q.ini
+run|--db|run --dry-run --db a.db --db b.db q.ini
+gate|--baseline|gate --baseline 1 --baseline 3 --candidate 2
+report|--output|report --output a.md --output b.txt
+report|--output|report -o a.md --output=b.txt
+compare|--alpha|compare 1 2 --alpha 0.05 --alpha 0.1
+export|--format|export 1 -f json -f csv
+history|--db|history --db a.db --db b.db
+list|--db|list --db a.db --db b.db
+merge|--db|merge --db a.db --db b.db c.db
+topo|--vcpus|topo --vcpus 1 --vcpus 2
+bench|--backend|bench memlat -b native -b native
+trace dump|--domain|trace dump f --domain 1 --domain 2
+EOF2
+check '[ ! -e "$T/a.md" ] && [ ! -e "$T/b.txt" ] && [ ! -e "$T/a.db" ] && [ ! -e "$T/b.db" ]' "a refused option left a file"
+"$HVBENCH" run --dry-run --set memlat.sizes=4K --set memlat.hugepages=on "$T/q.ini" > "$T/out" 2> "$T/err"
+check '[ $? = 0 ] && grep -q "sizes=4K hugepages=on" "$T/out"' "two --set: $(cat "$T/err")"
+"$HVBENCH" run --dry-run --label a --label b "$T/q.ini" "$T/q.ini" > "$T/out" 2> "$T/err"
+check '[ $? = 0 ]' "a --label per config: $(cat "$T/err")"
 done_testing

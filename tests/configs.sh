@@ -70,7 +70,12 @@ bad-50-leading-zero-size.ini|2|4|'01G' is not valid for memory: .*leading zeros
 bad-51-tabs.ini|0||^repetitions: 3$
 bad-52-long-name.ini|2|3|name is 150 characters long: at most 127
 bad-53-control-char.ini|2|3|control character 0x1b
-bad-54-fraction-sizes.ini|0||memlat sizes=4.5K,16KiB,1.5MB,0.5GiB 
+bad-54-fraction-sizes.ini|0||memlat sizes=4608,16K,1536K,512M 
+bad-57-size-si-suffix.ini|2|7|'1.5MB' is ambiguous for sizes: MB is 1000 bytes to SI.*; write 1.5M \(binary, 1024\)
+bad-58-size-spellings.ini|0||memlat sizes=16K,256K,4M hugepages=off 
+bad-59-auto-caps.ini|2|7|'AUTO' is not valid for size: expected .*, or auto \(did you mean 'auto'\?\)$
+bad-60-section-capitals.ini|2|2|\[Experiment\]: no workload 'Experiment' \(did you mean 'experiment'\?\)
+bad-61-far-key.ini|2|6|\[probe.steal\]: unknown key 'foo'; valid keys: root$
 bad-55-duplicate-workload-key.ini|2|8|\[b\]: workload is given twice \(first at line 7\)
 bad-56-section-name-50.ini|2|7|is 50 characters long: at most 49
 bad-time-above-max.ini|2|6|'100000s' is not valid for timeout: expected a time such as .*, from 0.01s to 86400s

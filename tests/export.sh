@@ -81,7 +81,14 @@ check '[ "$(q "SELECT count(*) FROM runs")" = 3 ]' "runs after import"
 check 'grep -q "0 runs added, 1 already here whole.*nothing new" "$T/imp"' "import again says: $(cat "$T/imp")"
 check '[ "$(q "SELECT count(*) FROM runs")" = 3 ] && [ "$(q "SELECT count(*) FROM metrics")" = $((before + $(sqlite3 "$OTHER" "SELECT count(*) FROM metrics"))) ]' \
 	"a second import added rows: $(q "SELECT count(*) FROM metrics")"
-"$HVBENCH" import "$HVBENCH_DB" > "$T/imp" || fail "import of itself"
+# A store into itself: refused (2) by name, through a link too, nothing written.
+ln -s "$HVBENCH_DB" "$T/self-link.db"
+for self in "$HVBENCH_DB" "$T/self-link.db"; do
+	"$HVBENCH" merge "$self" --db "$HVBENCH_DB" > "$T/imp" 2> "$T/err"; rc=$?
+	check '[ $rc = 2 ] && grep -q "is the target store (--db)" "$T/err"' "merge of the store into itself ($self): exit $rc: $(cat "$T/err")"
+done
+"$HVBENCH" import "$HVBENCH_DB" > "$T/imp" 2> "$T/err"; rc=$?
+check '[ $rc = 2 ] && grep -q "is the target store (HVBENCH_DB)" "$T/err"' "import of itself: exit $rc: $(cat "$T/err")"
 check '[ "$(q "SELECT count(*) FROM runs")" = 3 ]' "import of itself added runs"
 check '[ "$(q "SELECT label FROM runs WHERE id=3")" = cand ]' "imported label"
 "$HVBENCH" export cand > "$T/c.csv" || fail "export of the imported run"
@@ -91,7 +98,14 @@ if "$HVBENCH" compare "$LABEL" cand > "$T/cmp" 2>&1; then
 	check 'grep -q "lat_ns.16K" "$T/cmp"' "compare with an imported run: $(cat "$T/cmp")"
 fi
 echo "not a db" > "$T/junk.db"
-"$HVBENCH" import "$T/junk.db" 2> "$T/err"; check '[ $? = 2 ]' "import of a file that is no store"
+# A file that is no store is a store error (1) whether it is a FILE or the --db; one
+# that does not exist is bad input (2), as the man page's exit codes say.
+"$HVBENCH" import "$T/junk.db" 2> "$T/err"; rc=$?
+check '[ $rc = 1 ] && grep -q "not an SQLite database" "$T/err"' "import of a file that is no store: exit $rc: $(cat "$T/err")"
+"$HVBENCH" merge "$OTHER" --db "$T/junk.db" 2> "$T/err"; rc=$?
+check '[ $rc = 1 ] && grep -q "not an SQLite database" "$T/err"' "merge into a --db that is no store: exit $rc: $(cat "$T/err")"
+"$HVBENCH" merge "$T/nonexistent.db" 2> "$T/err"; rc=$?
+check '[ $rc = 2 ] && grep -q "no result store here" "$T/err"' "merge of a file that is not there: exit $rc: $(cat "$T/err")"
 # A label a spreadsheet would run as a formula gets a leading ' in CSV (not in JSON); numbers keep their sign.
 "$HVBENCH" bench syscall duration=20ms warmup=0 --repetitions 1 --label '=HYPERLINK("http://x")' > "$T/out" 2>&1 ||
 	fail "bench with a formula label: $(cat "$T/out")"

@@ -58,6 +58,10 @@ done
 HVBENCH_DB="$T/empty.db" "$HVBENCH" run --shard 40/40 "$T/small.ini" > "$T/out" 2>&1; rc=$?
 check '[ $rc = 0 ] && grep -q "no cells" "$T/out"' "an empty shard: exit $rc, $(cat "$T/out")"
 check '[ "$(sqlite3 "$T/empty.db" "select status, shard_index, shard_count from runs")" = "done|40|40" ]' "the empty shard's run"
+# Its report says so, by shard: no promise of figures that never follow.
+COLUMNS=1000 "$HVBENCH" report --db "$T/empty.db" > "$T/out" 2>&1; rc=$?
+check '[ $rc = 0 ] && grep -q "Run 1 is shard 40/40 of its experiment and holds no cells" "$T/out"' "the empty shard's report: exit $rc, $(cat "$T/out")"
+check '! grep -q "figures follow" "$T/out"' "the empty shard's report promises figures: $(cat "$T/out")"
 qb() { sqlite3 -batch -noheader "$T/base$1.db" "$2"; }
 check '[ "$(qb 1 "select shard_index || \"/\" || shard_count from runs")" = 1/2 ]' "shard stored with the run"
 check 'qb 1 "select uuid from runs" | grep -Eq "^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"' "run UUID: $(qb 1 "select uuid from runs")"

@@ -60,7 +60,12 @@ check 'grep -q "hvbench report" fifo.out' "nothing came through the FIFO"
 "$HVBENCH" report --output /dev/null > /dev/null 2> err || fail "report to /dev/null: $(cat err)"
 
 # --- a corrupted page: every read that meets it fails with SQLite's words ---
-cp copy.db bad.db
+# Two runs, so that gate compares two different runs: only the damage can make it fail.
+"$FIX" two.db report "$top_srcdir/tests/data/analysis/native-samples.txt" &&
+	"$FIX" two.db report "$top_srcdir/tests/data/analysis/native-samples.txt" || fail "fixture of two runs"
+"$HVBENCH" gate --baseline 1 --candidate 2 --db two.db > /dev/null 2> err; rc=$?
+check '[ $rc = 0 ]' "gate of two identical runs on the intact store: exit $rc: $(cat err)"
+cp two.db bad.db
 for t in runs cells; do
 	root=$(sqlite3 bad.db "select rootpage from sqlite_master where name='$t'")
 	size=$(sqlite3 bad.db "pragma page_size")
@@ -73,8 +78,9 @@ for c in list "show 1" "report 1" "compare 1 1"; do
 	check '[ $rc = 1 ]' "$c on a corrupted store: exit $rc"
 	check 'grep -q "malformed\|not a database" err' "$c on a corrupted store says: $(cat err)"
 done
-"$HVBENCH" gate --baseline 1 --candidate 1 --db bad.db > /dev/null 2>&1
-check '[ $? = 2 ]' "gate on a corrupted store is an error (2), not a regression"
+"$HVBENCH" gate --baseline 1 --candidate 2 --db bad.db > /dev/null 2> err; rc=$?
+check '[ $rc = 2 ]' "gate on a corrupted store is an error (2), not a regression: exit $rc"
+check 'grep -q "malformed\|not a database" err' "gate on a corrupted store says: $(cat err)"
 # Only the artifacts' page damaged (the run's warnings, the cells' facts): the
 # figures read fine, but what they were measured on is lost; never shown as none.
 cp copy.db bad-art.db

@@ -201,6 +201,50 @@ static void file_syntax(void)
 }
 
 /* One integer parser from validation to expansion; a list names each value once. */
+/* One value, one spelling: 16k, 16KiB and 16384 are the cell of 16K (a 16k run and
+ * a 16K run compare); KB (1000 to SI) and ON, AUTO are refused with the spelling to use. */
+static void spellings(void)
+{
+	static const char *const same[] = { "16k", "16K", "16KiB", "16kib", "16384", "0.015625M" };
+	char key0[sizeof(((struct hvb_cell *)0)->key)] = "";
+	struct hvb_experiment ex;
+	char text[256];
+
+	for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
+		snprintf(text, sizeof(text), "[experiment]\n[memlat]\nsizes = %s, 1m\n", same[i]);
+		int ok = load(text, &ex) == 0 && ex.ncells == 1;
+		CHECK(ok);
+		if (!ok)
+			continue;
+		CHECK(!strcmp(hvb_param_str(&ex.cells[0].params, "sizes"), "16K,1M"));
+		CHECK(strstr(ex.cells[0].key, " sizes=16K,1M ") != NULL);
+		if (!key0[0])
+			snprintf(key0, sizeof(key0), "%s", ex.cells[0].key);
+		CHECK(!strcmp(ex.cells[0].key, key0));
+		hvb_experiment_free(&ex);
+	}
+	/* a matrix of sizes: each value in its one spelling */
+	CHECK(load("[experiment]\n[syscall]\nlarge = 64k, 1MiB\n", &ex) == 0 && ex.ncells == 2);
+	if (ex.ncells == 2) {
+		CHECK(!strcmp(hvb_param_str(&ex.cells[0].params, "large"), "64K"));
+		CHECK(!strcmp(hvb_param_str(&ex.cells[1].params, "large"), "1M"));
+	}
+	hvb_experiment_free(&ex);
+	CHECK(load("[experiment]\n[membw]\nsize = auto\n", &ex) == 0);
+	hvb_experiment_free(&ex);
+	static const char *const refused[][2] = {
+		{ "[memlat]\nsizes = 16KB", "'16KB' is ambiguous for sizes" },
+		{ "[memlat]\nsizes = 16kb", "write 16K (binary, 1024)" },
+		{ "[memlat]\nhugepages = ON", "(did you mean 'on'?)" },
+		{ "[membw]\nsize = AUTO", "(did you mean 'auto'?)" },
+		{ "[memlat]\nsizes = Auto", "(did you mean 'auto'?)" },
+	};
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		snprintf(text, sizeof(text), "[experiment]\n%s\n", refused[i][0]);
+		expect_error(text, "t.ini:3:", refused[i][1]);
+	}
+}
+
 static void values(void)
 {
 	struct hvb_experiment ex;
@@ -234,7 +278,7 @@ static void values(void)
 	CHECK(load("[experiment]\n[wakeup]\ncpus = 0, 0\n", &ex) == 0);
 	hvb_experiment_free(&ex);
 	/* A cell's key is never cut (it matches cells across runs): values spelt at length
-	 * that fit their lines can still overflow it. */
+	 * that fit their lines can still overflow it (sizes do not: written as 4K). */
 	{
 		char text[2048], sec[64], zeros[200];
 		memset(sec, 's', 49);
@@ -242,7 +286,7 @@ static void values(void)
 		memset(zeros, '0', 183);
 		zeros[183] = 0;
 		snprintf(text, sizeof(text),
-			 "[experiment]\nantagonists = 1\n[%s]\nworkload = memlat\nsizes = 4096.%s\nextra_work = 0.%s\n", sec,
+			 "[experiment]\nantagonists = 1\n[%s]\nworkload = fio\nruntime = 1.%s\ndirectory = /%s\n", sec,
 			 zeros, zeros);
 		expect_error(text, "t.ini:3:", "the cell's key");
 		snprintf(text, sizeof(text), "[experiment]\n[%s]\nworkload = memlat\nsizes = 4096.%s\n", sec, zeros);
@@ -280,6 +324,7 @@ int main(void)
 	defaults();
 	file_syntax();
 	values();
+	spellings();
 	/* Unknown keys, with the line and a suggestion. */
 	expect_error("[experiment]\nrepetitons = 3\n[memlat]\n", "t.ini:2:", "did you mean 'repetitions'");
 	expect_error("[experiment]\n\n[memlat]\nsizez = 4K\n", "t.ini:4:", "did you mean 'sizes'");
