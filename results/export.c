@@ -19,8 +19,7 @@
 const struct hvb_export_column hvb_export_columns[] = { HVB_EXPORT_COLUMNS(COLUMN) { NULL, NULL, NULL } };
 #define NFIXED 28 /* the columns above before param.NAME */
 
-/* The shortest text that reads back as the same double. */
-static void fmt_double(double v, char *buf, size_t len)
+void hvb_double_text(double v, char *buf, size_t len)
 {
 	for (int p = 15; p <= 17; p++) {
 		snprintf(buf, len, "%.*g", p, v);
@@ -138,7 +137,7 @@ static const char *cell_text(sqlite3_stmt *st, int i, char *buf, size_t len)
 		else
 			snprintf(buf, len, "%lld", (long long)sqlite3_column_int64(st, i));
 		return buf;
-	case SQLITE_FLOAT: fmt_double(sqlite3_column_double(st, i), buf, len); return buf;
+	case SQLITE_FLOAT: hvb_double_text(sqlite3_column_double(st, i), buf, len); return buf;
 	default: return (const char *)sqlite3_column_text(st, i);
 	}
 }

@@ -222,16 +222,6 @@ static int copy_sample(struct merge *m, int64_t old, int64_t cell)
 
 /* A sample's figures as one text (status, seed, times, then every metric),
  * each double in hexadecimal: equal texts are equal figures, to the bit. */
-/* v in decimal, as short as reads back the same double: what a person can
- * compare in the conflict message, and still exact (two values differ here
- * exactly when they differ). */
-static const char *exact_decimal(double v, char buf[32])
-{
-	snprintf(buf, 32, "%.15g", v);
-	if (strtod(buf, NULL) != v)
-		snprintf(buf, 32, "%.17g", v);
-	return buf;
-}
 
 /* The sample's row and metrics as text into *text (caller frees). Returns 0,
  * or a negative code: a damaged store is an error, never a shorter text. */
@@ -256,7 +246,7 @@ static int sample_text(struct hvb_store *s, int64_t id, char **text)
 		while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 			for (int i = 0; i < sqlite3_column_count(st); i++)
 				if (sqlite3_column_type(st, i) == SQLITE_FLOAT)
-					fprintf(f, "%s%s", i ? " " : "", exact_decimal(sqlite3_column_double(st, i), num));
+					fprintf(f, "%s%s", i ? " " : "", (hvb_double_text(sqlite3_column_double(st, i), num, sizeof(num)), num));
 				else
 					fprintf(f, "%s%s", i ? " " : "", (const char *)sqlite3_column_text(st, i) ?: "-");
 			fputc('\n', f);

@@ -402,4 +402,8 @@ struct hvb_merge_counts {
 };
 int hvb_store_import(struct hvb_store *dst, struct hvb_store *src, struct hvb_merge_counts *n);
 
+/* v as the shortest decimal text (15 to 17 significant digits) that reads back as the
+ * same double: exact, and what a person can compare (CSV export, merge conflicts). */
+void hvb_double_text(double v, char *buf, size_t len);
+
 #endif
